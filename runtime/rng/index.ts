@@ -1,0 +1,2 @@
+/** Random number generation: the seeded {@link Rng} stream and the samplers built on it. */
+export * from "./rng.js";
