@@ -1,0 +1,62 @@
+/**
+ * Stage 1: source text → AST, or diagnostics. Lexing and parsing errors are collected
+ * (chevrotain recovers and carries on), turned into catalogue diagnostics, and the AST is
+ * built only from an error-free parse.
+ */
+import type { IRecognitionException, IToken } from "chevrotain";
+import { parseCst } from "../../grammar/index.js";
+import type { ProgramCstNode } from "../../grammar/generated/cst.js";
+import type { Model } from "../ast.js";
+import { diagnose, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { ruleContexts, tokenDescriptions } from "../diagnostics/catalogue.js";
+import { programToAst } from "./cst-to-ast.js";
+
+/** The result of {@link parse}: an AST when there were no errors, and the diagnostics. */
+export interface ParseResult {
+  model: Model | undefined;
+  diagnostics: Diagnostic[];
+}
+
+function describeToken(token: IToken): string {
+  if (token.tokenType.name === "EOF") return "the end of the file";
+  return `\`${token.image}\``;
+}
+
+function tokenSpanOf(token: IToken, textLength: number) {
+  if (Number.isNaN(token.startOffset) || token.tokenType.name === "EOF") return { start: textLength, end: textLength };
+  return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+}
+
+/** Words the token kinds the parser expected (see grammar/errors.ts): "`)` or `,`". */
+function expectedFrom(e: IRecognitionException): string {
+  const m = /^expected:(.*)$/.exec(e.message);
+  const names = m ? m[1].split("|").filter((n) => n.length > 0) : [];
+  if (names.length === 0) return "something else";
+  const words = names.map((n) => tokenDescriptions[n] ?? `\`${n.toLowerCase()}\``);
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+}
+
+function recognitionDiagnostic(e: IRecognitionException, text: string): Diagnostic {
+  const token = e.token;
+  const span = tokenSpanOf(token, text.length);
+  if (e.name === "NotAllInputParsedException") return diagnose("trailing_input", span, { found: describeToken(token) });
+  const rule = e.context.ruleStack[e.context.ruleStack.length - 1] ?? "program";
+  const context = ruleContexts[rule] ?? "in an expression";
+  return diagnose("syntax_error", span, { expected: expectedFrom(e), context, found: describeToken(token) });
+}
+
+/** Parses a model's source text. */
+export function parse(text: string): ParseResult {
+  const r = parseCst(text);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of r.lexErrors) {
+    const char = [...text.slice(e.offset)][0] ?? "";
+    const shown = /^[\x21-\x7e]$/.test(char) ? `\`${char}\`` : `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    diagnostics.push(diagnose("unexpected_character", { start: e.offset, end: e.offset + Math.max(1, char.length) }, { char: shown }));
+  }
+  for (const t of r.unterminatedComments) diagnostics.push(diagnose("unterminated_comment", { start: t.startOffset, end: t.startOffset + 2 }));
+  for (const e of r.parseErrors) diagnostics.push(recognitionDiagnostic(e, text));
+  diagnostics.sort((a, b) => a.span.start - b.span.start);
+  if (diagnostics.length > 0 || !r.cst) return { model: undefined, diagnostics };
+  return { model: programToAst(r.cst as ProgramCstNode), diagnostics };
+}

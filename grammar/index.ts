@@ -1,0 +1,29 @@
+/**
+ * The grammar's API: text in, CST and lexing/parsing errors out, as data. Nothing here throws
+ * on bad input.
+ */
+import type { CstNode, ILexingError, IRecognitionException, IToken } from "chevrotain";
+import { lexer, UnterminatedComment } from "./tokens.js";
+import { parser } from "./parser.js";
+
+/** What {@link parseCst} returns: a (possibly partial) CST and the errors met on the way. */
+export interface CstResult {
+  /** The `program` CST node; partial when there were syntax errors (chevrotain recovery). */
+  cst: CstNode | undefined;
+  lexErrors: ILexingError[];
+  /** Offsets of block comments that never close. */
+  unterminatedComments: IToken[];
+  parseErrors: IRecognitionException[];
+}
+
+/** Lexes and parses `text` with the `program` rule. */
+export function parseCst(text: string): CstResult {
+  const lexed = lexer.tokenize(text);
+  const unterminatedComments = (lexed.groups.errors ?? []).filter((t) => t.tokenType === UnterminatedComment);
+  parser.input = lexed.tokens;
+  const cst = parser.program();
+  return { cst, lexErrors: lexed.errors, unterminatedComments, parseErrors: [...parser.errors] };
+}
+
+export { parser, MoeParser } from "./parser.js";
+export * as tokens from "./tokens.js";

@@ -1,0 +1,195 @@
+/**
+ * The `.moe` grammar as a chevrotain CST parser, with no semantic actions: the CST is turned
+ * into the AST by compiler/1-parse. Rules are class properties so that a reference to a
+ * missing sub-rule is a type error, and recovery is on so one run reports several errors.
+ *
+ * Statements need no separator: no expression can be followed by an identifier, so the
+ * start of the next statement is always recognisable. A `;` is accepted and ignored.
+ */
+import { CstParser } from "chevrotain";
+import { errorMessageProvider } from "./errors.js";
+import * as T from "./tokens.js";
+
+export class MoeParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider });
+    this.performSelfAnalysis();
+  }
+
+  program = this.RULE("program", () => {
+    this.SUBRULE(this.modelDecl);
+  });
+
+  modelDecl = this.RULE("modelDecl", () => {
+    this.CONSUME(T.Model);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.hyperParam) });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(T.RCurly);
+  });
+
+  hyperParam = this.RULE("hyperParam", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  typeExpr = this.RULE("typeExpr", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Int) },
+      { ALT: () => this.CONSUME(T.Real) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Vector);
+          this.CONSUME(T.LBracket);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RBracket);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Matrix);
+          this.CONSUME2(T.LBracket);
+          this.SUBRULE2(this.expression);
+          this.CONSUME(T.Comma);
+          this.SUBRULE3(this.expression);
+          this.CONSUME2(T.RBracket);
+        },
+      },
+    ]);
+  });
+
+  statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.dataDecl) },
+      { ALT: () => this.SUBRULE(this.paramDecl) },
+      { ALT: () => this.SUBRULE(this.relation) },
+    ]);
+    this.OPTION(() => this.CONSUME(T.Semicolon));
+  });
+
+  dataDecl = this.RULE("dataDecl", () => {
+    this.CONSUME(T.Data);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+  });
+
+  paramDecl = this.RULE("paramDecl", () => {
+    this.CONSUME(T.Param);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.binderList));
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+  });
+
+  /** `name[binders] ~ dist(args)` (stochastic) or `name[binders] = expr` (deterministic). */
+  relation = this.RULE("relation", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.binderList));
+    this.OR([{ ALT: () => this.CONSUME(T.Tilde) }, { ALT: () => this.CONSUME(T.Equals) }]);
+    this.SUBRULE(this.expression);
+  });
+
+  binderList = this.RULE("binderList", () => {
+    this.CONSUME(T.LBracket);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.binder) });
+    this.CONSUME(T.RBracket);
+  });
+
+  /** `k in 1..K` binds an index; a bare `k` parses so the checker can say it is unbound. */
+  binder = this.RULE("binder", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.In);
+      this.SUBRULE(this.expression);
+      this.CONSUME(T.Range);
+      this.SUBRULE2(this.expression);
+    });
+  });
+
+  expression = this.RULE("expression", () => {
+    this.SUBRULE(this.additive);
+  });
+
+  additive = this.RULE("additive", () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  multiplicative = this.RULE("multiplicative", () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.power) },
+    ]);
+  });
+
+  /** `^` binds tighter than unary minus and is right-associative: `-a^b^c` is `-(a^(b^c))`. */
+  power = this.RULE("power", () => {
+    this.SUBRULE(this.postfix);
+    this.OPTION(() => {
+      this.CONSUME(T.Caret);
+      this.SUBRULE(this.unary);
+    });
+  });
+
+  postfix = this.RULE("postfix", () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => this.SUBRULE(this.indexSuffix));
+  });
+
+  indexSuffix = this.RULE("indexSuffix", () => {
+    this.CONSUME(T.LBracket);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(T.RBracket);
+  });
+
+  primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.SUBRULE(this.callOrName) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  callOrName = this.RULE("callOrName", () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+      this.CONSUME(T.RParen);
+    });
+  });
+}
+
+/** One shared instance: chevrotain parsers are reusable, and building one costs a grammar analysis. */
+export const parser = new MoeParser();
