@@ -86,9 +86,9 @@ export const catalogue = {
   reserved_name: {
     stage: "check",
     severity: "error",
-    message: "`{name}` is the name of a built-in {what} and cannot be declared",
+    message: "`{name}` is a reserved {what} and cannot be declared",
     hint: "choose another name",
-    explanation: "A declaration reuses the name of a built-in function, distribution or type.",
+    explanation: "A declaration uses a name the language reserves (`for`, `if`, `true`, `inf`, `pi`, …).",
   },
   argument_count: {
     stage: "check",
@@ -172,6 +172,20 @@ export const catalogue = {
     message: "`{name}` is declared `{type}`, but its value is {value}",
     hint: "{fix}",
     explanation: "A hyperparameter's default (or `--set` value) does not have its declared type.",
+  },
+  unknown_hyperparameter: {
+    stage: "check",
+    severity: "error",
+    message: "`{name}` is not a hyperparameter of model `{model}`",
+    hint: "its hyperparameters are: {known}",
+    explanation: "A value is given (with `--set` or the API) for a name the model header does not declare.",
+  },
+  hyper_not_scalar: {
+    stage: "check",
+    severity: "error",
+    message: "hyperparameter `{name}` must be `int` or `real`",
+    hint: "declare vectors and matrices in the model body, as data or parameters",
+    explanation: "A model argument is declared with a vector or matrix type.",
   },
   hyper_not_constant: {
     stage: "check",

@@ -4,7 +4,7 @@
  * for bad input.
  */
 import type { Span } from "../ast.js";
-import { catalogue, type DiagnosticCode } from "./catalogue.js";
+import { catalogue, type CatalogueEntry, type DiagnosticCode } from "./catalogue.js";
 
 /** How serious a diagnostic is: errors stop compilation, warnings and notes do not. */
 export type Severity = "error" | "warning" | "note";
@@ -49,7 +49,7 @@ export function diagnose(
   args: MessageArgs = {},
   extra: { hint?: string; labels?: Label[] } = {},
 ): Diagnostic {
-  const entry = catalogue[code];
+  const entry: CatalogueEntry = catalogue[code];
   const message = fill(entry.message, args) ?? entry.message;
   const hint = extra.hint ?? (entry.hint ? fill(entry.hint, args) : undefined);
   const d: Diagnostic = { code, severity: entry.severity, message, span };

@@ -1,0 +1,90 @@
+/**
+ * The model graph's edges, as far as the checker needs them: which definitions each
+ * statement's right side uses, a dependency order, and the cycles (each reported once).
+ */
+import type { Expr } from "../ast.js";
+import type { CheckContext } from "./context.js";
+import type { Definition } from "./declarations.js";
+
+/** Names an expression refers to (excluding index variables of its statement). */
+export function namesUsed(e: Expr, bound: ReadonlyMap<string, unknown>, out: Set<string> = new Set()): Set<string> {
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    switch (x.kind) {
+      case "name":
+        if (!bound.has(x.name)) out.add(x.name);
+        break;
+      case "call":
+        stack.push(...x.args);
+        break;
+      case "index":
+        stack.push(x.target, ...x.indices);
+        break;
+      case "binary":
+        stack.push(x.left, x.right);
+        break;
+      case "negate":
+        stack.push(x.operand);
+        break;
+      case "number":
+        break;
+    }
+  }
+  return out;
+}
+
+/** Definitions in dependency order, and the names that lie on a cycle. */
+export interface Ordering {
+  order: Definition[];
+  onCycle: Set<string>;
+}
+
+/**
+ * Orders definitions so each comes after those it uses (iterative depth-first search, so a
+ * long chain of definitions cannot overflow the stack) and reports every cycle once.
+ */
+export function orderDefinitions(ctx: CheckContext, definitions: Definition[]): Ordering {
+  const byName = new Map<string, Definition>();
+  for (const d of definitions) byName.set(d.target.name, d);
+  const deps = new Map<Definition, Definition[]>();
+  for (const d of definitions) {
+    const used = namesUsed(d.relation.rhs, d.scope ?? new Map());
+    deps.set(d, [...used].flatMap((n) => (byName.has(n) ? [byName.get(n)!] : [])));
+  }
+  const state = new Map<Definition, "active" | "done">();
+  const order: Definition[] = [];
+  const onCycle = new Set<string>();
+  const reported = new Set<string>();
+  for (const root of definitions) {
+    if (state.has(root)) continue;
+    const stack: { d: Definition; next: number }[] = [{ d: root, next: 0 }];
+    state.set(root, "active");
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const children = deps.get(top.d)!;
+      if (top.next < children.length) {
+        const child = children[top.next++];
+        const s = state.get(child);
+        if (s === undefined) {
+          state.set(child, "active");
+          stack.push({ d: child, next: 0 });
+        } else if (s === "active") {
+          const from = stack.findIndex((f) => f.d === child);
+          const cycle = stack.slice(from).map((f) => f.d.target.name);
+          for (const n of cycle) onCycle.add(n);
+          const key = [...cycle].sort().join(" ");
+          if (!reported.has(key)) {
+            reported.add(key);
+            ctx.report("cycle", child.relation.name.span, { name: child.target.name, path: [...cycle, child.target.name].join(" → ") });
+          }
+        }
+      } else {
+        state.set(top.d, "done");
+        order.push(top.d);
+        stack.pop();
+      }
+    }
+  }
+  return { order, onCycle };
+}

@@ -1,0 +1,43 @@
+/**
+ * The compiler's front end as one call: source text → checked model, or diagnostics. Later
+ * stages (model graph, analysis, kernel emission) build on {@link CheckedModel}.
+ */
+import { parse } from "./1-parse/index.js";
+import { check, type CheckedModel } from "./2-check/index.js";
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import { SourceFile } from "./diagnostics/source.js";
+
+export type { Model } from "./ast.js";
+export type { CheckedModel } from "./2-check/index.js";
+export * from "./diagnostics/index.js";
+
+/** Options of {@link checkSource}. */
+export interface FrontEndOptions {
+  /** File name used in diagnostics; default `<model>`. */
+  file?: string;
+  /** Hyperparameter values replacing the defaults. */
+  hypers?: ReadonlyMap<string, number>;
+  /** Cap on errors reported; default 20. */
+  maxErrors?: number;
+}
+
+/** Everything the front end found. */
+export interface FrontEndResult {
+  source: SourceFile;
+  checked: CheckedModel | undefined;
+  diagnostics: Diagnostic[];
+  omitted: number;
+}
+
+/** Parses and checks a model. Never throws for bad input: problems come back as diagnostics. */
+export function checkSource(text: string, options: FrontEndOptions = {}): FrontEndResult {
+  const source = new SourceFile(options.file ?? "<model>", text);
+  const maxErrors = options.maxErrors ?? 20;
+  const parsed = parse(text);
+  if (!parsed.model) {
+    const kept = parsed.diagnostics.slice(0, maxErrors);
+    return { source, checked: undefined, diagnostics: kept, omitted: parsed.diagnostics.length - kept.length };
+  }
+  const r = check(parsed.model, { hypers: options.hypers, maxErrors });
+  return { source, checked: r.checked, diagnostics: r.diagnostics, omitted: r.omitted };
+}

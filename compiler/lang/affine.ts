@@ -1,0 +1,94 @@
+/**
+ * Affine integer expressions over named sizes (`K - 1`, `D`, `2*K + 1`): the currency of
+ * shapes and index ranges. Names whose values are known (hyperparameters) can be
+ * substituted; names bound only by the data (`D`) stay symbolic. Two sizes are comparable
+ * when their difference is a constant.
+ */
+
+/** `c + Σ coef·name`, terms sorted by name with no zero coefficients. */
+export interface Affine {
+  readonly c: number;
+  readonly terms: readonly (readonly [string, number])[];
+}
+
+/** A constant. */
+export function constant(c: number): Affine {
+  return { c, terms: [] };
+}
+
+/** A single named size. */
+export function variable(name: string): Affine {
+  return { c: 0, terms: [[name, 1]] };
+}
+
+function combine(a: Affine, b: Affine, sign: number): Affine {
+  const acc = new Map<string, number>(a.terms);
+  for (const [n, k] of b.terms) acc.set(n, (acc.get(n) ?? 0) + sign * k);
+  const terms = [...acc].filter(([, k]) => k !== 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return { c: a.c + sign * b.c, terms };
+}
+
+/** a + b */
+export function add(a: Affine, b: Affine): Affine {
+  return combine(a, b, 1);
+}
+
+/** a − b */
+export function sub(a: Affine, b: Affine): Affine {
+  return combine(a, b, -1);
+}
+
+/** k·a */
+export function scale(a: Affine, k: number): Affine {
+  if (k === 0) return constant(0);
+  return { c: a.c * k, terms: a.terms.map(([n, x]) => [n, x * k] as const) };
+}
+
+/** a·b when one side is constant; undefined otherwise (not affine). */
+export function mul(a: Affine, b: Affine): Affine | undefined {
+  if (a.terms.length === 0) return scale(b, a.c);
+  if (b.terms.length === 0) return scale(a, b.c);
+  return undefined;
+}
+
+/** The value of a constant expression, or undefined when it still names a size. */
+export function constantValue(a: Affine): number | undefined {
+  return a.terms.length === 0 ? a.c : undefined;
+}
+
+/** Replaces every name whose value `values` knows. */
+export function substitute(a: Affine, values: ReadonlyMap<string, number>): Affine {
+  let c = a.c;
+  const terms: (readonly [string, number])[] = [];
+  for (const [n, k] of a.terms) {
+    const v = values.get(n);
+    if (v === undefined) terms.push([n, k]);
+    else c += k * v;
+  }
+  return { c, terms };
+}
+
+/** a − b after substitution, when that is a constant; undefined when it is not known. */
+export function difference(a: Affine, b: Affine, values: ReadonlyMap<string, number>): number | undefined {
+  return constantValue(substitute(sub(a, b), values));
+}
+
+/** True when a and b are equal for every value of the sizes left symbolic. */
+export function sameSize(a: Affine, b: Affine, values: ReadonlyMap<string, number>): boolean {
+  return difference(a, b, values) === 0;
+}
+
+/** Source-like text: `K - 1`, `2*K + D`, `3`. */
+export function formatAffine(a: Affine): string {
+  const parts: string[] = [];
+  for (const [n, k] of a.terms) {
+    const mag = Math.abs(k);
+    const term = mag === 1 ? n : `${mag}*${n}`;
+    if (parts.length === 0) parts.push(k < 0 ? `-${term}` : term);
+    else parts.push(k < 0 ? `- ${term}` : `+ ${term}`);
+  }
+  if (parts.length === 0) return String(a.c);
+  if (a.c > 0) parts.push(`+ ${a.c}`);
+  if (a.c < 0) parts.push(`- ${-a.c}`);
+  return parts.join(" ");
+}
