@@ -1,0 +1,3 @@
+/** Scalar numerics: special functions and log densities (see each module's conventions). */
+export * from "./special.js";
+export * from "./log-density.js";
