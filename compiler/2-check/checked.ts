@@ -32,6 +32,8 @@ export interface DataInfo {
   ty: Ty;
   observed: boolean;
   decl: DataDecl;
+  /** The `~` statement that observes it (its likelihood), if any. */
+  observation: Relation | undefined;
 }
 
 /**

@@ -148,7 +148,7 @@ export function declareData(ctx: CheckContext, model: Model): DataInfo[] {
     if (!claim(ctx, s.name, declSpan(ctx, s.name.name))) continue;
     bindDataSizes(ctx, s);
     const ty = typeFromExpr(ctx, s.type, noScope) ?? { kind: "error" };
-    const info: DataInfo = { kind: "data", name: s.name.name, ty, observed: false, decl: s };
+    const info: DataInfo = { kind: "data", name: s.name.name, ty, observed: false, decl: s, observation: undefined };
     ctx.symbols.set(info.name, info);
     data.push(info);
   }
@@ -236,6 +236,7 @@ export function declareVariables(ctx: CheckContext, model: Model): Definition[] 
     const existing = ctx.symbols.get(s.name.name);
     if (existing?.kind === "data" && s.op === "~" && !existing.observed) {
       existing.observed = true;
+      existing.observation = s;
       if (s.binders.length > 0) {
         ctx.report("index_count", s.binders[0].span, { name: s.name.name, expected: 0, found: `${s.binders.length} were` });
       }

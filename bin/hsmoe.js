@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Entry point of the `hsmoe` command; the CLI itself is compiled to dist/ by `npm run build`
+// (run automatically by `npm ci` / `npm install`).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const main = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  process.stderr.write("hsmoe: not built yet; run `npm install` (or `npm run build`) in the hsmoe folder\n");
+  process.exit(2);
+}
+const { runCli } = await import(main.href);
+process.exitCode = runCli(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+});
