@@ -3,7 +3,7 @@
  * on bad input.
  */
 import type { CstNode, ILexingError, IRecognitionException, IToken } from "chevrotain";
-import { lexer, UnterminatedComment } from "./tokens.js";
+import { HashComment, lexer, UnterminatedComment } from "./tokens.js";
 import { parser } from "./parser.js";
 
 /** What {@link parseCst} returns: a (possibly partial) CST and the errors met on the way. */
@@ -11,18 +11,22 @@ export interface CstResult {
   /** The `program` CST node; partial when there were syntax errors (chevrotain recovery). */
   cst: CstNode | undefined;
   lexErrors: ILexingError[];
-  /** Offsets of block comments that never close. */
+  /** Block comments that never close. */
   unterminatedComments: IToken[];
+  /** `#` comments, which the language does not have. */
+  hashComments: IToken[];
   parseErrors: IRecognitionException[];
 }
 
 /** Lexes and parses `text` with the `program` rule. */
 export function parseCst(text: string): CstResult {
   const lexed = lexer.tokenize(text);
-  const unterminatedComments = (lexed.groups.errors ?? []).filter((t) => t.tokenType === UnterminatedComment);
+  const errorTokens = lexed.groups.errors ?? [];
+  const unterminatedComments = errorTokens.filter((t) => t.tokenType === UnterminatedComment);
+  const hashComments = errorTokens.filter((t) => t.tokenType === HashComment);
   parser.input = lexed.tokens;
   const cst = parser.program();
-  return { cst, lexErrors: lexed.errors, unterminatedComments, parseErrors: [...parser.errors] };
+  return { cst, lexErrors: lexed.errors, unterminatedComments, hashComments, parseErrors: [...parser.errors] };
 }
 
 export { parser, MoeParser } from "./parser.js";

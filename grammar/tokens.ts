@@ -14,6 +14,9 @@ export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\
 /** A block comment that runs to the end of the file; reported, then dropped. */
 export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, group: "errors" });
 
+/** `# …`: a comment in another language's style; reported with a hint, then skipped to the line end. */
+export const HashComment = createToken({ name: "HashComment", pattern: /#[^\n\r]*/, group: "errors" });
+
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
 function keyword(name: string, word: string): TokenType {
@@ -50,7 +53,7 @@ export const Caret = createToken({ name: "Caret", pattern: "^" });
 
 /** Every token, in lexer priority order (comments before `/`, keywords before Identifier). */
 export const allTokens: TokenType[] = [
-  WhiteSpace, LineComment, BlockComment, UnterminatedComment,
+  WhiteSpace, LineComment, BlockComment, UnterminatedComment, HashComment,
   Model, Data, Param, Int, In, Real, Vector, Matrix,
   Identifier, NumberLiteral,
   LParen, RParen, LCurly, RCurly, LBracket, RBracket,

@@ -22,8 +22,14 @@ function describeToken(token: IToken): string {
   return `\`${token.image}\``;
 }
 
-function tokenSpanOf(token: IToken, textLength: number) {
-  if (Number.isNaN(token.startOffset) || token.tokenType.name === "EOF") return { start: textLength, end: textLength };
+/** The span to blame: the token itself, or for the end of the file the point just after the last token. */
+function blameSpan(e: IRecognitionException, textLength: number) {
+  const token = e.token;
+  if (Number.isNaN(token.startOffset) || token.tokenType.name === "EOF") {
+    const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+    const at = prev && !Number.isNaN(prev.startOffset) ? (prev.endOffset ?? prev.startOffset) + 1 : textLength;
+    return { start: at, end: at + 1 };
+  }
   return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
 }
 
@@ -38,11 +44,25 @@ function expectedFrom(e: IRecognitionException): string {
 
 function recognitionDiagnostic(e: IRecognitionException, text: string): Diagnostic {
   const token = e.token;
-  const span = tokenSpanOf(token, text.length);
+  const span = blameSpan(e, text.length);
   if (e.name === "NotAllInputParsedException") return diagnose("trailing_input", span, { found: describeToken(token) });
   const rule = e.context.ruleStack[e.context.ruleStack.length - 1] ?? "program";
   const context = ruleContexts[rule] ?? "in an expression";
   return diagnose("syntax_error", span, { expected: expectedFrom(e), context, found: describeToken(token) });
+}
+
+/**
+ * Keeps the first diagnostic of each source line: after a syntax error the parser's recovery
+ * often trips again on the rest of the same line, and those follow-on errors only add noise.
+ */
+function onePerLine(diagnostics: Diagnostic[], text: string): Diagnostic[] {
+  let lastLineStart = -2;
+  return diagnostics.filter((d) => {
+    const lineStart = text.lastIndexOf("\n", d.span.start - 1);
+    if (lineStart === lastLineStart) return false;
+    lastLineStart = lineStart;
+    return true;
+  });
 }
 
 /** Parses a model's source text. */
@@ -51,12 +71,14 @@ export function parse(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   for (const e of r.lexErrors) {
     const char = [...text.slice(e.offset)][0] ?? "";
-    const shown = /^[\x21-\x7e]$/.test(char) ? `\`${char}\`` : `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    const shown = /^[\x21-\x7e]$/.test(char) ? `\`${char}\`` : /^\p{L}|\p{N}|\p{S}|\p{P}$/u.test(char) ? `\`${char}\` (${code})` : code;
     diagnostics.push(diagnose("unexpected_character", { start: e.offset, end: e.offset + Math.max(1, char.length) }, { char: shown }));
   }
   for (const t of r.unterminatedComments) diagnostics.push(diagnose("unterminated_comment", { start: t.startOffset, end: t.startOffset + 2 }));
+  for (const t of r.hashComments) diagnostics.push(diagnose("hash_comment", { start: t.startOffset, end: t.startOffset + 1 }));
   for (const e of r.parseErrors) diagnostics.push(recognitionDiagnostic(e, text));
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  if (diagnostics.length > 0 || !r.cst) return { model: undefined, diagnostics };
+  if (diagnostics.length > 0 || !r.cst) return { model: undefined, diagnostics: onePerLine(diagnostics, text) };
   return { model: programToAst(r.cst as ProgramCstNode), diagnostics };
 }

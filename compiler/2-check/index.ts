@@ -80,6 +80,7 @@ function typeDefinition(ctx: CheckContext, d: Definition): void {
       detail: `\`${target.name}\` is declared ${formatTy(declared)}, but this gives ${formatTy(ty)}`,
       fix: "make the declaration and the definition agree",
     });
+    if (target.kind === "variable") target.elem = ERROR;
     return;
   }
   if (target.kind === "variable") {

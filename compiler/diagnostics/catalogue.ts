@@ -28,6 +28,13 @@ export const catalogue = {
     hint: "names use ASCII letters, digits and `_`; comments start with `//` or `/*`",
     explanation: "The lexer met a character that starts no token.",
   },
+  hash_comment: {
+    stage: "parse",
+    severity: "error",
+    message: "`#` does not start a comment in this language",
+    hint: "write line comments with `//` and block comments with `/* … */`",
+    explanation: "A `#` appears, as in a comment of R, Python or BUGS; the rest of its line is skipped.",
+  },
   unterminated_comment: {
     stage: "parse",
     severity: "error",

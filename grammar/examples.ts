@@ -1,0 +1,25 @@
+/**
+ * One small example per grammar rule, for the grammar reference. A test parses each one
+ * with its own rule, so the reference cannot show an example the parser rejects.
+ */
+export const ruleExamples: Readonly<Record<string, { example: string; note: string }>> = {
+  program: { example: "model m(K: int = 2) { data y: real  mu ~ normal(0, 10)  y ~ normal(mu, 1) }", note: "A file holds one model." },
+  modelDecl: { example: "model hsmoe(K: int = 4, g: real = 10) { data y: real }", note: "The header names the model and its hyperparameters; the body holds statements." },
+  hyperParam: { example: "K: int = 4", note: "A hyperparameter: `int` or `real`, with an optional default that may use earlier hyperparameters; `--set K=6` overrides it." },
+  typeExpr: { example: "vector[D]", note: "`int`, `real`, `vector[n]` or `matrix[r, c]`; sizes are integer expressions of hyperparameters, data sizes and literals." },
+  statement: { example: "sigma2[k in 1..K] ~ invgamma(a0, b0);", note: "A declaration or a relation; a trailing `;` is optional." },
+  dataDecl: { example: "data x: vector[D]", note: "One row's value, read from the data; a new size name (`D`) is bound by the data." },
+  paramDecl: { example: "param beta[k in 1..K]: vector[D]", note: "An optional explicit type for a parameter; it still needs a `~` or `=` definition." },
+  relation: { example: "phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])", note: "`~` gives a distribution (a prior, a gate, or the likelihood of observed data); `=` defines a value." },
+  binderList: { example: "[k in 1..K-1, j in 1..D]", note: "The index family a statement declares: one element per combination of indices." },
+  binder: { example: "k in 1..K-1", note: "An index and its inclusive range." },
+  expression: { example: "g * sigma2[k] * I(D)", note: "Arithmetic on scalars, vectors and matrices." },
+  additive: { example: "a - b + 1", note: "`+` and `-`, left-associative; a scalar is broadcast over a vector or matrix." },
+  multiplicative: { example: "phi * x / 2", note: "`*` is scalar scaling or the matrix–vector and matrix–matrix product; `/` divides by a scalar." },
+  unary: { example: "-x", note: "Negation." },
+  power: { example: "s^2", note: "`^` raises a scalar to a scalar power; it binds tighter than unary minus and is right-associative." },
+  postfix: { example: "lambda[k, j]", note: "Indexing: family indices first, then vector or matrix indices." },
+  indexSuffix: { example: "[k, j]", note: "One or more integer indices." },
+  primary: { example: "(a + b)", note: "A number, a name, a call, or a parenthesised expression." },
+  callOrName: { example: "dot(beta[z], x)", note: "A name, or a call of a built-in function or distribution." },
+};

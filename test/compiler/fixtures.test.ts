@@ -1,0 +1,56 @@
+/**
+ * Runs every fixture under test/compiler/fixtures: the diagnostics must be exactly the ones
+ * annotated (code, severity, line, and column where given), and the rendered diagnostics of
+ * each negative fixture are snapshotted beside its source.
+ */
+import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { checkSource, diagnosticCodes, renderDiagnostics } from "../../compiler/index.js";
+import { readFixtures, type Fixture } from "../helpers/fixtures.js";
+
+const root = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const groups = ["parse", "check", "ok"] as const;
+const fixtures = Object.fromEntries(groups.map((g) => [g, readFixtures(root + g)])) as Record<(typeof groups)[number], Fixture[]>;
+
+function run(f: Fixture) {
+  return checkSource(f.text, { file: `${f.name}.moe`, hypers: f.hypers });
+}
+
+describe.each(groups)("fixtures/%s", (group) => {
+  it.each(fixtures[group].map((f) => [f.name, f] as const))("%s", async (_, f) => {
+    const r = run(f);
+    const actual = r.diagnostics.map((d) => {
+      const p = r.source.position(d.span.start);
+      return { severity: d.severity, code: d.code, line: p.line, column: p.column };
+    });
+    const expected = f.expectations;
+    const shown = actual.map((a) => {
+      const e = expected.find((x) => x.code === a.code && x.line === a.line && x.column !== undefined);
+      return e ? a : { ...a, column: undefined };
+    });
+    const sortKey = (x: { line: number; code: string }) => `${String(x.line).padStart(5)} ${x.code}`;
+    expect(shown.sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual(
+      [...expected].sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
+    );
+    if (group === "ok") {
+      expect(r.checked).toBeDefined();
+    } else {
+      expect(r.diagnostics.length).toBeGreaterThan(0);
+      const rendered = renderDiagnostics(r.diagnostics, r.source, r.omitted);
+      await expect(`${f.text}\n----- diagnostics -----\n${rendered}\n`).toMatchFileSnapshot(`./__snapshots__/${group}/${f.name}.diagnostics.txt`);
+    }
+  });
+});
+
+describe("fixture coverage", () => {
+  const negatives = [...fixtures.parse, ...fixtures.check];
+
+  it("has at least 40 negative fixtures", () => {
+    expect(negatives.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("covers every diagnostic code in the catalogue", () => {
+    const covered = new Set(negatives.flatMap((f) => f.expectations.map((e) => e.code)));
+    expect(diagnosticCodes.filter((c) => !covered.has(c))).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Fixture files: `.moe` models whose expected diagnostics are written beside the lines they
+ * concern, as comments (the Crafting Interpreters style):
+ *
+ *     s ~ halfcauchy(-1)   // error[support_violation]
+ *     w[k 1..K] ~ normal(0, 1)   // error[syntax_error] @col 7
+ *
+ * `@line N` places the expectation on another line (for errors at the end of the file), and
+ * a `// set: K=1, a0=2` line gives hyperparameter values as `--set` would.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** One expected diagnostic. */
+export interface Expectation {
+  severity: string;
+  code: string;
+  line: number;
+  column?: number;
+}
+
+/** A fixture file, read and its annotations parsed. */
+export interface Fixture {
+  name: string;
+  path: string;
+  text: string;
+  expectations: Expectation[];
+  hypers: Map<string, number>;
+}
+
+const EXPECT = /\/\/\s*(error|warning|note)\[(\w+)\]((?:\s*@(?:line|col)\s+\d+)*)/g;
+
+/** Reads one fixture. */
+export function readFixture(path: string, name: string): Fixture {
+  const text = readFileSync(path, "utf8");
+  const expectations: Expectation[] = [];
+  const hypers = new Map<string, number>();
+  text.split("\n").forEach((lineText, i) => {
+    for (const m of lineText.matchAll(EXPECT)) {
+      const line = /@line\s+(\d+)/.exec(m[3]);
+      const col = /@col\s+(\d+)/.exec(m[3]);
+      expectations.push({ severity: m[1], code: m[2], line: line ? Number(line[1]) : i + 1, column: col ? Number(col[1]) : undefined });
+    }
+    const set = /^\/\/\s*set:\s*(.*)$/.exec(lineText);
+    if (set) {
+      for (const pair of set[1].split(",")) {
+        const [k, v] = pair.split("=").map((s) => s.trim());
+        hypers.set(k, Number(v));
+      }
+    }
+  });
+  return { name, path, text, expectations, hypers };
+}
+
+/** Every fixture under a folder, by file name without `.moe`. */
+export function readFixtures(dir: string): Fixture[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".moe"))
+    .sort()
+    .map((f) => readFixture(join(dir, f), f.replace(/\.moe$/, "")));
+}
