@@ -8,6 +8,6 @@ const stale = !existsSync(marker) || statSync(marker).mtimeMs < statSync("packag
 if (stale) {
   process.stderr.write("hsmoe: installing dependencies (npm ci)…\n");
   execSync("npm ci --no-audit --no-fund", { stdio: "inherit" });
-} else if (!existsSync("dist/index.js")) {
+} else if (!existsSync("dist/cli/main.js")) {
   execSync("npm run build --silent", { stdio: "inherit" });
 }

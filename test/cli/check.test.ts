@@ -1,0 +1,120 @@
+/** `hsmoe check`: exit codes, output forms, and every usage error, with no stack traces. */
+import { describe, expect, it, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { runCli } from "../../cli/main.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const flagship = join(root, "stdlib/hsmoe.moe");
+
+function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "hsmoe-cli-"));
+  writeFileSync(join(dir, "bad.moe"), "model m() {\n  data y: real\n  y ~ normal(0, -1)\n  s ~ halfcauhy(1)\n}\n");
+  writeFileSync(join(dir, "latin1.moe"), Buffer.from([0x6d, 0x6f, 0x64, 0x65, 0x6c, 0x20, 0xe9, 0x0a]));
+  writeFileSync(join(dir, "big.moe"), "// " + "x".repeat(1_000_001));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("hsmoe check", () => {
+  it("prints the summary of the flagship and exits 0", () => {
+    const r = cli("check", flagship);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("model hsmoe");
+    expect(r.stdout).toMatch(/K\s+int\s+4\s+\(default\)/);
+    expect(r.stdout).toMatch(/lambda\[k in 1\.\.K - 1, j in 1\.\.D\]\s+real\s+~ halfcauchy\(1\)/);
+    expect(r.stdout).toMatch(/z\s+int in 1\.\.K\s+~ stickbreaking/);
+  });
+
+  it("applies --set and reports the value in force", () => {
+    const r = cli("check", flagship, "--set", "K=6", "--set", "g=2.5");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/K\s+int\s+6\s+\(set\)/);
+    expect(r.stdout).toMatch(/g\s+real\s+2\.5\s+\(set\)/);
+  });
+
+  it("prints a JSON summary with --json", () => {
+    const r = cli("check", flagship, "--json");
+    const out = JSON.parse(r.stdout);
+    expect(r.code).toBe(0);
+    expect(out.model).toBe("hsmoe");
+    expect(out.hyperparameters[0]).toEqual({ name: "K", type: "int", value: 4, source: "default" });
+    expect(out.sizes).toEqual(["D"]);
+    expect(out.parameters.find((p: { name: string }) => p.name === "z").perRow).toBe(true);
+    expect(out.diagnostics).toEqual([]);
+  });
+
+  it("explains model errors with file:line:column, a caret and a hint, and exits 1", () => {
+    const r = cli("check", join(dir, "bad.moe"));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("bad.moe:3:17: error[support_violation]: the sd of `normal` must be positive, but it is -1");
+    expect(r.stderr).toContain("bad.moe:4:7: error[unknown_distribution]: unknown distribution `halfcauhy`");
+    expect(r.stderr).toContain("   |       ^^^^^^^^^");
+    expect(r.stderr).toContain("= hint: did you mean `halfcauchy`?");
+  });
+
+  it("prints diagnostics as a JSON array with --json", () => {
+    const r = cli("check", join(dir, "bad.moe"), "--json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[1]).toMatchObject({
+      code: "unknown_distribution",
+      severity: "error",
+      startLine: 4,
+      startColumn: 7,
+      endLine: 4,
+      endColumn: 16,
+      hint: "did you mean `halfcauchy`?",
+    });
+    expect(out[1].file).toContain("bad.moe");
+  });
+
+  it("reports a --set value that empties a range as a model error", () => {
+    const r = cli("check", flagship, "--set", "K=1");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error[empty_range]");
+    expect(r.stderr).toContain("K = 1 (set on the command line)");
+  });
+
+  it.each([
+    [["check"], "needs a model file"],
+    [["check", "a.moe", "b.moe"], "one model file"],
+    [["check", "/no/such/file.moe"], "no such file"],
+    [["check", "DIR"], "is a directory"],
+    [["check", "DIR/latin1.moe"], "not valid UTF-8"],
+    [["check", "DIR/big.moe"], "limited to 1000000 bytes"],
+    [["check", "FLAGSHIP", "--frobnicate"], "Unknown option"],
+    [["check", "FLAGSHIP", "--set", "K"], "expects NAME=VALUE"],
+    [["check", "FLAGSHIP", "--set", "Q=3"], "no hyperparameter 'Q'"],
+    [["check", "FLAGSHIP", "--set", "K=2.5"], "not an integer"],
+    [["check", "FLAGSHIP", "--set", "K=NaN"], "not a finite number"],
+    [["check", "FLAGSHIP", "--set", "g=Infinity"], "not a finite number"],
+    [["check", "FLAGSHIP", "--set", "g=1e999"], "not a finite number"],
+    [["frobnicate"], "unknown command"],
+  ])("exits 2 for %j", (argv, message) => {
+    const r = cli(...argv.map((a) => a.replace("DIR", dir).replace("FLAGSHIP", flagship)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the hsmoe binary", () => {
+  it("runs from the package with node bin/hsmoe.js", () => {
+    const out = execFileSync(process.execPath, [join(root, "bin/hsmoe.js"), "check", flagship], { encoding: "utf8" });
+    expect(out).toContain("model hsmoe");
+  });
+});
