@@ -67,7 +67,8 @@ function stirlingCorrection(x: number): number {
 /**
  * log|Γ(x)|. Taylor series of lgamma(2 + t) around the zeros at 1 and 2 (so relative accuracy
  * holds there), downward recursion on [2.5, 10), Stirling with six Bernoulli terms for x ≥ 10,
- * reflection Γ(x)Γ(1 − x) = π / sin(πx) for x < 0. Returns +Infinity at 0 and negative integers.
+ * reflection Γ(x)Γ(1 − x) = π / sin(πx) for x < 0. Returns +Infinity at 0 and negative integers,
+ * NaN for NaN.
  */
 export function lgamma(x: number): number {
   if (x >= 10) {
@@ -85,6 +86,7 @@ export function lgamma(x: number): number {
   if (x >= 1.5) return lgamma2Series(x - 2);
   if (x >= 0.5) return lgamma2Series(x - 1) - Math.log(x);
   if (x > 0) return lgamma2Series(x) - Math.log1p(x) - Math.log(x);
+  if (Number.isNaN(x)) return NaN;
   if (x === Math.floor(x)) return Infinity;
   return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
 }
