@@ -50,8 +50,7 @@ export function cholesky(
 /**
  * Rank-one update: replaces the factor `L` of `A` by the factor of `A + w x xᵀ` (w > 0), by
  * Givens rotations that fold `√w·x` into `L` column by column (LINPACK `dchud`; Golub & Van Loan,
- * Matrix Computations, §6.5.4). Two columns are processed per sweep of the rows below them, which
- * halves loop overhead and the passes over `work`. Cost 3d(d−1) flops plus d square roots.
+ * Matrix Computations, §6.5.4). Cost 3d(d−1) flops plus d square roots.
  * `x` is not modified; `work` (d entries, may be `x` itself) is overwritten.
  * @returns `false`, with `L` unchanged, when `w` is not positive or `√w·x` is not finite.
  */
@@ -66,7 +65,7 @@ export function cholUpdate(
   w = 1,
 ): boolean {
   if (!(w > 0)) return false;
-  const sw = Math.sqrt(w);
+  const sw = w === 1 ? 1 : Math.sqrt(w);
   let ss = 0;
   for (let j = 0; j < d; j++) {
     const v = x[xOff + j] * sw;
@@ -76,26 +75,32 @@ export function cholUpdate(
   if (!(ss < Infinity)) return false;
   const end = lOff + d * d;
   let i = 0;
+  // Columns i and i+1 per sweep of the rows below them: entries (j, i) and (j, i+1) are adjacent,
+  // and the loop overhead and passes over `work` are halved.
   for (; i + 1 < d; i += 2) {
-    // Rotation i from (L_ii, x_i), applied at once to row i+1 so rotation i+1 can be formed.
-    const p0 = lOff + i * d + i;
-    const p1 = p0 + d;
+    const p0 = lOff + i * d + i; // (i, i)
+    const p1 = p0 + d; // (i+1, i)
     const l0 = L[p0];
     const x0 = work[wOff + i];
-    const r0 = Math.sqrt(l0 * l0 + x0 * x0);
-    const c0 = l0 / r0;
-    const s0 = x0 / r0;
-    L[p0] = r0;
     const t = L[p1];
     const xn = work[wOff + i + 1];
-    L[p1] = c0 * t + s0 * xn;
-    const x1 = c0 * xn - s0 * t;
     const l1 = L[p1 + 1];
-    const r1 = Math.sqrt(l1 * l1 + x1 * x1);
-    const c1 = l1 / r1;
-    const s1 = x1 / r1;
+    // Rotation i maps (L_ii, x_i) to (r0, 0) and x_{i+1} to u/r0. Rotation i+1's radius is formed
+    // from r0² without waiting for r0 itself: the square root and division chain between pivots
+    // is what limits small d.
+    const r0sq = l0 * l0 + x0 * x0;
+    const u = l0 * xn - x0 * t;
+    const r1 = Math.sqrt(l1 * l1 + (u * u) / r0sq);
+    const r0 = Math.sqrt(r0sq);
+    const inv0 = 1 / r0;
+    const c0 = l0 * inv0;
+    const s0 = x0 * inv0;
+    const inv1 = 1 / r1;
+    const c1 = l1 * inv1;
+    const s1 = u * inv0 * inv1;
+    L[p0] = r0;
+    L[p1] = (l0 * t + x0 * xn) * inv0;
     L[p1 + 1] = r1;
-    // Rows below: entries (j, i) and (j, i+1) are adjacent in memory.
     for (let p = p1 + d, q = wOff + i + 2; p < end; p += d, q++) {
       const a = L[p];
       const b = L[p + 1];

@@ -8,8 +8,8 @@
  */
 
 /**
- * Forward substitution: solves `L v = b` for `v` (row-oriented, so each step walks a row of `L`
- * contiguously; two partial sums shorten the floating-point dependency chain).
+ * Forward substitution: solves `L v = b` for `v`. Row-oriented (each step walks a row of `L`
+ * contiguously), two rows at a time so that each loaded `v_k` serves two independent sums.
  */
 export function solveLower(
   L: Float64Array,
@@ -20,24 +20,34 @@ export function solveLower(
   v: Float64Array,
   vOff: number,
 ): void {
-  for (let i = 0; i < d; i++) {
-    const row = lOff + i * d;
+  let i = 0;
+  for (; i + 1 < d; i += 2) {
+    const r0 = lOff + i * d;
+    const r1 = r0 + d;
     let s0 = b[bOff + i];
-    let s1 = 0;
-    let k = 0;
-    for (; k + 1 < i; k += 2) {
-      s0 -= L[row + k] * v[vOff + k];
-      s1 += L[row + k + 1] * v[vOff + k + 1];
+    let s1 = b[bOff + i + 1];
+    for (let k = 0; k < i; k++) {
+      const vk = v[vOff + k];
+      s0 -= L[r0 + k] * vk;
+      s1 -= L[r1 + k] * vk;
     }
-    if (k < i) s0 -= L[row + k] * v[vOff + k];
-    v[vOff + i] = (s0 - s1) / L[row + i];
+    const v0 = s0 / L[r0 + i];
+    v[vOff + i] = v0;
+    v[vOff + i + 1] = (s1 - L[r1 + i] * v0) / L[r1 + i + 1];
+  }
+  if (i < d) {
+    const r0 = lOff + i * d;
+    let s0 = b[bOff + i];
+    for (let k = 0; k < i; k++) s0 -= L[r0 + k] * v[vOff + k];
+    v[vOff + i] = s0 / L[r0 + i];
   }
 }
 
 /**
  * Back substitution with the transpose: solves `Lᵀ v = b` for `v`. Column-oriented (axpy) form:
  * once `v_i` is known it is subtracted from the remaining right-hand side along row i of `L`, so
- * memory is again walked row by row and the inner iterations are independent.
+ * memory is again walked row by row and the inner iterations are independent; rows are taken two
+ * at a time to halve the loads and stores of `v`.
  */
 export function solveLowerT(
   L: Float64Array,
@@ -49,12 +59,17 @@ export function solveLowerT(
   vOff: number,
 ): void {
   if (v !== b || vOff !== bOff) for (let i = 0; i < d; i++) v[vOff + i] = b[bOff + i];
-  for (let i = d - 1; i >= 0; i--) {
-    const row = lOff + i * d;
-    const vi = v[vOff + i] / L[row + i];
-    v[vOff + i] = vi;
-    for (let k = 0; k < i; k++) v[vOff + k] -= L[row + k] * vi;
+  let i = d - 1;
+  for (; i >= 1; i -= 2) {
+    const r1 = lOff + i * d;
+    const r0 = r1 - d;
+    const v1 = v[vOff + i] / L[r1 + i];
+    const v0 = (v[vOff + i - 1] - L[r1 + i - 1] * v1) / L[r0 + i - 1];
+    v[vOff + i] = v1;
+    v[vOff + i - 1] = v0;
+    for (let k = 0; k < i - 1; k++) v[vOff + k] -= L[r1 + k] * v1 + L[r0 + k] * v0;
   }
+  if (i === 0) v[vOff] /= L[lOff];
 }
 
 /**
