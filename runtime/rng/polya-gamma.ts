@@ -25,27 +25,32 @@ const LOG_4_OVER_PI = Math.log(4 / Math.PI);
 /** Default b above which {@link polyaGamma} switches to the moment-matched normal. */
 export const PG_NORMAL_ABOVE = 170;
 
-/** log(4/π) + π²t/8 − 1/(2t): the z-free part of log(q/p) once the z² terms cancel. */
-const LOG_QP_CONST = LOG_4_OVER_PI + PI2_OVER_8 * T - 1 / (2 * T);
+/** e^{log(4/π) + π²t/8 − 1/(2t)}: the z-free factor of q/p once the z² terms cancel. */
+const QP_CONST = Math.exp(LOG_4_OVER_PI + PI2_OVER_8 * T - 1 / (2 * T));
 const INV_SQRT_2T = 1 / Math.sqrt(2 * T);
+/** Beyond this b₋²/2, e^{b₋²/2} would overflow and q/p is formed in logs. */
+const MAX_DIRECT_EXPONENT = 700;
 
 /**
  * Probability of the exponential piece of the proposal for z = |c|/2, k = π²/8 + z²/2
  * (spec §4.2 step 1): 1/(1 + q/p), log(q/p) = log(4/π) + logsumexp(x₀ − z + log Φ(b₋),
- * x₀ + z + log Φ(b₊)), x₀ = log k + kt, b∓ = (±tz − 1)/√t. Writing Φ(b) = ½e^{−b²/2} erfcx(−b/√2)
- * the z² terms cancel exactly (kt + z − b₊²/2 = π²t/8 − 1/(2t), and likewise for b₋ < 0), leaving
- * q/p = e^{LOG_QP_CONST} k ½(erfcx(−b₋/√2) + erfcx(−b₊/√2)) for z < 1/t, while for z ≥ 1/t
- * (b₋ ≥ 0) log(q/p) = LOG_QP_CONST + log k + b₋²/2 + log1p(−½e^{−b₋²/2}(erfcx(b₋/√2) −
- * erfcx(−b₊/√2))), finite for any z. Same quantity as the spec's, without its overflow.
+ * x₀ + z + log Φ(b₊)), x₀ = log k + kt, b∓ = (±tz − 1)/√t. With Φ(b) = ½e^{−b²/2} erfcx(−b/√2)
+ * the z² terms cancel exactly (kt + z − b₊²/2 = π²t/8 − 1/(2t), and likewise for b₋ < 0), so
+ * q/p = QP_CONST·k·½(erfcx(−b₋/√2) + erfcx(−b₊/√2)) for z < 1/t, and for z ≥ 1/t (b₋ ≥ 0,
+ * h = b₋²/2) q/p = QP_CONST·k·(e^h − ½ erfcx(b₋/√2) + ½ erfcx(−b₊/√2)), taken in logs once e^h
+ * would overflow (|c| ≳ 97). Same quantity as the spec's; one exp instead of its six
+ * transcendental calls, and no overflow.
  */
 function exponentialPieceProb(z: number, k: number): number {
   // A NaN c would otherwise loop forever in the truncated inverse-Gaussian draw.
   if (Number.isNaN(z)) throw new Error("polyaGamma: c is NaN");
   const ePlus = erfcx((1 + T * z) * INV_SQRT_2T);
   const bm = (T * z - 1) / SQRT_T;
-  if (bm < 0) return 1 / (1 + Math.exp(LOG_QP_CONST) * k * 0.5 * (erfcx(-bm * Math.SQRT1_2) + ePlus));
+  if (bm < 0) return 1 / (1 + QP_CONST * k * 0.5 * (erfcx(-bm * Math.SQRT1_2) + ePlus));
   const h = 0.5 * bm * bm;
-  const logQp = LOG_QP_CONST + Math.log(k) + h + Math.log1p(-0.5 * Math.exp(-h) * (erfcx(bm * Math.SQRT1_2) - ePlus));
+  const d = 0.5 * (erfcx(bm * Math.SQRT1_2) - ePlus);
+  if (h <= MAX_DIRECT_EXPONENT) return 1 / (1 + QP_CONST * k * (Math.exp(h) - d));
+  const logQp = Math.log(QP_CONST * k) + h + Math.log1p(-d * Math.exp(-h));
   return Math.exp(-softplus(logQp));
 }
 
