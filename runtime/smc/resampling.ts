@@ -137,10 +137,15 @@ export function residualStratified(rng: Rng, W: Float64Array, n: number, A: Int3
 
 /** The registry of schemes by name (the names accepted in run options). */
 export const RESAMPLING_SCHEMES = Object.freeze({
+  /** {@link multinomial} */
   multinomial,
+  /** {@link stratified} */
   stratified,
+  /** {@link systematic} (the default in spec §3.5) */
   systematic,
+  /** {@link residual} with a multinomial remainder */
   residual,
+  /** {@link residualStratified}: residual with a stratified remainder */
   residual_stratified: residualStratified,
 } satisfies Record<string, ResamplingScheme>);
 
