@@ -256,7 +256,7 @@ describe("multivariate normal from a Cholesky factor", () => {
   };
   const mean = new Float64Array([9, 1, -2, 0.5]);
 
-  /** Checks mean (offset 1 of `mean`) and every covariance entry of draws written at offset 2. */
+  /** Checks the means (offset 1 of `mean`), normal marginals (KS) and every covariance entry of draws written at offset 2. */
   function check(seed: string, draw: (rng: Rng, out: Float64Array) => void, cov: (i: number, j: number) => number) {
     const rng = Rng.fromSeed(seed);
     const n = 40_000;
@@ -269,6 +269,8 @@ describe("multivariate normal from a Cholesky factor", () => {
     }
     for (let i = 0; i < d; i++) {
       expect(Math.abs(zMean(xs[i], mean[1 + i]))).toBeLessThan(Z_TOL);
+      const sd = Math.sqrt(cov(i, i));
+      expect(ksTest(xs[i], (v) => normalCdf((v - mean[1 + i]) / sd)).pValue).toBeGreaterThan(P_MIN);
       for (let j = 0; j <= i; j++) {
         // Var of the sample covariance of a Gaussian pair is (Σ_ii Σ_jj + Σ_ij²)/n.
         let s = 0;
