@@ -115,50 +115,29 @@ export class MoeParser extends CstParser {
     });
   });
 
+  /**
+   * A flat chain `operand (op operand)*`: precedence and associativity are resolved when the
+   * AST is built (compiler/1-parse), which keeps the CST shallow and the parser fast.
+   */
   expression = this.RULE("expression", () => {
-    this.SUBRULE(this.additive);
-  });
-
-  additive = this.RULE("additive", () => {
-    this.SUBRULE(this.multiplicative);
+    this.SUBRULE(this.operand);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
-      this.SUBRULE2(this.multiplicative);
+      this.OR([
+        { ALT: () => this.CONSUME(T.Plus) },
+        { ALT: () => this.CONSUME(T.Minus) },
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Caret) },
+      ]);
+      this.SUBRULE2(this.operand);
     });
   });
 
-  multiplicative = this.RULE("multiplicative", () => {
-    this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
-      this.SUBRULE2(this.unary);
-    });
-  });
-
-  unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
-  });
-
-  /** `^` binds tighter than unary minus and is right-associative: `-a^b^c` is `-(a^(b^c))`. */
-  power = this.RULE("power", () => {
-    this.SUBRULE(this.postfix);
-    this.OPTION(() => {
-      this.CONSUME(T.Caret);
-      this.SUBRULE(this.unary);
-    });
-  });
-
-  postfix = this.RULE("postfix", () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => this.SUBRULE(this.indexSuffix));
+  /** Prefix minus signs, an atom, and index suffixes: `-beta[k][j]`. */
+  operand = this.RULE("operand", () => {
+    this.MANY(() => this.CONSUME(T.Minus));
+    this.SUBRULE(this.atom);
+    this.MANY2(() => this.SUBRULE(this.indexSuffix));
   });
 
   indexSuffix = this.RULE("indexSuffix", () => {
@@ -167,7 +146,7 @@ export class MoeParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  primary = this.RULE("primary", () => {
+  atom = this.RULE("atom", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.SUBRULE(this.callOrName) },

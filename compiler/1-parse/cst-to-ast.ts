@@ -88,47 +88,68 @@ function binders(list: C.BinderListCstNode[] | undefined): Binder[] {
   });
 }
 
+/** Binary operators: binding power and whether they associate to the right. */
+const binaryOps: Readonly<Record<BinaryOp, { prec: number; right: boolean }>> = {
+  "+": { prec: 1, right: false },
+  "-": { prec: 1, right: false },
+  "*": { prec: 2, right: false },
+  "/": { prec: 2, right: false },
+  "^": { prec: 4, right: true },
+};
+/** Prefix minus binds between `*` and `^`: `-a^2` is `-(a^2)`, `-a * b` is `(-a) * b`. */
+const NEGATE_PREC = 3;
+
+/**
+ * Resolves the flat `operand (op operand)*` chain of the CST by precedence climbing. The
+ * stream alternates operands and operators; an operand's prefix minus signs are handled at
+ * their own binding power.
+ */
+class Climber {
+  /** Index of the next operand; operator i sits between operands i and i + 1. */
+  private i = 0;
+  constructor(
+    private readonly operands: C.OperandCstNode[],
+    private readonly ops: IToken[],
+  ) {}
+
+  /** Parses an expression whose operators all bind at least as tightly as `min`. */
+  parse(min: number): Expr {
+    return this.extend(this.prefix(this.operands[this.i]), min);
+  }
+
+  /** Applies the following operators of binding power ≥ `min` to `left`. */
+  private extend(left: Expr, min: number): Expr {
+    while (this.i < this.ops.length) {
+      const op = this.ops[this.i].image as BinaryOp;
+      const { prec, right } = binaryOps[op];
+      if (prec < min) break;
+      this.i++;
+      const rhs = this.parse(right ? prec : prec + 1);
+      left = { kind: "binary", op, left, right: rhs, span: { start: left.span.start, end: rhs.span.end } };
+    }
+    return left;
+  }
+
+  /** An operand with `minus` of its prefix signs still to apply; each takes what binds tighter than it. */
+  private prefix(node: C.OperandCstNode, minus = node.children.Minus?.length ?? 0): Expr {
+    if (minus === 0) return operand(node);
+    const sign = node.children.Minus![node.children.Minus!.length - minus];
+    const inner = minus > 1 ? this.prefix(node, minus - 1) : this.extend(operand(node), NEGATE_PREC + 1);
+    return { kind: "negate", operand: inner, span: { start: sign.startOffset, end: inner.span.end } };
+  }
+}
+
 function expression(node: C.ExpressionCstNode): Expr {
-  return additive(node.children.additive[0]);
-}
-
-/** Folds `operand (op operand)*` left-associatively; operators are ordered by source offset. */
-function foldLeft(operands: Expr[], operators: IToken[]): Expr {
-  const ops = [...operators].sort((a, b) => a.startOffset - b.startOffset);
-  let acc = operands[0];
-  ops.forEach((op, i) => {
-    const right = operands[i + 1];
-    acc = { kind: "binary", op: op.image as BinaryOp, left: acc, right, span: { start: acc.span.start, end: right.span.end } };
-  });
-  return acc;
-}
-
-function additive(node: C.AdditiveCstNode): Expr {
   const c = node.children;
-  return foldLeft(c.multiplicative.map(multiplicative), [...(c.Plus ?? []), ...(c.Minus ?? [])]);
+  const ops = [...(c.Plus ?? []), ...(c.Minus ?? []), ...(c.Star ?? []), ...(c.Slash ?? []), ...(c.Caret ?? [])].sort(
+    (a, b) => a.startOffset - b.startOffset,
+  );
+  return new Climber(c.operand, ops).parse(0);
 }
 
-function multiplicative(node: C.MultiplicativeCstNode): Expr {
-  const c = node.children;
-  return foldLeft(c.unary.map(unary), [...(c.Star ?? []), ...(c.Slash ?? [])]);
-}
-
-function unary(node: C.UnaryCstNode): Expr {
-  const c = node.children;
-  if (c.Minus) return { kind: "negate", operand: unary(c.unary![0]), span: nodeSpan(node) };
-  return power(c.power![0]);
-}
-
-function power(node: C.PowerCstNode): Expr {
-  const c = node.children;
-  const base = postfix(c.postfix[0]);
-  if (!c.Caret) return base;
-  const exponent = unary(c.unary![0]);
-  return { kind: "binary", op: "^", left: base, right: exponent, span: nodeSpan(node) };
-}
-
-function postfix(node: C.PostfixCstNode): Expr {
-  let acc = primary(node.children.primary[0]);
+/** An operand without its prefix signs: the atom and its index suffixes. */
+function operand(node: C.OperandCstNode): Expr {
+  let acc = atom(node.children.atom[0]);
   for (const suffix of node.children.indexSuffix ?? []) {
     const indices = suffix.children.expression.map(expression);
     acc = { kind: "index", target: acc, indices, span: { start: acc.span.start, end: nodeSpan(suffix).end } };
@@ -136,7 +157,7 @@ function postfix(node: C.PostfixCstNode): Expr {
   return acc;
 }
 
-function primary(node: C.PrimaryCstNode): Expr {
+function atom(node: C.AtomCstNode): Expr {
   const c = node.children;
   if (c.NumberLiteral) {
     const t = c.NumberLiteral[0];

@@ -236,6 +236,8 @@ export const ruleContexts: Readonly<Record<string, string>> = {
   binderList: "in an index list",
   binder: "in an index binding",
   indexSuffix: "in an index",
+  operand: "in an expression",
+  atom: "in an expression",
   callOrName: "in a call",
 };
 

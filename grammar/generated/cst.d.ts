@@ -136,60 +136,22 @@ export interface ExpressionCstNode extends CstNode {
 }
 
 export type ExpressionCstChildren = {
-  additive: AdditiveCstNode[];
-};
-
-export interface AdditiveCstNode extends CstNode {
-  name: "additive";
-  children: AdditiveCstChildren;
-}
-
-export type AdditiveCstChildren = {
-  multiplicative: (MultiplicativeCstNode)[];
+  operand: (OperandCstNode)[];
   Plus?: IToken[];
   Minus?: IToken[];
-};
-
-export interface MultiplicativeCstNode extends CstNode {
-  name: "multiplicative";
-  children: MultiplicativeCstChildren;
-}
-
-export type MultiplicativeCstChildren = {
-  unary: (UnaryCstNode)[];
   Star?: IToken[];
   Slash?: IToken[];
-};
-
-export interface UnaryCstNode extends CstNode {
-  name: "unary";
-  children: UnaryCstChildren;
-}
-
-export type UnaryCstChildren = {
-  Minus?: IToken[];
-  unary?: UnaryCstNode[];
-  power?: PowerCstNode[];
-};
-
-export interface PowerCstNode extends CstNode {
-  name: "power";
-  children: PowerCstChildren;
-}
-
-export type PowerCstChildren = {
-  postfix: PostfixCstNode[];
   Caret?: IToken[];
-  unary?: UnaryCstNode[];
 };
 
-export interface PostfixCstNode extends CstNode {
-  name: "postfix";
-  children: PostfixCstChildren;
+export interface OperandCstNode extends CstNode {
+  name: "operand";
+  children: OperandCstChildren;
 }
 
-export type PostfixCstChildren = {
-  primary: PrimaryCstNode[];
+export type OperandCstChildren = {
+  Minus?: IToken[];
+  atom: AtomCstNode[];
   indexSuffix?: IndexSuffixCstNode[];
 };
 
@@ -205,12 +167,12 @@ export type IndexSuffixCstChildren = {
   RBracket: IToken[];
 };
 
-export interface PrimaryCstNode extends CstNode {
-  name: "primary";
-  children: PrimaryCstChildren;
+export interface AtomCstNode extends CstNode {
+  name: "atom";
+  children: AtomCstChildren;
 }
 
-export type PrimaryCstChildren = {
+export type AtomCstChildren = {
   NumberLiteral?: IToken[];
   callOrName?: CallOrNameCstNode[];
   LParen?: IToken[];
@@ -243,12 +205,8 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   binderList(children: BinderListCstChildren, param?: IN): OUT;
   binder(children: BinderCstChildren, param?: IN): OUT;
   expression(children: ExpressionCstChildren, param?: IN): OUT;
-  additive(children: AdditiveCstChildren, param?: IN): OUT;
-  multiplicative(children: MultiplicativeCstChildren, param?: IN): OUT;
-  unary(children: UnaryCstChildren, param?: IN): OUT;
-  power(children: PowerCstChildren, param?: IN): OUT;
-  postfix(children: PostfixCstChildren, param?: IN): OUT;
+  operand(children: OperandCstChildren, param?: IN): OUT;
   indexSuffix(children: IndexSuffixCstChildren, param?: IN): OUT;
-  primary(children: PrimaryCstChildren, param?: IN): OUT;
+  atom(children: AtomCstChildren, param?: IN): OUT;
   callOrName(children: CallOrNameCstChildren, param?: IN): OUT;
 }
