@@ -42,8 +42,8 @@ const MAX_DIRECT_EXPONENT = 700;
  * transcendental calls, and no overflow.
  */
 function exponentialPieceProb(z: number, k: number): number {
-  // A NaN c would otherwise loop forever in the truncated inverse-Gaussian draw.
-  if (Number.isNaN(z)) throw new Error("polyaGamma: c is NaN");
+  // A NaN or infinite c would otherwise loop forever in the truncated inverse-Gaussian draw.
+  if (!(z < Infinity)) throw new Error("polyaGamma: c must be finite");
   const ePlus = erfcx((1 + T * z) * INV_SQRT_2T);
   const bm = (T * z - 1) / SQRT_T;
   if (bm < 0) return 1 / (1 + QP_CONST * k * 0.5 * (erfcx(-bm * Math.SQRT1_2) + ePlus));
@@ -57,7 +57,7 @@ function exponentialPieceProb(z: number, k: number): number {
 /**
  * Probability that the PG(1, c) proposal uses its exponential piece (spec §4.2 step 1); exposed
  * so tests can check it against the spec's literal log-space formula.
- * @throws Error if c is NaN.
+ * @throws Error if c is not finite.
  */
 export function pgExponentialPieceProbability(c: number): number {
   const z = 0.5 * Math.abs(c);
@@ -88,7 +88,8 @@ function truncatedInverseGaussian(rng: Rng, z: number): number {
     const y = rng.normal();
     const w = 0.5 * mu * y * y;
     let x = mu / (1 + w + Math.sqrt(w * (2 + w)));
-    if (rng.uniform() * (mu + x) > mu) x = (mu * mu) / x;
+    // μ·(μ/x), not μ²/x: μ² underflows to 0 once |c| passes ~1e154.
+    if (rng.uniform() * (mu + x) > mu) x = mu * (mu / x);
     if (x <= T) return x;
   }
 }
@@ -117,7 +118,7 @@ function drawJStar(rng: Rng, z: number, k: number, pExp: number): number {
 
 /**
  * One exact PG(1, c) draw (spec §4.2); finite and positive for every finite c.
- * @throws Error if c is NaN.
+ * @throws Error if c is not finite.
  */
 export function polyaGamma1(rng: Rng, c: number): number {
   const z = 0.5 * Math.abs(c);
@@ -128,7 +129,7 @@ export function polyaGamma1(rng: Rng, c: number): number {
 /**
  * Fills `out[i] ~ PG(1, c[i])` for i < n, exactly (spec §4.2). No allocation; when consecutive
  * c[i] are equal the proposal set-up (two erfcx evaluations) is reused.
- * @throws Error if some c[i] is NaN.
+ * @throws Error if some c[i] is not finite.
  */
 export function polyaGammaBatch(rng: Rng, c: Float64Array, out: Float64Array, n = c.length): void {
   let z = -1;
@@ -150,10 +151,10 @@ export function polyaGammaBatch(rng: Rng, c: Float64Array, out: Float64Array, n 
  * sum of b PG(1, c) draws (spec §4.3). For b > `normalAbove` (any real b) it is
  * N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is ≤ 0, which is never
  * seen at the default switch: the mean sits at least 1.22√b (> 15) standard deviations above 0.
- * @throws Error if b ≤ `normalAbove` and b is not a positive integer, or if c is NaN.
+ * @throws Error if b ≤ `normalAbove` and b is not a positive integer, or if c is not finite.
  */
 export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORMAL_ABOVE): number {
-  if (Number.isNaN(c)) throw new Error("polyaGamma: c is NaN");
+  if (!Number.isFinite(c)) throw new Error("polyaGamma: c must be finite");
   if (b > normalAbove) {
     const m = pgMean(b, c);
     const sd = Math.sqrt(pgVariance(b, c));

@@ -164,8 +164,8 @@ describe("PG(1, c) law (oracle 9)", () => {
     expect(ks2Test(pgSample("sym+", 20_000, 1, 2.5), pgSample("sym-", 20_000, 1, -2.5)).pValue).toBeGreaterThan(P_MIN);
   });
 
-  it("draws are finite and positive for |c| up to 1e150, and the mean matches E18 at 1e3 and 1e4", () => {
-    for (const c of [1e3, -1e4, 1e4, 1e6, 1e150]) {
+  it("draws are finite and positive for |c| up to 1e308, and the mean matches E18 at 1e3 and 1e4", () => {
+    for (const c of [1e3, -1e4, 1e4, 1e6, 1e150, 1e200, -1.7e308]) {
       const x = pgSample(`big${c}`, 20_000, 1, c);
       expect(x.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
       if (Math.abs(c) <= 1e4) {
@@ -199,11 +199,14 @@ describe("polyaGammaBatch and polyaGamma", () => {
     expect(() => polyaGamma(rng, 0, 1)).toThrow(/positive integer/);
   });
 
-  it("rejects NaN c instead of looping", () => {
+  it("rejects NaN and infinite c instead of looping", () => {
     const rng = Rng.fromSeed("nan");
-    expect(() => polyaGamma1(rng, NaN)).toThrow(/NaN/);
-    expect(() => polyaGamma(rng, 300, NaN)).toThrow(/NaN/);
-    expect(() => polyaGammaBatch(rng, new Float64Array([1, NaN]), new Float64Array(2))).toThrow(/NaN/);
+    for (const c of [NaN, Infinity, -Infinity]) {
+      expect(() => polyaGamma1(rng, c)).toThrow(/finite/);
+      expect(() => polyaGamma(rng, 300, c)).toThrow(/finite/);
+      expect(() => polyaGamma(rng, 2, c)).toThrow(/finite/);
+      expect(() => polyaGammaBatch(rng, new Float64Array([1, c]), new Float64Array(2))).toThrow(/finite/);
+    }
   });
 });
 
