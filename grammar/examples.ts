@@ -19,6 +19,5 @@ export const ruleExamples: Readonly<Record<string, { example: string; note: stri
   },
   operand: { example: "-lambda[k, j]", note: "Prefix minus signs, then an atom, then index suffixes: family indices first, then vector or matrix indices." },
   indexSuffix: { example: "[k, j]", note: "One or more integer indices." },
-  atom: { example: "(a + b)", note: "A number, a name, a call, or a parenthesised expression." },
-  callOrName: { example: "dot(beta[z], x)", note: "A name, or a call of a built-in function or distribution." },
+  atom: { example: "dot(beta[z], x)", note: "A number, a name, a call of a built-in function or distribution, or a parenthesised expression." },
 };

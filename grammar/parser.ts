@@ -6,7 +6,7 @@
  * Statements need no separator: no expression can be followed by an identifier, so the
  * start of the next statement is always recognisable. A `;` is accepted and ignored.
  */
-import { CstParser } from "chevrotain";
+import { CstParser, type IOrAlt } from "chevrotain";
 import { errorMessageProvider } from "./errors.js";
 import * as T from "./tokens.js";
 
@@ -15,6 +15,45 @@ export class MoeParser extends CstParser {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider });
     this.performSelfAnalysis();
   }
+
+  // The expression rules run for most tokens, so their alternatives and repetition bodies are
+  // built once here rather than as fresh closures on every call (chevrotain's own advice).
+  private readonly statementAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.dataDecl) },
+    { ALT: () => this.SUBRULE(this.paramDecl) },
+    { ALT: () => this.SUBRULE(this.relation) },
+  ];
+  private readonly binaryOperators: IOrAlt<unknown>[] = [T.Plus, T.Minus, T.Star, T.Slash, T.Caret].map((t) => ({
+    ALT: () => this.CONSUME(t),
+  }));
+  private readonly operatorThenOperand = () => {
+    this.OR(this.binaryOperators);
+    this.SUBRULE2(this.operand);
+  };
+  private readonly minusSign = () => this.CONSUME(T.Minus);
+  private readonly indexSuffixes = () => this.SUBRULE(this.indexSuffix);
+  private readonly expressionList = { SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) };
+  private readonly callArguments = () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP(this.expressionList);
+    this.CONSUME(T.RParen);
+  };
+  private readonly atomAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.NumberLiteral) },
+    {
+      ALT: () => {
+        this.CONSUME(T.Identifier);
+        this.OPTION(this.callArguments);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME2(T.LParen);
+        this.SUBRULE2(this.expression);
+        this.CONSUME2(T.RParen);
+      },
+    },
+  ];
 
   program = this.RULE("program", () => {
     this.SUBRULE(this.modelDecl);
@@ -67,11 +106,7 @@ export class MoeParser extends CstParser {
   });
 
   statement = this.RULE("statement", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.dataDecl) },
-      { ALT: () => this.SUBRULE(this.paramDecl) },
-      { ALT: () => this.SUBRULE(this.relation) },
-    ]);
+    this.OR(this.statementAlternatives);
     this.OPTION(() => this.CONSUME(T.Semicolon));
   });
 
@@ -121,52 +156,25 @@ export class MoeParser extends CstParser {
    */
   expression = this.RULE("expression", () => {
     this.SUBRULE(this.operand);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus) },
-        { ALT: () => this.CONSUME(T.Minus) },
-        { ALT: () => this.CONSUME(T.Star) },
-        { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Caret) },
-      ]);
-      this.SUBRULE2(this.operand);
-    });
+    this.MANY(this.operatorThenOperand);
   });
 
   /** Prefix minus signs, an atom, and index suffixes: `-beta[k][j]`. */
   operand = this.RULE("operand", () => {
-    this.MANY(() => this.CONSUME(T.Minus));
+    this.MANY(this.minusSign);
     this.SUBRULE(this.atom);
-    this.MANY2(() => this.SUBRULE(this.indexSuffix));
+    this.MANY2(this.indexSuffixes);
   });
 
   indexSuffix = this.RULE("indexSuffix", () => {
     this.CONSUME(T.LBracket);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.AT_LEAST_ONE_SEP(this.expressionList);
     this.CONSUME(T.RBracket);
   });
 
+  /** A number, a name, a call `f(a, b)`, or a parenthesised expression. */
   atom = this.RULE("atom", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.SUBRULE(this.callOrName) },
-      {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression);
-          this.CONSUME(T.RParen);
-        },
-      },
-    ]);
-  });
-
-  callOrName = this.RULE("callOrName", () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(T.LParen);
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
-      this.CONSUME(T.RParen);
-    });
+    this.OR(this.atomAlternatives);
   });
 }
 

@@ -141,6 +141,8 @@ class Climber {
 
 function expression(node: C.ExpressionCstNode): Expr {
   const c = node.children;
+  // Most expressions are a single operand with no sign: skip the climber.
+  if (c.operand.length === 1 && !c.operand[0].children.Minus) return operand(c.operand[0]);
   const ops = [...(c.Plus ?? []), ...(c.Minus ?? []), ...(c.Star ?? []), ...(c.Slash ?? []), ...(c.Caret ?? [])].sort(
     (a, b) => a.startOffset - b.startOffset,
   );
@@ -163,13 +165,12 @@ function atom(node: C.AtomCstNode): Expr {
     const t = c.NumberLiteral[0];
     return { kind: "number", value: Number(t.image), isInt: /^\d+$/.test(t.image), span: tokenSpan(t) };
   }
-  if (c.expression) {
-    // Keep the parentheses inside the span so a caret under `(a + b)` covers both.
-    const inner = expression(c.expression[0]);
-    return { ...inner, span: nodeSpan(node) };
+  if (c.Identifier) {
+    const name = ident(c.Identifier[0]);
+    if (!c.LParen) return { kind: "name", name: name.name, span: name.span };
+    return { kind: "call", callee: name, args: (c.expression ?? []).map(expression), span: nodeSpan(node) };
   }
-  const call = c.callOrName![0].children;
-  const name = ident(call.Identifier[0]);
-  if (!call.LParen) return { kind: "name", name: name.name, span: name.span };
-  return { kind: "call", callee: name, args: (call.expression ?? []).map(expression), span: nodeSpan(c.callOrName![0]) };
+  // Keep the parentheses inside the span so a caret under `(a + b)` covers both.
+  const inner = expression(c.expression![0]);
+  return { ...inner, span: nodeSpan(node) };
 }

@@ -238,7 +238,6 @@ export const ruleContexts: Readonly<Record<string, string>> = {
   indexSuffix: "in an index",
   operand: "in an expression",
   atom: "in an expression",
-  callOrName: "in a call",
 };
 
 /** How a token kind is named in messages, by chevrotain token name. */

@@ -174,23 +174,11 @@ export interface AtomCstNode extends CstNode {
 
 export type AtomCstChildren = {
   NumberLiteral?: IToken[];
-  callOrName?: CallOrNameCstNode[];
-  LParen?: IToken[];
-  expression?: ExpressionCstNode[];
-  RParen?: IToken[];
-};
-
-export interface CallOrNameCstNode extends CstNode {
-  name: "callOrName";
-  children: CallOrNameCstChildren;
-}
-
-export type CallOrNameCstChildren = {
-  Identifier: IToken[];
-  LParen?: IToken[];
-  expression?: ExpressionCstNode[];
+  Identifier?: IToken[];
+  LParen?: (IToken)[];
+  expression?: (ExpressionCstNode)[];
   Comma?: IToken[];
-  RParen?: IToken[];
+  RParen?: (IToken)[];
 };
 
 export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
@@ -208,5 +196,4 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   operand(children: OperandCstChildren, param?: IN): OUT;
   indexSuffix(children: IndexSuffixCstChildren, param?: IN): OUT;
   atom(children: AtomCstChildren, param?: IN): OUT;
-  callOrName(children: CallOrNameCstChildren, param?: IN): OUT;
 }
