@@ -7,7 +7,6 @@
 export {
   DegenerateWeightsError,
   type DegenerateReason,
-  logSumExp,
   logMeanExp,
   normaliseLogWeights,
   ess,

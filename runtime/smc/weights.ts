@@ -12,6 +12,8 @@
  * error (DESIGN.md §5).
  */
 
+import { logSumExp } from "../math/special.js";
+
 /** Why a set of weights could not be normalised. */
 export type DegenerateReason = "all_neg_infinity" | "nan" | "pos_infinity";
 
@@ -36,27 +38,10 @@ export class DegenerateWeightsError extends Error {
   }
 }
 
-/**
- * `log Σ_{i<n} exp(lw_i)`, stable for any finite scale (the maximum is subtracted before
- * exponentiating, so values like ±1e300 neither overflow nor underflow to NaN). Returns −∞ when
- * every entry is −∞ (including n = 0), +∞ when an entry is +∞, and NaN when an entry is NaN.
- */
-export function logSumExp(lw: Float64Array, n: number): number {
-  let m = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = lw[i];
-    if (v > m) m = v;
-    else if (v !== v) return NaN;
-  }
-  if (m === -Infinity || m === Infinity) return m;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.exp(lw[i] - m);
-  return m + Math.log(s);
-}
 
 /** `log((1/n) Σ exp(lw_i))`, e.g. the evidence increment after an every-step resample (spec E17). */
 export function logMeanExp(lw: Float64Array, n: number): number {
-  return logSumExp(lw, n) - Math.log(n);
+  return logSumExp(lw, 0, n) - Math.log(n);
 }
 
 /**
