@@ -1,0 +1,92 @@
+/**
+ * Rule `normal_known_variance_linear`: expert k of particle i is `y ~ N(xᵀβ_k, s²)` with s
+ * fixed and `β_k ~ N(m₀, g·I)`.
+ *
+ * The state is that of {@link LinearExpertState} in units of s²: `L` factors P̃ = s²·Cov(β)⁻¹
+ * (prior P̃₀ = (s²/g)·I), so the update is E11 unchanged and Cov(β | data) = s²·P̃⁻¹. The
+ * one-step predictive is Gaussian, `N(xᵀm, s²(1 + xᵀṼx)) = N(xᵀm, s² + xᵀ Cov(β) x)`.
+ */
+import { normalLogPdfVar } from "../math/index.js";
+import { mvnPrecChol, type Rng } from "../rng/index.js";
+import { LinearExpertState } from "./linear-expert.js";
+import { expectKind } from "./snapshot.js";
+
+/** Hyperparameters: noise sd s, prior β ~ N(m₀, g·I). */
+export interface KnownVarianceLinearHyper {
+  readonly s: number;
+  readonly g: number;
+  readonly m0: ArrayLike<number>;
+}
+
+/** Particle state of known-variance Gaussian linear experts (conjugate Normal–Normal). */
+export class KnownVarianceLinearState extends LinearExpertState {
+  /** Rule id in the compiler's rule table. */
+  static readonly rule = "normal_known_variance_linear";
+  /** Noise sd and prior covariance scale. */
+  readonly s: number;
+  readonly g: number;
+  private readonly s2: number;
+
+  /** @throws Error unless s, g > 0 and m₀ has length d. */
+  constructor(N: number, K: number, d: number, hyper: KnownVarianceLinearHyper) {
+    if (!(hyper.s > 0 && hyper.g > 0)) throw new Error("normal_known_variance_linear: s and g must be positive");
+    super(N, K, d, hyper.m0, (hyper.s * hyper.s) / hyper.g);
+    this.s = hyper.s;
+    this.g = hyper.g;
+    this.s2 = hyper.s * hyper.s;
+  }
+
+  /** Sets every expert of particle i to the prior. */
+  init(i: number): void {
+    this.initBlocks(i);
+  }
+
+  /** `out[outOff + k] = log N(y; xᵀm_k, s² + xᵀCov(β_k)x)` for k < K; stashes L⁻¹x for the update. */
+  predictive(i: number, x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void {
+    this.stashAll(i, x, xOff);
+    for (let k = 0, b = i * this.K; k < this.K; k++, b++) {
+      out[outOff + k] = normalLogPdfVar(y, this.stashXm[b], this.s2 * this.stashQ[b]);
+    }
+  }
+
+  /** Predictive of y at x for expert k: writes `[mean, variance]` at `out[outOff …]`. */
+  predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void {
+    this.locationAndSpread(i, k, x, xOff, out, outOff);
+    out[outOff + 1] = this.s2 * (1 + out[outOff + 1]);
+  }
+
+  /** Posterior draw β ~ N(m, s²P̃⁻¹) into `beta[betaOff …]` (sweep step 1; σ² = s² is fixed). */
+  drawBeta(rng: Rng, i: number, k: number, beta: Float64Array, betaOff: number): void {
+    const blk = i * this.K + k;
+    const d = this.d;
+    mvnPrecChol(rng, d, this.L, blk * d * d, null, 0, beta, betaOff);
+    for (let j = 0; j < d; j++) beta[betaOff + j] = this.m[blk * d + j] + this.s * beta[betaOff + j];
+  }
+
+  /** No σ² statistics: the variance is known. */
+  protected absorb(): void {}
+
+  /** No σ² statistics: the variance is known. */
+  protected reset(): void {}
+
+  /** JSON-safe snapshot; {@link KnownVarianceLinearState.fromJSON} restores it bit for bit. */
+  toJSON(): Record<string, unknown> {
+    const { N, K, d, s, g } = this;
+    return { kind: KnownVarianceLinearState.rule, N, K, d, s, g, m0: Array.from(this.m0), ...this.coreJSON() };
+  }
+
+  /**
+   * Restores a state written by {@link KnownVarianceLinearState.toJSON}.
+   * @throws Error if the snapshot is of another kind or its fields have the wrong size.
+   */
+  static fromJSON(json: unknown): KnownVarianceLinearState {
+    const o = expectKind(json, KnownVarianceLinearState.rule);
+    const st = new KnownVarianceLinearState(Number(o.N), Number(o.K), Number(o.d), {
+      s: Number(o.s),
+      g: Number(o.g),
+      m0: o.m0 as number[],
+    });
+    st.restoreCore(o);
+    return st;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Shared core of the Gaussian linear expert rules (`normal_inverse_gamma_linear`,
+ * `normal_known_variance_linear`; spec §2.1).
+ *
+ * Both rules are regressions `y ~ N(xᵀβ, σ²)` with `β | σ² ~ N(m, σ² Ṽ)`, where Ṽ is the
+ * covariance in units of the noise variance: the NIG rule integrates σ² out under an IG prior,
+ * the known-variance rule fixes σ² = s². In these units the prior precision is `P̃₀ = p₀·I`
+ * (p₀ = 1/g for NIG, s²/g for the known-variance rule with `β ~ N(m₀, g·I)`), and one
+ * observation changes `(P̃, m)` the same way in both rules (E11 with `q = 1 + xᵀṼx`):
+ * `P̃ += x xᵀ`, `m += Ṽx·r/q`, `r = y − xᵀm`. Only the σ² part differs, through {@link
+ * LinearExpertState.absorb} and {@link LinearExpertState.reset}.
+ *
+ * Layout (structure of arrays; block b = i·K + k for particle i, expert k):
+ * - `L[b·d² …]`: row-major lower Cholesky factor of P̃ (strict upper triangle zero);
+ * - `m[b·d …]`: posterior mean of β; `count[b]`: rows allocated to the expert;
+ * - the stash `stashW[b·d …] = L⁻¹x`, `stashXm[b] = xᵀm`, `stashQ[b] = 1 + ‖L⁻¹x‖²`, written by
+ *   the predictive pass so the update of the chosen expert needs no second forward solve. The
+ *   stash is gathered with the state (so a resample between predictive and update keeps it
+ *   valid) but is not part of a snapshot: snapshots are taken between steps.
+ * Data rows for {@link LinearExpertState.rebuild}: `X` row-major with row s at `X[s·d …]`.
+ * Nothing here allocates after construction; failures return `false`.
+ */
+import { cholesky, cholUpdate, dot, gatherBlocks, solveLower, solveLowerT } from "../linalg/index.js";
+import { decodeFloat64, encodeFloat64 } from "./snapshot.js";
+
+/** Common state and O(d²) updates of the conjugate Gaussian linear experts (see module header). */
+export abstract class LinearExpertState {
+  /** Particles, experts per particle, regression dimension. */
+  readonly N: number;
+  readonly K: number;
+  readonly d: number;
+  /** Prior mean m₀ (length d). */
+  readonly m0: Float64Array;
+  /** Prior precision in noise units: P̃₀ = p0·I. */
+  readonly p0: number;
+  /** Cholesky factors of P̃ (N·K blocks of d²); reassigned by {@link gather}, so do not cache. */
+  L: Float64Array;
+  /** Posterior means (N·K blocks of d). */
+  m: Float64Array;
+  /** Rows allocated to each expert (N·K). */
+  count: Float64Array;
+  /** Predictive stash: L⁻¹x per block (N·K·d), xᵀm and q per block (N·K). */
+  stashW: Float64Array;
+  stashXm: Float64Array;
+  stashQ: Float64Array;
+  /** Gather targets, one per field; allocated on the first gather (subclass fields exist only after construction). */
+  private spare: Float64Array[] | null = null;
+  /** Scratch: L⁻¹x for an unstashed update, Ṽx, and the cholUpdate work vector. */
+  private readonly w: Float64Array;
+  private readonly u: Float64Array;
+  private readonly work: Float64Array;
+  /** Scratch for a rebuild: P̃ (d²) and its linear term h (d). */
+  private readonly P: Float64Array;
+  private readonly h: Float64Array;
+
+  /**
+   * @param m0 - prior mean of β (length d)
+   * @param p0 - prior precision scale in noise units (> 0)
+   * @throws Error on non-positive sizes, a wrong-length m₀ or p0 ≤ 0.
+   */
+  protected constructor(N: number, K: number, d: number, m0: ArrayLike<number>, p0: number) {
+    if (!(N >= 1 && K >= 1 && d >= 1) || ![N, K, d].every(Number.isInteger)) {
+      throw new Error("linear expert: N, K, d must be positive integers");
+    }
+    if (m0.length !== d) throw new Error(`linear expert: m0 has length ${m0.length}, expected ${d}`);
+    if (!(p0 > 0 && p0 < Infinity)) throw new Error("linear expert: prior precision must be positive");
+    this.N = N;
+    this.K = K;
+    this.d = d;
+    this.m0 = Float64Array.from(m0);
+    this.p0 = p0;
+    const B = N * K;
+    this.L = new Float64Array(B * d * d);
+    this.m = new Float64Array(B * d);
+    this.count = new Float64Array(B);
+    this.stashW = new Float64Array(B * d);
+    this.stashXm = new Float64Array(B);
+    this.stashQ = new Float64Array(B);
+    this.w = new Float64Array(d);
+    this.u = new Float64Array(d);
+    this.work = new Float64Array(d);
+    this.P = new Float64Array(d * d);
+    this.h = new Float64Array(d);
+  }
+
+  /** Subclass statistics updated after a successful E11 step with residual r and q = 1 + xᵀṼx. */
+  protected abstract absorb(b: number, r: number, q: number): void;
+
+  /** Subclass statistics set by a rebuild over n rows with ss = ‖y − Xm‖² + p₀‖m − m₀‖². */
+  protected abstract reset(b: number, n: number, ss: number): void;
+
+  /** Every per-block field, in a fixed order (gathered together; the first three plus the subclass's are snapshotted). */
+  protected fields(): Float64Array[] {
+    return [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ];
+  }
+
+  /** Replaces the fields after a gather, in the order of {@link fields}. */
+  protected setFields(f: Float64Array[]): void {
+    [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ] = f;
+  }
+
+  /** Sets the K experts of particle i to the prior: L = √p₀·I, m = m₀, count 0. */
+  protected initBlocks(i: number): void {
+    const d = this.d;
+    const s = Math.sqrt(this.p0);
+    for (let b = i * this.K; b < (i + 1) * this.K; b++) {
+      const lo = b * d * d;
+      this.L.fill(0, lo, lo + d * d);
+      for (let j = 0; j < d; j++) {
+        this.L[lo + j * d + j] = s;
+        this.m[b * d + j] = this.m0[j];
+      }
+      this.count[b] = 0;
+    }
+  }
+
+  /** For every expert of particle i: stash w = L⁻¹x, xᵀm and q = 1 + ‖w‖² (O(K d²)). */
+  protected stashAll(i: number, x: Float64Array, xOff: number): void {
+    const d = this.d;
+    for (let b = i * this.K; b < (i + 1) * this.K; b++) {
+      solveLower(this.L, b * d * d, d, x, xOff, this.stashW, b * d);
+      let s = 1;
+      for (let j = b * d; j < (b + 1) * d; j++) s += this.stashW[j] * this.stashW[j];
+      this.stashQ[b] = s;
+      this.stashXm[b] = dot(x, xOff, this.m, b * d, d);
+    }
+  }
+
+  /**
+   * E11 for expert k of particle i, taking L⁻¹x, xᵀm and q from the stash left by the
+   * predictive pass on the same x (for this particle or, after a gather, its ancestor).
+   * @returns `false`, with the expert unchanged, if y or x is not finite.
+   */
+  updateStashed(i: number, k: number, x: Float64Array, xOff: number, y: number): boolean {
+    const b = i * this.K + k;
+    return this.applyUpdate(b, x, xOff, y - this.stashXm[b], this.stashQ[b], this.stashW, b * this.d);
+  }
+
+  /**
+   * E11 for expert k of particle i, computing L⁻¹x afresh (no stash needed).
+   * @returns `false`, with the expert unchanged, if y or x is not finite.
+   */
+  update(i: number, k: number, x: Float64Array, xOff: number, y: number): boolean {
+    const b = i * this.K + k;
+    const d = this.d;
+    solveLower(this.L, b * d * d, d, x, xOff, this.w, 0);
+    let q = 1;
+    for (let j = 0; j < d; j++) q += this.w[j] * this.w[j];
+    return this.applyUpdate(b, x, xOff, y - dot(x, xOff, this.m, b * d, d), q, this.w, 0);
+  }
+
+  /** E11 in Cholesky form: u = L⁻ᵀw = Ṽx from the old factor, L ← chol(P̃ + xxᵀ), m += u·r/q. */
+  private applyUpdate(b: number, x: Float64Array, xOff: number, r: number, q: number, w: Float64Array, wOff: number): boolean {
+    const d = this.d;
+    if (!Number.isFinite(r)) return false;
+    solveLowerT(this.L, b * d * d, d, w, wOff, this.u, 0);
+    if (!cholUpdate(this.L, b * d * d, d, x, xOff, this.work, 0)) return false;
+    const f = r / q;
+    for (let j = 0; j < d; j++) this.m[b * d + j] += this.u[j] * f;
+    this.count[b] += 1;
+    this.absorb(b, r, q);
+    return true;
+  }
+
+  /**
+   * Rebuilds expert k of particle i from the rows allocated to it (E12, O(n d² + d³)):
+   * P̃ = p₀I + Σ x xᵀ, m = P̃⁻¹(p₀m₀ + Σ x y), then the subclass statistics from
+   * ss = ‖y − Xm‖² + p₀‖m − m₀‖² (the stable form of yᵀy + m₀ᵀP̃₀m₀ − mᵀP̃m).
+   * @param rows - indices into X / y of the rows allocated to the expert (first `nRows` used)
+   * @returns `false` if P̃ cannot be factorised (non-finite data); the block is then invalid.
+   */
+  rebuild(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number): boolean {
+    const d = this.d;
+    const { P, h } = this;
+    P.fill(0);
+    for (let j = 0; j < d; j++) {
+      P[j * d + j] = this.p0;
+      h[j] = this.p0 * this.m0[j];
+    }
+    for (let t = 0; t < nRows; t++) {
+      const o = rows[t] * d;
+      const yt = y[rows[t]];
+      for (let j = 0; j < d; j++) {
+        const xj = X[o + j];
+        h[j] += xj * yt;
+        for (let l = 0; l <= j; l++) P[j * d + l] += xj * X[o + l];
+      }
+    }
+    const b = i * this.K + k;
+    const lo = b * d * d;
+    if (!cholesky(P, 0, d, this.L, lo)) return false;
+    solveLower(this.L, lo, d, h, 0, h, 0);
+    solveLowerT(this.L, lo, d, h, 0, this.m, b * d);
+    let ss = 0;
+    for (let t = 0; t < nRows; t++) {
+      const r = y[rows[t]] - dot(X, rows[t] * d, this.m, b * d, d);
+      ss += r * r;
+    }
+    for (let j = 0; j < d; j++) {
+      const e = this.m[b * d + j] - this.m0[j];
+      ss += this.p0 * e * e;
+    }
+    this.count[b] = nRows;
+    this.reset(b, nRows, ss);
+    return true;
+  }
+
+  /** xᵀm and xᵀṼx = ‖L⁻¹x‖² for expert k of particle i (prediction off the hot path). */
+  protected locationAndSpread(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void {
+    const b = i * this.K + k;
+    const d = this.d;
+    solveLower(this.L, b * d * d, d, x, xOff, this.w, 0);
+    let s = 0;
+    for (let j = 0; j < d; j++) s += this.w[j] * this.w[j];
+    out[outOff] = dot(x, xOff, this.m, b * d, d);
+    out[outOff + 1] = s;
+  }
+
+  /** Resampling: particle i becomes a copy of particle `ancestors[i]` (every field, stash included). */
+  gather(ancestors: Int32Array): void {
+    const f = this.fields();
+    if (this.spare === null) this.spare = f.map((a) => new Float64Array(a.length));
+    for (let j = 0; j < f.length; j++) {
+      const size = f[j].length / this.N;
+      gatherBlocks(f[j], this.spare[j], ancestors, this.N, size);
+      const t = f[j];
+      f[j] = this.spare[j];
+      this.spare[j] = t;
+    }
+    this.setFields(f);
+  }
+
+  /** Snapshot of the core fields (L, m, count) as base64 text. */
+  protected coreJSON(): Record<string, string> {
+    return { L: encodeFloat64(this.L), m: encodeFloat64(this.m), count: encodeFloat64(this.count) };
+  }
+
+  /** Restores the core fields written by {@link coreJSON}. */
+  protected restoreCore(json: Record<string, unknown>): void {
+    this.L.set(decodeFloat64(String(json.L), this.L.length));
+    this.m.set(decodeFloat64(String(json.m), this.m.length));
+    this.count.set(decodeFloat64(String(json.count), this.count.length));
+  }
+}
