@@ -5,7 +5,9 @@
  */
 import { parseArgs } from "node:util";
 import { parse } from "../compiler/1-parse/index.js";
-import { checkSource, diagnosticToJson, renderDiagnostics } from "../compiler/index.js";
+import { analyzeSource, diagnosticToJson, renderDiagnostics } from "../compiler/index.js";
+import { dumpGraph } from "../compiler/3-graph/index.js";
+import { dumpAnalysis } from "../compiler/4-analyze/index.js";
 import { summaryJson, summaryText } from "../compiler/summary.js";
 import { readModelFile, UsageError } from "./io.js";
 import { parseSetValues } from "./set-values.js";
@@ -19,7 +21,8 @@ export interface Io {
 const USAGE = `usage: hsmoe <command> [options]
 
 commands:
-  check MODEL.moe [--set NAME=VALUE ...] [--json]   parse and check a model; print its summary
+  check MODEL.moe [--set NAME=VALUE ...] [--json] [--dump graph]
+      parse and check a model; print its summary and inference plan (or the model graph)
 `;
 
 function runCheck(args: string[], io: Io): number {
@@ -27,26 +30,35 @@ function runCheck(args: string[], io: Io): number {
     args,
     allowPositionals: true,
     strict: true,
-    options: { set: { type: "string", multiple: true }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: {
+      set: { type: "string", multiple: true },
+      json: { type: "boolean" },
+      dump: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
     io.stdout(USAGE);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "check needs a model file" : `check takes one model file, got ${positionals.length}`);
+  if (values.dump !== undefined && values.dump !== "graph") throw new UsageError(`--dump takes 'graph', not '${values.dump}'`);
   const file = positionals[0];
   const text = readModelFile(file);
   const parsed = parse(text);
   const hypers = parsed.model ? parseSetValues(values.set ?? [], parsed.model) : new Map<string, number>();
-  const r = checkSource(text, { file, hypers });
+  const r = analyzeSource(text, { file, hypers });
+  const ok = r.analysis !== undefined;
   if (values.json) {
     const diagnostics = r.diagnostics.map((d) => diagnosticToJson(d, r.source));
-    io.stdout(JSON.stringify(r.checked ? { ...summaryJson(r.checked), diagnostics } : diagnostics, null, 2) + "\n");
-  } else {
-    if (r.diagnostics.length > 0) io.stderr(renderDiagnostics(r.diagnostics, r.source, r.omitted) + "\n");
-    if (r.checked) io.stdout(summaryText(r.checked, file) + "\n");
+    const plan = r.analysis?.coverage ?? null;
+    io.stdout(JSON.stringify(ok && r.checked ? { ...summaryJson(r.checked), plan, diagnostics } : diagnostics, null, 2) + "\n");
+    return ok ? 0 : 1;
   }
-  return r.checked ? 0 : 1;
+  if (r.diagnostics.length > 0) io.stderr(renderDiagnostics(r.diagnostics, r.source, r.omitted) + "\n");
+  if (values.dump === "graph" && r.graph) io.stdout(dumpGraph(r.graph));
+  else if (ok && r.checked) io.stdout(`${summaryText(r.checked, file)}\n\n${dumpAnalysis(r.analysis!)}\n`);
+  return ok ? 0 : 1;
 }
 
 const commands: ReadonlyMap<string, (args: string[], io: Io) => number> = new Map([["check", runCheck]]);

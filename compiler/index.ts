@@ -4,11 +4,15 @@
  */
 import { parse } from "./1-parse/index.js";
 import { check, type CheckedModel } from "./2-check/index.js";
+import { buildGraph, type ModelGraph } from "./3-graph/index.js";
+import { analyze, type Analysis } from "./4-analyze/index.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { SourceFile } from "./diagnostics/source.js";
 
 export type { Model } from "./ast.js";
 export type { CheckedModel } from "./2-check/index.js";
+export type { ModelGraph } from "./3-graph/index.js";
+export type { Analysis } from "./4-analyze/index.js";
 export * from "./diagnostics/index.js";
 
 /** Options of {@link checkSource}. */
@@ -40,4 +44,23 @@ export function checkSource(text: string, options: FrontEndOptions = {}): FrontE
   }
   const r = check(parsed.model, { hypers: options.hypers, maxErrors });
   return { source, checked: r.checked, diagnostics: r.diagnostics, omitted: r.omitted };
+}
+
+/** The front end's result plus the model graph and the rule analysis. */
+export interface AnalyzedResult extends FrontEndResult {
+  graph: ModelGraph | undefined;
+  /** Present when every term of the model is covered by a rule. */
+  analysis: Analysis | undefined;
+}
+
+/**
+ * Parses, checks, builds the model graph and finds the rule covering every term. Terms no
+ * rule covers come back as diagnostics saying what blocks conjugacy.
+ */
+export function analyzeSource(text: string, options: FrontEndOptions = {}): AnalyzedResult {
+  const front = checkSource(text, options);
+  if (!front.checked) return { ...front, graph: undefined, analysis: undefined };
+  const graph = buildGraph(front.checked);
+  const r = analyze(graph);
+  return { ...front, diagnostics: [...front.diagnostics, ...r.diagnostics], graph, analysis: r.analysis };
 }

@@ -9,7 +9,7 @@ import type { Severity } from "./diagnostic.js";
 /** One catalogue entry. */
 export interface CatalogueEntry {
   /** The compiler stage that reports it. */
-  stage: "parse" | "check";
+  stage: "parse" | "check" | "analyze";
   severity: Severity;
   /** Message template with `{placeholders}`. */
   message: string;
@@ -214,6 +214,48 @@ export const catalogue = {
     message: "the model observes nothing: no `data` variable appears on the left of `~`",
     hint: "add a likelihood, e.g. `y ~ normal(dot(beta, x), sigma)`",
     explanation: "Without an observed variable the posterior equals the prior.",
+  },
+  expert_not_conjugate: {
+    stage: "analyze",
+    severity: "error",
+    message: "no expert rule covers the likelihood: {reason}",
+    hint: "{fix}",
+    explanation: "The observed response's likelihood and the experts' priors do not match a conjugate expert rule (Normal-inverse-gamma linear, or Normal with known variance).",
+  },
+  gate_not_augmentable: {
+    stage: "analyze",
+    severity: "error",
+    message: "no gate rule covers the allocation: {reason}",
+    hint: "{fix}",
+    explanation: "The allocation's distribution is not a stick-breaking logistic gate linear in its coefficients (the form Pólya-Gamma augmentation makes Gaussian), nor constant.",
+  },
+  gate_prior_not_conjugate: {
+    stage: "analyze",
+    severity: "error",
+    message: "no prior rule covers the gate coefficients: {reason}",
+    hint: "{fix}",
+    explanation: "The gate coefficients' prior is neither a horseshoe (per coefficient or grouped) nor a Normal with a fixed scale.",
+  },
+  unused_parameter: {
+    stage: "analyze",
+    severity: "error",
+    message: "`{name}` is not used by the likelihood, the gate or their priors, so nothing in the data informs it",
+    hint: "remove it, or use it in the model",
+    explanation: "A parameter is declared that no rule of the model accounts for.",
+  },
+  unsupported_model: {
+    stage: "analyze",
+    severity: "error",
+    message: "{detail}",
+    hint: "{fix}",
+    explanation: "The model's overall structure is not a mixture of experts hsmoe can fit: one observed response, at most one allocation, one input vector.",
+  },
+  too_large: {
+    stage: "analyze",
+    severity: "error",
+    message: "{detail}",
+    hint: "{fix}",
+    explanation: "A size (the number of experts) is beyond what the runtime can hold.",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

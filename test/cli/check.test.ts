@@ -37,6 +37,19 @@ describe("hsmoe check", () => {
     expect(r.stdout).toMatch(/z\s+int in 1\.\.K\s+~ stickbreaking/);
   });
 
+  it("prints the inference plan", () => {
+    const r = cli("check", flagship);
+    expect(r.stdout).toMatch(/z\s+gate\s+polya_gamma_stickbreaking/);
+    expect(r.stdout).toMatch(/lambda\s+gate_prior\s+horseshoe_makalic_schmidt/);
+    expect(JSON.parse(cli("check", flagship, "--json").stdout).plan).toContainEqual({ node: "beta", rule: "normal_inverse_gamma_linear", role: "expert" });
+  });
+
+  it("dumps the model graph with --dump graph", () => {
+    const r = cli("check", flagship, "--dump", "graph");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("latent        z: int in 1..K ~ stickbreaking(logistic(phi * x))");
+  });
+
   it("applies --set and reports the value in force", () => {
     const r = cli("check", flagship, "--set", "K=6", "--set", "g=2.5");
     expect(r.code).toBe(0);
@@ -104,6 +117,7 @@ describe("hsmoe check", () => {
     [["check", "FLAGSHIP", "--set", "g=Infinity"], "not a finite number"],
     [["check", "FLAGSHIP", "--set", "g=1e999"], "not a finite number"],
     [["frobnicate"], "unknown command"],
+    [["check", "FLAGSHIP", "--dump", "plan"], "--dump takes 'graph'"],
   ])("exits 2 for %j", (argv, message) => {
     const r = cli(...argv.map((a) => a.replace("DIR", dir).replace("FLAGSHIP", flagship)));
     expect(r.code).toBe(2);

@@ -5,20 +5,22 @@
  */
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { checkSource, diagnosticCodes, renderDiagnostics } from "../../compiler/index.js";
+import { analyzeSource, checkSource, diagnosticCodes, renderDiagnostics } from "../../compiler/index.js";
+import { allRules } from "../../compiler/4-analyze/index.js";
 import { readFixtures, type Fixture } from "../helpers/fixtures.js";
 
 const root = fileURLToPath(new URL("./fixtures/", import.meta.url));
-const groups = ["parse", "check", "ok"] as const;
+const groups = ["parse", "check", "ok", "analyze"] as const;
 const fixtures = Object.fromEntries(groups.map((g) => [g, readFixtures(root + g)])) as Record<(typeof groups)[number], Fixture[]>;
 
-function run(f: Fixture) {
-  return checkSource(f.text, { file: `${f.name}.moe`, hypers: f.hypers });
+function run(f: Fixture, group: string) {
+  const options = { file: `${f.name}.moe`, hypers: f.hypers };
+  return group === "analyze" ? analyzeSource(f.text, options) : checkSource(f.text, options);
 }
 
 describe.each(groups)("fixtures/%s", (group) => {
   it.each(fixtures[group].map((f) => [f.name, f] as const))("%s", async (_, f) => {
-    const r = run(f);
+    const r = run(f, group);
     const actual = r.diagnostics.map((d) => {
       const p = r.source.position(d.span.start);
       return { severity: d.severity, code: d.code, line: p.line, column: p.column };
@@ -32,8 +34,13 @@ describe.each(groups)("fixtures/%s", (group) => {
     expect(shown.sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual(
       [...expected].sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
     );
-    if (group === "ok") {
+    if (group === "ok" || f.rules.length > 0) {
       expect(r.checked).toBeDefined();
+      if (f.rules.length > 0) {
+        const analysis = (r as ReturnType<typeof analyzeSource>).analysis;
+        expect(analysis).toBeDefined();
+        expect([...new Set(analysis!.coverage.map((c) => c.rule))].sort()).toEqual([...f.rules].sort());
+      }
     } else {
       expect(r.diagnostics.length).toBeGreaterThan(0);
       const rendered = renderDiagnostics(r.diagnostics, r.source, r.omitted);
@@ -42,8 +49,25 @@ describe.each(groups)("fixtures/%s", (group) => {
   });
 });
 
+describe("rule coverage", () => {
+  it.each(allRules.map((r) => [r.id, r] as const))("%s has a positive and a negative fixture that refuses it", (id, rule) => {
+    expect(fixtures.analyze.some((f) => f.rules.includes(id))).toBe(true);
+    const negatives = fixtures.analyze.filter((f) => f.rejects.includes(id));
+    expect(negatives.length).toBeGreaterThan(0);
+    for (const f of negatives) {
+      const r = analyzeSource(f.text, { hypers: f.hypers });
+      const g = r.graph!;
+      const node =
+        rule.role === "expert" ? g.nodes.find((n) => n.kind === "observed")
+        : rule.role === "gate" ? g.nodes.find((n) => n.kind === "latent")
+        : g.byName.get("phi");
+      expect(rule.match(g, node!).ok).toBe(false);
+    }
+  });
+});
+
 describe("fixture coverage", () => {
-  const negatives = [...fixtures.parse, ...fixtures.check];
+  const negatives = [...fixtures.parse, ...fixtures.check, ...fixtures.analyze.filter((f) => f.rules.length === 0)];
 
   it("has at least 40 negative fixtures", () => {
     expect(negatives.length).toBeGreaterThanOrEqual(40);

@@ -6,7 +6,9 @@
  *     w[k 1..K] ~ normal(0, 1)   // error[syntax_error] @col 7
  *
  * `@line N` places the expectation on another line (for errors at the end of the file), and
- * a `// set: K=1, a0=2` line gives hyperparameter values as `--set` would.
+ * a `// set: K=1, a0=2` line gives hyperparameter values as `--set` would. Analysis fixtures
+ * name the rules they exercise: `// rules: a, b` (each must cover part of the model) and
+ * `// rejects: a` (each must refuse the term of its role).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,6 +28,8 @@ export interface Fixture {
   text: string;
   expectations: Expectation[];
   hypers: Map<string, number>;
+  rules: string[];
+  rejects: string[];
 }
 
 const EXPECT = /\/\/\s*(error|warning|note)\[(\w+)\]((?:\s*@(?:line|col)\s+\d+)*)/g;
@@ -35,7 +39,11 @@ export function readFixture(path: string, name: string): Fixture {
   const text = readFileSync(path, "utf8");
   const expectations: Expectation[] = [];
   const hypers = new Map<string, number>();
+  const rules: string[] = [];
+  const rejects: string[] = [];
   text.split("\n").forEach((lineText, i) => {
+    const list = /^\/\/\s*(rules|rejects):\s*(.*)$/.exec(lineText);
+    if (list) (list[1] === "rules" ? rules : rejects).push(...list[2].split(",").map((r) => r.trim()));
     for (const m of lineText.matchAll(EXPECT)) {
       const line = /@line\s+(\d+)/.exec(m[3]);
       const col = /@col\s+(\d+)/.exec(m[3]);
@@ -49,7 +57,7 @@ export function readFixture(path: string, name: string): Fixture {
       }
     }
   });
-  return { name, path, text, expectations, hypers };
+  return { name, path, text, expectations, hypers, rules, rejects };
 }
 
 /** Every fixture under a folder, by file name without `.moe`. */

@@ -1,0 +1,133 @@
+/**
+ * Matchers of the gate rules (the allocation's distribution) and of the gate-prior rules
+ * (the gate coefficients' prior). A stick-breaking logistic gate whose logits are linear in
+ * the coefficients becomes conditionally Gaussian after Pólya-Gamma augmentation; a softmax
+ * gate does not, and the mismatch says so.
+ */
+import type { Expr, Span } from "../ast.js";
+import type { GraphNode, ModelGraph } from "../3-graph/index.js";
+import { constant, constantValue as affineValue, difference, substitute } from "../lang/affine.js";
+import { printExpr } from "../print.js";
+import type { FixedGateMatch, FixedScaleMatch, HorseshoeMatch, MatchResult, Mismatch, StickGateMatch } from "./matches.js";
+import { call, constantValue, factors, indexedBy, isIdentity, nodeRef } from "./patterns.js";
+
+type Fail = { ok: false; why: Mismatch };
+const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
+
+/** The number of sticks a gate coefficient family has: its first plate must be 1..S with S known. */
+function stickCount(g: ModelGraph, phi: GraphNode): number | undefined {
+  const first = phi.plates[0];
+  if (!first || difference(first.range.lo, constant(1), g.values) !== 0) return undefined;
+  return affineValue(substitute(first.range.hi, g.values));
+}
+
+/** Constant stop probabilities: a family of constants `p[k in 1..S] = c` or a single one. */
+function constantStops(g: ModelGraph, e: Expr): number[] | undefined {
+  const ref = nodeRef(g, e);
+  if (!ref || ref.node.kind !== "deterministic" || ref.indices.length > 0 || !ref.node.value) return undefined;
+  const v = constantValue(g, ref.node.value);
+  const s = stickCount(g, ref.node);
+  if (v === undefined || ref.node.plates.length !== 1 || s === undefined) return undefined;
+  return new Array<number>(s).fill(v);
+}
+
+/** Matches `z ~ stickbreaking(p)` with constant stop probabilities `p[k in 1..K-1] = c`. */
+export function matchFixedGate(g: ModelGraph, z: GraphNode): MatchResult<FixedGateMatch> {
+  const d = z.distribution!;
+  const stops = d.name === "stickbreaking" ? constantStops(g, d.args[0]) : undefined;
+  if (!stops) return fail(0, z.span, `\`${z.name}\` does not have constant stop probabilities`, "see the Pólya-Gamma gate");
+  if (stops.some((p) => !(p > 0 && p < 1))) return fail(2, d.args[0].span, "constant stop probabilities must lie strictly between 0 and 1", "use values in (0, 1)");
+  return { ok: true, match: { rule: "fixed_stickbreaking", allocation: z.name, stops, covers: [z.name], spans: [z.span] } };
+}
+
+/** Matches `z ~ stickbreaking(logistic(phi * x))`. */
+export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<StickGateMatch> {
+  const d = z.distribution!;
+  if (d.name === "categorical" && call(d.args[0], "softmax")) {
+    return fail(1, d.args[0].span, "a softmax gate has no exact Pólya-Gamma augmentation, so its coefficients cannot be updated in closed form", `write \`${z.name} ~ stickbreaking(logistic(phi * x))\`: each stick is then a Bernoulli-logit term that Pólya-Gamma augmentation makes Gaussian`);
+  }
+  if (d.name !== "stickbreaking") {
+    return fail(0, z.span, `\`${z.name}\` has a ${d.name} distribution; the gate rules need stickbreaking`, `write \`${z.name} ~ stickbreaking(logistic(phi * x))\``);
+  }
+  const inner = call(d.args[0], "logistic")?.[0];
+  if (!inner) {
+    return fail(1, d.args[0].span, `the stop probabilities \`${printExpr(d.args[0])}\` are not a logistic function of a linear predictor`, "write `stickbreaking(logistic(phi * x))`");
+  }
+  const phi = inner.kind === "binary" && inner.op === "*" ? nodeRef(g, inner.left) : undefined;
+  const x = inner.kind === "binary" && inner.op === "*" ? nodeRef(g, inner.right) : undefined;
+  if (!phi || !x || phi.indices.length > 0 || x.indices.length > 0 || phi.node.kind !== "parameter" || x.node.kind !== "input") {
+    return fail(2, inner.span, `the gate predictor is \`${printExpr(inner)}\`, not linear in the gate coefficients`, "write `logistic(phi * x)` with `phi[k in 1..K-1, j in 1..D]` the coefficients and x an input vector");
+  }
+  const sticks = stickCount(g, phi.node);
+  const shapeOk = (phi.node.plates.length === 2 && phi.node.elem.kind === "real") || (phi.node.plates.length === 1 && phi.node.elem.kind === "vector");
+  if (sticks === undefined || !shapeOk) {
+    return fail(2, phi.node.span, `the gate coefficients \`${phi.node.name}\` must be one row per stick, \`[k in 1..K-1, j in 1..D]\``, "declare them as `phi[k in 1..K-1, j in 1..D]`");
+  }
+  return {
+    ok: true,
+    match: { rule: "polya_gamma_stickbreaking", allocation: z.name, coefficients: phi.node.name, input: x.node.name, sticks, covers: [z.name], spans: [z.span] },
+  };
+}
+
+/** Matches a fixed Normal prior: `phi[k, j] ~ normal(0, s)` or `phi[k] ~ mvnormal(0, c * I(D))`. */
+export function matchFixedScale(g: ModelGraph, phi: GraphNode): MatchResult<FixedScaleMatch> {
+  const d = phi.distribution;
+  const fixed = (sd: number): MatchResult<FixedScaleMatch> => ({
+    ok: true,
+    match: { rule: "normal_fixed_scale", coefficients: phi.name, sd, covers: [phi.name], spans: [phi.span] },
+  });
+  if (d?.name === "mvnormal" && phi.plates.length === 1) {
+    const fs = factors(d.args[1]);
+    const c = fs.filter((f) => !isIdentity(f)).reduce((acc, f) => acc * (constantValue(g, f) ?? NaN), 1);
+    if (constantValue(g, d.args[0]) === 0 && fs.some(isIdentity) && c > 0) return fixed(Math.sqrt(c));
+    return fail(1, phi.span, `the prior of \`${phi.name}\` must be \`mvnormal(0, c * I(D))\` with c constant`, "or give each coefficient `normal(0, s)`");
+  }
+  if (d?.name !== "normal") return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need normal`, "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` (horseshoe) or `normal(0, s)`");
+  if (constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
+  const sd = constantValue(g, d.args[1]);
+  if (sd === undefined) return fail(1, d.args[1].span, `the prior sd \`${printExpr(d.args[1])}\` is not a constant`, "see the horseshoe rule");
+  return fixed(sd);
+}
+
+/** Matches the horseshoe: `phi[k, j] ~ normal(0, tau * lambda[k, j])`, or grouped `tau * lambda[k]`. */
+export function matchHorseshoe(g: ModelGraph, phi: GraphNode): MatchResult<HorseshoeMatch> {
+  const d = phi.distribution;
+  if (d?.name !== "normal") {
+    return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need normal`, "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` (horseshoe) or `normal(0, s)`");
+  }
+  if (constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
+  const refs = factors(d.args[1]).map((f) => nodeRef(g, f));
+  const tau = refs.find((r) => r && r.indices.length === 0 && r.node.kind === "parameter");
+  const lambda = refs.find((r) => r && r !== tau && r.indices.length > 0);
+  const [k, j] = phi.plates.map((p) => p.index);
+  const grouped = lambda !== undefined && indexedBy(lambda.indices, [k]);
+  const perCoefficient = lambda !== undefined && indexedBy(lambda.indices, [k, j]);
+  if (refs.length !== 2 || !tau || !lambda || !(grouped || perCoefficient)) {
+    return fail(2, d.args[1].span, `the prior scale \`${printExpr(d.args[1])}\` is not a horseshoe scale \`tau * lambda[${k}, ${j}]\` (or \`tau * lambda[${k}]\`) nor a constant`, "write `normal(0, tau * lambda[k, j])` with tau and lambda half-Cauchy, or a constant sd");
+  }
+  for (const s of [tau, lambda]) {
+    const sd2 = s.node.distribution;
+    if (sd2?.name !== "halfcauchy") {
+      return fail(3, s.node.span, `\`${s.node.name}\` has ${sd2 ? `a ${sd2.name}` : "no"} prior; the horseshoe rule needs halfcauchy`, `write \`${s.node.name} ~ halfcauchy(1)\``);
+    }
+    if (constantValue(g, sd2.args[0]) === undefined) return fail(3, s.node.span, `the scale of \`${s.node.name}\`'s halfcauchy prior must be a constant`, "use a literal or a hyperparameter");
+  }
+  const expected = grouped ? phi.plates.slice(0, 1) : phi.plates;
+  const lp = lambda.node.plates;
+  const sameRanges = lp.length === expected.length && lp.every((p, i) => difference(p.range.lo, expected[i].range.lo, g.values) === 0 && difference(p.range.hi, expected[i].range.hi, g.values) === 0);
+  if (!sameRanges) return fail(3, lambda.node.span, `\`${lambda.node.name}\` must be declared over the same indices as it is used with`, `declare \`${lambda.node.name}[${grouped ? k : `${k}, ${j}`}]\` over the ranges of \`${phi.name}\``);
+  return {
+    ok: true,
+    match: {
+      rule: "horseshoe_makalic_schmidt",
+      coefficients: phi.name,
+      global: tau.node.name,
+      local: lambda.node.name,
+      grouped,
+      globalScale: constantValue(g, tau.node.distribution!.args[0])!,
+      localScale: constantValue(g, lambda.node.distribution!.args[0])!,
+      covers: [phi.name, tau.node.name, lambda.node.name],
+      spans: [phi.span, tau.node.span, lambda.node.span],
+    },
+  };
+}

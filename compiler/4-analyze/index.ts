@@ -1,0 +1,121 @@
+/**
+ * Stage 4: model graph → analysis. Finds the terms of a mixture of experts — the likelihood
+ * of the one observed response, the gate of the one per-row allocation, the prior of the gate
+ * coefficients — and tries the rule table on each. A term no rule covers gets a diagnostic on
+ * its span saying what blocks conjugacy and what would fix it (the deepest mismatch among
+ * the rules of its role). Every parameter must be covered by some rule.
+ */
+import type { GraphNode, ModelGraph } from "../3-graph/index.js";
+import { diagnose, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue.js";
+import { constantValue, substitute } from "../lang/affine.js";
+import type { ExpertMatch, GateMatch, GatePriorMatch, MatchResult, Mismatch, Role, RuleId } from "./matches.js";
+import { expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
+
+export type * from "./matches.js";
+export { allRules, expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
+export { dumpAnalysis } from "./dump.js";
+
+/** Which rule accounts for a graph node. */
+export interface Coverage {
+  node: string;
+  rule: RuleId;
+  role: Role;
+}
+
+/** The analysis of a model that every rule covers. */
+export interface Analysis {
+  graph: ModelGraph;
+  experts: number;
+  expert: ExpertMatch;
+  /** Undefined for a single expert (no allocation). */
+  gate: GateMatch | undefined;
+  /** Present for the Pólya-Gamma gate. */
+  gatePrior: GatePriorMatch | undefined;
+  coverage: Coverage[];
+}
+
+/** The result of {@link analyze}. */
+export interface AnalyzeResult {
+  analysis: Analysis | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** Most experts a model may have: state grows with K·d² per particle. */
+export const MAX_EXPERTS = 1024;
+
+function tryRules<M>(g: ModelGraph, node: GraphNode, rules: readonly Rule<M>[]): MatchResult<M> {
+  let deepest: Mismatch | undefined;
+  for (const rule of rules) {
+    const r = rule.match(g, node);
+    if (r.ok) return r;
+    if (!deepest || r.why.depth > deepest.depth) deepest = r.why;
+  }
+  return { ok: false, why: deepest! };
+}
+
+function report(out: Diagnostic[], code: DiagnosticCode, why: Mismatch): void {
+  out.push(diagnose(code, why.span, { reason: why.reason, fix: why.fix }));
+}
+
+/** Analyses a model graph. */
+export function analyze(g: ModelGraph): AnalyzeResult {
+  const diagnostics: Diagnostic[] = [];
+  const unsupported = (node: GraphNode | undefined, detail: string, fix: string): AnalyzeResult => {
+    diagnostics.push(diagnose("unsupported_model", node?.span ?? { start: 0, end: 0 }, { detail, fix }));
+    return { analysis: undefined, diagnostics };
+  };
+  const observed = g.nodes.filter((n) => n.kind === "observed");
+  const latents = g.nodes.filter((n) => n.kind === "latent");
+  if (observed.length !== 1) {
+    return unsupported(observed[1], observed.length === 0 ? "the model observes nothing, so there is nothing to fit" : `the model observes ${observed.length} responses; hsmoe fits one`, "declare one response, e.g. `data y: real` with `y ~ normal(…)`");
+  }
+  if (latents.length > 1) return unsupported(latents[1], `the model has ${latents.length} per-row latent variables; hsmoe fits one allocation`, "keep one allocation `z`");
+
+  const e = tryRules(g, observed[0], expertRules);
+  if (!e.ok) {
+    report(diagnostics, "expert_not_conjugate", e.why);
+    return { analysis: undefined, diagnostics };
+  }
+  const expert = e.match;
+  const coverage: Coverage[] = expert.covers.map((node) => ({ node, rule: expert.rule, role: "expert" }));
+  let gate: GateMatch | undefined;
+  let gatePrior: GatePriorMatch | undefined;
+  let experts = 1;
+  if (expert.allocation) {
+    const z = g.byName.get(expert.allocation)!;
+    const r = tryRules(g, z, gateRules);
+    if (!r.ok) {
+      report(diagnostics, "gate_not_augmentable", r.why);
+      return { analysis: undefined, diagnostics };
+    }
+    gate = r.match;
+    coverage.push(...gate.covers.map((node) => ({ node, rule: r.match.rule, role: "gate" as const })));
+    const hi = z.elem.kind === "int" && z.elem.hi ? constantValue(substitute(z.elem.hi, g.values)) : undefined;
+    if (hi === undefined) return unsupported(z, `the number of experts \`${expert.allocation}\` ranges over is not known`, "give the number of experts a value, e.g. `K: int = 4`");
+    experts = hi;
+    if (gate.rule === "polya_gamma_stickbreaking") {
+      if (gate.input !== expert.input) return unsupported(z, "the gate and the experts read different input vectors", `use \`${expert.input}\` in both`);
+      const phi = g.byName.get(gate.coefficients)!;
+      const p = tryRules(g, phi, gatePriorRules);
+      if (!p.ok) {
+        report(diagnostics, "gate_prior_not_conjugate", p.why);
+        return { analysis: undefined, diagnostics };
+      }
+      gatePrior = p.match;
+      coverage.push(...gatePrior.covers.map((node) => ({ node, rule: p.match.rule, role: "gate_prior" as const })));
+    }
+  } else if (latents.length === 1) {
+    return unsupported(latents[0], `\`${latents[0].name}\` is not used to index the experts`, `index the expert coefficients by it: \`dot(beta[${latents[0].name}], x)\``);
+  }
+  if (experts > MAX_EXPERTS) {
+    diagnostics.push(diagnose("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; hsmoe supports at most ${MAX_EXPERTS}`, fix: "use fewer experts: the horseshoe switches off those the data do not need" }));
+    return { analysis: undefined, diagnostics };
+  }
+  const covered = new Set(coverage.map((c) => c.node));
+  for (const n of g.nodes) {
+    if ((n.kind === "parameter" || n.kind === "latent") && !covered.has(n.name)) diagnostics.push(diagnose("unused_parameter", n.span, { name: n.name }));
+  }
+  if (diagnostics.length > 0) return { analysis: undefined, diagnostics };
+  return { analysis: { graph: g, experts, expert, gate, gatePrior, coverage }, diagnostics };
+}

@@ -1,0 +1,104 @@
+/**
+ * What a rule found when it matched: the model's names for each role and the constants the
+ * kernel needs. These are the analysis results the plan is built from.
+ */
+import type { Span } from "../ast.js";
+
+/** Every rule's id: `<prior>_<likelihood>` in the Birch style. */
+export type RuleId =
+  | "normal_inverse_gamma_linear"
+  | "normal_known_variance_linear"
+  | "polya_gamma_stickbreaking"
+  | "fixed_stickbreaking"
+  | "horseshoe_makalic_schmidt"
+  | "normal_fixed_scale";
+
+/** The role a rule plays in a mixture of experts. */
+export type Role = "expert" | "gate" | "gate_prior";
+
+interface MatchBase {
+  /** Graph nodes this rule accounts for. */
+  covers: string[];
+  /** Statements it implements, for comments in the emitted kernel. */
+  spans: Span[];
+}
+
+/** Gaussian linear experts with a Normal-inverse-gamma prior (spec §2.1). */
+export interface NigExpertMatch extends MatchBase {
+  rule: "normal_inverse_gamma_linear";
+  response: string;
+  coefficients: string;
+  variance: string;
+  input: string;
+  /** The allocation that indexes the experts; undefined for a single expert. */
+  allocation: string | undefined;
+  priorMean: number;
+  /** g in V0 = g·I. */
+  priorScale: number;
+  a0: number;
+  b0: number;
+}
+
+/** Gaussian linear experts with a known noise sd and a Normal prior on the coefficients. */
+export interface KnownVarianceExpertMatch extends MatchBase {
+  rule: "normal_known_variance_linear";
+  response: string;
+  coefficients: string;
+  input: string;
+  allocation: string | undefined;
+  priorMean: number;
+  /** c in V0 = c·I. */
+  priorScale: number;
+  sd: number;
+}
+
+/** A stick-breaking logistic gate made conditionally Gaussian by Pólya-Gamma augmentation (spec §2.2). */
+export interface StickGateMatch extends MatchBase {
+  rule: "polya_gamma_stickbreaking";
+  allocation: string;
+  coefficients: string;
+  input: string;
+  sticks: number;
+}
+
+/** A stick-breaking gate with constant stop probabilities (no gate parameters to learn). */
+export interface FixedGateMatch extends MatchBase {
+  rule: "fixed_stickbreaking";
+  allocation: string;
+  stops: number[];
+}
+
+/** Horseshoe scales on the gate coefficients, as inverse-gamma auxiliaries (spec §2.3). */
+export interface HorseshoeMatch extends MatchBase {
+  rule: "horseshoe_makalic_schmidt";
+  coefficients: string;
+  global: string;
+  local: string;
+  /** One local scale per stick, shared by its coefficients. */
+  grouped: boolean;
+  globalScale: number;
+  localScale: number;
+}
+
+/** A Normal prior with a fixed sd on the gate coefficients (no shrinkage). */
+export interface FixedScaleMatch extends MatchBase {
+  rule: "normal_fixed_scale";
+  coefficients: string;
+  sd: number;
+}
+
+export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch;
+export type GateMatch = StickGateMatch | FixedGateMatch;
+export type GatePriorMatch = HorseshoeMatch | FixedScaleMatch;
+
+/** Why a rule did not match, where, and what would make it match. */
+export interface Mismatch {
+  reason: string;
+  fix: string;
+  span: Span;
+  /** How far the match got: the deepest mismatch is the one reported. */
+  depth: number;
+}
+
+/** A rule's verdict on a term. */
+export type MatchResult<M> = { ok: true; match: M } | { ok: false; why: Mismatch };
