@@ -206,44 +206,7 @@ export function gammaCdf(x: number, shape: number, rate = 1): number {
   return regularizedGammaP(shape, rate * x);
 }
 
-/**
- * Regularized incomplete beta I_x(a, b) (the Beta(a, b) CDF) by its continued fraction
- * (modified Lentz), using I_x(a, b) = 1 − I_{1−x}(b, a) where that converges faster.
- */
-export function betaCdf(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  if (x > (a + 1) / (a + b + 2)) return 1 - betaCdf(1 - x, b, a);
-  const logFront = a * Math.log(x) + b * Math.log1p(-x) - lgamma(a) - lgamma(b) + lgamma(a + b) - Math.log(a);
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m < 10000; m++) {
-    for (const num of [
-      (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)),
-      (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1)),
-    ]) {
-      d = 1 + num * d;
-      if (Math.abs(d) < tiny) d = tiny;
-      c = 1 + num / c;
-      if (Math.abs(c) < tiny) c = tiny;
-      d = 1 / d;
-      h *= d * c;
-    }
-    if (Math.abs(d * c - 1) < 1e-16) break;
-  }
-  return Math.exp(logFront) * h;
-}
-
-/** CDF of the Student-t St(loc, scaleSq, dof) at y, through the incomplete beta function. */
-export function studentTCdf(y: number, loc: number, scaleSq: number, dof: number): number {
-  const t = (y - loc) / Math.sqrt(scaleSq);
-  const tail = 0.5 * betaCdf(dof / (dof + t * t), dof / 2, 0.5);
-  return t > 0 ? 1 - tail : tail;
-}
+export { betaCdf, studentTCdf } from "../../runtime/math/cdf.js";
 
 /**
  * Cumulative integral of a density tabulated on an increasing grid (composite Simpson on each

@@ -1,0 +1,77 @@
+/**
+ * The contract between an emitted kernel and the particle-learning driver. The compiler emits
+ * a function `createKernel(rt)` that returns a {@link KernelModule}; the driver
+ * (particle-set.ts, filter.ts) runs the SMC algorithm — weights, resampling, evidence,
+ * ancestry, checkpoints — and calls the model-specific parts through {@link ModelState}.
+ * This is the `particles` split of model (what a step does to one particle) and algorithm.
+ *
+ * Conventions: N particles, K experts, D inputs; `ell` is an N·K array of per-expert
+ * log-weights `log g_k(x; φ_i) + log p_k(y | x, s_i)`; allocations are 0-based expert indices.
+ */
+import type { Rng } from "../rng/rng.js";
+import type { RowStore } from "./rows.js";
+
+/** Model-specific state of one particle set, built by an emitted kernel. */
+export interface ModelState {
+  readonly N: number;
+  readonly K: number;
+  readonly D: number;
+  /**
+   * Step 1 of the PL step (spec §3.3): fills `ell[i·K + k]` for every particle and expert and
+   * stashes what {@link propagate} needs. Must be finite or −∞; NaN is a bug.
+   */
+  weigh(x: Float64Array, y: number, ell: Float64Array): void;
+  /** After resampling: particle i takes the state of particle `ancestors[i]` (stash included). */
+  gather(ancestors: Int32Array): void;
+  /**
+   * Steps 4–7: for every particle draw the allocation from `ell` (already gathered), update
+   * the chosen expert and the visited sticks, refresh what the schedule says; writes the
+   * allocations to `z`. Returns false on numerical failure (a Cholesky factor lost).
+   */
+  propagate(rng: Rng, x: Float64Array, y: number, ell: Float64Array, z: Int32Array, t: number): boolean;
+  /**
+   * One resample-move sweep (spec §3.7) for every particle over rows `0 … rows.n − 1`, with
+   * particle i's allocations at `history[i·stride + s]` (updated in place). Returns false on
+   * numerical failure.
+   */
+  sweep(rng: Rng, rows: RowStore, history: Int32Array, stride: number): boolean;
+  /**
+   * Posterior predictive of y at x for particle i: writes, for each expert k, the gate weight
+   * `out[(i·K + k)·5]` and the expert's `[mean, squared scale, dof, variance]` after it.
+   */
+  predictive(x: Float64Array, out: Float64Array): void;
+  /** Gate probabilities g_k(x; φ_i) into `out[i·K + k]` (constant gates included). */
+  gateProbabilities(x: Float64Array, out: Float64Array): void;
+  /** Posterior mean shrinkage κ per gate coefficient, `[stick][feature]`, or null without a horseshoe. */
+  shrinkage(): number[][] | null;
+  /** Per-expert coefficient means and noise variance means, averaged over particles with `weights`. */
+  expertSummaries(weights: Float64Array): { coefficients: number[]; noiseVariance: number | null }[];
+  /** JSON-safe snapshot of every block; {@link KernelModule.restore} restores it bit for bit. */
+  toJSON(): unknown;
+}
+
+/** Static facts about a compiled model, written into the emitted kernel by the compiler. */
+export interface KernelInfo {
+  model: string;
+  source: string;
+  compiler: string;
+  /** Number of experts. */
+  experts: number;
+  /** Name of the input vector (`x`) and of its size (`D`), and of the response (`y`). */
+  input: string;
+  inputSize: string;
+  response: string;
+  /** Hyperparameter values in force. */
+  hypers: Record<string, number>;
+  /** Which rule covers each node: the inference plan. */
+  plan: { node: string; rule: string; role: string }[];
+}
+
+/** What an emitted kernel returns. */
+export interface KernelModule {
+  info: KernelInfo;
+  /** Builds the state of N particles for inputs of size D, every particle drawn from the prior. */
+  create(N: number, D: number, rng: Rng): ModelState;
+  /** Rebuilds a state from {@link ModelState.toJSON}. */
+  restore(json: unknown): ModelState;
+}

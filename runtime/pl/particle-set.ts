@@ -1,0 +1,139 @@
+/**
+ * One particle set run by particle learning with resample-move rejuvenation (spec §3.3–§3.7):
+ * per row, weigh every particle by its predictive, add the evidence increment (E17), resample
+ * (every step, or when the ESS falls below a threshold), propagate, and at checkpoints run
+ * one rejuvenation sweep per particle. Tracks the ESS before resampling, the resampling
+ * events, the distinct initial ancestors left (collapse shows there, not in the ESS) and the
+ * posterior allocation frequencies (the usage of each expert).
+ */
+import type { Rng } from "../rng/rng.js";
+import { logSumExp } from "../math/special.js";
+import { DegenerateWeightsError, Resampler, type SchemeName } from "../smc/index.js";
+import { AllocationHistory } from "./history.js";
+import { FilterError } from "./errors.js";
+import type { ModelState } from "./kernel.js";
+import type { RowStore } from "./rows.js";
+import { isCheckpoint, type Schedule } from "./schedule.js";
+
+/** How a set resamples and rejuvenates. */
+export interface SetOptions {
+  /** "every" step (plain PL) or when ESS < essThreshold·N. */
+  resampling: "every" | "ess";
+  essThreshold: number;
+  scheme: SchemeName;
+  /** Resample-move sweeps at checkpoints (spec §3.7); on by default. */
+  rejuvenate: boolean;
+  schedule: Schedule;
+}
+
+export class ParticleSet {
+  readonly N: number;
+  readonly K: number;
+  /** Normalised log weights. */
+  logW: Float64Array;
+  logEvidence = 0;
+  /** ESS before resampling, per row. */
+  readonly essHistory: number[] = [];
+  /** Rows (1-based) after which the set resampled. */
+  readonly resampledAt: number[] = [];
+  /** Initial particle each particle descends from. */
+  origin: Int32Array;
+  /** Σ over rows of the posterior allocation probabilities, per expert. */
+  readonly usage: Float64Array;
+  readonly history: AllocationHistory;
+  private ell: Float64Array;
+  private ellSpare: Float64Array;
+  private originSpare: Int32Array;
+  private readonly pred: Float64Array;
+  private readonly ancestors: Int32Array;
+  private readonly resampler: Resampler;
+
+  constructor(
+    readonly state: ModelState,
+    readonly rng: Rng,
+    readonly options: SetOptions,
+  ) {
+    const { N, K } = state;
+    this.N = N;
+    this.K = K;
+    this.logW = new Float64Array(N).fill(-Math.log(N));
+    this.origin = Int32Array.from({ length: N }, (_, i) => i);
+    this.originSpare = new Int32Array(N);
+    this.usage = new Float64Array(K);
+    this.history = new AllocationHistory(N);
+    this.ell = new Float64Array(N * K);
+    this.ellSpare = new Float64Array(N * K);
+    this.pred = new Float64Array(N);
+    this.ancestors = new Int32Array(N);
+    this.resampler = new Resampler(N);
+  }
+
+  /** Processes row `rows.n − 1` (already appended to `rows`). */
+  observe(rows: RowStore, x: Float64Array, y: number): void {
+    const { N, K, ell, pred, logW } = this;
+    const row = rows.n;
+    this.state.weigh(x, y, ell);
+    for (let i = 0; i < N; i++) {
+      pred[i] = logSumExp(ell, i * K, (i + 1) * K);
+      logW[i] += pred[i];
+    }
+    const inc = logSumExp(logW, 0, N);
+    if (!(inc > -Infinity) || Number.isNaN(inc)) {
+      throw new FilterError("all_weights_zero", `every particle gives row ${row} zero probability (all predictive densities underflowed); check the row for outliers or rescale y`, row);
+    }
+    this.logEvidence += inc;
+    let s2 = 0;
+    for (let i = 0; i < N; i++) {
+      logW[i] -= inc;
+      const w = Math.exp(logW[i]);
+      s2 += w * w;
+      // posterior allocation probabilities of this row, weighted by the particle's weight
+      for (let k = 0; k < K; k++) this.usage[k] += w * Math.exp(ell[i * K + k] - pred[i]);
+    }
+    const ess = 1 / s2;
+    this.essHistory.push(ess);
+    const step = this.history.nextStep();
+    if (this.options.resampling === "every" || ess < this.options.essThreshold * N) {
+      this.resample(step.ancestors);
+      this.resampledAt.push(row);
+    } else {
+      for (let i = 0; i < N; i++) step.ancestors[i] = i;
+    }
+    if (!this.state.propagate(this.rng, x, y, this.ell, step.z, row - 1)) {
+      throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness at row ${row}`, row);
+    }
+    if (this.options.rejuvenate && isCheckpoint(row, this.options.schedule)) this.rejuvenate(rows);
+  }
+
+  /** One sweep for every particle over all rows seen (spec §3.7). */
+  rejuvenate(rows: RowStore): void {
+    this.history.settle();
+    if (!this.state.sweep(this.rng, rows, this.history.full, this.history.stride)) {
+      throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness in the rejuvenation sweep after row ${rows.n}`, rows.n);
+    }
+  }
+
+  private resample(ancestors: Int32Array): void {
+    const { N, K } = this;
+    try {
+      this.resampler.resample(this.rng, this.options.scheme, this.logW, N, ancestors);
+    } catch (e) {
+      if (e instanceof DegenerateWeightsError) throw new FilterError("all_weights_zero", `the particle weights cannot be normalised (${e.reason})`);
+      throw e;
+    }
+    this.state.gather(ancestors);
+    for (let i = 0; i < N; i++) {
+      const a = ancestors[i];
+      this.ellSpare.set(this.ell.subarray(a * K, (a + 1) * K), i * K);
+      this.originSpare[i] = this.origin[a];
+    }
+    [this.ell, this.ellSpare] = [this.ellSpare, this.ell];
+    [this.origin, this.originSpare] = [this.originSpare, this.origin];
+    this.logW.fill(-Math.log(N));
+  }
+
+  /** Distinct initial particles that still have descendants. */
+  distinctAncestors(): number {
+    return new Set(this.origin).size;
+  }
+}
