@@ -1,0 +1,357 @@
+/**
+ * Reading a CSV file's text into the numeric table a model fits or predicts from (DESIGN §3).
+ *
+ * Column rules: the first non-blank row is the header. The input vector `x` is read from the
+ * columns `x1..xD` when any column is named that way (numeric order, contiguous from 1; other
+ * columns are then ignored), otherwise from every column except the response, in file order. The
+ * response is the column named like the model's response. A saved fit passes `inputColumns`,
+ * which forces exactly those columns in that order. Blank lines are skipped; cells may be quoted
+ * and padded with spaces.
+ *
+ * Bad input never stops at the first problem and never escapes as a stack trace: every problem is
+ * collected with its line, column and column name, and one {@link DataError} is thrown at the end
+ * (DESIGN §5). A returned table therefore holds only finite numbers.
+ */
+import { parse, CsvError, type Options } from "csv-parse/sync";
+import { DataError, MAX_DATA_PROBLEMS, dataProblem, type DataProblem, type DataProblemCode } from "./errors.js";
+
+/** A numeric table: `n` rows of an input vector of length `D` and, when fitting, a response. */
+export interface DataTable {
+  n: number;
+  D: number;
+  /** The header names the input vector was read from, in order (save them with a fit). */
+  inputColumns: string[];
+  /** Inputs, `n*D`, row-major: row `i`, component `j` is `x[i*D + j]`. */
+  x: Float64Array;
+  /** Responses, length `n`; present when a response name was given. */
+  y?: Float64Array;
+}
+
+/** How to read a table: the file name for messages, the model's data names, forced columns. */
+export interface ReadDataOptions {
+  /** Shown in every problem (`train.csv:5:3: …`); the text is not read from it. */
+  file: string;
+  /** Name of the model's input vector, e.g. `x` (columns `x1..xD`). */
+  input: string;
+  /** Name of the model's response, e.g. `y`; omit when predicting. */
+  response?: string;
+  /** Exactly these input columns in this order (from a saved fit). */
+  inputColumns?: string[];
+}
+
+/** One parsed record: its fields and the 1-based line it starts on. */
+interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/** Collects problems in file order, keeping the first {@link MAX_DATA_PROBLEMS} and counting all. */
+class ProblemSink {
+  readonly kept: DataProblem[] = [];
+  count = 0;
+  constructor(readonly file: string) {}
+
+  add(code: DataProblemCode, line: number, column: number, columnName: string | undefined, args: Record<string, string | number> = {}): void {
+    this.count++;
+    if (this.kept.length < MAX_DATA_PROBLEMS) this.kept.push(dataProblem(code, { file: this.file, line, column, columnName }, args));
+  }
+}
+
+/**
+ * Reads CSV text into a {@link DataTable}.
+ * @throws DataError listing every problem found, when there is any.
+ */
+export function readDataTable(text: string, options: ReadDataOptions): DataTable {
+  const { file } = options;
+  // csv-parse 7's `raw` record text drops the `\n` of a CRLF delimiter, and line numbers are
+  // derived from that text below, so line endings are made uniform first. Only line breaks
+  // inside quoted cells change, which a numeric table never needs.
+  const lf = text.replace(/\r\n?/g, "\n");
+  if (/^\uFEFF?\s*$/.test(lf)) throw new DataError([dataProblem("data_empty_file", { file, line: 1, column: 1 })]);
+
+  const parseSink = new ProblemSink(file);
+  const records = parseRecords(lf, parseSink);
+  // A syntax error before the first record parsed means the header itself was lost.
+  if (records.length === 0 || parseSink.kept.some((p) => p.line < records[0].line)) {
+    throw new DataError(parseSink.kept, parseSink.count - parseSink.kept.length);
+  }
+
+  const sink = new ProblemSink(file);
+  const header = records[0];
+  const columns = resolveColumns(header, options, sink);
+  const rows = records.slice(1);
+  if (rows.length === 0 && parseSink.count === 0) sink.add("data_no_rows", header.line, 1, undefined);
+
+  const n = rows.length;
+  const D = columns.inputs.length;
+  const x = new Float64Array(n * D);
+  const y = options.response !== undefined ? new Float64Array(n) : undefined;
+  const width = header.fields.length;
+  for (let i = 0; i < n; i++) {
+    const { line, fields } = rows[i];
+    if (fields.length !== width) {
+      const column = Math.min(fields.length, width) + 1;
+      sink.add("data_ragged_row", line, column, header.fields[column - 1], { found: fields.length, expected: width });
+      continue;
+    }
+    for (let j = 0; j < D; j++) x[i * D + j] = readCell(fields, columns.inputs[j], header, line, sink);
+    if (y !== undefined && columns.response !== undefined) y[i] = readCell(fields, columns.response, header, line, sink);
+  }
+
+  const problems = mergeByPosition(parseSink.kept, sink.kept);
+  const total = parseSink.count + sink.count;
+  if (total > 0) throw new DataError(problems.slice(0, MAX_DATA_PROBLEMS), total - Math.min(problems.length, MAX_DATA_PROBLEMS));
+
+  const table: DataTable = { n, D, inputColumns: columns.inputs.map((j) => header.fields[j]), x };
+  if (y !== undefined) table.y = y;
+  return table;
+}
+
+/** csv-parse is given windows of text from this many characters up to the larger size (see {@link parseRecords}). */
+const MIN_WINDOW = 1 << 12;
+const MAX_WINDOW = 1 << 18;
+
+/**
+ * Parses every record with csv-parse. A syntax error (a stray or unclosed quote) stops csv-parse,
+ * so it is reported and parsing resumes on the line after it: the other lines still get checked.
+ * The text goes in windows that end at a line break, because csv-parse copies all the text it is
+ * given: resuming on the whole rest of the file would make a file with a bad quote on every line
+ * cost time quadratic in its length. Windows start small after an error and double while parsing
+ * goes well. A window that ends inside a quoted field (which may close further on) is read again
+ * from that record, twice as large.
+ */
+function parseRecords(text: string, sink: ProblemSink): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  let window = MIN_WINDOW;
+  while (offset < text.length) {
+    const cut = text.indexOf("\n", offset + window);
+    const end = cut < 0 ? text.length : cut + 1;
+    let consumed = 0;
+    let cursor = line;
+    const options: Options = {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      raw: true,
+      // With `raw`, csv-parse hands over `{ record, raw }`; its typings do not model that.
+      on_record: (rec: unknown) => {
+        const { record, raw } = rec as { record: string[]; raw: string };
+        records.push({ line: cursor + leadingNewlines(raw), fields: record });
+        cursor += countNewlines(raw, 0, raw.length);
+        consumed += raw.length;
+        return null;
+      },
+    };
+    try {
+      parse(text.slice(offset, end), options);
+      line += countNewlines(text, offset, end);
+      offset = end;
+      window = Math.min(2 * window, MAX_WINDOW);
+      continue;
+    } catch (e) {
+      if (!(e instanceof CsvError)) throw e;
+      const start = offset + consumed;
+      if (e.code === "CSV_QUOTE_NOT_CLOSED" && end < text.length) {
+        offset = start;
+        line = cursor;
+        window *= 2;
+        continue;
+      }
+      const errLine = reportSyntaxError(e, text, start, cursor, line, sink);
+      // Resume at the start of the line after the error.
+      let resume = start;
+      let at = cursor;
+      while (at <= errLine && resume < text.length) {
+        const nl = text.indexOf("\n", resume);
+        resume = nl < 0 ? text.length : nl + 1;
+        at++;
+      }
+      offset = resume;
+      line = at;
+      window = MIN_WINDOW;
+    }
+  }
+  return records;
+}
+
+/** Number of `\n` in `s[from, to)`. */
+function countNewlines(s: string, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) c++;
+  return c;
+}
+
+/** Number of line breaks in the blank lines csv-parse skipped before a record's first field. */
+function leadingNewlines(raw: string): number {
+  const firstNonBlank = raw.search(/\S/);
+  return countNewlines(raw, 0, firstNonBlank < 0 ? raw.length : firstNonBlank);
+}
+
+/** csv-parse errors about a quoted field, located by {@link scanQuotes}. */
+const QUOTE_ERRORS = new Set(["CSV_QUOTE_NOT_CLOSED", "CSV_INVALID_CLOSING_QUOTE", "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE"]);
+
+/**
+ * Reports a csv-parse syntax error at the place a user should look, and returns the line after
+ * which parsing can resume. `start` is the text offset, and `cursor` the line, where the failing
+ * record begins; `line` is the line the parsed chunk began on (csv-parse counts from there).
+ */
+function reportSyntaxError(e: CsvError, text: string, start: number, cursor: number, line: number, sink: ProblemSink): number {
+  const errLine = line + Number(e.lines) - 1;
+  const errColumn = Number(e.index) + 1;
+  if (e.code === "INVALID_OPENING_QUOTE") {
+    sink.add("data_bad_quote", errLine, errColumn, undefined, { detail: 'a `"` inside an unquoted field; quote the whole field and double the quote' });
+    return errLine;
+  }
+  if (!QUOTE_ERRORS.has(e.code)) {
+    sink.add("data_malformed", errLine, errColumn, undefined, { detail: e.message });
+    return errLine;
+  }
+  const q = scanQuotes(text, start, cursor);
+  if (q === undefined) {
+    sink.add("data_malformed", errLine, errColumn, undefined, { detail: e.message });
+    return errLine;
+  }
+  if (q.closeLine === undefined) {
+    sink.add("data_unterminated_quote", q.line, q.column, undefined);
+    // The rest of the file sits inside the quote; checking the lines after it is more useful.
+    return q.line;
+  }
+  const detail =
+    q.closeLine === q.line
+      ? "text after the closing quote of this field"
+      : `the quoted field opened here closes on line ${q.closeLine} and text follows; is a quote missing?`;
+  sink.add("data_bad_quote", q.line, q.column, undefined, { detail });
+  return Math.max(errLine, q.closeLine);
+}
+
+/**
+ * Re-reads the failing record, starting at offset `start` on line `line`, with csv-parse's quoting
+ * rules (a quote opens a field only at its start; `""` is a literal quote; spaces may pad a field)
+ * to find the quoted field at fault: its opening line and field number, and for text after a
+ * closing quote the closing line. Undefined if the record has neither fault.
+ */
+function scanQuotes(text: string, start: number, line: number): { line: number; column: number; closeLine?: number } | undefined {
+  let field = 1;
+  let atFieldStart = true;
+  let open: { line: number; column: number } | undefined;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (open !== undefined) {
+      if (c === "\n") line++;
+      else if (c === '"' && text[i + 1] === '"') i++;
+      else if (c === '"') {
+        let k = i + 1;
+        while (text[k] === " " || text[k] === "\t") k++;
+        if (k < text.length && text[k] !== "," && text[k] !== "\n") return { ...open, closeLine: line };
+        open = undefined;
+        atFieldStart = false;
+      }
+    } else if (c === '"' && atFieldStart) {
+      open = { line, column: field };
+    } else if (c === ",") {
+      field++;
+      atFieldStart = true;
+    } else if (c === "\n") {
+      line++;
+      field = 1;
+      atFieldStart = true;
+    } else if (c !== " " && c !== "\t") {
+      atFieldStart = false;
+    }
+  }
+  return open;
+}
+
+/** Which header positions hold the inputs (in order) and the response. */
+interface Columns {
+  inputs: number[];
+  response?: number;
+}
+
+/** Applies the column rules to the header, reporting header problems. */
+function resolveColumns(header: CsvRecord, options: ReadDataOptions, sink: ProblemSink): Columns {
+  const names = header.fields;
+  const line = header.line;
+  const position = new Map<string, number>();
+  names.forEach((name, j) => {
+    if (name === "") sink.add("data_empty_column_name", line, j + 1, undefined, { column: j + 1 });
+    else if (position.has(name)) sink.add("data_duplicate_column", line, j + 1, name, { name, first: position.get(name)! + 1 });
+    else position.set(name, j);
+  });
+  const headerList = names.map((s) => `'${s}'`).join(", ");
+
+  let response: number | undefined;
+  if (options.response !== undefined) {
+    response = position.get(options.response);
+    if (response === undefined) sink.add("data_missing_response", line, 1, options.response, { name: options.response, header: headerList });
+  }
+
+  const missingInput = (name: string) => sink.add("data_missing_input", line, 1, name, { name, input: options.input, header: headerList });
+  if (options.inputColumns !== undefined) {
+    const inputs: number[] = [];
+    for (const name of options.inputColumns) {
+      const j = position.get(name);
+      if (j === undefined) missingInput(name);
+      else inputs.push(j);
+    }
+    return { inputs, response };
+  }
+
+  const pattern = new RegExp(`^${options.input.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([1-9][0-9]*)$`);
+  const numbered = new Map<number, number>();
+  for (const [name, j] of position) {
+    const m = pattern.exec(name);
+    if (m !== null && j !== response) numbered.set(Number(m[1]), j);
+  }
+  if (numbered.size > 0) {
+    const D = Math.max(...numbered.keys());
+    const inputs: number[] = [];
+    for (let k = 1; k <= D; k++) {
+      const j = numbered.get(k);
+      if (j !== undefined) inputs.push(j);
+      else sink.add("data_input_gap", line, 1, `${options.input}${k}`, { first: `${options.input}1`, last: `${options.input}${D}`, name: `${options.input}${k}` });
+    }
+    return { inputs, response };
+  }
+
+  const inputs = names.map((_, j) => j).filter((j) => j !== response && names[j] !== "");
+  if (inputs.length === 0) missingInput(`${options.input}1`);
+  return { inputs, response };
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
+
+/** Reads one numeric cell; reports it and returns 0 when it is not a finite number. */
+function readCell(fields: string[], j: number, header: CsvRecord, line: number, sink: ProblemSink): number {
+  const raw = fields[j];
+  const name = header.fields[j];
+  const cell = raw.trim();
+  if (cell === "") {
+    sink.add("data_empty_cell", line, j + 1, name, { name });
+    return 0;
+  }
+  if (DECIMAL.test(cell)) {
+    const v = Number(cell);
+    if (Number.isFinite(v)) return v;
+  } else if (!NON_FINITE.test(cell)) {
+    sink.add("data_not_numeric", line, j + 1, name, { name, value: shown(cell) });
+    return 0;
+  }
+  sink.add("data_not_finite", line, j + 1, name, { name, value: shown(cell) });
+  return 0;
+}
+
+/** A cell as shown in a message: one line, at most 40 characters. */
+function shown(cell: string): string {
+  const flat = cell.replace(/\n/g, "\\n");
+  return flat.length > 40 ? `${flat.slice(0, 39)}…` : flat;
+}
+
+/** Both lists in one, by line then column (the sort is stable, so ties keep their order). */
+function mergeByPosition(a: DataProblem[], b: DataProblem[]): DataProblem[] {
+  return [...a, ...b].sort((p, q) => p.line - q.line || p.column - q.column);
+}
