@@ -3,7 +3,7 @@
  * problem code with its line, column and column name.
  */
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { CsvError, parse } from "csv-parse/sync";
+import { CsvError, normalize_options, parse } from "csv-parse/sync";
 import { readDataTable, type ReadDataOptions } from "../../../cli/data/csv.js";
 import { DataError, MAX_DATA_PROBLEMS, dataCatalogue, type DataProblemCode } from "../../../cli/data/errors.js";
 
@@ -235,7 +235,7 @@ describe("data problems", () => {
 
   it("data_malformed for any other csv-parse error", () => {
     vi.mocked(parse).mockImplementationOnce(() => {
-      throw new CsvError("CSV_MAX_RECORD_SIZE", "Max Record Size: record exceed the maximum", {}, { lines: 2, index: 0 });
+      throw new CsvError("CSV_MAX_RECORD_SIZE", "Max Record Size: record exceed the maximum", normalize_options({}), { lines: 2, index: 0 });
     });
     expect(problems("x1,y\n1,2\n")).toEqual([["data_malformed", 2, 1, undefined]]);
   });
