@@ -42,10 +42,10 @@ export interface ModelState {
   predictive(x: Float64Array, out: Float64Array): void;
   /** Gate probabilities g_k(x; φ_i) into `out[i·K + k]` (constant gates included). */
   gateProbabilities(x: Float64Array, out: Float64Array): void;
-  /** Posterior mean shrinkage κ per gate coefficient, `[stick][feature]`, or null without a horseshoe. */
-  shrinkage(): number[][] | null;
-  /** Per-expert coefficient means and noise variance means, averaged over particles with `weights`. */
-  expertSummaries(weights: Float64Array): { coefficients: number[]; noiseVariance: number | null }[];
+  /** Mean shrinkage κ per gate coefficient `[stick][feature]` under particle `weights`, or null without a horseshoe. */
+  shrinkage(weights: Float64Array): number[][] | null;
+  /** Per-expert posterior means of the coefficients and of the noise variance under particle `weights`. */
+  expertSummaries(weights: Float64Array): { coefficients: number[]; noiseVariance: number }[];
   /** JSON-safe snapshot of every block; {@link KernelModule.restore} restores it bit for bit. */
   toJSON(): unknown;
 }

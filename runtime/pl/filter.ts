@@ -1,0 +1,254 @@
+/**
+ * The filter a user drives (DESIGN §4): M independent particle sets of N/M particles each,
+ * pooled by their evidence (spec §3.7: independent sets keep a seed out of a wrong mode, and
+ * their spread gives the evidence's standard error). Rows are shared; each set has its own
+ * split of the random stream. Summaries weight set m by ω_m ∝ Ẑ_m and particle i within it by
+ * its normalised weight.
+ */
+import { Rng } from "../rng/rng.js";
+import { logSumExp } from "../math/special.js";
+import { studentTCdf } from "../math/cdf.js";
+import { studentTLogPdf } from "../math/log-density.js";
+import type { SchemeName } from "../smc/index.js";
+import { FilterError } from "./errors.js";
+import type { KernelModule } from "./kernel.js";
+import { ParticleSet, type SetOptions } from "./particle-set.js";
+import { RowStore } from "./rows.js";
+import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
+
+/** Options of {@link Filter}. */
+export interface FilterOptions {
+  /** Total particles over all sets; default 1000. */
+  particles?: number;
+  seed?: number | string;
+  /** Independent particle sets pooled by evidence; default 4. */
+  sets?: number;
+  resampling?: "every" | "ess";
+  essThreshold?: number;
+  scheme?: SchemeName;
+  /** Resample-move rejuvenation at checkpoints; default on (spec §3.7: required for accuracy). */
+  rejuvenate?: boolean;
+  schedule?: Schedule;
+}
+
+/** Posterior predictive summary at one input. */
+export interface Prediction {
+  mean: number;
+  sd: number;
+  /** Quantiles at the requested probabilities. */
+  quantiles: { p: number; value: number }[];
+  /** log p(y | x, data) */
+  logDensity(y: number): number;
+  /** p(y | x, data) */
+  density(y: number): number;
+}
+
+/** A gate probability with a credible interval over the posterior. */
+export interface GateProbability {
+  expert: number;
+  mean: number;
+  lower: number;
+  upper: number;
+}
+
+const DEFAULT_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+export class Filter {
+  readonly sets: ParticleSet[];
+  readonly rows: RowStore;
+  readonly K: number;
+  private readonly x: Float64Array;
+  private readonly scratch: Float64Array;
+
+  constructor(
+    readonly kernel: KernelModule,
+    readonly D: number,
+    options: FilterOptions = {},
+    sets?: ParticleSet[],
+    rows?: RowStore,
+  ) {
+    const total = options.particles ?? 1000;
+    const M = options.sets ?? 4;
+    if (!(Number.isInteger(total) && total >= M && M >= 1)) throw new FilterError("bad_input", `particles must be an integer ≥ the number of sets (${M})`);
+    const N = Math.floor(total / M);
+    const setOptions: SetOptions = {
+      resampling: options.resampling ?? "every",
+      essThreshold: options.essThreshold ?? 0.5,
+      scheme: options.scheme ?? "systematic",
+      rejuvenate: options.rejuvenate ?? true,
+      schedule: options.schedule ?? DEFAULT_SCHEDULE,
+    };
+    const root = Rng.fromSeed(options.seed ?? 1);
+    this.sets =
+      sets ??
+      Array.from({ length: M }, (_, m) => {
+        const rng = root.split(m);
+        return new ParticleSet(kernel.create(N, D, rng), rng, setOptions);
+      });
+    this.K = kernel.info.experts;
+    this.rows = rows ?? new RowStore(D);
+    this.x = new Float64Array(D);
+    this.scratch = new Float64Array(N * this.K * 5);
+  }
+
+  /** Particles per set. */
+  get N(): number {
+    return this.sets[0].N;
+  }
+
+  /** Feeds one row. */
+  observe(x: ArrayLike<number>, y: number): void {
+    if (x.length !== this.D) throw new FilterError("bad_input", `row ${this.rows.n + 1} has ${x.length} inputs; the filter expects ${this.D}`, this.rows.n + 1);
+    for (let j = 0; j < this.D; j++) {
+      if (!Number.isFinite(x[j])) throw new FilterError("bad_input", `row ${this.rows.n + 1}: input ${j + 1} is ${x[j]}`, this.rows.n + 1);
+      this.x[j] = x[j];
+    }
+    if (!Number.isFinite(y)) throw new FilterError("bad_input", `row ${this.rows.n + 1}: the response is ${y}`, this.rows.n + 1);
+    this.rows.push(this.x, y);
+    for (const s of this.sets) s.observe(this.rows, this.x, y);
+  }
+
+  /** Runs the end-of-data rejuvenation sweep (spec §3.7 schedule: "and at the end of the data"). */
+  finish(): void {
+    for (const s of this.sets) if (s.options.rejuvenate && s.history.rows > s.history.settled) s.rejuvenate(this.rows);
+  }
+
+  /** Log evidence of each set. */
+  get setLogEvidence(): number[] {
+    return this.sets.map((s) => s.logEvidence);
+  }
+
+  /** Pooled log evidence: log of the mean of the sets' evidence estimates (E17 per set). */
+  get logEvidence(): number {
+    const z = Float64Array.from(this.setLogEvidence);
+    return logSumExp(z, 0, z.length) - Math.log(z.length);
+  }
+
+  /** Monte Carlo standard error of {@link logEvidence}, from the spread of the sets (delta method). */
+  get logEvidenceSE(): number {
+    const M = this.sets.length;
+    if (M < 2) return NaN;
+    const z = this.setLogEvidence;
+    const top = Math.max(...z);
+    const w = z.map((v) => Math.exp(v - top));
+    const mean = w.reduce((a, b) => a + b, 0) / M;
+    const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / (M - 1);
+    return Math.sqrt(variance / M) / mean;
+  }
+
+  /** Pooling weights of the sets, ω_m ∝ Ẑ_m. */
+  setWeights(): number[] {
+    const z = Float64Array.from(this.setLogEvidence);
+    const lse = logSumExp(z, 0, z.length);
+    return Array.from(z, (v) => Math.exp(v - lse));
+  }
+
+  /** ESS summed over the sets, per row. */
+  get essHistory(): number[] {
+    return this.sets[0].essHistory.map((_, t) => this.sets.reduce((a, s) => a + s.essHistory[t], 0));
+  }
+
+  /** Current ESS summed over the sets. */
+  get ess(): number {
+    const h = this.essHistory;
+    return h.length ? h[h.length - 1] : this.sets.length * this.N;
+  }
+
+  /** Distinct initial ancestors left, summed over the sets. */
+  get ancestors(): number {
+    return this.sets.reduce((a, s) => a + s.distinctAncestors(), 0);
+  }
+
+  /** Visits every particle with its pooled weight: f(set, particle, weight). */
+  private forEachParticle(f: (m: number, i: number, w: number) => void): void {
+    const omega = this.setWeights();
+    this.sets.forEach((s, m) => {
+      for (let i = 0; i < s.N; i++) f(m, i, omega[m] * Math.exp(s.logW[i]));
+    });
+  }
+
+  /** Posterior predictive of y at x: a weighted mixture of Student-t experts over all particles. */
+  predict(x: ArrayLike<number>, probabilities: number[] = DEFAULT_QUANTILES): Prediction {
+    const comps: number[] = []; // weight, loc, scaleSq, dof, variance
+    const omega = this.setWeights();
+    const xs = Float64Array.from(x);
+    this.sets.forEach((s, m) => {
+      s.state.predictive(xs, this.scratch);
+      for (let i = 0; i < s.N; i++) {
+        const wi = omega[m] * Math.exp(s.logW[i]);
+        for (let k = 0; k < this.K; k++) {
+          const o = (i * this.K + k) * 5;
+          comps.push(wi * this.scratch[o], this.scratch[o + 1], this.scratch[o + 2], this.scratch[o + 3], this.scratch[o + 4]);
+        }
+      }
+    });
+    let mean = 0;
+    for (let c = 0; c < comps.length; c += 5) mean += comps[c] * comps[c + 1];
+    let second = 0;
+    for (let c = 0; c < comps.length; c += 5) second += comps[c] * (comps[c + 4] + (comps[c + 1] - mean) ** 2);
+    const logDensity = (y: number) => {
+      let m = -Infinity;
+      const terms = new Float64Array(comps.length / 5);
+      for (let c = 0, j = 0; c < comps.length; c += 5, j++) {
+        terms[j] = comps[c] > 0 ? Math.log(comps[c]) + studentTLogPdf(y, comps[c + 1], comps[c + 2], comps[c + 3]) : -Infinity;
+        if (terms[j] > m) m = terms[j];
+      }
+      return logSumExp(terms, 0, terms.length);
+    };
+    const cdf = (y: number) => {
+      let p = 0;
+      for (let c = 0; c < comps.length; c += 5) if (comps[c] > 0) p += comps[c] * studentTCdf(y, comps[c + 1], comps[c + 2], comps[c + 3]);
+      return p;
+    };
+    const sd = Math.sqrt(second);
+    const quantiles = probabilities.map((p) => ({ p, value: invert(cdf, p, mean, Number.isFinite(sd) && sd > 0 ? sd : 1) }));
+    return { mean, sd, quantiles, logDensity, density: (y) => Math.exp(logDensity(y)) };
+  }
+
+  /** Gate probabilities of each expert at x: posterior mean and a 90 % credible interval. */
+  gateProbabilities(x: ArrayLike<number>, level = 0.9): GateProbability[] {
+    const xs = Float64Array.from(x);
+    const values: { w: number; g: Float64Array }[] = [];
+    const omega = this.setWeights();
+    this.sets.forEach((s, m) => {
+      const out = new Float64Array(s.N * this.K);
+      s.state.gateProbabilities(xs, out);
+      for (let i = 0; i < s.N; i++) values.push({ w: omega[m] * Math.exp(s.logW[i]), g: out.subarray(i * this.K, (i + 1) * this.K) });
+    });
+    return Array.from({ length: this.K }, (_, k) => {
+      const pts = values.map((v) => ({ w: v.w, v: v.g[k] })).sort((a, b) => a.v - b.v);
+      const mean = pts.reduce((a, p) => a + p.w * p.v, 0);
+      return { expert: k + 1, mean, lower: weightedQuantile(pts, (1 - level) / 2), upper: weightedQuantile(pts, (1 + level) / 2) };
+    });
+  }
+
+  /** Posterior allocation frequency of each expert: the mean over rows of p(z_t = k | data). */
+  usage(): number[] {
+    const omega = this.setWeights();
+    const n = Math.max(1, this.rows.n);
+    return Array.from({ length: this.K }, (_, k) => this.sets.reduce((a, s, m) => a + (omega[m] * s.usage[k]) / n, 0));
+  }
+}
+
+function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {
+  let acc = 0;
+  for (const s of sorted) {
+    acc += s.w;
+    if (acc >= p) return s.v;
+  }
+  return sorted[sorted.length - 1]?.v ?? NaN;
+}
+
+/** Solves cdf(y) = p by bracketing from the mean and bisection (the mixture CDF is monotone). */
+function invert(cdf: (y: number) => number, p: number, mean: number, scale: number): number {
+  let lo = mean - scale;
+  let hi = mean + scale;
+  for (let i = 0; cdf(lo) > p && i < 60; i++) lo = mean - (mean - lo) * 2;
+  for (let i = 0; cdf(hi) < p && i < 60; i++) hi = mean + (hi - mean) * 2;
+  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(1, Math.abs(mean)); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (cdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
