@@ -91,7 +91,7 @@ export function readDataTable(text: string, options: ReadDataOptions): DataTable
     const { line, fields } = rows[i];
     if (fields.length !== width) {
       const column = Math.min(fields.length, width) + 1;
-      sink.add("data_ragged_row", line, column, header.fields[column - 1], { found: fields.length, expected: width });
+      sink.add("data_ragged_row", line, column, header.fields[column - 1], { found: fieldCount(fields.length), expected: fieldCount(width) });
       continue;
     }
     for (let j = 0; j < D; j++) x[i * D + j] = readCell(fields, columns.inputs[j], header, line, sink);
@@ -343,6 +343,11 @@ function readCell(fields: string[], j: number, header: CsvRecord, line: number, 
   }
   sink.add("data_not_finite", line, j + 1, name, { name, value: shown(cell) });
   return 0;
+}
+
+/** "1 field", "3 fields". */
+function fieldCount(n: number): string {
+  return `${n} field${n === 1 ? "" : "s"}`;
 }
 
 /** A cell as shown in a message: one line, at most 40 characters. */

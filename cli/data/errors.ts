@@ -38,7 +38,7 @@ export const dataCatalogue = {
     explanation: "Columns `x1..xD` are present but one index in between is not.",
   },
   data_ragged_row: {
-    message: "this row has {found} fields but the header has {expected}",
+    message: "this row has {found} but the header has {expected}",
     explanation: "A row has too few or too many fields for the header (often a stray comma).",
   },
   data_empty_cell: {

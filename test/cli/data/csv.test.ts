@@ -168,7 +168,7 @@ describe("data problems", () => {
       ["data_ragged_row", 2, 2, "x2"],
       ["data_ragged_row", 3, 4, undefined],
     ]);
-    expect(dataError("x1,y\n1\n").problems[0].message).toBe("this row has 1 fields but the header has 2");
+    expect(dataError("x1,y\n1\n").problems[0].message).toBe("this row has 1 field but the header has 2 fields");
   });
 
   it("data_empty_cell, empty or blank, quoted or not", () => {
