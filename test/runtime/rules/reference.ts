@@ -106,3 +106,108 @@ export function knownVarianceBatch(
   const logMl = -0.5 * (n * Math.log(2 * Math.PI) + logDet(S) + r.transpose().mmul(inverse(S)).mmul(r).get(0, 0));
   return { cov: Float64Array.from(cov.to1DArray()), m: Float64Array.from(m.to1DArray()), logMl };
 }
+
+/**
+ * One-stick logistic data: row t is x = (1, N(0, 1), …) for d > 1, or N(0, 1.5²) for d = 1;
+ * z_t = 0 ("stop", expert 0) with probability σ(xᵀφ), else 1.
+ */
+export function logisticData(rng: Rng, n: number, phi: number[]): { X: Float64Array; z: Int32Array } {
+  const d = phi.length;
+  const X = new Float64Array(n * d);
+  const z = new Int32Array(n);
+  for (let t = 0; t < n; t++) {
+    X[t * d] = d === 1 ? 1.5 * rng.normal() : 1;
+    for (let j = 1; j < d; j++) X[t * d + j] = rng.normal();
+    let eta = 0;
+    for (let j = 0; j < d; j++) eta += X[t * d + j] * phi[j];
+    z[t] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 0 : 1;
+  }
+  return { X, z };
+}
+
+/** log N(φ; 0, s²I) up to a constant. */
+export const normalLogPrior = (s: number) => (phi: number[]) => phi.reduce((a, v) => a - (v * v) / (2 * s * s), 0);
+
+/**
+ * log of the horseshoe marginal density of one coefficient, φ = τλε with τ, λ ~ C⁺(0, 1): the
+ * product u = τλ has density 4 log u / (π²(u² − 1)), and p(φ) = ∫ N(φ; 0, u²) p(u) du by the
+ * trapezoid rule in log u.
+ */
+export function horseshoeLogPrior(phi: number[]): number {
+  const v = phi[0];
+  let s = 0;
+  const h = 0.01;
+  for (let lu = -25; lu <= 25; lu += h) {
+    const u = Math.exp(lu);
+    const pu = Math.abs(lu) < 1e-8 ? 2 / (Math.PI * Math.PI) : (4 * lu) / (Math.PI * Math.PI * (u * u - 1));
+    s += (Math.exp((-0.5 * v * v) / (u * u)) / (u * Math.sqrt(2 * Math.PI))) * pu * u * h;
+  }
+  return Math.log(s);
+}
+
+/** Posterior mean and variance of each coordinate of one stick's φ by quadrature on a tensor grid. */
+export function gridMoments(
+  X: Float64Array,
+  z: Int32Array,
+  logPrior: (phi: number[]) => number,
+  lo: number[],
+  hi: number[],
+  n: number,
+): { mean: number[]; variance: number[] } {
+  const d = lo.length;
+  const h = lo.map((l, j) => (hi[j] - l) / (n - 1));
+  const pts: number[][] = [];
+  const lps: number[] = [];
+  for (let c = 0; c < n ** d; c++) {
+    const phi = lo.map((l, j) => l + h[j] * (Math.floor(c / n ** j) % n));
+    let lp = logPrior(phi);
+    for (let t = 0; t < z.length; t++) {
+      let eta = 0;
+      for (let j = 0; j < d; j++) eta += X[t * d + j] * phi[j];
+      lp -= Math.log1p(Math.exp(z[t] === 0 ? -eta : eta));
+    }
+    pts.push(phi);
+    lps.push(lp);
+  }
+  const mx = Math.max(...lps);
+  const w = lps.map((v) => Math.exp(v - mx));
+  const W = w.reduce((a, b) => a + b, 0);
+  const mean = lo.map((_, j) => pts.reduce((a, p, c) => a + w[c] * p[j], 0) / W);
+  const variance = lo.map((_, j) => pts.reduce((a, p, c) => a + w[c] * (p[j] - mean[j]) ** 2, 0) / W);
+  return { mean, variance };
+}
+
+/**
+ * Runs independent MCMC chains (burn-in, then `keep` recorded iterations each) and returns the
+ * z-scores of the posterior mean and of E[(φ_j − μ_j)²] of every coordinate against `ref`, with
+ * standard errors from the spread of the chain averages (valid under autocorrelation).
+ */
+export function chainZScores(
+  chains: number,
+  burn: number,
+  keep: number,
+  ref: { mean: number[]; variance: number[] },
+  chain: { start: (i: number) => void; step: (i: number) => void; value: (i: number, j: number) => number },
+): number[] {
+  const d = ref.mean.length;
+  const m1 = Array.from({ length: d }, () => new Float64Array(chains));
+  const m2 = Array.from({ length: d }, () => new Float64Array(chains));
+  for (let i = 0; i < chains; i++) {
+    chain.start(i);
+    for (let it = 0; it < burn + keep; it++) {
+      chain.step(i);
+      if (it < burn) continue;
+      for (let j = 0; j < d; j++) {
+        const v = chain.value(i, j);
+        m1[j][i] += v / keep;
+        m2[j][i] += (v - ref.mean[j]) ** 2 / keep;
+      }
+    }
+  }
+  const z = (x: Float64Array, mu: number) => {
+    const m = x.reduce((a, b) => a + b, 0) / chains;
+    const v = x.reduce((a, b) => a + (b - m) ** 2, 0) / (chains - 1);
+    return (m - mu) / Math.sqrt(v / chains);
+  };
+  return ref.mean.flatMap((mu, j) => [z(m1[j], mu), z(m2[j], ref.variance[j])]);
+}

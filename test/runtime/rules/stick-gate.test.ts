@@ -9,7 +9,7 @@ import { Rng } from "../../../runtime/rng/index.js";
 import { FixedNormalPrior } from "../../../runtime/rules/fixed-normal.js";
 import { StickGateState } from "../../../runtime/rules/stick-gate.js";
 import { sampleMoments, zMean, Z_TOL } from "../../helpers/stats.js";
-import { fromFactor, relErr } from "./reference.js";
+import { chainZScores, fromFactor, gridMoments, logisticData, normalLogPrior, relErr } from "./reference.js";
 
 const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
 
@@ -147,80 +147,26 @@ describe("streaming update and φ draw", () => {
   });
 });
 
-/** Log posterior of one stick's φ: Σ Bernoulli-logit terms (stop = z = 0) + N(0, s²I) prior. */
-function logPost(phi: number[], X: Float64Array, z: Int32Array, s: number): number {
-  const d = phi.length;
-  let lp = 0;
-  for (let t = 0; t < z.length; t++) {
-    let eta = 0;
-    for (let j = 0; j < d; j++) eta += X[t * d + j] * phi[j];
-    lp -= Math.log1p(Math.exp(z[t] === 0 ? -eta : eta));
-  }
-  for (const v of phi) lp -= (v * v) / (2 * s * s);
-  return lp;
-}
-
-/** Posterior mean and variance of each coordinate by quadrature on a tensor grid. */
-function gridMoments(X: Float64Array, z: Int32Array, s: number, lo: number[], hi: number[], n: number): { mean: number[]; variance: number[] } {
-  const d = lo.length;
-  const h = lo.map((l, j) => (hi[j] - l) / (n - 1));
-  const pts: number[][] = [];
-  const lps: number[] = [];
-  const total = n ** d;
-  for (let c = 0; c < total; c++) {
-    const phi = lo.map((l, j) => l + h[j] * (Math.floor(c / n ** j) % n));
-    pts.push(phi);
-    lps.push(logPost(phi, X, z, s));
-  }
-  const mx = Math.max(...lps);
-  const w = lps.map((v) => Math.exp(v - mx));
-  const W = w.reduce((a, b) => a + b, 0);
-  const mean = lo.map((_, j) => pts.reduce((a, p, c) => a + w[c] * p[j], 0) / W);
-  const variance = lo.map((_, j) => pts.reduce((a, p, c) => a + w[c] * (p[j] - mean[j]) ** 2, 0) / W);
-  return { mean, variance };
-}
-
 describe.each([
   { d: 1, truth: [1.5], lo: [-3], hi: [7], n: 2001 },
   { d: 2, truth: [-0.5, 2], lo: [-4, -2], hi: [3, 8], n: 281 },
 ])("one-stick PG Gibbs vs grid quadrature (oracle 11), d = $d", ({ d, truth, lo, hi, n }) => {
   it("posterior mean and sd of every coordinate within 4 MC s.e.", () => {
     const rng = Rng.fromSeed(`pg-gibbs-${d}`);
-    const T = 50;
     const s = 2;
-    const X = new Float64Array(T * d);
-    const z = new Int32Array(T);
-    for (let t = 0; t < T; t++) {
-      X[t * d] = d === 1 ? 1.5 * rng.normal() : 1;
-      for (let j = 1; j < d; j++) X[t * d + j] = rng.normal();
-      let eta = 0;
-      for (let j = 0; j < d; j++) eta += X[t * d + j] * truth[j];
-      z[t] = rng.uniform() < sigmoid(eta) ? 0 : 1;
-    }
-    const ref = gridMoments(X, z, s, lo, hi, n);
+    const { X, z } = logisticData(rng, 50, truth);
+    const ref = gridMoments(X, z, normalLogPrior(s), lo, hi, n);
     const CHAINS = 250;
-    const BURN = 15;
-    const KEEP = 60;
     const gate = new StickGateState(CHAINS, 2, d);
     const prior = new FixedNormalPrior(CHAINS, 1, d, s);
-    const m1 = Array.from({ length: d }, () => new Float64Array(CHAINS));
-    const m2 = Array.from({ length: d }, () => new Float64Array(CHAINS));
-    for (let i = 0; i < CHAINS; i++) {
-      gate.init(rng, i, prior);
-      for (let it = 0; it < BURN + KEEP; it++) {
-        expect(gate.rebuild(rng, i, X, z, 0, T, prior)).toBe(true);
+    const zs = chainZScores(CHAINS, 15, 60, ref, {
+      start: (i) => gate.init(rng, i, prior),
+      step: (i) => {
+        expect(gate.rebuild(rng, i, X, z, 0, z.length, prior)).toBe(true);
         gate.drawPhi(rng, i, 0);
-        if (it < BURN) continue;
-        for (let j = 0; j < d; j++) {
-          const v = gate.phi[i * d + j];
-          m1[j][i] += v / KEEP;
-          m2[j][i] += (v - ref.mean[j]) ** 2 / KEEP;
-        }
-      }
-    }
-    for (let j = 0; j < d; j++) {
-      expect(Math.abs(zMean(m1[j], ref.mean[j]))).toBeLessThan(Z_TOL);
-      expect(Math.abs(zMean(m2[j], ref.variance[j]))).toBeLessThan(Z_TOL);
-    }
+      },
+      value: (i, j) => gate.phi[i * d + j],
+    });
+    for (const v of zs) expect(Math.abs(v)).toBeLessThan(Z_TOL);
   });
 });
