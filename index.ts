@@ -2,11 +2,14 @@
  * hsmoe: a modelling language for Bayesian mixtures of experts, a compiler to
  * particle-learning kernels, and the runtime that runs them.
  *
- * The front end is available now: {@link checkSource} parses and checks a model and returns
- * its checked form or diagnostics. The runtime numerics are exported from `hsmoe/runtime`.
+ * {@link compile} turns a model into a compiled model whose `filter` streams rows through the
+ * emitted particle-learning kernel; {@link checkSource} only parses and checks. The runtime
+ * numerics are exported from `hsmoe/runtime`.
  *
  * @packageDocumentation
  */
+export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions } from "./api.js";
+export type { FilterOptions, FilterSnapshot, Prediction, GateProbability } from "./runtime/pl/filter.js";
 export {
   checkSource,
   catalogue,

@@ -11,8 +11,9 @@ import { studentTCdf } from "../math/cdf.js";
 import { studentTLogPdf } from "../math/log-density.js";
 import type { SchemeName } from "../smc/index.js";
 import { FilterError } from "./errors.js";
-import type { KernelModule } from "./kernel.js";
-import { ParticleSet, type SetOptions } from "./particle-set.js";
+import type { KernelInfo, KernelModule } from "./kernel.js";
+import { ParticleSet, type ParticleSetJson, type SetOptions } from "./particle-set.js";
+import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
 import { RowStore } from "./rows.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
 
@@ -53,6 +54,18 @@ export interface GateProbability {
 
 const DEFAULT_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
 
+const SNAPSHOT_FORMAT = "hsmoe-filter/1";
+
+/** The JSON form of a filter (DESIGN §4: JSON-safe; restore continues bit for bit). */
+export interface FilterSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  info: KernelInfo;
+  D: number;
+  options: SetOptions;
+  rows: { n: number; x: string; y: string };
+  sets: ParticleSetJson[];
+}
+
 export class Filter {
   readonly sets: ParticleSet[];
   readonly rows: RowStore;
@@ -89,6 +102,35 @@ export class Filter {
     this.rows = rows ?? new RowStore(D);
     this.x = new Float64Array(D);
     this.scratch = new Float64Array(N * this.K * 5);
+  }
+
+  /** A JSON-safe snapshot; {@link Filter.restore} continues from it bit for bit. */
+  snapshot(): FilterSnapshot {
+    return {
+      format: SNAPSHOT_FORMAT,
+      info: this.kernel.info,
+      D: this.D,
+      options: this.sets[0].options,
+      rows: { n: this.rows.n, x: encodeFloat64(this.rows.x.subarray(0, this.rows.n * this.D)), y: encodeFloat64(this.rows.y.subarray(0, this.rows.n)) },
+      sets: this.sets.map((s) => s.toJSON()),
+    };
+  }
+
+  /**
+   * Rebuilds a filter from {@link snapshot} with the kernel of the same model.
+   * @throws FilterError("bad_snapshot") when the snapshot is not one, or is of another model.
+   */
+  static restore(kernel: KernelModule, snap: FilterSnapshot): Filter {
+    if (snap?.format !== SNAPSHOT_FORMAT) throw new FilterError("bad_snapshot", "not an hsmoe filter snapshot");
+    if (JSON.stringify(snap.info) !== JSON.stringify(kernel.info)) {
+      throw new FilterError("bad_snapshot", `the snapshot is of model ${snap.info?.model} with other settings; compile the same model with the same hyperparameters`);
+    }
+    const rows = new RowStore(snap.D, Math.max(1, snap.rows.n));
+    const x = decodeFloat64(snap.rows.x, snap.rows.n * snap.D);
+    const y = decodeFloat64(snap.rows.y, snap.rows.n);
+    for (let s = 0; s < snap.rows.n; s++) rows.push(x.subarray(s * snap.D, (s + 1) * snap.D), y[s]);
+    const sets = snap.sets.map((j) => ParticleSet.fromJSON(kernel.restore(j.state), snap.options, j));
+    return new Filter(kernel, snap.D, { particles: sets.length * sets[0].N, sets: sets.length }, sets, rows);
   }
 
   /** Particles per set. */
@@ -220,6 +262,44 @@ export class Filter {
       const mean = pts.reduce((a, p) => a + p.w * p.v, 0);
       return { expert: k + 1, mean, lower: weightedQuantile(pts, (1 - level) / 2), upper: weightedQuantile(pts, (1 + level) / 2) };
     });
+  }
+
+  /** Pooled particle weights of set m (ω_m times the normalised particle weights). */
+  private pooledWeights(m: number): Float64Array {
+    const omega = this.setWeights()[m];
+    return Float64Array.from(this.sets[m].logW, (lw) => omega * Math.exp(lw));
+  }
+
+  /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`, or null without a horseshoe. */
+  shrinkage(): number[][] | null {
+    let total: number[][] | null = null;
+    this.sets.forEach((s, m) => {
+      const part = s.state.shrinkage(this.pooledWeights(m));
+      if (!part) return;
+      total = total ? total.map((row, l) => row.map((v, j) => v + part[l][j])) : part;
+    });
+    return total;
+  }
+
+  /**
+   * Per-expert summaries, labels made stable across sets by ranking each set's experts by
+   * usage (spec §8.2): entry r pools the r-th most used expert of every set.
+   */
+  experts(): { usage: number; coefficients: number[]; noiseVariance: number }[] {
+    const omega = this.setWeights();
+    const n = Math.max(1, this.rows.n);
+    const out = Array.from({ length: this.K }, () => ({ usage: 0, coefficients: new Array<number>(this.D).fill(0), noiseVariance: 0 }));
+    this.sets.forEach((s, m) => {
+      const summary = s.state.expertSummaries(Float64Array.from(s.logW, (lw) => Math.exp(lw)));
+      const order = Array.from({ length: this.K }, (_, k) => k).sort((a, b) => s.usage[b] - s.usage[a]);
+      order.forEach((k, rank) => {
+        const o = out[rank];
+        o.usage += (omega[m] * s.usage[k]) / n;
+        summary[k].coefficients.forEach((c, j) => (o.coefficients[j] += omega[m] * c));
+        o.noiseVariance += omega[m] * summary[k].noiseVariance;
+      });
+    });
+    return out;
   }
 
   /** Posterior allocation frequency of each expert: the mean over rows of p(z_t = k | data). */

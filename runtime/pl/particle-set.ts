@@ -6,10 +6,11 @@
  * events, the distinct initial ancestors left (collapse shows there, not in the ESS) and the
  * posterior allocation frequencies (the usage of each expert).
  */
-import type { Rng } from "../rng/rng.js";
+import { Rng, type RngState } from "../rng/rng.js";
+import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
 import { logSumExp } from "../math/special.js";
 import { DegenerateWeightsError, Resampler, type SchemeName } from "../smc/index.js";
-import { AllocationHistory } from "./history.js";
+import { AllocationHistory, historyFromJson, historyToJson, type HistoryJson } from "./history.js";
 import { FilterError } from "./errors.js";
 import type { ModelState } from "./kernel.js";
 import type { RowStore } from "./rows.js";
@@ -24,6 +25,19 @@ export interface SetOptions {
   /** Resample-move sweeps at checkpoints (spec §3.7); on by default. */
   rejuvenate: boolean;
   schedule: Schedule;
+}
+
+/** The JSON form of a particle set. */
+export interface ParticleSetJson {
+  state: unknown;
+  rng: RngState;
+  logW: string;
+  logEvidence: number;
+  essHistory: string;
+  resampledAt: number[];
+  origin: number[];
+  usage: string;
+  history: HistoryJson;
 }
 
 export class ParticleSet {
@@ -45,13 +59,13 @@ export class ParticleSet {
   private ellSpare: Float64Array;
   private originSpare: Int32Array;
   private readonly pred: Float64Array;
-  private readonly ancestors: Int32Array;
   private readonly resampler: Resampler;
 
   constructor(
     readonly state: ModelState,
     readonly rng: Rng,
     readonly options: SetOptions,
+    history?: AllocationHistory,
   ) {
     const { N, K } = state;
     this.N = N;
@@ -60,12 +74,38 @@ export class ParticleSet {
     this.origin = Int32Array.from({ length: N }, (_, i) => i);
     this.originSpare = new Int32Array(N);
     this.usage = new Float64Array(K);
-    this.history = new AllocationHistory(N);
+    this.history = history ?? new AllocationHistory(N);
     this.ell = new Float64Array(N * K);
     this.ellSpare = new Float64Array(N * K);
     this.pred = new Float64Array(N);
-    this.ancestors = new Int32Array(N);
     this.resampler = new Resampler(N);
+  }
+
+  /** JSON-safe snapshot of everything but the model state and the options. */
+  toJSON(): ParticleSetJson {
+    return {
+      state: this.state.toJSON(),
+      rng: this.rng.getState(),
+      logW: encodeFloat64(this.logW),
+      logEvidence: this.logEvidence,
+      essHistory: encodeFloat64(Float64Array.from(this.essHistory)),
+      resampledAt: this.resampledAt,
+      origin: Array.from(this.origin),
+      usage: encodeFloat64(this.usage),
+      history: historyToJson(this.history),
+    };
+  }
+
+  /** Restores a set from {@link toJSON}; `state` is the model state restored by the kernel. */
+  static fromJSON(state: ModelState, options: SetOptions, j: ParticleSetJson): ParticleSet {
+    const set = new ParticleSet(state, Rng.fromState(j.rng), options, historyFromJson(state.N, j.history));
+    set.logW = decodeFloat64(j.logW, state.N);
+    set.logEvidence = j.logEvidence;
+    set.essHistory.push(...decodeFloat64(j.essHistory, j.history.settled + j.history.steps.length));
+    set.resampledAt.push(...j.resampledAt);
+    set.origin = Int32Array.from(j.origin);
+    set.usage.set(decodeFloat64(j.usage, state.K));
+    return set;
   }
 
   /** Processes row `rows.n − 1` (already appended to `rows`). */

@@ -1,0 +1,139 @@
+/**
+ * The library API (DESIGN §4): `compile` turns model source into a {@link CompiledModel}, whose
+ * `filter` streams observations through the emitted particle-learning kernel. This module is
+ * the one place that joins the compiler and the runtime.
+ */
+import { analyzeSource, renderDiagnostics, type Diagnostic, type SourceFile } from "./compiler/index.js";
+import { planKernel, type KernelPlan } from "./compiler/5-plan/index.js";
+import { emitKernel, type KernelFormat } from "./compiler/6-emit/index.js";
+import { loadKernel } from "./runtime/kernel-runtime.js";
+import type { KernelModule } from "./runtime/pl/kernel.js";
+import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
+
+/** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
+export class DiagnosticError extends Error {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    readonly source: SourceFile,
+    omitted = 0,
+  ) {
+    super(renderDiagnostics(diagnostics, source, omitted));
+    this.name = "DiagnosticError";
+  }
+}
+
+/** Options of {@link compile}. */
+export interface CompileOptions {
+  /** File name used in diagnostics and in the kernel header; default `<model>`. */
+  file?: string;
+}
+
+/** A compiled model: its plan, its kernel, and filters that run it. */
+export interface CompiledModel {
+  readonly plan: KernelPlan;
+  readonly kernel: KernelModule;
+  /** The kernel's JavaScript, as an ES module or as a function expression of the runtime. */
+  kernelSource(format?: KernelFormat): string;
+  /**
+   * A particle filter over rows whose input vector has `D` entries (taken from the first
+   * observed row when omitted).
+   */
+  filter(options?: FilterOptions & { D?: number }): ModelFilter;
+  /** Continues a filter from {@link ModelFilter.snapshot}. */
+  restore(snapshot: FilterSnapshot): ModelFilter;
+}
+
+/** A filter that learns its input size from the first row if it was not given. */
+export class ModelFilter {
+  private inner: Filter | undefined;
+
+  constructor(
+    private readonly kernel: KernelModule,
+    private readonly options: FilterOptions & { D?: number },
+    restored?: Filter,
+  ) {
+    this.inner = restored ?? (options.D !== undefined ? new Filter(kernel, options.D, options) : undefined);
+  }
+
+  /** The underlying filter; throws before the first row when D was not given. */
+  get filter(): Filter {
+    if (!this.inner) throw new Error("no row has been observed yet, so the input size is unknown");
+    return this.inner;
+  }
+
+  /** Feeds one row (x, y). */
+  observe(x: ArrayLike<number>, y: number): void {
+    this.inner ??= new Filter(this.kernel, x.length, this.options);
+    this.inner.observe(x, y);
+  }
+
+  /** Posterior predictive at x: mean, sd, quantiles, density. */
+  predict(x: ArrayLike<number>, probabilities?: number[]): ReturnType<Filter["predict"]> {
+    return this.filter.predict(x, probabilities);
+  }
+
+  /** Gate probability of each expert at x with a credible interval. */
+  gateProbabilities(x: ArrayLike<number>, level?: number): ReturnType<Filter["gateProbabilities"]> {
+    return this.filter.gateProbabilities(x, level);
+  }
+
+  /** Runs the end-of-data rejuvenation sweep. */
+  finish(): void {
+    this.inner?.finish();
+  }
+
+  get logEvidence(): number {
+    return this.filter.logEvidence;
+  }
+
+  get logEvidenceSE(): number {
+    return this.filter.logEvidenceSE;
+  }
+
+  get ess(): number {
+    return this.filter.ess;
+  }
+
+  get essHistory(): number[] {
+    return this.filter.essHistory;
+  }
+
+  get ancestors(): number {
+    return this.filter.ancestors;
+  }
+
+  /** Experts ranked by usage, with their posterior mean coefficients and noise variance. */
+  experts(): ReturnType<Filter["experts"]> {
+    return this.filter.experts();
+  }
+
+  /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`. */
+  shrinkage(): number[][] | null {
+    return this.filter.shrinkage();
+  }
+
+  /** A JSON-safe snapshot; restoring it continues bit for bit. */
+  snapshot(): FilterSnapshot {
+    return this.filter.snapshot();
+  }
+}
+
+/**
+ * Compiles a model.
+ * @param hypers - hyperparameter values replacing the defaults
+ * @throws {@link DiagnosticError} when the model has errors or a term no rule covers.
+ */
+export function compile(source: string, hypers: Record<string, number> = {}, options: CompileOptions = {}): CompiledModel {
+  const file = options.file ?? "<model>";
+  const r = analyzeSource(source, { file, hypers: new Map(Object.entries(hypers)) });
+  if (!r.analysis) throw new DiagnosticError(r.diagnostics, r.source, r.omitted);
+  const plan = planKernel(r.analysis, { source: file, text: source });
+  const kernel = loadKernel(emitKernel(plan, "function"));
+  return {
+    plan,
+    kernel,
+    kernelSource: (format: KernelFormat = "module") => emitKernel(plan, format),
+    filter: (opts = {}) => new ModelFilter(kernel, opts),
+    restore: (snapshot) => new ModelFilter(kernel, {}, Filter.restore(kernel, snapshot)),
+  };
+}
