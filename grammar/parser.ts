@@ -43,8 +43,10 @@ export class MoeParser extends CstParser {
     { ALT: () => this.SUBRULE(this.paramDecl) },
     { ALT: () => this.SUBRULE(this.relation) },
   ];
+  // One label for every binary operator keeps them in source order in the CST, so the AST
+  // builder need not merge and sort five token lists to find the order they came in.
   private readonly binaryOperators: IOrAlt<unknown>[] = [T.Plus, T.Minus, T.Star, T.Slash, T.Caret].map((t) => ({
-    ALT: () => this.CONSUME(t),
+    ALT: () => this.CONSUME(t, { LABEL: "operator" }),
   }));
   private readonly operatorThenOperand = () => {
     this.OR(this.binaryOperators);

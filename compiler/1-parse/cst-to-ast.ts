@@ -101,8 +101,8 @@ const NEGATE_PREC = 3;
 
 /**
  * Resolves the flat `operand (op operand)*` chain of the CST by precedence climbing. The
- * stream alternates operands and operators; an operand's prefix minus signs are handled at
- * their own binding power.
+ * stream alternates operands and operators (in source order: the grammar labels every binary
+ * operator `operator`); an operand's prefix minus signs are handled at their own binding power.
  */
 class Climber {
   /** Index of the next operand; operator i sits between operands i and i + 1. */
@@ -143,10 +143,7 @@ function expression(node: C.ExpressionCstNode): Expr {
   const c = node.children;
   // Most expressions are a single operand with no sign: skip the climber.
   if (c.operand.length === 1 && !c.operand[0].children.Minus) return operand(c.operand[0]);
-  const ops = [...(c.Plus ?? []), ...(c.Minus ?? []), ...(c.Star ?? []), ...(c.Slash ?? []), ...(c.Caret ?? [])].sort(
-    (a, b) => a.startOffset - b.startOffset,
-  );
-  return new Climber(c.operand, ops).parse(0);
+  return new Climber(c.operand, c.operator ?? []).parse(0);
 }
 
 /** An operand without its prefix signs: the atom and its index suffixes. */

@@ -137,11 +137,7 @@ export interface ExpressionCstNode extends CstNode {
 
 export type ExpressionCstChildren = {
   operand: (OperandCstNode)[];
-  Plus?: IToken[];
-  Minus?: IToken[];
-  Star?: IToken[];
-  Slash?: IToken[];
-  Caret?: IToken[];
+  operator?: (IToken)[];
 };
 
 export interface OperandCstNode extends CstNode {
