@@ -10,9 +10,13 @@ import { expectKind } from "./snapshot.js";
 export class FixedNormalPrior implements GatePrior {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "normal_fixed_scale";
+  /** Rule id, as {@link GatePrior} requires. */
   readonly rule = FixedNormalPrior.rule;
+  /** Number of particles. */
   readonly N: number;
+  /** Sticks per particle (K − 1). */
   readonly sticks: number;
+  /** Coefficients per stick. */
   readonly d: number;
   /** Prior standard deviation of every coefficient. */
   readonly s: number;

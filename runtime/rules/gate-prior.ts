@@ -14,9 +14,11 @@ import type { Rng } from "../rng/index.js";
 export interface GatePrior {
   /** Rule id in the compiler's rule table. */
   readonly rule: string;
-  /** Particles, sticks per particle, features per stick. */
+  /** Number of particles. */
   readonly N: number;
+  /** Sticks per particle (K − 1). */
   readonly sticks: number;
+  /** Coefficients per stick. */
   readonly d: number;
   /** Draws particle i's prior state (scales) from the prior. */
   init(rng: Rng, i: number): void;

@@ -17,8 +17,9 @@ import { gatherBlocks } from "../linalg/index.js";
 import type { GatePrior } from "./gate-prior.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
-/** Bounds on λ² and τ² (see the module header). */
+/** Lower bound on λ² and τ² (see the module header). */
 export const HORSESHOE_SCALE_MIN = 1e-150;
+/** Upper bound on λ² and τ² (see the module header). */
 export const HORSESHOE_SCALE_MAX = 1e150;
 
 function clampScale(v: number): number {
@@ -27,8 +28,11 @@ function clampScale(v: number): number {
 
 /** Options of the horseshoe rule: grouped local scales, global scale A, local scale B (both 1 by default). */
 export interface HorseshoeOptions {
+  /** One local scale per stick instead of one per coefficient (default false). */
   readonly grouped?: boolean;
+  /** Scale of the global half-Cauchy, τ ~ C⁺(0, A) (default 1). */
   readonly A?: number;
+  /** Scale of the local half-Cauchys, λ ~ C⁺(0, B) (default 1). */
   readonly B?: number;
 }
 
@@ -36,21 +40,29 @@ export interface HorseshoeOptions {
 export class HorseshoeState implements GatePrior {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "horseshoe_makalic_schmidt";
+  /** Rule id, as {@link GatePrior} requires. */
   readonly rule = HorseshoeState.rule;
+  /** Number of particles. */
   readonly N: number;
+  /** Sticks per particle (K − 1). */
   readonly sticks: number;
+  /** Coefficients per stick. */
   readonly d: number;
   /** One local scale per stick (true) or per coefficient (false). */
   readonly grouped: boolean;
-  /** Half-Cauchy scales of τ (A) and of each λ (B). */
+  /** Half-Cauchy scale of the global τ ~ C⁺(0, A). */
   readonly A: number;
+  /** Half-Cauchy scale of each local λ ~ C⁺(0, B). */
   readonly B: number;
   /** Local scales per stick: d, or 1 when grouped. */
   readonly G: number;
-  /** Local λ² and auxiliaries ν (N·sticks·G); global τ² and ξ (N). Reassigned by gather. */
+  /** Local λ² (N·sticks·G); reassigned by gather. */
   lambda2: Float64Array;
+  /** Auxiliaries ν of the local scales (N·sticks·G); reassigned by gather. */
   nu: Float64Array;
+  /** Global τ² (N); reassigned by gather. */
   tau2: Float64Array;
+  /** Auxiliary ξ of the global scale (N); reassigned by gather. */
   xi: Float64Array;
   private spare: Float64Array[] | null = null;
 

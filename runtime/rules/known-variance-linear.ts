@@ -13,8 +13,11 @@ import { expectKind } from "./snapshot.js";
 
 /** Hyperparameters: noise sd s, prior β ~ N(m₀, g·I). */
 export interface KnownVarianceLinearHyper {
+  /** Noise standard deviation (> 0). */
   readonly s: number;
+  /** Prior covariance scale of β (> 0). */
   readonly g: number;
+  /** Prior mean of β (length d). */
   readonly m0: ArrayLike<number>;
 }
 
@@ -22,8 +25,9 @@ export interface KnownVarianceLinearHyper {
 export class KnownVarianceLinearState extends LinearExpertState {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "normal_known_variance_linear";
-  /** Noise sd and prior covariance scale. */
+  /** Noise standard deviation s. */
   readonly s: number;
+  /** Prior covariance scale, Cov(β) = g·I a priori. */
   readonly g: number;
   private readonly s2: number;
 

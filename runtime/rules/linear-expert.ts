@@ -16,7 +16,9 @@
  * - the stash `stashW[b·d …] = L⁻¹x`, `stashXm[b] = xᵀm`, `stashQ[b] = 1 + ‖L⁻¹x‖²`, written by
  *   the predictive pass so the update of the chosen expert needs no second forward solve. The
  *   stash is gathered with the state (so a resample between predictive and update keeps it
- *   valid) but is not part of a snapshot: snapshots are taken between steps.
+ *   valid) but is not part of a snapshot: snapshots are taken between steps. An update consumes
+ *   its block's stash (q is set to 0, never a valid value since q ≥ 1), so a second stashed
+ *   update without a new predictive pass is caught instead of silently using stale numbers.
  * Data rows for {@link LinearExpertState.rebuild}: `X` row-major with row s at `X[s·d …]`.
  * Nothing here allocates after construction; failures return `false`.
  */
@@ -25,9 +27,11 @@ import { decodeFloat64, encodeFloat64 } from "./snapshot.js";
 
 /** Common state and O(d²) updates of the conjugate Gaussian linear experts (see module header). */
 export abstract class LinearExpertState {
-  /** Particles, experts per particle, regression dimension. */
+  /** Number of particles. */
   readonly N: number;
+  /** Experts per particle. */
   readonly K: number;
+  /** Regression dimension (length of x). */
   readonly d: number;
   /** Prior mean m₀ (length d). */
   readonly m0: Float64Array;
@@ -39,9 +43,11 @@ export abstract class LinearExpertState {
   m: Float64Array;
   /** Rows allocated to each expert (N·K). */
   count: Float64Array;
-  /** Predictive stash: L⁻¹x per block (N·K·d), xᵀm and q per block (N·K). */
+  /** Predictive stash: L⁻¹x per block (N·K·d). */
   stashW: Float64Array;
+  /** Predictive stash: xᵀm per block (N·K). */
   stashXm: Float64Array;
+  /** Predictive stash: q = 1 + xᵀṼx per block (N·K); 0 once consumed. */
   stashQ: Float64Array;
   /** Gather targets, one per field; allocated on the first gather (subclass fields exist only after construction). */
   private spare: Float64Array[] | null = null;
@@ -111,6 +117,7 @@ export abstract class LinearExpertState {
         this.m[b * d + j] = this.m0[j];
       }
       this.count[b] = 0;
+      this.stashQ[b] = 0;
     }
   }
 
@@ -130,10 +137,14 @@ export abstract class LinearExpertState {
    * E11 for expert k of particle i, taking L⁻¹x, xᵀm and q from the stash left by the
    * predictive pass on the same x (for this particle or, after a gather, its ancestor).
    * @returns `false`, with the expert unchanged, if y or x is not finite.
+   * @throws Error if the block has no unconsumed stash (a kernel bug, not a data problem).
    */
   updateStashed(i: number, k: number, x: Float64Array, xOff: number, y: number): boolean {
     const b = i * this.K + k;
-    return this.applyUpdate(b, x, xOff, y - this.stashXm[b], this.stashQ[b], this.stashW, b * this.d);
+    const q = this.stashQ[b];
+    if (!(q >= 1)) throw new Error(`updateStashed: no predictive stash for particle ${i}, expert ${k}`);
+    this.stashQ[b] = 0;
+    return this.applyUpdate(b, x, xOff, y - this.stashXm[b], q, this.stashW, b * this.d);
   }
 
   /**
@@ -201,6 +212,7 @@ export abstract class LinearExpertState {
       ss += this.p0 * e * e;
     }
     this.count[b] = nRows;
+    this.stashQ[b] = 0;
     this.reset(b, nRows, ss);
     return true;
   }

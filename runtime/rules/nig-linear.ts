@@ -16,9 +16,13 @@ import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
 /** Hyperparameters of the NIG linear expert: V₀ = g·I, prior mean m₀, σ² ~ IG(a₀, b₀). */
 export interface NigLinearHyper {
+  /** Prior covariance scale in units of σ² (> 0). */
   readonly g: number;
+  /** Prior mean of β (length d). */
   readonly m0: ArrayLike<number>;
+  /** IG shape of σ² (> 0). */
   readonly a0: number;
+  /** IG scale of σ² (> 0). */
   readonly b0: number;
 }
 
@@ -26,12 +30,15 @@ export interface NigLinearHyper {
 export class NigLinearState extends LinearExpertState {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "normal_inverse_gamma_linear";
-  /** Prior covariance scale (V₀ = g·I) and IG prior of σ². */
+  /** Prior covariance scale, V₀ = g·I. */
   readonly g: number;
+  /** Prior shape of σ² ~ IG(a₀, b₀). */
   readonly a0: number;
+  /** Prior scale of σ² ~ IG(a₀, b₀). */
   readonly b0: number;
-  /** IG shape and scale per block (N·K); reassigned by gather. */
+  /** Posterior IG shape per block (N·K); reassigned by gather. */
   a: Float64Array;
+  /** Posterior IG scale per block (N·K); reassigned by gather. */
   b: Float64Array;
 
   /** @throws Error unless g, a₀, b₀ > 0 and m₀ has length d. */

@@ -38,15 +38,21 @@ export function stickScaleLogAlpha(dLogLik: number, logC: number, priorQuad: num
 export class StickGateState {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "polya_gamma_stickbreaking";
-  /** Particles, experts, features; `S = K − 1` sticks. */
+  /** Number of particles. */
   readonly N: number;
+  /** Experts per particle. */
   readonly K: number;
+  /** Features per stick (length of x). */
   readonly d: number;
+  /** Sticks per particle, K − 1. */
   readonly S: number;
-  /** Fields of the layout above; reassigned by gather, so do not cache them. */
+  /** Data precisions G_l, lower triangles (N·S blocks of d²); reassigned by gather, so do not cache. */
   G: Float64Array;
+  /** Linear terms r_l (N·S blocks of d); reassigned by gather. */
   r: Float64Array;
+  /** Cholesky factors of Q_l = G_l + D_l (N·S blocks of d²); reassigned by gather. */
   L: Float64Array;
+  /** Current draws φ_l (N·S blocks of d); reassigned by gather. */
   phi: Float64Array;
   private spare: Float64Array[] | null = null;
   /** Scratch: cholUpdate work vector, the φ draw's intermediate, a prior diagonal. */

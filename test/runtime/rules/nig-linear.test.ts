@@ -163,6 +163,7 @@ describe("normal_inverse_gamma_linear: gather and snapshot", () => {
     s.gather(Int32Array.of(2, 2, 0));
     // The stash travels with the particle: particle 0 (a copy of 2) updates from it.
     expect(s.updateStashed(0, 1, X, 4 * d, y[4])).toBe(true);
+    expect(() => s.updateStashed(0, 1, X, 4 * d, y[4])).toThrow(/no predictive stash/);
     expect(s.update(1, 1, X, 4 * d, y[4])).toBe(true);
     expect(Array.from(block(s.L, 1, d * d))).toEqual(Array.from(block(s.L, 3, d * d)));
     expect(s.b[1]).toBe(s.b[3]);
@@ -172,6 +173,8 @@ describe("normal_inverse_gamma_linear: gather and snapshot", () => {
     stream(copy, 0, X, y, [5, 6, 7], true);
     for (const f of ["L", "m", "a", "b", "count"] as const) expect(copy[f]).toEqual(s[f]);
     expect(() => NigLinearState.fromJSON({ kind: "other" })).toThrow();
+    s.predictive(1, X, 0, NaN, lp, 0);
+    expect(s.updateStashed(1, 0, X, 0, NaN)).toBe(false);
   });
 });
 
