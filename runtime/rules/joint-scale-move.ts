@@ -44,10 +44,8 @@ export function jointScaleMove(
   const proposed = c * c * tau2;
   if (!(proposed >= HORSESHOE_SCALE_MIN && proposed <= HORSESHOE_SCALE_MAX)) return false;
   let dLogLik = 0;
-  if (t > 0) {
-    for (let l = 0; l < gate.S; l++) {
-      dLogLik += gate.stickLogLik(i, l, c, X, z, zOff, t) - gate.stickLogLik(i, l, 1, X, z, zOff, t);
-    }
+  for (let l = 0; l < gate.S; l++) {
+    dLogLik += gate.stickLogLik(i, l, c, X, z, zOff, t) - gate.stickLogLik(i, l, 1, X, z, zOff, t);
   }
   if (!(Math.log(rng.uniform()) < jointScaleLogAlpha(dLogLik, eps, tau2, hs.xi[i]))) return false;
   hs.tau2[i] = proposed;

@@ -216,7 +216,7 @@ export class StickGateState {
     prior.precisionDiagonal(i, l, this.D, 0);
     let quad = 0;
     for (let j = 0; j < d; j++) quad += this.D[j] * this.phi[po + j] * this.phi[po + j];
-    const dLogLik = t > 0 ? this.stickLogLik(i, l, c, X, z, zOff, t) - this.stickLogLik(i, l, 1, X, z, zOff, t) : 0;
+    const dLogLik = this.stickLogLik(i, l, c, X, z, zOff, t) - this.stickLogLik(i, l, 1, X, z, zOff, t);
     if (!(Math.log(rng.uniform()) < stickScaleLogAlpha(dLogLik, logC, quad, d))) return false;
     for (let j = 0; j < d; j++) this.phi[po + j] *= c;
     return true;

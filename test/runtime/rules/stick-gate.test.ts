@@ -1,5 +1,5 @@
 /**
- * Logit stick-breaking gate (spec §1.3, §2.2): gate probabilities (oracles 16, 18), the
+ * Logit stick-breaking gate (spec §1.3, §2.2): gate probabilities (oracles 16–18), the
  * streaming update's statistics and factor, the φ draw's moments, the PG Gibbs sampler of one
  * stick against a grid-quadrature posterior (oracle 11; |z| < 4 over independent chains), gather
  * and snapshots.
@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../../runtime/rng/index.js";
 import { FixedNormalPrior } from "../../../runtime/rules/fixed-normal.js";
+import { HorseshoeState } from "../../../runtime/rules/horseshoe.js";
 import { StickGateState } from "../../../runtime/rules/stick-gate.js";
 import { sampleMoments, zMean, Z_TOL } from "../../helpers/stats.js";
 import { chainZScores, fromFactor, gridMoments, logisticData, normalLogPrior, relErr } from "./reference.js";
@@ -63,6 +64,27 @@ describe("gate probabilities (oracles 16, 18)", () => {
       expect(lg.every(Number.isFinite)).toBe(true);
       expect(Math.max(...lg)).toBe(0);
     }
+  });
+});
+
+describe("prior mean of the gate (oracle 17)", () => {
+  it("under the horseshoe prior E[g_k] = 2^−k for k < K and E[g_K] = 2^−(K−1) (K = 5, |z| < 4)", () => {
+    const N = 20_000;
+    const K = 5;
+    const d = 2;
+    const rng = Rng.fromSeed("oracle-17");
+    const hs = new HorseshoeState(N, K - 1, d);
+    const gate = new StickGateState(N, K, d);
+    const x = Float64Array.of(1, 0.5);
+    const lg = new Float64Array(K);
+    const g = Array.from({ length: K }, () => new Float64Array(N));
+    for (let i = 0; i < N; i++) {
+      hs.init(rng, i);
+      gate.init(rng, i, hs);
+      gate.logGate(i, x, 0, lg, 0);
+      for (let k = 0; k < K; k++) g[k][i] = Math.exp(lg[k]);
+    }
+    for (let k = 0; k < K; k++) expect(Math.abs(zMean(g[k], 2 ** -Math.min(k + 1, K - 1)))).toBeLessThan(Z_TOL);
   });
 });
 
