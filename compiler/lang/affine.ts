@@ -86,9 +86,40 @@ export function substitute(a: Affine, values: ReadonlyMap<string, number>): Affi
   return { c, terms };
 }
 
-/** a − b after substitution, when that is a constant; undefined when it is not known. */
+/**
+ * a − b after substitution, when that is a constant; undefined when it is not known. The
+ * checker asks this of every index and size it compares, so it walks the two sorted term
+ * lists as `sub` does and substitutes on the way, without building either intermediate form.
+ */
 export function difference(a: Affine, b: Affine, values: ReadonlyMap<string, number>): number | undefined {
-  return constantValue(substitute(sub(a, b), values));
+  let c = a.c - b.c;
+  let i = 0;
+  let j = 0;
+  while (i < a.terms.length || j < b.terms.length) {
+    const x = a.terms[i];
+    const y = b.terms[j];
+    let name: string;
+    let k: number;
+    if (y === undefined || (x !== undefined && x[0] < y[0])) {
+      name = x[0];
+      k = x[1];
+      i++;
+    } else if (x === undefined || y[0] < x[0]) {
+      name = y[0];
+      k = -y[1];
+      j++;
+    } else {
+      name = x[0];
+      k = x[1] - y[1];
+      i++;
+      j++;
+      if (k === 0) continue;
+    }
+    const v = values.get(name);
+    if (v === undefined) return undefined;
+    c += k * v;
+  }
+  return c;
 }
 
 /** True when a and b are equal for every value of the sizes left symbolic. */
