@@ -9,6 +9,7 @@ import { reservedNames } from "../lang/reserved.js";
 import { formatRange, type IndexRange, type Ty } from "../lang/types.js";
 import type { DataInfo, HyperInfo, VariableInfo } from "./checked.js";
 import type { CheckContext, Scope } from "./context.js";
+import { namesUsed } from "./dependencies.js";
 import { constantOf, sizeOf } from "./sizes.js";
 import { suggest } from "./suggest.js";
 
@@ -204,6 +205,15 @@ export interface Definition {
   target: VariableInfo | DataInfo;
   /** Index scope of the statement (undefined when its binders were bad). */
   scope: Map<string, IndexRange> | undefined;
+  /**
+   * Names the right side uses, other than the statement's own indices, in first-use order;
+   * found once here for the passes that need them (dependency order, per-row data, roles).
+   */
+  uses: ReadonlySet<string>;
+}
+
+function definition(relation: Relation, target: VariableInfo | DataInfo, scope: Map<string, IndexRange> | undefined): Definition {
+  return { relation, target, scope, uses: namesUsed(relation.rhs, scope ?? noScope) };
 }
 
 function sameFamily(a: IndexRange[], b: IndexRange[], values: ReadonlyMap<string, number>): boolean {
@@ -240,7 +250,7 @@ export function declareVariables(ctx: CheckContext, model: Model): Definition[] 
       if (s.binders.length > 0) {
         ctx.report("index_count", s.binders[0].span, { name: s.name.name, expected: 0, found: `${s.binders.length} were` });
       }
-      definitions.push({ relation: s, target: existing, scope: new Map() });
+      definitions.push(definition(s, existing, new Map()));
       continue;
     }
     if (existing?.kind === "variable" && existing.paramDecl && !existing.relation) {
@@ -252,7 +262,7 @@ export function declareVariables(ctx: CheckContext, model: Model): Definition[] 
           fix: "use the same index ranges in the `param` declaration and the definition",
         }, { labels: [{ span: existing.paramDecl.span, message: "declared here" }] });
       }
-      definitions.push({ relation: s, target: existing, scope });
+      definitions.push(definition(s, existing, scope));
       continue;
     }
     if (!claim(ctx, s.name, declSpan(ctx, s.name.name))) continue;
@@ -262,7 +272,7 @@ export function declareVariables(ctx: CheckContext, model: Model): Definition[] 
       relation: s, paramDecl: undefined, distribution: undefined, perRow: false,
     };
     ctx.symbols.set(info.name, info);
-    definitions.push({ relation: s, target: info, scope });
+    definitions.push(definition(s, info, scope));
   }
   return definitions;
 }

@@ -43,45 +43,50 @@ export interface Ordering {
 /**
  * Orders definitions so each comes after those it uses (iterative depth-first search, so a
  * long chain of definitions cannot overflow the stack) and reports every cycle once.
+ * Definitions are numbered by their position, so the search state is plain arrays.
  */
 export function orderDefinitions(ctx: CheckContext, definitions: Definition[]): Ordering {
-  const byName = new Map<string, Definition>();
-  for (const d of definitions) byName.set(d.target.name, d);
-  const deps = new Map<Definition, Definition[]>();
-  for (const d of definitions) {
-    const used = namesUsed(d.relation.rhs, d.scope ?? new Map());
-    deps.set(d, [...used].flatMap((n) => (byName.has(n) ? [byName.get(n)!] : [])));
-  }
-  const state = new Map<Definition, "active" | "done">();
+  const byName = new Map<string, number>();
+  definitions.forEach((d, i) => byName.set(d.target.name, i));
+  const deps = definitions.map((d) => {
+    const out: number[] = [];
+    for (const n of d.uses) {
+      const j = byName.get(n);
+      if (j !== undefined) out.push(j);
+    }
+    return out;
+  });
+  const state = new Array<"active" | "done" | undefined>(definitions.length);
   const order: Definition[] = [];
   const onCycle = new Set<string>();
   const reported = new Set<string>();
-  for (const root of definitions) {
-    if (state.has(root)) continue;
-    const stack: { d: Definition; next: number }[] = [{ d: root, next: 0 }];
-    state.set(root, "active");
+  for (let root = 0; root < definitions.length; root++) {
+    if (state[root] !== undefined) continue;
+    const stack: { d: number; next: number }[] = [{ d: root, next: 0 }];
+    state[root] = "active";
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
-      const children = deps.get(top.d)!;
+      const children = deps[top.d];
       if (top.next < children.length) {
         const child = children[top.next++];
-        const s = state.get(child);
+        const s = state[child];
         if (s === undefined) {
-          state.set(child, "active");
+          state[child] = "active";
           stack.push({ d: child, next: 0 });
         } else if (s === "active") {
           const from = stack.findIndex((f) => f.d === child);
-          const cycle = stack.slice(from).map((f) => f.d.target.name);
+          const cycle = stack.slice(from).map((f) => definitions[f.d].target.name);
           for (const n of cycle) onCycle.add(n);
           const key = [...cycle].sort().join(" ");
           if (!reported.has(key)) {
             reported.add(key);
-            ctx.report("cycle", child.relation.name.span, { name: child.target.name, path: [...cycle, child.target.name].join(" → ") });
+            const c = definitions[child];
+            ctx.report("cycle", c.relation.name.span, { name: c.target.name, path: [...cycle, c.target.name].join(" → ") });
           }
         }
       } else {
-        state.set(top.d, "done");
-        order.push(top.d);
+        state[top.d] = "done";
+        order.push(definitions[top.d]);
         stack.pop();
       }
     }

@@ -10,10 +10,10 @@ import { distributions } from "../lang/distributions.js";
 import { functions } from "../lang/functions.js";
 import { ERROR, formatTy, typesAgree, type Ty } from "../lang/types.js";
 import { checkCall } from "./calls.js";
-import type { CheckedModel, DataInfo, VariableInfo } from "./checked.js";
+import type { CheckedModel, DataInfo } from "./checked.js";
 import { CheckContext } from "./context.js";
 import { declareData, declareHypers, declareVariables, type Definition } from "./declarations.js";
-import { namesUsed, orderDefinitions } from "./dependencies.js";
+import { orderDefinitions } from "./dependencies.js";
 import { suggest } from "./suggest.js";
 import { typeOf } from "./typer.js";
 
@@ -90,20 +90,25 @@ function typeDefinition(ctx: CheckContext, d: Definition): void {
   }
 }
 
+/** True when a definition uses data or a per-row variable (those before it in order are marked). */
+function usesRowData(ctx: CheckContext, d: Definition): boolean {
+  for (const n of d.uses) {
+    const s = ctx.symbols.get(n);
+    if (s?.kind === "data" || (s?.kind === "variable" && s.perRow)) return true;
+  }
+  return false;
+}
+
 function markPerRow(ctx: CheckContext, order: Definition[]): void {
   for (const d of order) {
     if (d.target.kind !== "variable") continue;
-    const used = namesUsed(d.relation.rhs, d.scope ?? new Map());
-    d.target.perRow = [...used].some((n) => {
-      const s = ctx.symbols.get(n);
-      return s?.kind === "data" || (s?.kind === "variable" && s.perRow);
-    });
+    d.target.perRow = usesRowData(ctx, d);
   }
 }
 
 function checkRoles(ctx: CheckContext, model: Model, data: DataInfo[], definitions: Definition[]): void {
   const inputs = new Set<string>();
-  for (const d of definitions) for (const n of namesUsed(d.relation.rhs, d.scope ?? new Map())) inputs.add(n);
+  for (const d of definitions) for (const n of d.uses) inputs.add(n);
   for (const d of definitions) {
     if (d.target.kind === "data" && inputs.has(d.target.name)) ctx.report("data_given_prior", d.relation.span, { name: d.target.name });
   }
@@ -135,15 +140,14 @@ export function check(model: Model, options: CheckOptions = {}): CheckResult {
   const omitted = errors.length - kept.size;
   if (hasErrors(diagnostics)) return { checked: undefined, diagnostics, omitted };
 
-  const variables = order.flatMap((d) => (d.target.kind === "variable" ? [d.target] : []));
   const checked: CheckedModel = {
     ast: model,
     name: model.name.name,
     symbols: ctx.symbols,
     hypers,
-    dims: [...ctx.symbols.values()].flatMap((s) => (s.kind === "dim" ? [s] : [])),
+    dims: [...ctx.symbols.values()].filter((s) => s.kind === "dim"),
     data,
-    variables: variables as VariableInfo[],
+    variables: order.map((d) => d.target).filter((t) => t.kind === "variable"),
     values: ctx.values,
     exprTypes: ctx.exprTypes,
   };
