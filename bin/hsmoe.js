@@ -9,8 +9,14 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write("hsmoe: not built yet; run `npm install` (or `npm run build`) in the hsmoe folder\n");
   process.exit(2);
 }
+// A closed pipe (`hsmoe predict … | head`) ends the output quietly, as other tools do.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 const { runCli } = await import(main.href);
 process.exitCode = runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  isTTY: process.stderr.isTTY === true,
 });

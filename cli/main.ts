@@ -8,6 +8,8 @@ import { parse } from "../compiler/1-parse/index.js";
 import { analyzeSource, diagnosticToJson, renderDiagnostics } from "../compiler/index.js";
 import { dumpGraph } from "../compiler/3-graph/index.js";
 import { dumpAnalysis } from "../compiler/4-analyze/index.js";
+import { dumpPlan, planKernel } from "../compiler/5-plan/index.js";
+import { compileCommand, explainRunError, fitCommand, predictCommand } from "./fit.js";
 import { summaryJson, summaryText } from "../compiler/summary.js";
 import { readModelFile, UsageError } from "./io.js";
 import { parseSetValues } from "./set-values.js";
@@ -16,13 +18,22 @@ import { parseSetValues } from "./set-values.js";
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal (a progress bar is drawn only then). */
+  isTTY?: boolean;
 }
 
 const USAGE = `usage: hsmoe <command> [options]
 
 commands:
-  check MODEL.moe [--set NAME=VALUE ...] [--json] [--dump graph]
+  check MODEL.moe [--set NAME=VALUE ...] [--json] [--dump graph|plan]
       parse and check a model; print its summary and inference plan (or the model graph)
+  compile MODEL.moe [-o KERNEL.js] [--set NAME=VALUE ...]
+      write the particle-learning kernel as an ES module
+  fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
+      [--set NAME=VALUE ...] [--save STATE.json] [--no-rejuvenate] [--json]
+      run particle learning over the rows in order and summarise the posterior
+  predict STATE.json --data NEW.csv [--json]
+      predictive summaries for new rows from a saved fit
 `;
 
 function runCheck(args: string[], io: Io): number {
@@ -42,7 +53,7 @@ function runCheck(args: string[], io: Io): number {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "check needs a model file" : `check takes one model file, got ${positionals.length}`);
-  if (values.dump !== undefined && values.dump !== "graph") throw new UsageError(`--dump takes 'graph', not '${values.dump}'`);
+  if (values.dump !== undefined && values.dump !== "graph" && values.dump !== "plan") throw new UsageError(`--dump takes 'graph' or 'plan', not '${values.dump}'`);
   const file = positionals[0];
   const text = readModelFile(file);
   const parsed = parse(text);
@@ -57,11 +68,69 @@ function runCheck(args: string[], io: Io): number {
   }
   if (r.diagnostics.length > 0) io.stderr(renderDiagnostics(r.diagnostics, r.source, r.omitted) + "\n");
   if (values.dump === "graph" && r.graph) io.stdout(dumpGraph(r.graph));
+  else if (values.dump === "plan" && r.analysis) io.stdout(dumpPlan(planKernel(r.analysis, { source: file, text })));
   else if (ok && r.checked) io.stdout(`${summaryText(r.checked, file)}\n\n${dumpAnalysis(r.analysis!)}\n`);
   return ok ? 0 : 1;
 }
 
-const commands: ReadonlyMap<string, (args: string[], io: Io) => number> = new Map([["check", runCheck]]);
+function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive integer, not '${value}'`);
+  return n;
+}
+
+function runFit(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      data: { type: "string" },
+      test: { type: "string" },
+      particles: { type: "string" },
+      sets: { type: "string" },
+      seed: { type: "string" },
+      set: { type: "string", multiple: true },
+      save: { type: "string" },
+      json: { type: "boolean" },
+      "no-rejuvenate": { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("fit needs one model file");
+  if (!values.data) throw new UsageError("fit needs --data TRAIN.csv");
+  const particles = positiveInt(values.particles, "--particles", 1000);
+  const sets = positiveInt(values.sets, "--sets", Math.min(4, particles));
+  if (sets > particles) throw new UsageError(`--sets ${sets} is more than --particles ${particles}`);
+  return fitCommand(
+    {
+      model: positionals[0], data: values.data, test: values.test, particles, sets,
+      seed: positiveInt(values.seed, "--seed", 1), set: values.set ?? [], save: values.save,
+      json: values.json ?? false, rejuvenate: !values["no-rejuvenate"],
+    },
+    io,
+  );
+}
+
+function runPredict(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { data: { type: "string" }, json: { type: "boolean" } } });
+  if (positionals.length !== 1) throw new UsageError("predict needs one saved state (from fit --save)");
+  if (!values.data) throw new UsageError("predict needs --data NEW.csv");
+  return predictCommand(positionals[0], values.data, values.json ?? false, io);
+}
+
+function runCompile(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { o: { type: "string", short: "o" }, set: { type: "string", multiple: true } } });
+  if (positionals.length !== 1) throw new UsageError("compile needs one model file");
+  return compileCommand(positionals[0], values.set ?? [], values.o, io);
+}
+
+const commands: ReadonlyMap<string, (args: string[], io: Io) => number> = new Map([
+  ["check", runCheck],
+  ["compile", runCompile],
+  ["fit", runFit],
+  ["predict", runPredict],
+]);
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
 export function runCli(argv: string[], io: Io): number {
@@ -75,6 +144,8 @@ export function runCli(argv: string[], io: Io): number {
     if (!run) throw new UsageError(`unknown command '${command}'`);
     return run(rest, io);
   } catch (e) {
+    const explained = explainRunError(e, io);
+    if (explained !== undefined) return explained;
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`hsmoe: ${(e as Error).message}\n\n${USAGE}`);
       return 2;

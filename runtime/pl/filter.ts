@@ -8,7 +8,8 @@
 import { Rng } from "../rng/rng.js";
 import { logSumExp } from "../math/special.js";
 import { studentTCdf } from "../math/cdf.js";
-import { studentTLogPdf } from "../math/log-density.js";
+import { normalLogPdfVar, studentTLogPdf } from "../math/log-density.js";
+import { normalCdf } from "../math/special.js";
 import type { SchemeName } from "../smc/index.js";
 import { FilterError } from "./errors.js";
 import type { KernelInfo, KernelModule } from "./kernel.js";
@@ -232,18 +233,18 @@ export class Filter {
       let m = -Infinity;
       const terms = new Float64Array(comps.length / 5);
       for (let c = 0, j = 0; c < comps.length; c += 5, j++) {
-        terms[j] = comps[c] > 0 ? Math.log(comps[c]) + studentTLogPdf(y, comps[c + 1], comps[c + 2], comps[c + 3]) : -Infinity;
+        terms[j] = comps[c] > 0 ? Math.log(comps[c]) + componentLogPdf(y, comps[c + 1], comps[c + 2], comps[c + 3]) : -Infinity;
         if (terms[j] > m) m = terms[j];
       }
       return logSumExp(terms, 0, terms.length);
     };
     const cdf = (y: number) => {
       let p = 0;
-      for (let c = 0; c < comps.length; c += 5) if (comps[c] > 0) p += comps[c] * studentTCdf(y, comps[c + 1], comps[c + 2], comps[c + 3]);
+      for (let c = 0; c < comps.length; c += 5) if (comps[c] > 0) p += comps[c] * componentCdf(y, comps[c + 1], comps[c + 2], comps[c + 3]);
       return p;
     };
     const sd = Math.sqrt(second);
-    const quantiles = probabilities.map((p) => ({ p, value: invert(cdf, p, mean, Number.isFinite(sd) && sd > 0 ? sd : 1) }));
+    const quantiles = probabilities.map((p) => ({ p, value: invert(cdf, (y) => Math.exp(logDensity(y)), p, mean, Number.isFinite(sd) && sd > 0 ? sd : 1) }));
     return { mean, sd, quantiles, logDensity, density: (y) => Math.exp(logDensity(y)) };
   }
 
@@ -310,6 +311,15 @@ export class Filter {
   }
 }
 
+/** A predictive component: Student-t, or Gaussian (variance `scaleSq`) when its dof is infinite. */
+function componentLogPdf(y: number, loc: number, scaleSq: number, dof: number): number {
+  return dof === Infinity ? normalLogPdfVar(y, loc, scaleSq) : studentTLogPdf(y, loc, scaleSq, dof);
+}
+
+function componentCdf(y: number, loc: number, scaleSq: number, dof: number): number {
+  return dof === Infinity ? normalCdf((y - loc) / Math.sqrt(scaleSq)) : studentTCdf(y, loc, scaleSq, dof);
+}
+
 function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {
   let acc = 0;
   for (const s of sorted) {
@@ -319,16 +329,26 @@ function weightedQuantile(sorted: { w: number; v: number }[], p: number): number
   return sorted[sorted.length - 1]?.v ?? NaN;
 }
 
-/** Solves cdf(y) = p by bracketing from the mean and bisection (the mixture CDF is monotone). */
-function invert(cdf: (y: number) => number, p: number, mean: number, scale: number): number {
+/**
+ * Solves cdf(y) = p for a continuous mixture CDF: Newton steps with its density, safeguarded
+ * by a bracket (a step leaving the bracket bisects instead). Starts at the mean; converges in a
+ * handful of CDF evaluations, each a pass over all mixture components.
+ */
+function invert(cdf: (y: number) => number, pdf: (y: number) => number, p: number, mean: number, scale: number): number {
   let lo = mean - scale;
   let hi = mean + scale;
   for (let i = 0; cdf(lo) > p && i < 60; i++) lo = mean - (mean - lo) * 2;
   for (let i = 0; cdf(hi) < p && i < 60; i++) hi = mean + (hi - mean) * 2;
-  for (let i = 0; i < 60 && hi - lo > 1e-9 * Math.max(1, Math.abs(mean)); i++) {
-    const mid = 0.5 * (lo + hi);
-    if (cdf(mid) < p) lo = mid;
-    else hi = mid;
+  let y = Math.min(Math.max(mean, lo), hi);
+  for (let i = 0; i < 100; i++) {
+    const f = cdf(y) - p;
+    if (Math.abs(f) < 1e-12) break;
+    if (f < 0) lo = y;
+    else hi = y;
+    const step = f / pdf(y);
+    const next = y - step;
+    y = next > lo && next < hi && Number.isFinite(next) ? next : 0.5 * (lo + hi);
+    if (hi - lo < 1e-12 * Math.max(1, Math.abs(y)) || Math.abs(step) < 1e-12 * Math.max(1, Math.abs(y))) break;
   }
-  return 0.5 * (lo + hi);
+  return y;
 }

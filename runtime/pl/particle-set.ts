@@ -59,6 +59,7 @@ export class ParticleSet {
   private ellSpare: Float64Array;
   private originSpare: Int32Array;
   private readonly pred: Float64Array;
+  private readonly counts: Int32Array;
   private readonly resampler: Resampler;
 
   constructor(
@@ -78,6 +79,7 @@ export class ParticleSet {
     this.ell = new Float64Array(N * K);
     this.ellSpare = new Float64Array(N * K);
     this.pred = new Float64Array(N);
+    this.counts = new Int32Array(N);
     this.resampler = new Resampler(N);
   }
 
@@ -161,6 +163,7 @@ export class ParticleSet {
       if (e instanceof DegenerateWeightsError) throw new FilterError("all_weights_zero", `the particle weights cannot be normalised (${e.reason})`);
       throw e;
     }
+    keepSurvivorsInPlace(ancestors, this.counts, N);
     this.state.gather(ancestors);
     for (let i = 0; i < N; i++) {
       const a = ancestors[i];
@@ -175,5 +178,26 @@ export class ParticleSet {
   /** Distinct initial particles that still have descendants. */
   distinctAncestors(): number {
     return new Set(this.origin).size;
+  }
+}
+
+/**
+ * Rearranges resampled ancestors (a multiset: only the number of copies of each particle
+ * matters) so that every surviving particle keeps its own slot and the extra copies fill the
+ * slots of the particles that died. Then `ancestors[i] === i` or `ancestors[ancestors[i]] ===
+ * ancestors[i]`, which lets the model blocks gather in place, copying only the dead slots.
+ */
+export function keepSurvivorsInPlace(ancestors: Int32Array, counts: Int32Array, N: number): void {
+  counts.fill(0, 0, N);
+  for (let i = 0; i < N; i++) counts[ancestors[i]]++;
+  let source = 0; // next particle with a copy to spare
+  for (let i = 0; i < N; i++) {
+    if (counts[i] > 0) {
+      ancestors[i] = i;
+      continue;
+    }
+    while (counts[source] <= 1) source++;
+    ancestors[i] = source;
+    counts[source]--;
   }
 }

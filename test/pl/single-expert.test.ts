@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
 import { Rng } from "../../runtime/rng/rng.js";
 import { nigPosterior } from "../helpers/nig.js";
+import { studentTCdf } from "../../runtime/math/cdf.js";
+import { studentTLogPdf } from "../../runtime/math/log-density.js";
 
 const source = readFileSync(new URL("../../stdlib/linear-regression.moe", import.meta.url), "utf8");
 
@@ -44,6 +46,10 @@ describe("one expert (K = 1)", () => {
     const p = f.predict(X[0]);
     const s2 = (exact.b / exact.a) * (1 + X[0].reduce((s, xi, i) => s + xi * X[0].reduce((t, xj, j) => t + exact.V[i][j] * xj, 0), 0));
     expect(rel(p.sd, Math.sqrt((s2 * 2 * exact.a) / (2 * exact.a - 2)))).toBeLessThan(1e-8);
+    const mean = X[0].reduce((acc, v, j) => acc + v * exact.m[j], 0);
+    expect(rel(p.mean, mean)).toBeLessThan(1e-8);
+    for (const q of p.quantiles) expect(Math.abs(studentTCdf(q.value, mean, s2, 2 * exact.a) - q.p)).toBeLessThan(1e-9);
+    expect(rel(p.logDensity(y[0]), studentTLogPdf(y[0], mean, s2, 2 * exact.a))).toBeLessThan(1e-8);
   });
 
   it("gives the same evidence whatever the row order (oracle 3)", () => {
