@@ -15,7 +15,7 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 const { runCli } = await import(main.href);
-process.exitCode = runCli(process.argv.slice(2), {
+process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: process.stderr.isTTY === true,

@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { SingleBar, Presets } from "cli-progress";
-import { compile, DiagnosticError, type CompiledModel, type ModelFilter } from "../api.js";
+import { compile, DiagnosticError, ModelFilter, type CompiledModel } from "../api.js";
+import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { parse } from "../compiler/1-parse/index.js";
 import type { FilterSnapshot } from "../runtime/pl/filter.js";
 import { FilterError } from "../runtime/pl/errors.js";
@@ -62,11 +63,11 @@ function heldout(f: ModelFilter, t: DataTable): { n: number; lpd: number; rmse: 
   return { n: t.n, lpd: lpd / t.n, rmse: Math.sqrt(se / t.n) };
 }
 
-function progressBar(io: Io & { isTTY?: boolean }, total: number): { tick(): void; stop(): void } {
-  if (!io.isTTY) return { tick() {}, stop() {} };
+function progressBar(io: Io & { isTTY?: boolean }, total: number): { update(rows: number): void; stop(): void } {
+  if (!io.isTTY) return { update() {}, stop() {} };
   const bar = new SingleBar({ format: "fitting [{bar}] {value}/{total} rows | {eta_formatted} left", stream: process.stderr }, Presets.shades_classic);
   bar.start(total, 0);
-  return { tick: () => bar.increment(), stop: () => bar.stop() };
+  return { update: (rows) => bar.update(rows), stop: () => bar.stop() };
 }
 
 /** Options of `hsmoe fit`, parsed. */
@@ -81,22 +82,30 @@ export interface FitArgs {
   save?: string;
   json: boolean;
   rejuvenate: boolean;
+  /** Worker threads; default one per set up to the number of cores. */
+  threads?: number;
 }
 
-/** Runs `hsmoe fit`. */
-export function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): number {
+/** Runs `hsmoe fit`: on worker threads when there are several sets and cores, else inline. */
+export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Promise<number> {
   const { model, source, hypers } = compileFile(a.model, a.set, io, a.json);
   const train = readData(a.data, model, true);
   const test = a.test ? readData(a.test, model, true, train.inputColumns) : undefined;
-  const f = model.filter({ particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, rejuvenate: a.rejuvenate });
+  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, rejuvenate: a.rejuvenate };
   const bar = progressBar(io, train.n);
   const t0 = performance.now();
+  let f: ModelFilter;
   try {
-    for (let s = 0; s < train.n; s++) {
-      f.observe(train.x.subarray(s * train.D, (s + 1) * train.D), train.y![s]);
-      bar.tick();
+    if (Math.min(a.threads ?? threadCount(a.sets), a.sets) > 1) {
+      f = new ModelFilter(model.kernel, options, await fitParallel(model, train.D, train.x, train.y!, options, (rows) => bar.update(rows)));
+    } else {
+      f = model.filter(options);
+      for (let s = 0; s < train.n; s++) {
+        f.observe(train.x.subarray(s * train.D, (s + 1) * train.D), train.y![s]);
+        bar.update(s + 1);
+      }
+      f.finish();
     }
-    f.finish();
   } finally {
     bar.stop();
   }

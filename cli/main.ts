@@ -30,7 +30,7 @@ commands:
   compile MODEL.moe [-o KERNEL.js] [--set NAME=VALUE ...]
       write the particle-learning kernel as an ES module
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
-      [--set NAME=VALUE ...] [--save STATE.json] [--no-rejuvenate] [--json]
+      [--set NAME=VALUE ...] [--save STATE.json] [--no-rejuvenate] [--threads T] [--json]
       run particle learning over the rows in order and summarise the posterior
   predict STATE.json --data NEW.csv [--json]
       predictive summaries for new rows from a saved fit
@@ -80,7 +80,7 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
   return n;
 }
 
-function runFit(args: string[], io: Io): number {
+function runFit(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -95,6 +95,7 @@ function runFit(args: string[], io: Io): number {
       save: { type: "string" },
       json: { type: "boolean" },
       "no-rejuvenate": { type: "boolean" },
+      threads: { type: "string" },
     },
   });
   if (positionals.length !== 1) throw new UsageError("fit needs one model file");
@@ -107,6 +108,7 @@ function runFit(args: string[], io: Io): number {
       model: positionals[0], data: values.data, test: values.test, particles, sets,
       seed: positiveInt(values.seed, "--seed", 1), set: values.set ?? [], save: values.save,
       json: values.json ?? false, rejuvenate: !values["no-rejuvenate"],
+      threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1),
     },
     io,
   );
@@ -125,15 +127,17 @@ function runCompile(args: string[], io: Io): number {
   return compileCommand(positionals[0], values.set ?? [], values.o, io);
 }
 
-const commands: ReadonlyMap<string, (args: string[], io: Io) => number> = new Map([
+type Command = (args: string[], io: Io) => number | Promise<number>;
+
+const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["check", runCheck],
   ["compile", runCompile],
   ["fit", runFit],
   ["predict", runPredict],
 ]);
 
-/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
-export function runCli(argv: string[], io: Io): number {
+/** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
@@ -142,7 +146,7 @@ export function runCli(argv: string[], io: Io): number {
     }
     const run = commands.get(command);
     if (!run) throw new UsageError(`unknown command '${command}'`);
-    return run(rest, io);
+    return await run(rest, io);
   } catch (e) {
     const explained = explainRunError(e, io);
     if (explained !== undefined) return explained;

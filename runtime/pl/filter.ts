@@ -45,6 +45,37 @@ export interface Prediction {
   density(y: number): number;
 }
 
+/** The number of particle sets the options ask for (default 4). */
+export function setCount(options: FilterOptions): number {
+  return options.sets ?? 4;
+}
+
+/**
+ * Creates particle sets `indices` of the filter these options describe. Set m draws from the
+ * m-th split of the seed's stream, so any subset can be built anywhere (a worker thread) and
+ * behaves exactly as it would in a single-threaded filter.
+ */
+export function createSets(kernel: KernelModule, D: number, options: FilterOptions, indices: number[]): ParticleSet[] {
+  const total = options.particles ?? 1000;
+  const M = setCount(options);
+  if (!(Number.isInteger(total) && Number.isInteger(M) && total >= M && M >= 1)) {
+    throw new FilterError("bad_input", `particles must be an integer at least the number of sets (${M})`);
+  }
+  const N = Math.floor(total / M);
+  const setOptions: SetOptions = {
+    resampling: options.resampling ?? "every",
+    essThreshold: options.essThreshold ?? 0.5,
+    scheme: options.scheme ?? "systematic",
+    rejuvenate: options.rejuvenate ?? true,
+    schedule: options.schedule ?? DEFAULT_SCHEDULE,
+  };
+  const root = Rng.fromSeed(options.seed ?? 1);
+  return indices.map((m) => {
+    const rng = root.split(m);
+    return new ParticleSet(kernel.create(N, D, rng), rng, setOptions);
+  });
+}
+
 /** A gate probability with a credible interval over the posterior. */
 export interface GateProbability {
   expert: number;
@@ -81,28 +112,11 @@ export class Filter {
     sets?: ParticleSet[],
     rows?: RowStore,
   ) {
-    const total = options.particles ?? 1000;
-    const M = options.sets ?? 4;
-    if (!(Number.isInteger(total) && total >= M && M >= 1)) throw new FilterError("bad_input", `particles must be an integer ≥ the number of sets (${M})`);
-    const N = Math.floor(total / M);
-    const setOptions: SetOptions = {
-      resampling: options.resampling ?? "every",
-      essThreshold: options.essThreshold ?? 0.5,
-      scheme: options.scheme ?? "systematic",
-      rejuvenate: options.rejuvenate ?? true,
-      schedule: options.schedule ?? DEFAULT_SCHEDULE,
-    };
-    const root = Rng.fromSeed(options.seed ?? 1);
-    this.sets =
-      sets ??
-      Array.from({ length: M }, (_, m) => {
-        const rng = root.split(m);
-        return new ParticleSet(kernel.create(N, D, rng), rng, setOptions);
-      });
+    this.sets = sets ?? createSets(kernel, D, options, Array.from({ length: setCount(options) }, (_, m) => m));
     this.K = kernel.info.experts;
     this.rows = rows ?? new RowStore(D);
     this.x = new Float64Array(D);
-    this.scratch = new Float64Array(N * this.K * 5);
+    this.scratch = new Float64Array(this.sets[0].N * this.K * 5);
   }
 
   /** A JSON-safe snapshot; {@link Filter.restore} continues from it bit for bit. */

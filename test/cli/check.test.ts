@@ -10,10 +10,10 @@ import { runCli } from "../../cli/main.js";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const flagship = join(root, "stdlib/hsmoe.moe");
 
-function cli(...argv: string[]) {
+async function cli(...argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
 }
 
@@ -27,8 +27,8 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("hsmoe check", () => {
-  it("prints the summary of the flagship and exits 0", () => {
-    const r = cli("check", flagship);
+  it("prints the summary of the flagship and exits 0", async () => {
+    const r = await cli("check", flagship);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("model hsmoe");
@@ -37,28 +37,35 @@ describe("hsmoe check", () => {
     expect(r.stdout).toMatch(/z\s+int in 1\.\.K\s+~ stickbreaking/);
   });
 
-  it("prints the inference plan", () => {
-    const r = cli("check", flagship);
+  it("prints the inference plan", async () => {
+    const r = await cli("check", flagship);
     expect(r.stdout).toMatch(/z\s+gate\s+polya_gamma_stickbreaking/);
     expect(r.stdout).toMatch(/lambda\s+gate_prior\s+horseshoe_makalic_schmidt/);
-    expect(JSON.parse(cli("check", flagship, "--json").stdout).plan).toContainEqual({ node: "beta", rule: "normal_inverse_gamma_linear", role: "expert" });
+    expect(JSON.parse((await cli("check", flagship, "--json")).stdout).plan).toContainEqual({ node: "beta", rule: "normal_inverse_gamma_linear", role: "expert" });
   });
 
-  it("dumps the model graph with --dump graph", () => {
-    const r = cli("check", flagship, "--dump", "graph");
+  it("dumps the model graph with --dump graph", async () => {
+    const r = await cli("check", flagship, "--dump", "graph");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("latent        z: int in 1..K ~ stickbreaking(logistic(phi * x))");
   });
 
-  it("applies --set and reports the value in force", () => {
-    const r = cli("check", flagship, "--set", "K=6", "--set", "g=2.5");
+  it("dumps the kernel plan with --dump plan", async () => {
+    const r = await cli("check", flagship, "--dump", "plan");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("gate prior: horseshoe_makalic_schmidt");
+    expect(r.stdout).toMatch(/line 19: y ~ normal\(dot\(beta\[z\], x\), sqrt\(sigma2\[z\]\)\)/);
+  });
+
+  it("applies --set and reports the value in force", async () => {
+    const r = await cli("check", flagship, "--set", "K=6", "--set", "g=2.5");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/K\s+int\s+6\s+\(set\)/);
     expect(r.stdout).toMatch(/g\s+real\s+2\.5\s+\(set\)/);
   });
 
-  it("prints a JSON summary with --json", () => {
-    const r = cli("check", flagship, "--json");
+  it("prints a JSON summary with --json", async () => {
+    const r = await cli("check", flagship, "--json");
     const out = JSON.parse(r.stdout);
     expect(r.code).toBe(0);
     expect(out.model).toBe("hsmoe");
@@ -68,8 +75,8 @@ describe("hsmoe check", () => {
     expect(out.diagnostics).toEqual([]);
   });
 
-  it("explains model errors with file:line:column, a caret and a hint, and exits 1", () => {
-    const r = cli("check", join(dir, "bad.moe"));
+  it("explains model errors with file:line:column, a caret and a hint, and exits 1", async () => {
+    const r = await cli("check", join(dir, "bad.moe"));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("bad.moe:3:17: error[support_violation]: the sd of `normal` must be positive, but it is -1");
@@ -78,8 +85,8 @@ describe("hsmoe check", () => {
     expect(r.stderr).toContain("= hint: did you mean `halfcauchy`?");
   });
 
-  it("prints diagnostics as a JSON array with --json", () => {
-    const r = cli("check", join(dir, "bad.moe"), "--json");
+  it("prints diagnostics as a JSON array with --json", async () => {
+    const r = await cli("check", join(dir, "bad.moe"), "--json");
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toHaveLength(2);
@@ -95,8 +102,8 @@ describe("hsmoe check", () => {
     expect(out[1].file).toContain("bad.moe");
   });
 
-  it("reports a --set value that empties a range as a model error", () => {
-    const r = cli("check", flagship, "--set", "K=1");
+  it("reports a --set value that empties a range as a model error", async () => {
+    const r = await cli("check", flagship, "--set", "K=1");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[empty_range]");
     expect(r.stderr).toContain("K = 1 (set on the command line)");
@@ -117,9 +124,9 @@ describe("hsmoe check", () => {
     [["check", "FLAGSHIP", "--set", "g=Infinity"], "not a finite number"],
     [["check", "FLAGSHIP", "--set", "g=1e999"], "not a finite number"],
     [["frobnicate"], "unknown command"],
-    [["check", "FLAGSHIP", "--dump", "plan"], "--dump takes 'graph'"],
-  ])("exits 2 for %j", (argv, message) => {
-    const r = cli(...argv.map((a) => a.replace("DIR", dir).replace("FLAGSHIP", flagship)));
+    [["check", "FLAGSHIP", "--dump", "nope"], "--dump takes 'graph' or 'plan'"],
+  ])("exits 2 for %j", async (argv, message) => {
+    const r = await cli(...argv.map((a) => a.replace("DIR", dir).replace("FLAGSHIP", flagship)));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -127,7 +134,7 @@ describe("hsmoe check", () => {
 });
 
 describe("the hsmoe binary", () => {
-  it("runs from the package with node bin/hsmoe.js", () => {
+  it("runs from the package with node bin/hsmoe.js", async () => {
     const out = execFileSync(process.execPath, [join(root, "bin/hsmoe.js"), "check", flagship], { encoding: "utf8" });
     expect(out).toContain("model hsmoe");
   });

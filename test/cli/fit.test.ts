@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 import { runCli } from "../../cli/main.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -11,10 +12,10 @@ const flagship = join(root, "stdlib/hsmoe.moe");
 const train = join(root, "examples/data/piecewise-train.csv");
 const test = join(root, "examples/data/piecewise-test.csv");
 
-function cli(...argv: string[]) {
+async function cli(...argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
 }
 
@@ -31,8 +32,8 @@ describe("hsmoe fit", () => {
   const base = ["fit", flagship, "--set", "K=3", "--data", "SMALL", "--particles", "200", "--seed", "7"];
   const args = (...extra: string[]) => [...base, ...extra].map((a) => (a === "SMALL" ? small : a));
 
-  it("prints the JSON object of DESIGN §3", () => {
-    const r = cli(...args("--json", "--test", test));
+  it("prints the JSON object of DESIGN §3", async () => {
+    const r = await cli(...args("--json", "--test", test));
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ model: "hsmoe", particles: 200, seed: 7, n: 120, D: 2, K: 3 });
@@ -45,38 +46,38 @@ describe("hsmoe fit", () => {
     expect(out.gate.shrinkage[0]).toHaveLength(2);
   });
 
-  it("is deterministic: the same seed gives the same JSON apart from the time", () => {
+  it("is deterministic: the same seed gives the same JSON apart from the time", async () => {
     const strip = (s: string) => ({ ...JSON.parse(s), seconds: 0 });
-    expect(strip(cli(...args("--json")).stdout)).toEqual(strip(cli(...args("--json")).stdout));
+    expect(strip((await cli(...args("--json"))).stdout)).toEqual(strip((await cli(...args("--json"))).stdout));
   });
 
-  it("saves a state that predict reads", () => {
+  it("saves a state that predict reads", async () => {
     const state = join(dir, "state.json");
-    expect(cli(...args("--save", state)).code).toBe(0);
-    const r = cli("predict", state, "--data", test, "--json");
+    expect((await cli(...args("--save", state))).code).toBe(0);
+    const r = await cli("predict", state, "--data", test, "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.n).toBe(400);
     expect(out.rows[0]).toHaveProperty("q95");
     expect(out.rows[0].q05).toBeLessThan(out.rows[0].q95);
-    const text = cli("predict", state, "--data", test);
+    const text = await cli("predict", state, "--data", test);
     expect(text.stdout.split("\n")[0]).toBe("row\tmean\tsd\tq05\tq50\tq95\tlog density");
   });
 
-  it("reports bad data by row and column and exits 1", () => {
+  it("reports bad data by row and column and exits 1", async () => {
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "x1,x2,y\n1,0.5,1.2\n1,abc,0.3\n1,2\n");
-    const r = cli("fit", flagship, "--data", bad);
+    const r = await cli("fit", flagship, "--data", bad);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("bad.csv:3:2: error[data_not_numeric]");
     expect(r.stderr).toContain("bad.csv:4");
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("explains a model that no rule covers and exits 1", () => {
+  it("explains a model that no rule covers and exits 1", async () => {
     const m = join(dir, "softmax.moe");
     writeFileSync(m, "model m() {\n  data x: vector[D]\n  data y: real\n  phi[k in 1..3, j in 1..D] ~ normal(0, 1)\n  beta[k in 1..3] ~ mvnormal(0, I(D))\n  z ~ categorical(softmax(phi * x))\n  y ~ normal(dot(beta[z], x), 1)\n}\n");
-    const r = cli("fit", m, "--data", small);
+    const r = await cli("fit", m, "--data", small);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[gate_not_augmentable]");
   });
@@ -87,17 +88,27 @@ describe("hsmoe fit", () => {
     [["fit", "FLAGSHIP", "--data", "SMALL", "--particles", "2", "--sets", "4"], "more than --particles"],
     [["fit", "FLAGSHIP", "--data", "/no/such.csv"], "no such file"],
     [["predict", "FLAGSHIP", "--data", "SMALL"], "not JSON"],
-  ])("exits 2 for %j", (argv, message) => {
-    const r = cli(...argv.map((a) => a.replace("FLAGSHIP", flagship).replace("SMALL", small)));
+  ])("exits 2 for %j", async (argv, message) => {
+    const r = await cli(...argv.map((a) => a.replace("FLAGSHIP", flagship).replace("SMALL", small)));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
   });
 });
 
+describe("the hsmoe binary", () => {
+  it("gives the same fit on worker threads as on one thread", () => {
+    const run = (threads: string) =>
+      JSON.parse(execFileSync(process.execPath, [join(root, "bin/hsmoe.js"), "fit", flagship, "--set", "K=3", "--data", small, "--particles", "200", "--json", "--threads", threads], { encoding: "utf8" }));
+    const [one, two] = [run("1"), run("2")];
+    one.seconds = two.seconds = 0;
+    expect(two).toEqual(one);
+  });
+});
+
 describe("hsmoe compile", () => {
-  it("writes an ES module kernel with a header naming the model and its plan", () => {
+  it("writes an ES module kernel with a header naming the model and its plan", async () => {
     const out = join(dir, "kernel.js");
-    expect(cli("compile", flagship, "-o", out).code).toBe(0);
+    expect((await cli("compile", flagship, "-o", out)).code).toBe(0);
     const js = readFileSync(out, "utf8");
     expect(js).toMatch(/^\/\/ hsmoe kernel for model hsmoe/);
     expect(js).toContain("export default function createKernel(rt)");

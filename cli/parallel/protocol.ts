@@ -1,0 +1,26 @@
+/** Messages between the parallel fit and its worker threads. */
+import type { FilterOptions } from "../../runtime/pl/filter.js";
+import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.js";
+import type { FilterErrorCode } from "../../runtime/pl/errors.js";
+
+/** What a worker is started with. */
+export interface WorkerSetup {
+  /** Kernel source in the "function" format. */
+  kernel: string;
+  D: number;
+  options: FilterOptions;
+  /** The particle sets this worker runs. */
+  indices: number[];
+}
+
+/** Main → worker: the rows to filter (row s of x at `x[s·D …]`). */
+export interface RowsMessage {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** Worker → main. */
+export type WorkerMessage =
+  | { type: "progress"; rows: number }
+  | { type: "done"; sets: ParticleSetJson[]; options: SetOptions }
+  | { type: "error"; code: FilterErrorCode | "internal"; message: string; row?: number };

@@ -1,0 +1,32 @@
+/**
+ * A worker thread of the parallel fit: builds its share of the particle sets from the kernel
+ * source, filters every row, and sends the sets back as snapshots.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { loadKernel } from "../../runtime/kernel-runtime.js";
+import { createSets } from "../../runtime/pl/filter.js";
+import { FilterError } from "../../runtime/pl/errors.js";
+import { RowStore } from "../../runtime/pl/rows.js";
+import type { RowsMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
+
+const setup = workerData as WorkerSetup;
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+parentPort!.once("message", ({ x, y }: RowsMessage) => {
+  try {
+    const kernel = loadKernel(setup.kernel);
+    const sets = createSets(kernel, setup.D, setup.options, setup.indices);
+    const rows = new RowStore(setup.D, Math.max(1, y.length));
+    for (let s = 0; s < y.length; s++) {
+      const xs = x.subarray(s * setup.D, (s + 1) * setup.D);
+      rows.push(xs, y[s]);
+      for (const set of sets) set.observe(rows, xs, y[s]);
+      if ((s + 1) % 25 === 0) post({ type: "progress", rows: s + 1 });
+    }
+    for (const set of sets) if (set.options.rejuvenate && set.history.rows > set.history.settled) set.rejuvenate(rows);
+    post({ type: "done", sets: sets.map((s) => s.toJSON()), options: sets[0].options });
+  } catch (e) {
+    if (e instanceof FilterError) post({ type: "error", code: e.code, message: e.message, row: e.row });
+    else post({ type: "error", code: "internal", message: (e as Error).message });
+  }
+});
