@@ -120,6 +120,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     D: train.D,
     K: model.plan.experts,
     seconds,
+    sweepShare: f.filter.sweepShare,
     logEvidence: f.logEvidence,
     logEvidenceSE: f.logEvidenceSE,
     essMin: Math.min(...f.essHistory),

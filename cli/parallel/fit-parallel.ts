@@ -49,7 +49,7 @@ export async function fitParallel(
   const results = await Promise.all(
     shares.map(
       (indices, w) =>
-        new Promise<{ sets: ParticleSetJson[]; options: SetOptions; indices: number[] }>((resolve, reject) => {
+        new Promise<{ sets: ParticleSetJson[]; options: SetOptions; indices: number[]; timings: { seconds: number; sweepSeconds: number }[] }>((resolve, reject) => {
           const setup: WorkerSetup = { kernel, D, options, indices };
           const worker = new Worker(workerUrl(), { workerData: setup });
           worker.on("message", (m: WorkerMessage) => {
@@ -58,7 +58,7 @@ export async function fitParallel(
               onProgress(Math.min(...progress));
             } else if (m.type === "done") {
               void worker.terminate();
-              resolve({ sets: m.sets, options: m.options, indices });
+              resolve({ sets: m.sets, options: m.options, indices, timings: m.timings });
             } else {
               void worker.terminate();
               reject(m.code === "internal" ? new Error(m.message) : new FilterError(m.code, m.message, m.row));
@@ -72,7 +72,7 @@ export async function fitParallel(
   const sets = new Array<ParticleSetJson>(M);
   for (const r of results) r.indices.forEach((m, j) => (sets[m] = r.sets[j]));
   onProgress(y.length);
-  return Filter.restore(model.kernel, {
+  const filter = Filter.restore(model.kernel, {
     format: "hsmoe-filter/1",
     info: model.kernel.info,
     D,
@@ -80,4 +80,7 @@ export async function fitParallel(
     rows: { n: y.length, x: encodeFloat64(x.subarray(0, y.length * D)), y: encodeFloat64(y) },
     sets,
   });
+  // timings are not state, so they travel beside the snapshots
+  for (const r of results) r.indices.forEach((m, j) => Object.assign(filter.sets[m], r.timings[j]));
+  return filter;
 }

@@ -22,5 +22,5 @@ export interface RowsMessage {
 /** Worker → main. */
 export type WorkerMessage =
   | { type: "progress"; rows: number }
-  | { type: "done"; sets: ParticleSetJson[]; options: SetOptions }
+  | { type: "done"; sets: ParticleSetJson[]; options: SetOptions; timings: { seconds: number; sweepSeconds: number }[] }
   | { type: "error"; code: FilterErrorCode | "internal"; message: string; row?: number };

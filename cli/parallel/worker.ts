@@ -23,8 +23,8 @@ parentPort!.once("message", ({ x, y }: RowsMessage) => {
       for (const set of sets) set.observe(rows, xs, y[s]);
       if ((s + 1) % 25 === 0) post({ type: "progress", rows: s + 1 });
     }
-    for (const set of sets) if (set.options.rejuvenate && set.history.rows > set.history.settled) set.rejuvenate(rows);
-    post({ type: "done", sets: sets.map((s) => s.toJSON()), options: sets[0].options });
+    for (const set of sets) set.finish(rows);
+    post({ type: "done", sets: sets.map((s) => s.toJSON()), options: sets[0].options, timings: sets.map((s) => ({ seconds: s.seconds, sweepSeconds: s.sweepSeconds })) });
   } catch (e) {
     if (e instanceof FilterError) post({ type: "error", code: e.code, message: e.message, row: e.row });
     else post({ type: "error", code: "internal", message: (e as Error).message });

@@ -167,7 +167,13 @@ export class Filter {
 
   /** Runs the end-of-data rejuvenation sweep (spec §3.7 schedule: "and at the end of the data"). */
   finish(): void {
-    for (const s of this.sets) if (s.options.rejuvenate && s.history.rows > s.history.settled) s.rejuvenate(this.rows);
+    for (const s of this.sets) s.finish(this.rows);
+  }
+
+  /** Share of the filtering time spent in rejuvenation sweeps (over all sets). */
+  get sweepShare(): number {
+    const total = this.sets.reduce((a, s) => a + s.seconds, 0);
+    return total > 0 ? this.sets.reduce((a, s) => a + s.sweepSeconds, 0) / total : 0;
   }
 
   /** Log evidence of each set. */

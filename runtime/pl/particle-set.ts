@@ -52,6 +52,9 @@ export class ParticleSet {
   readonly resampledAt: number[] = [];
   /** Initial particle each particle descends from. */
   origin: Int32Array;
+  /** Time spent filtering (rows and sweeps) and in sweeps alone, in seconds; not part of snapshots. */
+  seconds = 0;
+  sweepSeconds = 0;
   /** Σ over rows of the posterior allocation probabilities, per expert. */
   readonly usage: Float64Array;
   readonly history: AllocationHistory;
@@ -112,6 +115,12 @@ export class ParticleSet {
 
   /** Processes row `rows.n − 1` (already appended to `rows`). */
   observe(rows: RowStore, x: Float64Array, y: number): void {
+    const t0 = performance.now();
+    this.step(rows, x, y);
+    this.seconds += (performance.now() - t0) / 1000;
+  }
+
+  private step(rows: RowStore, x: Float64Array, y: number): void {
     const { N, K, ell, pred, logW } = this;
     const row = rows.n;
     this.state.weigh(x, y, ell);
@@ -147,10 +156,21 @@ export class ParticleSet {
     if (this.options.rejuvenate && isCheckpoint(row, this.options.schedule)) this.rejuvenate(rows);
   }
 
+  /** The end-of-data sweep (spec §3.7 schedule), when rows arrived since the last one. */
+  finish(rows: RowStore): void {
+    if (!this.options.rejuvenate || this.history.rows === this.history.settled) return;
+    const t0 = performance.now();
+    this.rejuvenate(rows);
+    this.seconds += (performance.now() - t0) / 1000;
+  }
+
   /** One sweep for every particle over all rows seen (spec §3.7). */
   rejuvenate(rows: RowStore): void {
+    const t0 = performance.now();
     this.history.settle();
-    if (!this.state.sweep(this.rng, rows, this.history.full, this.history.stride)) {
+    const ok = this.state.sweep(this.rng, rows, this.history.full, this.history.stride);
+    this.sweepSeconds += (performance.now() - t0) / 1000;
+    if (!ok) {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness in the rejuvenation sweep after row ${rows.n}`, rows.n);
     }
   }
