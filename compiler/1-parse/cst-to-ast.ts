@@ -6,14 +6,15 @@
 import type { CstNode, IToken } from "chevrotain";
 import type * as C from "../../grammar/generated/cst.js";
 import type { BinaryOp, Binder, Expr, HyperParam, Ident, Model, Span, Statement, TypeExpr } from "../ast.js";
+import { span } from "./span.js";
 
 function nodeSpan(node: CstNode): Span {
   const loc = node.location!;
-  return { start: loc.startOffset, end: (loc.endOffset ?? loc.startOffset) + 1 };
+  return span(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
 }
 
 function tokenSpan(token: IToken): Span {
-  return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  return span(token.startOffset, (token.endOffset ?? token.startOffset) + 1);
 }
 
 function ident(token: IToken): Ident {
@@ -135,7 +136,7 @@ class Climber {
     if (minus === 0) return operand(node);
     const sign = node.children.Minus![node.children.Minus!.length - minus];
     const inner = minus > 1 ? this.prefix(node, minus - 1) : this.extend(operand(node), NEGATE_PREC + 1);
-    return { kind: "negate", operand: inner, span: { start: sign.startOffset, end: inner.span.end } };
+    return { kind: "negate", operand: inner, span: span(sign.startOffset, inner.span.end) };
   }
 }
 

@@ -10,6 +10,7 @@ import type { Model } from "../ast.js";
 import { diagnose, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { ruleContexts, tokenDescriptions } from "../diagnostics/catalogue.js";
 import { programToAst } from "./cst-to-ast.js";
+import { span } from "./span.js";
 
 /** The result of {@link parse}: an AST when there were no errors, and the diagnostics. */
 export interface ParseResult {
@@ -28,9 +29,9 @@ function blameSpan(e: IRecognitionException, textLength: number) {
   if (Number.isNaN(token.startOffset) || token.tokenType.name === "EOF") {
     const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
     const at = prev && !Number.isNaN(prev.startOffset) ? (prev.endOffset ?? prev.startOffset) + 1 : textLength;
-    return { start: at, end: at + 1 };
+    return span(at, at + 1);
   }
-  return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  return span(token.startOffset, (token.endOffset ?? token.startOffset) + 1);
 }
 
 /** Words the token kinds the parser expected (see grammar/errors.ts): "`)` or `,`". */
@@ -73,10 +74,10 @@ export function parse(text: string): ParseResult {
     const char = [...text.slice(e.offset)][0] ?? "";
     const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
     const shown = /^[\x21-\x7e]$/.test(char) ? `\`${char}\`` : /^\p{L}|\p{N}|\p{S}|\p{P}$/u.test(char) ? `\`${char}\` (${code})` : code;
-    diagnostics.push(diagnose("unexpected_character", { start: e.offset, end: e.offset + Math.max(1, char.length) }, { char: shown }));
+    diagnostics.push(diagnose("unexpected_character", span(e.offset, e.offset + Math.max(1, char.length)), { char: shown }));
   }
-  for (const t of r.unterminatedComments) diagnostics.push(diagnose("unterminated_comment", { start: t.startOffset, end: t.startOffset + 2 }));
-  for (const t of r.hashComments) diagnostics.push(diagnose("hash_comment", { start: t.startOffset, end: t.startOffset + 1 }));
+  for (const t of r.unterminatedComments) diagnostics.push(diagnose("unterminated_comment", span(t.startOffset, t.startOffset + 2)));
+  for (const t of r.hashComments) diagnostics.push(diagnose("hash_comment", span(t.startOffset, t.startOffset + 1)));
   for (const e of r.parseErrors) diagnostics.push(recognitionDiagnostic(e, text));
   diagnostics.sort((a, b) => a.span.start - b.span.start);
   if (diagnostics.length > 0 || !r.cst) return { model: undefined, diagnostics: onePerLine(diagnostics, text) };
