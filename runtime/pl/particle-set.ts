@@ -63,6 +63,7 @@ export class ParticleSet {
   private originSpare: Int32Array;
   private readonly pred: Float64Array;
   private readonly counts: Int32Array;
+  private readonly scratchStep: { z: Int32Array; ancestors: Int32Array };
   private readonly resampler: Resampler;
 
   constructor(
@@ -83,6 +84,7 @@ export class ParticleSet {
     this.ellSpare = new Float64Array(N * K);
     this.pred = new Float64Array(N);
     this.counts = new Int32Array(N);
+    this.scratchStep = { z: new Int32Array(N), ancestors: new Int32Array(N) };
     this.resampler = new Resampler(N);
   }
 
@@ -143,7 +145,8 @@ export class ParticleSet {
     }
     const ess = 1 / s2;
     this.essHistory.push(ess);
-    const step = this.history.nextStep();
+    // Allocations are kept only for the sweeps; without them one buffer is reused.
+    const step = this.options.rejuvenate ? this.history.nextStep() : this.scratchStep;
     if (this.options.resampling === "every" || ess < this.options.essThreshold * N) {
       this.resample(step.ancestors);
       this.resampledAt.push(row);
