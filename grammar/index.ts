@@ -4,7 +4,7 @@
  */
 import type { CstNode, ILexingError, IRecognitionException, IToken } from "chevrotain";
 import { HashComment, lexer, UnterminatedComment } from "./tokens.js";
-import { parser } from "./parser.js";
+import { MoeParser, parser } from "./parser.js";
 
 /** What {@link parseCst} returns: a (possibly partial) CST and the errors met on the way. */
 export interface CstResult {
@@ -18,15 +18,30 @@ export interface CstResult {
   parseErrors: IRecognitionException[];
 }
 
-/** Lexes and parses `text` with the `program` rule. */
+/** Built on the first syntax error (see {@link parseCst}). */
+let recoveringParser: MoeParser | undefined;
+
+/**
+ * Lexes and parses `text` with the `program` rule. Most input is valid, so it is parsed first
+ * without recovery, which is quicker; only when that parse fails is it parsed again with
+ * recovery, to report every error. Recovery acts only on errors, so the two parsers agree on
+ * valid input, and both fail on the same input.
+ */
 export function parseCst(text: string): CstResult {
   const lexed = lexer.tokenize(text);
   const errorTokens = lexed.groups.errors ?? [];
   const unterminatedComments = errorTokens.filter((t) => t.tokenType === UnterminatedComment);
   const hashComments = errorTokens.filter((t) => t.tokenType === HashComment);
   parser.input = lexed.tokens;
-  const cst = parser.program();
-  return { cst, lexErrors: lexed.errors, unterminatedComments, hashComments, parseErrors: [...parser.errors] };
+  let cst = parser.program();
+  let parseErrors = parser.errors;
+  if (parseErrors.length > 0) {
+    recoveringParser ??= new MoeParser(true);
+    recoveringParser.input = lexed.tokens;
+    cst = recoveringParser.program();
+    parseErrors = recoveringParser.errors;
+  }
+  return { cst, lexErrors: lexed.errors, unterminatedComments, hashComments, parseErrors };
 }
 
 export { parser, MoeParser } from "./parser.js";

@@ -1,7 +1,8 @@
 /**
  * The `.moe` grammar as a chevrotain CST parser, with no semantic actions: the CST is turned
  * into the AST by compiler/1-parse. Rules are class properties so that a reference to a
- * missing sub-rule is a type error, and recovery is on so one run reports several errors.
+ * missing sub-rule is a type error. With recovery on, one run reports several errors; without
+ * it the parser stops at the first, which is quicker when there are none (see grammar/index.ts).
  *
  * Statements need no separator: no expression can be followed by an identifier, so the
  * start of the next statement is always recognisable. A `;` is accepted and ignored.
@@ -17,8 +18,9 @@ interface TreeBuilderInternals {
 }
 
 export class MoeParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider });
+  /** `recovery`: after a syntax error, record it and carry on parsing to find more. */
+  constructor(recovery: boolean) {
+    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider });
     this.performSelfAnalysis();
   }
 
@@ -200,5 +202,8 @@ export class MoeParser extends CstParser {
   });
 }
 
-/** One shared instance: chevrotain parsers are reusable, and building one costs a grammar analysis. */
-export const parser = new MoeParser();
+/**
+ * One shared instance, without recovery: chevrotain parsers are reusable, and building one
+ * costs a grammar analysis.
+ */
+export const parser = new MoeParser(false);
