@@ -161,8 +161,11 @@ export class Filter {
       this.x[j] = x[j];
     }
     if (!Number.isFinite(y)) throw new FilterError("bad_input", `row ${this.rows.n + 1}: the response is ${y}`, this.rows.n + 1);
+    // Every set weighs the row before any set changes: a row no particle can explain is
+    // reported and leaves the filter as it was.
+    for (const s of this.sets) s.prepare(this.x, y, this.rows.n + 1);
     this.rows.push(this.x, y);
-    for (const s of this.sets) s.observe(this.rows, this.x, y);
+    for (const s of this.sets) s.commit(this.rows, this.x, y);
   }
 
   /** Runs the end-of-data rejuvenation sweep (spec §3.7 schedule: "and at the end of the data"). */

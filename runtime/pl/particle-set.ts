@@ -63,6 +63,8 @@ export class ParticleSet {
   private originSpare: Int32Array;
   private readonly pred: Float64Array;
   private readonly counts: Int32Array;
+  /** The evidence increment worked out by {@link prepare}. */
+  private increment = 0;
   private readonly scratchStep: { z: Int32Array; ancestors: Int32Array };
   private readonly resampler: Resampler;
 
@@ -115,33 +117,51 @@ export class ParticleSet {
     return set;
   }
 
-  /** Processes row `rows.n − 1` (already appended to `rows`). */
-  observe(rows: RowStore, x: Float64Array, y: number): void {
+  /**
+   * Phase 1 of a row: weighs every particle and works out the evidence increment, changing
+   * nothing the set keeps. Throws FilterError("all_weights_zero") when every particle gives the
+   * row zero probability, so a bad row leaves the filter exactly as it was.
+   */
+  prepare(x: Float64Array, y: number, row: number): void {
+    const t0 = performance.now();
+    const { N, K, ell, pred, logW } = this;
+    this.state.weigh(x, y, ell);
+    for (let i = 0; i < N; i++) pred[i] = logW[i] + logSumExp(ell, i * K, (i + 1) * K);
+    const inc = logSumExp(pred, 0, N);
+    if (!(inc > -Infinity) || Number.isNaN(inc)) {
+      throw new FilterError("all_weights_zero", `every particle gives row ${row} zero probability (all predictive densities underflowed); check the row for outliers or rescale y`, row);
+    }
+    this.increment = inc;
+    this.seconds += (performance.now() - t0) / 1000;
+  }
+
+  /** Phase 2: processes row `rows.n − 1` (already appended to `rows`) after {@link prepare}. */
+  commit(rows: RowStore, x: Float64Array, y: number): void {
     const t0 = performance.now();
     this.step(rows, x, y);
     this.seconds += (performance.now() - t0) / 1000;
   }
 
+  /** Both phases for a row already appended to `rows`. */
+  observe(rows: RowStore, x: Float64Array, y: number): void {
+    this.prepare(x, y, rows.n);
+    this.commit(rows, x, y);
+  }
+
   private step(rows: RowStore, x: Float64Array, y: number): void {
     const { N, K, ell, pred, logW } = this;
     const row = rows.n;
-    this.state.weigh(x, y, ell);
-    for (let i = 0; i < N; i++) {
-      pred[i] = logSumExp(ell, i * K, (i + 1) * K);
-      logW[i] += pred[i];
-    }
-    const inc = logSumExp(logW, 0, N);
-    if (!(inc > -Infinity) || Number.isNaN(inc)) {
-      throw new FilterError("all_weights_zero", `every particle gives row ${row} zero probability (all predictive densities underflowed); check the row for outliers or rescale y`, row);
-    }
+    const inc = this.increment;
     this.logEvidence += inc;
     let s2 = 0;
     for (let i = 0; i < N; i++) {
-      logW[i] -= inc;
+      const lp = pred[i] - logW[i]; // this particle's log predictive of the row
+      logW[i] = pred[i] - inc;
       const w = Math.exp(logW[i]);
+      if (w === 0) continue; // a particle of zero weight (ESS-triggered resampling) adds nothing
       s2 += w * w;
       // posterior allocation probabilities of this row, weighted by the particle's weight
-      for (let k = 0; k < K; k++) this.usage[k] += w * Math.exp(ell[i * K + k] - pred[i]);
+      for (let k = 0; k < K; k++) this.usage[k] += w * Math.exp(ell[i * K + k] - lp);
     }
     const ess = 1 / s2;
     this.essHistory.push(ess);
