@@ -4,6 +4,7 @@
  * model's, kept for comments and reports, never emitted as code.
  */
 import type { Span } from "../ast.js";
+import type { KernelInfo } from "../../runtime/pl/kernel.js";
 
 /** Where a piece of the kernel comes from in the model file, for comments. */
 export interface Provenance {
@@ -39,17 +40,12 @@ export interface SchedulePlan {
   jointScaleMove: boolean;
 }
 
-/** Everything the emitter needs. */
-export interface KernelPlan {
-  model: string;
-  source: string;
-  compiler: string;
-  experts: number;
-  input: string;
-  inputSize: string;
-  response: string;
-  hypers: Record<string, number>;
-  coverage: { node: string; rule: string; role: string }[];
+/**
+ * Everything the emitter needs: the facts the kernel reports about itself (the runtime's
+ * KernelInfo, with the inference plan as `coverage`), and the blocks and schedule it runs.
+ */
+export interface KernelPlan extends Omit<KernelInfo, "plan"> {
+  coverage: KernelInfo["plan"];
   expert: ExpertPlan;
   gate: GatePlan;
   gatePrior: GatePriorPlan | undefined;

@@ -5,17 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../../cli/main.js";
+import { cli } from "../helpers/cli.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const flagship = join(root, "stdlib/hsmoe.moe");
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 beforeAll(() => {

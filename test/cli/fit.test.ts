@@ -5,19 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
-import { runCli } from "../../cli/main.js";
+import { cli } from "../helpers/cli.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const flagship = join(root, "stdlib/hsmoe.moe");
 const train = join(root, "examples/data/piecewise-train.csv");
 const test = join(root, "examples/data/piecewise-test.csv");
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 let dir: string;
 let small: string;
