@@ -4,7 +4,6 @@
  * and in a browser; this object is the whole of what they may call.
  */
 import { categoricalLog } from "./rng/samplers.js";
-import { normalLogPdfVar } from "./math/log-density.js";
 import { dot } from "./linalg/index.js";
 import { NigLinearState } from "./rules/nig-linear.js";
 import { KnownVarianceLinearState } from "./rules/known-variance-linear.js";
@@ -18,7 +17,6 @@ import type { KernelModule } from "./pl/kernel.js";
 export const kernelRuntime = Object.freeze({
   rules: Object.freeze({ NigLinearState, KnownVarianceLinearState, StickGateState, HorseshoeState, FixedNormalPrior, jointScaleMove }),
   categoricalLog,
-  normalLogPdfVar,
   dot,
 });
 

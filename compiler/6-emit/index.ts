@@ -146,10 +146,14 @@ function sweep(w: CodeWriter, p: KernelPlan): void {
       w.line("// 1. expert parameters from their conditionals (auxiliary, discarded after the sweep)");
       if (p.expert.rule === "normal_inverse_gamma_linear") w.line("for (let k = 0; k < K; k++) s2[k] = expert.drawParams(rng, i, k, beta, k * D);");
       else w.line(`for (let k = 0; k < K; k++) { expert.drawBeta(rng, i, k, beta, k * D); s2[k] = ${num(p.expert.s * p.expert.s)}; }`);
-      w.line("// 2. every allocation from gate × expert density (ω marginalised)");
+      w.line("// 2. every allocation from gate × expert density (ω marginalised); log N(y; μ, σ²) = c_k − r²/(2σ²)");
+      w.line("for (let k = 0; k < K; k++) logNorm[k] = -0.5 * Math.log(2 * Math.PI * s2[k]);");
       w.block("for (let s = 0; s < n; s++) {", () => {
         gateLog(w, p, "X", "s * D", "lw", "0");
-        w.line("for (let k = 0; k < K; k++) lw[k] += rt.normalLogPdfVar(Y[s], rt.dot(X, s * D, beta, k * D, D), s2[k]);");
+        w.block("for (let k = 0; k < K; k++) {", () => {
+          w.line("const r = Y[s] - rt.dot(X, s * D, beta, k * D, D);");
+          w.line("lw[k] += logNorm[k] - (0.5 * r * r) / s2[k];");
+        });
         w.line("hist[h + s] = rt.categoricalLog(rng, lw, 0, K);");
       });
       if (pg(p)) {
@@ -228,7 +232,7 @@ function summaries(w: CodeWriter, p: KernelPlan): void {
 function stateFactory(w: CodeWriter, p: KernelPlan): void {
   w.block("function state(N, D, expert, gate, prior) {", () => {
     w.line("const pred = new Float64Array(K), lw = new Float64Array(K), mom = new Float64Array(4);");
-    w.line("const beta = new Float64Array(K * D), s2 = new Float64Array(K), count = new Int32Array(K);");
+    w.line("const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);");
     w.line("let byExpert = new Int32Array(0);");
     if (pg(p) && p.gatePrior!.rule === "horseshoe_makalic_schmidt") {
       w.line(`const REFRESH = Math.max(${num(p.schedule.scaleRefreshEvery)}, D);`);

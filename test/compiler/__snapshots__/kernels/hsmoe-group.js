@@ -82,7 +82,7 @@ export default function createKernel(rt) {
   }
   function state(N, D, expert, gate, prior) {
     const pred = new Float64Array(K), lw = new Float64Array(K), mom = new Float64Array(4);
-    const beta = new Float64Array(K * D), s2 = new Float64Array(K), count = new Int32Array(K);
+    const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);
     let byExpert = new Int32Array(0);
     const REFRESH = Math.max(10, D);
     function refreshScales(rng) {
@@ -125,10 +125,14 @@ export default function createKernel(rt) {
           const h = i * stride;
           // 1. expert parameters from their conditionals (auxiliary, discarded after the sweep)
           for (let k = 0; k < K; k++) s2[k] = expert.drawParams(rng, i, k, beta, k * D);
-          // 2. every allocation from gate × expert density (ω marginalised)
+          // 2. every allocation from gate × expert density (ω marginalised); log N(y; μ, σ²) = c_k − r²/(2σ²)
+          for (let k = 0; k < K; k++) logNorm[k] = -0.5 * Math.log(2 * Math.PI * s2[k]);
           for (let s = 0; s < n; s++) {
             gate.logGate(i, X, s * D, lw, 0);
-            for (let k = 0; k < K; k++) lw[k] += rt.normalLogPdfVar(Y[s], rt.dot(X, s * D, beta, k * D, D), s2[k]);
+            for (let k = 0; k < K; k++) {
+              const r = Y[s] - rt.dot(X, s * D, beta, k * D, D);
+              lw[k] += logNorm[k] - (0.5 * r * r) / s2[k];
+            }
             hist[h + s] = rt.categoricalLog(rng, lw, 0, K);
           }
           // 3. scale moves on each stick, ω marginalised, and one joint (τ, φ) move

@@ -56,7 +56,7 @@ export default function createKernel(rt) {
   }
   function state(N, D, expert, gate, prior) {
     const pred = new Float64Array(K), lw = new Float64Array(K), mom = new Float64Array(4);
-    const beta = new Float64Array(K * D), s2 = new Float64Array(K), count = new Int32Array(K);
+    const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);
     let byExpert = new Int32Array(0);
     return {
       N, K, D,
