@@ -12,6 +12,11 @@ import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/fi
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
 export class DiagnosticError extends Error {
+  /**
+   * @param diagnostics - every problem found, in source order
+   * @param source - the model text, for positions and rendering
+   * @param omitted - errors found beyond the cap, counted in the message
+   */
   constructor(
     readonly diagnostics: Diagnostic[],
     readonly source: SourceFile,
@@ -30,7 +35,9 @@ export interface CompileOptions {
 
 /** A compiled model: its plan, its kernel, and filters that run it. */
 export interface CompiledModel {
+  /** @internal The kernel plan: every decision the emitted kernel embodies. */
   readonly plan: KernelPlan;
+  /** @internal The loaded kernel. */
   readonly kernel: KernelModule;
   /** The kernel's JavaScript, as an ES module or as a function expression of the runtime. */
   kernelSource(format?: KernelFormat): string;
@@ -47,6 +54,7 @@ export interface CompiledModel {
 export class ModelFilter {
   private inner: Filter | undefined;
 
+  /** @internal Built by {@link CompiledModel.filter} and {@link CompiledModel.restore}. */
   constructor(
     private readonly kernel: KernelModule,
     private readonly options: FilterOptions & { D?: number },
@@ -55,7 +63,7 @@ export class ModelFilter {
     this.inner = restored ?? (options.D !== undefined ? new Filter(kernel, options.D, options) : undefined);
   }
 
-  /** The underlying filter; throws before the first row when D was not given. */
+  /** @internal The underlying filter; throws before the first row when D was not given. */
   get filter(): Filter {
     if (!this.inner) throw new Error("no row has been observed yet, so the input size is unknown");
     return this.inner;
@@ -82,22 +90,27 @@ export class ModelFilter {
     this.inner?.finish();
   }
 
+  /** Estimate of log p(y₁..ₙ | x₁..ₙ), pooled over the particle sets (spec E17). */
   get logEvidence(): number {
     return this.filter.logEvidence;
   }
 
+  /** Monte Carlo standard error of {@link logEvidence}, from the spread of the sets. */
   get logEvidenceSE(): number {
     return this.filter.logEvidenceSE;
   }
 
+  /** Effective sample size after the last row, summed over the sets. */
   get ess(): number {
     return this.filter.ess;
   }
 
+  /** ESS before resampling at every row, summed over the sets. */
   get essHistory(): number[] {
     return this.filter.essHistory;
   }
 
+  /** Distinct initial particles that still have descendants (collapse shows here, not in the ESS). */
   get ancestors(): number {
     return this.filter.ancestors;
   }

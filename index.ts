@@ -3,15 +3,17 @@
  * particle-learning kernels, and the runtime that runs them.
  *
  * {@link compile} turns a model into a compiled model whose `filter` streams rows through the
- * emitted particle-learning kernel; {@link checkSource} only parses and checks. The runtime
- * numerics are exported from `hsmoe/runtime`.
+ * emitted particle-learning kernel; a model with errors throws a {@link DiagnosticError}
+ * holding every diagnostic. The runtime numerics are exported from `hsmoe/runtime`.
  *
  * @packageDocumentation
  */
 export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions } from "./api.js";
-export type { FilterOptions, FilterSnapshot, Prediction, GateProbability } from "./runtime/pl/filter.js";
+export type { ExpertSummary, Quantile, FilterOptions, FilterSnapshot, Prediction, GateProbability } from "./runtime/pl/filter.js";
+export type { Schedule } from "./runtime/pl/schedule.js";
+export type { KernelFormat } from "./compiler/6-emit/index.js";
+export type { Span } from "./compiler/ast.js";
 export {
-  checkSource,
   catalogue,
   diagnosticCodes,
   diagnosticToJson,
@@ -19,13 +21,4 @@ export {
   renderDiagnostics,
   SourceFile,
 } from "./compiler/index.js";
-export type {
-  CheckedModel,
-  Diagnostic,
-  DiagnosticCode,
-  DiagnosticJson,
-  FrontEndOptions,
-  FrontEndResult,
-  Model,
-  Severity,
-} from "./compiler/index.js";
+export type { CatalogueEntry, Diagnostic, DiagnosticCode, DiagnosticJson, Label, LabelJson, Position, Severity } from "./compiler/index.js";

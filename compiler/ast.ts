@@ -6,7 +6,9 @@
 
 /** A half-open range `[start, end)` of source offsets. */
 export interface Span {
+  /** Offset of the first character. */
   start: number;
+  /** Offset just past the last character. */
   end: number;
 }
 

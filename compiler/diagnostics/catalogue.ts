@@ -10,6 +10,7 @@ import type { Severity } from "./diagnostic.js";
 export interface CatalogueEntry {
   /** The compiler stage that reports it. */
   stage: "parse" | "check" | "analyze";
+  /** Whether it stops compilation. */
   severity: Severity;
   /** Message template with `{placeholders}`. */
   message: string;
@@ -19,8 +20,7 @@ export interface CatalogueEntry {
   explanation: string;
 }
 
-/** Every diagnostic, by code. */
-export const catalogue = {
+const entries = {
   unexpected_character: {
     stage: "parse",
     severity: "error",
@@ -260,7 +260,10 @@ export const catalogue = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** A diagnostic code: a key of the {@link catalogue}. */
-export type DiagnosticCode = keyof typeof catalogue;
+export type DiagnosticCode = keyof typeof entries;
+
+/** Every diagnostic, by code. */
+export const catalogue: Readonly<Record<DiagnosticCode, CatalogueEntry>> = entries;
 
 /** Every code, in catalogue order. */
 export const diagnosticCodes = Object.keys(catalogue) as DiagnosticCode[];

@@ -11,17 +11,25 @@ export type Severity = "error" | "warning" | "note";
 
 /** A secondary location with its own short message ("first declared here"). */
 export interface Label {
+  /** Where. */
   span: Span;
+  /** What is there. */
   message: string;
 }
 
 /** One problem found in a model, located by a span of its source. */
 export interface Diagnostic {
+  /** Stable code from the catalogue. */
   code: DiagnosticCode;
+  /** Whether it stops compilation. */
   severity: Severity;
+  /** What is wrong. */
   message: string;
+  /** Where: offsets into the source. */
   span: Span;
+  /** How to fix it, when the catalogue has a hint. */
   hint?: string;
+  /** Other places involved ("first declared here"). */
   labels?: Label[];
 }
 

@@ -14,16 +14,40 @@ import type { SourceFile } from "./source.js";
 
 /** The `--json` form of a diagnostic: positions are 1-based; `end` is exclusive. */
 export interface DiagnosticJson {
+  /** Stable code from the catalogue. */
   code: string;
+  /** "error", "warning" or "note". */
   severity: string;
+  /** What is wrong. */
   message: string;
+  /** The file name given to the compiler. */
   file: string;
+  /** Where the span starts. */
   startLine: number;
+  /** Column where the span starts. */
   startColumn: number;
+  /** Where the span ends (exclusive). */
   endLine: number;
+  /** Column where the span ends (exclusive). */
   endColumn: number;
+  /** How to fix it, or null. */
   hint: string | null;
-  labels: { message: string; startLine: number; startColumn: number; endLine: number; endColumn: number }[];
+  /** Other places involved, each with its message and span. */
+  labels: LabelJson[];
+}
+
+/** The `--json` form of a secondary label. */
+export interface LabelJson {
+  /** What is there. */
+  message: string;
+  /** Where the span starts. */
+  startLine: number;
+  /** Column where the span starts. */
+  startColumn: number;
+  /** Where the span ends (exclusive). */
+  endLine: number;
+  /** Column where the span ends (exclusive). */
+  endColumn: number;
 }
 
 function frame(source: SourceFile, start: number, end: number, gutter: number, note?: string): string[] {

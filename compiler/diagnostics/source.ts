@@ -3,10 +3,23 @@
  * columns counted in Unicode code points) are computed here, when something is printed.
  */
 
+/** A 1-based line and column (columns count Unicode code points). */
+export interface Position {
+  /** Line, from 1. */
+  line: number;
+  /** Column, from 1. */
+  column: number;
+}
+
 /** A named source text with its line starts precomputed for position lookups. */
 export class SourceFile {
+  /** Offset of the first character of each line. */
   readonly lineStarts: number[];
 
+  /**
+   * @param name - the file name shown in diagnostics
+   * @param text - the whole source text
+   */
   constructor(
     readonly name: string,
     readonly text: string,
@@ -18,7 +31,7 @@ export class SourceFile {
   }
 
   /** The 1-based line and column of an offset (clamped to the text). */
-  position(offset: number): { line: number; column: number } {
+  position(offset: number): Position {
     const at = Math.max(0, Math.min(offset, this.text.length));
     let lo = 0;
     let hi = this.lineStarts.length - 1;

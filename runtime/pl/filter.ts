@@ -18,27 +18,52 @@ import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
 import { RowStore } from "./rows.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
 
-/** Options of {@link Filter}. */
+/** A predictive quantile. */
+export interface Quantile {
+  /** The probability. */
+  p: number;
+  /** The value below which y falls with probability p. */
+  value: number;
+}
+
+/** One expert's posterior summary. */
+export interface ExpertSummary {
+  /** Posterior allocation frequency: the mean over rows of p(z = k | data). */
+  usage: number;
+  /** Posterior mean of the coefficients, one per input. */
+  coefficients: number[];
+  /** Posterior mean of the noise variance. */
+  noiseVariance: number;
+}
+
+/** Options of a filter (see `CompiledModel.filter`). */
 export interface FilterOptions {
   /** Total particles over all sets; default 1000. */
   particles?: number;
+  /** Seed of the random stream; the same seed gives the same fit. Default 1. */
   seed?: number | string;
   /** Independent particle sets pooled by evidence; default 4. */
   sets?: number;
+  /** Resample at every row (plain particle learning, the default) or when the ESS falls below `essThreshold`·N. */
   resampling?: "every" | "ess";
+  /** Fraction of N under which ESS-triggered resampling fires; default 0.5. */
   essThreshold?: number;
+  /** Resampling scheme; default systematic. */
   scheme?: SchemeName;
   /** Resample-move rejuvenation at checkpoints; default on (spec §3.7: required for accuracy). */
   rejuvenate?: boolean;
+  /** Rejuvenation checkpoints; default every 10 rows to 100, then doubling. */
   schedule?: Schedule;
 }
 
 /** Posterior predictive summary at one input. */
 export interface Prediction {
+  /** Predictive mean. */
   mean: number;
+  /** Predictive standard deviation. */
   sd: number;
   /** Quantiles at the requested probabilities. */
-  quantiles: { p: number; value: number }[];
+  quantiles: Quantile[];
   /** log p(y | x, data) */
   logDensity(y: number): number;
   /** p(y | x, data) */
@@ -78,9 +103,13 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
 
 /** A gate probability with a credible interval over the posterior. */
 export interface GateProbability {
+  /** Expert number, from 1. */
   expert: number;
+  /** Posterior mean of the gate probability. */
   mean: number;
+  /** Lower end of the credible interval. */
   lower: number;
+  /** Upper end of the credible interval. */
   upper: number;
 }
 
@@ -90,11 +119,17 @@ const SNAPSHOT_FORMAT = "hsmoe-filter/1";
 
 /** The JSON form of a filter (DESIGN §4: JSON-safe; restore continues bit for bit). */
 export interface FilterSnapshot {
+  /** Marks the object as a filter snapshot of this version. */
   format: typeof SNAPSHOT_FORMAT;
+  /** @internal */
   info: KernelInfo;
+  /** @internal */
   D: number;
+  /** @internal */
   options: SetOptions;
+  /** @internal */
   rows: { n: number; x: string; y: string };
+  /** @internal */
   sets: ParticleSetJson[];
 }
 
@@ -309,7 +344,7 @@ export class Filter {
    * Per-expert summaries, labels made stable across sets by ranking each set's experts by
    * usage (spec §8.2): entry r pools the r-th most used expert of every set.
    */
-  experts(): { usage: number; coefficients: number[]; noiseVariance: number }[] {
+  experts(): ExpertSummary[] {
     const omega = this.setWeights();
     const n = Math.max(1, this.rows.n);
     const out = Array.from({ length: this.K }, () => ({ usage: 0, coefficients: new Array<number>(this.D).fill(0), noiseVariance: 0 }));

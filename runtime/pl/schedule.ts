@@ -8,8 +8,9 @@
 
 /** Checkpoint schedule parameters. */
 export interface Schedule {
-  /** Sweep every `denseEvery` rows while at most `denseUntil` rows have been seen. */
+  /** Sweep every `denseEvery` rows while at most `denseUntil` rows have been seen … */
   denseEvery: number;
+  /** … and after that at `denseUntil`·2, ·4, … rows. */
   denseUntil: number;
 }
 
