@@ -6,7 +6,7 @@
  * (mangled) identifiers in emitted JavaScript, and ASCII keeps that path simple and safe.
  * Numbers need a digit after a decimal point, so `1..K` lexes as `1`, `..`, `K`.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: "LineComment", pattern: /\/\/[^\n\r]*/, group: Lexer.SKIPPED });
@@ -64,4 +64,47 @@ export const allTokens: TokenType[] = [
 /** The keywords, for did-you-mean suggestions and for the reference page. */
 export const keywords: readonly string[] = ["model", "data", "param", "in", "int", "real", "vector", "matrix"];
 
-export const lexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: "full" });
+/**
+ * A token exactly as chevrotain's "full" position tracking makes it, but built by a class.
+ * Chevrotain builds tokens as object literals of the same shape as its end-of-file token,
+ * whose offsets are NaN, so V8 keeps the offsets, lines and columns of every token as separate
+ * heap numbers (seven allocations per token). Instances of a class get a hidden class of their
+ * own and keep those fields as small integers, which more than halves the time spent lexing.
+ */
+class Token implements IToken {
+  endOffset: number;
+  endLine: number;
+  endColumn: number;
+
+  constructor(
+    public image: string,
+    public startOffset: number,
+    public tokenTypeIdx: number,
+    public tokenType: TokenType,
+    public startLine: number,
+    public startColumn: number,
+    imageLength: number,
+  ) {
+    this.endOffset = startOffset + imageLength - 1;
+    this.endLine = startLine;
+    this.endColumn = startColumn + imageLength - 1;
+  }
+}
+
+/** Chevrotain's lexer, making its tokens as {@link Token}s. */
+class MoeLexer extends Lexer {
+  /** Replaces chevrotain's (untyped) method of this name, which it calls to make each token. */
+  createFullToken(
+    image: string,
+    startOffset: number,
+    tokenTypeIdx: number,
+    tokenType: TokenType,
+    startLine: number,
+    startColumn: number,
+    imageLength: number,
+  ): IToken {
+    return new Token(image, startOffset, tokenTypeIdx, tokenType, startLine, startColumn, imageLength);
+  }
+}
+
+export const lexer: Lexer = new MoeLexer(allTokens, { ensureOptimizations: true, positionTracking: "full" });
