@@ -100,9 +100,24 @@ export function lgammaHalfRatio(x: number): number {
   return 0.5 * Math.log(x) + (x * Math.log1p(0.5 / x) - 0.5) + stirlingCorrection(x + 0.5) - stirlingCorrection(x);
 }
 
+/**
+ * Above this a, e^{−a} < 2^−53 and log1p(e^{−a}) = e^{−a}(1 − e^{−a}/2 + …) rounds to e^{−a}
+ * itself (the correction is below half an ulp), so the log1p can be skipped exactly.
+ */
+const LOG1P_EXP_IDENTITY = 37;
+
+/**
+ * log(1 + e^{−a}) for a ≥ 0, the tail of softplus: softplus(±u) = max(±u, 0) + log1pExpNeg(|u|),
+ * so softplus(u) and softplus(−u) share one evaluation. NaN for NaN.
+ */
+export function log1pExpNeg(a: number): number {
+  const e = Math.exp(-a);
+  return a > LOG1P_EXP_IDENTITY ? e : Math.log1p(e);
+}
+
 /** softplus(u) = log(1 + e^u) = max(u, 0) + log1p(e^{−|u|}) (spec §7), finite for all finite u. */
 export function softplus(u: number): number {
-  return (u > 0 ? u : 0) + Math.log1p(Math.exp(-Math.abs(u)));
+  return (u > 0 ? u : 0) + log1pExpNeg(Math.abs(u));
 }
 
 /** log σ(u) = −softplus(−u), σ(u) = 1/(1 + e^{−u}) (spec §7). */

@@ -55,6 +55,37 @@ function exponentialPieceProb(z: number, k: number): number {
 }
 
 /**
+ * Beyond this z the exponential piece's probability is below 2^−55, under the smallest uniform
+ * the generator returns (2^−53: {@link Rng.uniform} has 53-bit resolution and is never 0). For
+ * z ≥ 1/t, q/p = QP_CONST·k·(e^h − d) with d < ½ (erfcx ≤ 1 on [0, ∞)), and the lower bound
+ * QP_CONST·k·(e^h − ½) increases with z; the z where it reaches 2^55 is found by bisection.
+ */
+const NEGLIGIBLE_PIECE_Z = (() => {
+  const bound = (z: number) => {
+    const bm = (T * z - 1) / SQRT_T;
+    return QP_CONST * (PI2_OVER_8 + 0.5 * z * z) * (Math.exp(0.5 * bm * bm) - 0.5);
+  };
+  let lo = 1 / T;
+  let hi = 64;
+  for (let it = 0; it < 60; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (bound(mid) < 2 ** 55) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+})();
+
+/**
+ * The piece probability as {@link drawJStar} uses it: only compared with a uniform draw, so
+ * where it is provably below every uniform (z > {@link NEGLIGIBLE_PIECE_Z}) 0 takes the same
+ * branch without the two erfcx evaluations; the draws are unchanged.
+ */
+function pieceProbForDraw(z: number, k: number): number {
+  if (z > NEGLIGIBLE_PIECE_Z && z < Infinity) return 0;
+  return exponentialPieceProb(z, k);
+}
+
+/**
  * Probability that the PG(1, c) proposal uses its exponential piece (spec §4.2 step 1); exposed
  * so tests can check it against the spec's literal log-space formula.
  * @throws Error if c is not finite.
@@ -123,7 +154,7 @@ function drawJStar(rng: Rng, z: number, k: number, pExp: number): number {
 export function polyaGamma1(rng: Rng, c: number): number {
   const z = 0.5 * Math.abs(c);
   const k = PI2_OVER_8 + 0.5 * z * z;
-  return 0.25 * drawJStar(rng, z, k, exponentialPieceProb(z, k));
+  return 0.25 * drawJStar(rng, z, k, pieceProbForDraw(z, k));
 }
 
 /**
@@ -140,7 +171,7 @@ export function polyaGammaBatch(rng: Rng, c: Float64Array, out: Float64Array, n 
     if (zi !== z) {
       z = zi;
       k = PI2_OVER_8 + 0.5 * z * z;
-      pExp = exponentialPieceProb(z, k);
+      pExp = pieceProbForDraw(z, k);
     }
     out[i] = 0.25 * drawJStar(rng, z, k, pExp);
   }
@@ -168,7 +199,7 @@ export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORM
   }
   const z = 0.5 * Math.abs(c);
   const k = PI2_OVER_8 + 0.5 * z * z;
-  const pExp = exponentialPieceProb(z, k);
+  const pExp = pieceProbForDraw(z, k);
   let sum = 0;
   for (let i = 0; i < b; i++) sum += drawJStar(rng, z, k, pExp);
   return 0.25 * sum;

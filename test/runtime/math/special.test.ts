@@ -9,6 +9,7 @@ import {
   lgamma,
   lgammaHalfRatio,
   log1mSigmoid,
+  log1pExpNeg,
   logSigmoid,
   logSumExp,
   normalCdf,
@@ -86,6 +87,13 @@ describe("softplus and the log-logistic pieces (spec §7)", () => {
     expect(softplus(800)).toBe(800);
     expect(relErr(softplus(-30), Math.exp(-30) - Math.exp(-60) / 2)).toBeLessThan(1e-15);
     expect(relErr(softplus(1.5), Math.log1p(Math.exp(1.5)))).toBeLessThan(1e-15);
+  });
+
+  it("log1pExpNeg(a) equals log1p(e^−a) bit for bit, also past a = 37 where it skips the log1p", () => {
+    for (let a = 0; a < 60; a += 0.0137) expect(log1pExpNeg(a)).toBe(Math.log1p(Math.exp(-a)));
+    for (const a of [36.9, 37, 37.0000001, 40, 700, 745, 800, Infinity]) expect(log1pExpNeg(a)).toBe(Math.log1p(Math.exp(-a)));
+    expect(log1pExpNeg(NaN)).toBeNaN();
+    for (const u of [-50, -37.5, -2, 0, 3, 38]) expect(softplus(u)).toBe((u > 0 ? u : 0) + Math.log1p(Math.exp(-Math.abs(u))));
   });
 
   it("σ(u) + (1 − σ(u)) = 1 and the tails stay finite", () => {

@@ -117,6 +117,15 @@ describe("exponential-piece probability (spec §4.2 step 1)", () => {
       expect(mine).toBeLessThanOrEqual(1);
     }
   });
+
+  it("is below the smallest uniform (2^−53) beyond |c| ≈ 23.62, where the sampler skips it", () => {
+    // The sampler takes the probability as 0 beyond z = |c|/2 ≈ 11.811, where a bound reaches 2^−55.
+    for (const c of [23.63, 24, 27, 30, 50, 100, 1e3, 1e6]) {
+      expect(specProbability(c)).toBeLessThan(2 ** -54);
+      expect(pgExponentialPieceProbability(c)).toBeLessThan(2 ** -54);
+    }
+    expect(pgExponentialPieceProbability(23)).toBeGreaterThan(2 ** -53);
+  });
 });
 
 describe("PG(b, c) moments (oracle 7)", () => {
