@@ -48,7 +48,7 @@ export class FixedNormalPrior implements GatePrior {
     out.fill(1 / (1 + this.s * this.s), outOff, outOff + this.d);
   }
 
-  /** Nothing to copy. */
+  /** Nothing to copy (no state), whatever the ancestors. */
   gather(): void {}
 
   /** JSON-safe snapshot (sizes and s). */

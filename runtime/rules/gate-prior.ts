@@ -28,7 +28,10 @@ export interface GatePrior {
   precisionDiagonal(i: number, l: number, out: Float64Array, outOff: number): void;
   /** Writes the shrinkage κ = 1/(1 + 1/D_lj) of each coefficient of stick l (spec §1.4). */
   shrinkage(i: number, l: number, out: Float64Array, outOff: number): void;
-  /** Resampling: particle i becomes a copy of particle `ancestors[i]`. */
+  /**
+   * Resampling in place: particle i becomes a copy of particle `ancestors[i]`. Precondition:
+   * survivors keep their slots, `ancestors[ancestors[i]] === ancestors[i]` for every i.
+   */
   gather(ancestors: Int32Array): void;
   /** JSON-safe snapshot, restored bit for bit by the implementing class's `fromJSON`. */
   toJSON(): Record<string, unknown>;

@@ -13,8 +13,8 @@
  * its draws ({@link inverseGamma}), so ν and ξ are always positive and finite.
  */
 import { inverseGamma, type Rng } from "../rng/index.js";
-import { gatherBlocks } from "../linalg/index.js";
 import type { GatePrior } from "./gate-prior.js";
+import { gatherInPlace } from "./gather.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
 /** Lower bound on λ² and τ² (see the module header). */
@@ -56,15 +56,16 @@ export class HorseshoeState implements GatePrior {
   readonly B: number;
   /** Local scales per stick: d, or 1 when grouped. */
   readonly G: number;
-  /** Local λ² (N·sticks·G); reassigned by gather. */
-  lambda2: Float64Array;
-  /** Auxiliaries ν of the local scales (N·sticks·G); reassigned by gather. */
-  nu: Float64Array;
-  /** Global τ² (N); reassigned by gather. */
-  tau2: Float64Array;
-  /** Auxiliary ξ of the global scale (N); reassigned by gather. */
-  xi: Float64Array;
-  private spare: Float64Array[] | null = null;
+  /** Local λ² (N·sticks·G). */
+  readonly lambda2: Float64Array;
+  /** Auxiliaries ν of the local scales (N·sticks·G). */
+  readonly nu: Float64Array;
+  /** Global τ² (N). */
+  readonly tau2: Float64Array;
+  /** Auxiliary ξ of the global scale (N). */
+  readonly xi: Float64Array;
+  /** The four fields, gathered together. */
+  private readonly fields: readonly Float64Array[];
 
   /** @throws Error on non-positive sizes or scales. */
   constructor(N: number, sticks: number, d: number, options: HorseshoeOptions = {}) {
@@ -83,6 +84,7 @@ export class HorseshoeState implements GatePrior {
     this.nu = new Float64Array(N * sticks * this.G);
     this.tau2 = new Float64Array(N);
     this.xi = new Float64Array(N);
+    this.fields = [this.lambda2, this.nu, this.tau2, this.xi];
   }
 
   /** Prior draw (E9): ξ ~ IG(½, 1/A²), τ² ~ IG(½, 1/ξ), ν ~ IG(½, 1/B²), λ² ~ IG(½, 1/ν). */
@@ -159,17 +161,14 @@ export class HorseshoeState implements GatePrior {
     for (let j = 0; j < this.d; j++) out[outOff + j] = 1 / (1 + this.tau2[i] * this.lambda2[base + (this.grouped ? 0 : j)]);
   }
 
-  /** Resampling: particle i becomes a copy of particle `ancestors[i]`. */
+  /**
+   * Resampling in place: particle i becomes a copy of particle `ancestors[i]`; only the particles
+   * with `ancestors[i] !== i` are written.
+   * Precondition: survivors keep their slots, `ancestors[ancestors[i]] === ancestors[i]` for
+   * every i (see {@link gatherInPlace}).
+   */
   gather(ancestors: Int32Array): void {
-    const f = [this.lambda2, this.nu, this.tau2, this.xi];
-    if (this.spare === null) this.spare = f.map((a) => new Float64Array(a.length));
-    for (let j = 0; j < f.length; j++) {
-      gatherBlocks(f[j], this.spare[j], ancestors, this.N, f[j].length / this.N);
-      const t = f[j];
-      f[j] = this.spare[j];
-      this.spare[j] = t;
-    }
-    [this.lambda2, this.nu, this.tau2, this.xi] = f;
+    gatherInPlace(this.fields, ancestors, this.N);
   }
 
   /** JSON-safe snapshot; {@link HorseshoeState.fromJSON} restores it bit for bit. */

@@ -23,7 +23,9 @@ export function jointScaleLogAlpha(dLogLik: number, eps: number, tau2: number, x
 /**
  * One joint (τ, φ) scale move for particle i over the rows s < t (allocations at `z[zOff …]`),
  * with proposal sd `sd` on log c. A proposal that would take τ² outside the horseshoe's clamp
- * range is rejected (the target is restricted to that range). Returns whether it was accepted.
+ * range is rejected (the target is restricted to that range). The likelihoods come from the
+ * gate's cached logits ({@link StickGateState.scaleLogLikChange}: the rows X[0 … t) must not
+ * change between moves). Returns whether it was accepted.
  * @throws Error if the gate and the horseshoe disagree on the number of sticks or features.
  */
 export function jointScaleMove(
@@ -43,13 +45,9 @@ export function jointScaleMove(
   const tau2 = hs.tau2[i];
   const proposed = c * c * tau2;
   if (!(proposed >= HORSESHOE_SCALE_MIN && proposed <= HORSESHOE_SCALE_MAX)) return false;
-  let dLogLik = 0;
-  for (let l = 0; l < gate.S; l++) {
-    dLogLik += gate.stickLogLik(i, l, c, X, z, zOff, t) - gate.stickLogLik(i, l, 1, X, z, zOff, t);
-  }
+  const dLogLik = gate.scaleLogLikChange(i, 0, gate.S, c, X, z, zOff, t);
   if (!(Math.log(rng.uniform()) < jointScaleLogAlpha(dLogLik, eps, tau2, hs.xi[i]))) return false;
   hs.tau2[i] = proposed;
-  const lo = i * gate.S * gate.d;
-  for (let p = lo; p < lo + gate.S * gate.d; p++) gate.phi[p] *= c;
+  gate.rescale(i, 0, gate.S, c);
   return true;
 }

@@ -22,7 +22,8 @@
  * Data rows for {@link LinearExpertState.rebuild}: `X` row-major with row s at `X[s·d …]`.
  * Nothing here allocates after construction; failures return `false`.
  */
-import { cholesky, cholUpdate, dot, gatherBlocks, solveLower, solveLowerT } from "../linalg/index.js";
+import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
+import { gatherInPlace } from "./gather.js";
 import { decodeFloat64, encodeFloat64 } from "./snapshot.js";
 
 /** Common state and O(d²) updates of the conjugate Gaussian linear experts (see module header). */
@@ -37,20 +38,20 @@ export abstract class LinearExpertState {
   readonly m0: Float64Array;
   /** Prior precision in noise units: P̃₀ = p0·I. */
   readonly p0: number;
-  /** Cholesky factors of P̃ (N·K blocks of d²); reassigned by {@link gather}, so do not cache. */
-  L: Float64Array;
+  /** Cholesky factors of P̃ (N·K blocks of d²). */
+  readonly L: Float64Array;
   /** Posterior means (N·K blocks of d). */
-  m: Float64Array;
+  readonly m: Float64Array;
   /** Rows allocated to each expert (N·K). */
-  count: Float64Array;
+  readonly count: Float64Array;
   /** Predictive stash: L⁻¹x per block (N·K·d). */
-  stashW: Float64Array;
+  readonly stashW: Float64Array;
   /** Predictive stash: xᵀm per block (N·K). */
-  stashXm: Float64Array;
+  readonly stashXm: Float64Array;
   /** Predictive stash: q = 1 + xᵀṼx per block (N·K); 0 once consumed. */
-  stashQ: Float64Array;
-  /** Gather targets, one per field; allocated on the first gather (subclass fields exist only after construction). */
-  private spare: Float64Array[] | null = null;
+  readonly stashQ: Float64Array;
+  /** {@link fields}, listed on the first gather (a subclass's fields exist only after construction). */
+  private gathered: Float64Array[] | null = null;
   /** Scratch: L⁻¹x for an unstashed update, Ṽx, and the cholUpdate work vector. */
   private readonly w: Float64Array;
   private readonly u: Float64Array;
@@ -95,14 +96,9 @@ export abstract class LinearExpertState {
   /** Subclass statistics set by a rebuild over n rows with ss = ‖y − Xm‖² + p₀‖m − m₀‖². */
   protected abstract reset(b: number, n: number, ss: number): void;
 
-  /** Every per-block field, in a fixed order (gathered together; the first three plus the subclass's are snapshotted). */
+  /** Every per-block field, gathered together (the first three plus the subclass's are snapshotted). */
   protected fields(): Float64Array[] {
     return [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ];
-  }
-
-  /** Replaces the fields after a gather, in the order of {@link fields}. */
-  protected setFields(f: Float64Array[]): void {
-    [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ] = f;
   }
 
   /** Sets the K experts of particle i to the prior: L = √p₀·I, m = m₀, count 0. */
@@ -228,18 +224,15 @@ export abstract class LinearExpertState {
     out[outOff + 1] = s;
   }
 
-  /** Resampling: particle i becomes a copy of particle `ancestors[i]` (every field, stash included). */
+  /**
+   * Resampling in place: particle i becomes a copy of particle `ancestors[i]` (every field, stash
+   * included); only the particles with `ancestors[i] !== i` are written.
+   * Precondition: survivors keep their slots, `ancestors[ancestors[i]] === ancestors[i]` for
+   * every i (see {@link gatherInPlace}).
+   */
   gather(ancestors: Int32Array): void {
-    const f = this.fields();
-    if (this.spare === null) this.spare = f.map((a) => new Float64Array(a.length));
-    for (let j = 0; j < f.length; j++) {
-      const size = f[j].length / this.N;
-      gatherBlocks(f[j], this.spare[j], ancestors, this.N, size);
-      const t = f[j];
-      f[j] = this.spare[j];
-      this.spare[j] = t;
-    }
-    this.setFields(f);
+    this.gathered ??= this.fields();
+    gatherInPlace(this.gathered, ancestors, this.N);
   }
 
   /** Snapshot of the core fields (L, m, count) as base64 text. */

@@ -36,10 +36,10 @@ export class NigLinearState extends LinearExpertState {
   readonly a0: number;
   /** Prior scale of σ² ~ IG(a₀, b₀). */
   readonly b0: number;
-  /** Posterior IG shape per block (N·K); reassigned by gather. */
-  a: Float64Array;
-  /** Posterior IG scale per block (N·K); reassigned by gather. */
-  b: Float64Array;
+  /** Posterior IG shape per block (N·K). */
+  readonly a: Float64Array;
+  /** Posterior IG scale per block (N·K). */
+  readonly b: Float64Array;
 
   /** @throws Error unless g, a₀, b₀ > 0 and m₀ has length d. */
   constructor(N: number, K: number, d: number, hyper: NigLinearHyper) {
@@ -114,12 +114,6 @@ export class NigLinearState extends LinearExpertState {
     const f = super.fields();
     f.push(this.a, this.b);
     return f;
-  }
-
-  protected override setFields(f: Float64Array[]): void {
-    super.setFields(f);
-    this.a = f[f.length - 2];
-    this.b = f[f.length - 1];
   }
 
   /** JSON-safe snapshot; {@link NigLinearState.fromJSON} restores it bit for bit. */

@@ -18,12 +18,13 @@
  *   prior's `gibbs` expects, starts at i·(K−1)·d).
  * Failures (non-finite input, a factor that is not positive definite) return `false`; the
  * particle's gate is then invalid and the caller reports numerical trouble. Nothing allocates
- * after construction.
+ * after construction, except that the scale moves' row cache grows (doubling) with the rows.
  */
-import { cholesky, cholUpdate, dot, gatherBlocks, solveLower, solveLowerT } from "../linalg/index.js";
-import { softplus } from "../math/index.js";
+import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
+import { log1pExpNeg } from "../math/index.js";
 import { polyaGamma1, type Rng } from "../rng/index.js";
 import type { GatePrior } from "./gate-prior.js";
+import { gatherInPlace } from "./gather.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
 /**
@@ -32,6 +33,139 @@ import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
  */
 export function stickScaleLogAlpha(dLogLik: number, logC: number, priorQuad: number, d: number): number {
   return dLogLik - 0.5 * Math.expm1(2 * logC) * priorQuad + d * logC;
+}
+
+/**
+ * Rows per product in {@link StickRowCache.logLik}: each factor 1 + e^{−a} lies in (1, 2], so a
+ * product of this many stays below 2^1000, short of overflow.
+ */
+const PRODUCT_ROWS = 1000;
+
+/**
+ * The scale moves' view of one particle's sticks over the rows s < t (spec §3.7 step 3). A move
+ * only rescales φ_l, so the logits η_s = x_sᵀφ₀ at the φ₀ current when the stick was cached serve
+ * every later proposal: at φ_l = Cφ₀ the stick's log likelihood at cφ_l is
+ * ℓ_l = −Σ_s softplus(cC u_s) with u_s = ±η_s (− when z_s = l), i.e.
+ * −(cC·Σ_{u_s>0} u_s + log Π_s (1 + e^{−cC|u_s|})): one exp per row and one log per
+ * {@link PRODUCT_ROWS} rows, instead of a d-term dot product, an exp and a log1p. The log of the
+ * product differs from the sum of log1p's by rounding only (≤ 2^−53 per factor, absolute).
+ *
+ * Validity: the cache is keyed by (particle, X, z, zOff, t) and a copy of z[zOff … zOff+t), and a
+ * stick's entry also by a copy of the φ_l it was computed at, so a φ changed by anything other
+ * than {@link StickGateState.rescale} (a draw, a gather, a restore) or changed allocations are
+ * detected and recomputed. The rows X[0 … t) themselves are assumed not to change while cached
+ * (the filter's row store is append-only).
+ */
+class StickRowCache {
+  /** Key: particle, data and allocation arrays, offset into z, rows. */
+  i = -1;
+  X: Float64Array | null = null;
+  z: Int32Array | null = null;
+  zOff = 0;
+  t = -1;
+  /** Capacity in rows of {@link zCopy} and of each stick's slice of {@link absU}. */
+  cap = 0;
+  zCopy = new Int32Array(0);
+  /** |u_s| of the rows that reach stick l, in row order, at `absU[l·cap …]`. */
+  absU = new Float64Array(0);
+  /** Per stick: whether the entry is valid, rows reaching it, Σ_{u_s>0} u_s, the scale C. */
+  readonly valid: Uint8Array;
+  readonly rows: Int32Array;
+  readonly posSum: Float64Array;
+  readonly scale: Float64Array;
+  /** Per stick: φ_l at which the entry holds (d entries), and ℓ_l there. */
+  readonly phiAt: Float64Array;
+  readonly current: Float64Array;
+  /** Per stick: the last proposal evaluated, c and ℓ_l(cφ_l), for {@link StickGateState.rescale}. */
+  readonly proposedC: Float64Array;
+  readonly proposedLogLik: Float64Array;
+
+  constructor(
+    readonly S: number,
+    readonly d: number,
+  ) {
+    this.valid = new Uint8Array(S);
+    this.rows = new Int32Array(S);
+    this.posSum = new Float64Array(S);
+    this.scale = new Float64Array(S);
+    this.phiAt = new Float64Array(S * d);
+    this.current = new Float64Array(S);
+    this.proposedC = new Float64Array(S).fill(NaN);
+    this.proposedLogLik = new Float64Array(S);
+  }
+
+  /** Points the cache at (i, X, z, zOff, t); drops every stick unless that is what it holds. */
+  key(i: number, X: Float64Array, z: Int32Array, zOff: number, t: number): void {
+    if (i === this.i && X === this.X && z === this.z && zOff === this.zOff && t === this.t) {
+      let same = true;
+      for (let s = 0; s < t; s++) {
+        if (z[zOff + s] !== this.zCopy[s]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    this.i = i;
+    this.X = X;
+    this.z = z;
+    this.zOff = zOff;
+    this.t = t;
+    if (t > this.cap) {
+      this.cap = Math.max(t, 2 * this.cap);
+      this.zCopy = new Int32Array(this.cap);
+      this.absU = new Float64Array(this.S * this.cap);
+    }
+    for (let s = 0; s < t; s++) this.zCopy[s] = z[zOff + s];
+    this.valid.fill(0);
+    this.proposedC.fill(NaN);
+  }
+
+  /** Whether stick l's entry holds for the coefficients at `phi[po …]` (bit for bit). */
+  holds(l: number, phi: Float64Array, po: number): boolean {
+    if (this.valid[l] === 0) return false;
+    const d = this.d;
+    for (let j = 0; j < d; j++) if (phi[po + j] !== this.phiAt[l * d + j]) return false;
+    return true;
+  }
+
+  /** Computes stick l's entry at the coefficients `phi[po …]` over the keyed rows (O(t·d)). */
+  fill(l: number, phi: Float64Array, po: number): void {
+    const { d, cap, absU, zCopy } = this;
+    const X = this.X as Float64Array;
+    let n = 0;
+    let pos = 0;
+    for (let s = 0; s < this.t; s++) {
+      const zs = zCopy[s];
+      if (zs < l) continue;
+      const eta = dot(X, s * d, phi, po, d);
+      const u = zs === l ? -eta : eta;
+      if (u > 0) pos += u;
+      absU[l * cap + n++] = Math.abs(u);
+    }
+    this.rows[l] = n;
+    this.posSum[l] = pos;
+    this.scale[l] = 1;
+    for (let j = 0; j < d; j++) this.phiAt[l * d + j] = phi[po + j];
+    this.valid[l] = 1;
+    this.proposedC[l] = NaN;
+    this.current[l] = this.logLik(l, 1);
+  }
+
+  /** ℓ_l at c times the cached stick's current φ_l (see the class comment); NaN if a logit was. */
+  logLik(l: number, c: number): number {
+    const k = c * this.scale[l];
+    const a = this.absU;
+    const end = l * this.cap + this.rows[l];
+    let logs = 0;
+    for (let s0 = l * this.cap; s0 < end; s0 += PRODUCT_ROWS) {
+      const s1 = Math.min(end, s0 + PRODUCT_ROWS);
+      let p = 1;
+      for (let s = s0; s < s1; s++) p *= 1 + Math.exp(-k * a[s]);
+      logs += Math.log(p);
+    }
+    return -(k * this.posSum[l] + logs);
+  }
 }
 
 /** Per-particle state of the logit stick-breaking gate (see the module header). */
@@ -46,19 +180,22 @@ export class StickGateState {
   readonly d: number;
   /** Sticks per particle, K − 1. */
   readonly S: number;
-  /** Data precisions G_l, lower triangles (N·S blocks of d²); reassigned by gather, so do not cache. */
-  G: Float64Array;
-  /** Linear terms r_l (N·S blocks of d); reassigned by gather. */
-  r: Float64Array;
-  /** Cholesky factors of Q_l = G_l + D_l (N·S blocks of d²); reassigned by gather. */
-  L: Float64Array;
-  /** Current draws φ_l (N·S blocks of d); reassigned by gather. */
-  phi: Float64Array;
-  private spare: Float64Array[] | null = null;
+  /** Data precisions G_l, lower triangles (N·S blocks of d²). */
+  readonly G: Float64Array;
+  /** Linear terms r_l (N·S blocks of d). */
+  readonly r: Float64Array;
+  /** Cholesky factors of Q_l = G_l + D_l (N·S blocks of d²). */
+  readonly L: Float64Array;
+  /** Current draws φ_l (N·S blocks of d). */
+  readonly phi: Float64Array;
   /** Scratch: cholUpdate work vector, the φ draw's intermediate, a prior diagonal. */
   private readonly work: Float64Array;
   private readonly v: Float64Array;
   private readonly D: Float64Array;
+  /** Logits of the rows seen, for the scale moves and the rebuild of one particle at a time. */
+  private readonly cache: StickRowCache;
+  /** The four fields, gathered together. */
+  private readonly fields: readonly Float64Array[];
 
   /** @throws Error unless N, d ≥ 1 and K ≥ 2 are integers. */
   constructor(N: number, K: number, d: number) {
@@ -77,6 +214,8 @@ export class StickGateState {
     this.work = new Float64Array(d);
     this.v = new Float64Array(d);
     this.D = new Float64Array(d);
+    this.cache = new StickRowCache(this.S, d);
+    this.fields = [this.G, this.r, this.L, this.phi];
   }
 
   /** Empties particle i's statistics and draws each φ_l from the prior N(0, diag(1/D_l)). */
@@ -100,8 +239,10 @@ export class StickGateState {
     let pass = 0;
     for (let l = 0; l < this.S; l++) {
       const eta = dot(x, xOff, this.phi, (i * this.S + l) * this.d, this.d);
-      out[outOff + l] = pass - softplus(-eta);
-      pass -= softplus(eta);
+      // softplus(±η) = max(±η, 0) + log1p(e^{−|η|}): the two share their transcendental part.
+      const tail = log1pExpNeg(Math.abs(eta));
+      out[outOff + l] = pass - ((eta < 0 ? -eta : 0) + tail);
+      pass -= (eta > 0 ? eta : 0) + tail;
     }
     out[outOff + this.S] = pass;
   }
@@ -170,14 +311,21 @@ export class StickGateState {
    */
   rebuild(rng: Rng, i: number, X: Float64Array, z: Int32Array, zOff: number, t: number, prior: GatePrior): boolean {
     const d = this.d;
+    const cache = this.cache;
+    cache.key(i, X, z, zOff, t);
     for (let l = 0; l < this.S; l++) {
       const b = i * this.S + l;
       this.G.fill(0, b * d * d, (b + 1) * d * d);
       this.r.fill(0, b * d, (b + 1) * d);
+      // After the scale moves the cache holds |x_sᵀφ_l| of these rows, in row order; PG(1, η)
+      // depends on |η| only.
+      const cached = cache.holds(l, this.phi, b * d);
+      const scale = cache.scale[l];
+      let n = l * cache.cap;
       for (let s = 0; s < t; s++) {
         const zs = z[zOff + s];
         if (zs < l) continue;
-        const eta = dot(X, s * d, this.phi, b * d, d);
+        const eta = cached ? scale * cache.absU[n++] : dot(X, s * d, this.phi, b * d, d);
         if (!Number.isFinite(eta)) return false;
         this.accumulate(b, X, s * d, polyaGamma1(rng, eta), zs === l ? 0.5 : -0.5);
       }
@@ -187,26 +335,56 @@ export class StickGateState {
   }
 
   /**
-   * ℓ_l(cφ_l): stick l's Bernoulli-logit log likelihood over the rows s < t that reached it
-   * (z_s ≥ l), at the scaled coefficients cφ_l (E6; c = 1 for the current draw); O(t·d).
+   * Σ_{l0 ≤ l < l1} [ℓ_l(cφ_l) − ℓ_l(φ_l)]: the change of the sticks' Bernoulli-logit log
+   * likelihoods (E6, over the rows s < t with z_s ≥ l) when their coefficients are scaled by c.
+   * O(t) per stick from cached logits ({@link StickRowCache}); O(t·d) when a stick's φ, the rows
+   * or the allocations changed since it was cached. The rows X[0 … t) must not change while
+   * cached. Remembers the proposal for {@link StickGateState.rescale}.
    */
-  stickLogLik(i: number, l: number, c: number, X: Float64Array, z: Int32Array, zOff: number, t: number): number {
-    const d = this.d;
-    const po = (i * this.S + l) * d;
-    let ll = 0;
-    for (let s = 0; s < t; s++) {
-      const zs = z[zOff + s];
-      if (zs < l) continue;
-      const eta = c * dot(X, s * d, this.phi, po, d);
-      ll -= softplus(zs === l ? -eta : eta);
+  scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Int32Array, zOff: number, t: number): number {
+    const cache = this.cache;
+    cache.key(i, X, z, zOff, t);
+    let change = 0;
+    for (let l = l0; l < l1; l++) {
+      const po = (i * this.S + l) * this.d;
+      if (!cache.holds(l, this.phi, po)) cache.fill(l, this.phi, po);
+      const proposed = cache.logLik(l, c);
+      cache.proposedC[l] = c;
+      cache.proposedLogLik[l] = proposed;
+      change += proposed - cache.current[l];
     }
-    return ll;
+    return change;
+  }
+
+  /**
+   * φ_l ← cφ_l for l0 ≤ l < l1 (an accepted scale move). A stick whose last evaluated proposal
+   * ({@link StickGateState.scaleLogLikChange}) was this c on these coefficients keeps its cached
+   * logits, now at scale c times the old one; any other stick is recomputed when next needed.
+   */
+  rescale(i: number, l0: number, l1: number, c: number): void {
+    const d = this.d;
+    const cache = this.cache;
+    for (let l = l0; l < l1; l++) {
+      const po = (i * this.S + l) * d;
+      const keep = i === cache.i && cache.proposedC[l] === c && cache.holds(l, this.phi, po);
+      for (let j = 0; j < d; j++) this.phi[po + j] *= c;
+      if (keep) {
+        cache.scale[l] *= c;
+        cache.current[l] = cache.proposedLogLik[l];
+        cache.proposedC[l] = NaN;
+        for (let j = 0; j < d; j++) cache.phiAt[l * d + j] = this.phi[po + j];
+      } else {
+        cache.valid[l] = 0;
+      }
+    }
   }
 
   /**
    * One scale move on stick l (spec §3.7 step 3), ω marginalised: φ_l' = cφ_l with
    * log c ~ N(0, sdLogC²), accepted with {@link stickScaleLogAlpha}. (G, r, L) are untouched:
-   * the sweep rebuilds them next. Returns whether the move was accepted.
+   * the sweep rebuilds them next. The likelihoods come from cached logits (see
+   * {@link StickGateState.scaleLogLikChange}: the rows X[0 … t) must not change between moves).
+   * Returns whether the move was accepted.
    */
   scaleMove(rng: Rng, i: number, l: number, prior: GatePrior, X: Float64Array, z: Int32Array, zOff: number, t: number, sdLogC = 0.5): boolean {
     const d = this.d;
@@ -216,23 +394,20 @@ export class StickGateState {
     prior.precisionDiagonal(i, l, this.D, 0);
     let quad = 0;
     for (let j = 0; j < d; j++) quad += this.D[j] * this.phi[po + j] * this.phi[po + j];
-    const dLogLik = this.stickLogLik(i, l, c, X, z, zOff, t) - this.stickLogLik(i, l, 1, X, z, zOff, t);
+    const dLogLik = this.scaleLogLikChange(i, l, l + 1, c, X, z, zOff, t);
     if (!(Math.log(rng.uniform()) < stickScaleLogAlpha(dLogLik, logC, quad, d))) return false;
-    for (let j = 0; j < d; j++) this.phi[po + j] *= c;
+    this.rescale(i, l, l + 1, c);
     return true;
   }
 
-  /** Resampling: particle i becomes a copy of particle `ancestors[i]`. */
+  /**
+   * Resampling in place: particle i becomes a copy of particle `ancestors[i]`; only the particles
+   * with `ancestors[i] !== i` are written.
+   * Precondition: survivors keep their slots, `ancestors[ancestors[i]] === ancestors[i]` for
+   * every i (see {@link gatherInPlace}).
+   */
   gather(ancestors: Int32Array): void {
-    const f = [this.G, this.r, this.L, this.phi];
-    if (this.spare === null) this.spare = f.map((a) => new Float64Array(a.length));
-    for (let j = 0; j < f.length; j++) {
-      gatherBlocks(f[j], this.spare[j], ancestors, this.N, f[j].length / this.N);
-      const t = f[j];
-      f[j] = this.spare[j];
-      this.spare[j] = t;
-    }
-    [this.G, this.r, this.L, this.phi] = f;
+    gatherInPlace(this.fields, ancestors, this.N);
   }
 
   /** JSON-safe snapshot; {@link StickGateState.fromJSON} restores it bit for bit. */

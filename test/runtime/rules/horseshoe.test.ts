@@ -113,7 +113,7 @@ describe("horseshoe guards and bookkeeping", () => {
     expect(D[0]).toBe(1 / v);
     expect(D[1]).toBe(1 / v);
     expect(k[0]).toBe(1 / (1 + v));
-    hs.gather(Int32Array.of(1, 1, 0));
+    hs.gather(Int32Array.of(1, 1, 2));
     expect(hs.tau2[0]).toBe(hs.tau2[1]);
     expect(hs.lambda2[1]).toBe(hs.lambda2[3]);
     const copy = HorseshoeState.fromJSON(JSON.parse(JSON.stringify(hs)));

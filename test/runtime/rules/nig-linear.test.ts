@@ -160,14 +160,14 @@ describe("normal_inverse_gamma_linear: gather and snapshot", () => {
     stream(s, 2, X, y, [0, 1, 2, 3], true);
     const lp = new Float64Array(2);
     s.predictive(2, X, 4 * d, y[4], lp, 0);
-    s.gather(Int32Array.of(2, 2, 0));
-    // The stash travels with the particle: particle 0 (a copy of 2) updates from it.
-    expect(s.updateStashed(0, 1, X, 4 * d, y[4])).toBe(true);
-    expect(() => s.updateStashed(0, 1, X, 4 * d, y[4])).toThrow(/no predictive stash/);
-    expect(s.update(1, 1, X, 4 * d, y[4])).toBe(true);
-    expect(Array.from(block(s.L, 1, d * d))).toEqual(Array.from(block(s.L, 3, d * d)));
-    expect(s.b[1]).toBe(s.b[3]);
-    expect(s.count[5]).toBe(0);
+    s.gather(Int32Array.of(0, 2, 2));
+    // The stash travels with the particle: particle 1 (a copy of 2) updates from it.
+    expect(s.updateStashed(1, 1, X, 4 * d, y[4])).toBe(true);
+    expect(() => s.updateStashed(1, 1, X, 4 * d, y[4])).toThrow(/no predictive stash/);
+    expect(s.update(2, 1, X, 4 * d, y[4])).toBe(true);
+    expect(Array.from(block(s.L, 3, d * d))).toEqual(Array.from(block(s.L, 5, d * d)));
+    expect(s.b[3]).toBe(s.b[5]);
+    expect(s.count[1]).toBe(0);
     const copy = NigLinearState.fromJSON(JSON.parse(JSON.stringify(s)));
     stream(s, 0, X, y, [5, 6, 7], true);
     stream(copy, 0, X, y, [5, 6, 7], true);

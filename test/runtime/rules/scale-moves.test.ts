@@ -7,9 +7,12 @@
  * this is what checks the moves' likelihood terms, to which a Geweke test is blind), and the Geweke
  * successive-conditional test (z | φ, then the whole gate sweep: PG rebuild, φ draw, E16, scale
  * and joint moves) keeps the prior marginals. Every check is a KS test with p > 1e−4 (or < 1e−4
- * for the wrong Jacobians); seeds are fixed.
+ * for the wrong Jacobians); seeds are fixed. The moves' cached logits give the likelihood changes
+ * of a direct Σ softplus to rounding, through accepted moves and after φ or z change, and the
+ * rebuild that reads them matches one that recomputes them.
  */
 import { describe, expect, it } from "vitest";
+import { softplus } from "../../../runtime/math/index.js";
 import { categoricalLog, Rng } from "../../../runtime/rng/index.js";
 import { FixedNormalPrior } from "../../../runtime/rules/fixed-normal.js";
 import type { GatePrior } from "../../../runtime/rules/gate-prior.js";
@@ -205,5 +208,87 @@ describe("moves with data keep one stick's posterior (grid quadrature, as oracle
       value: (i) => gate.phi[i],
     });
     for (const v of zs) expect(Math.abs(v)).toBeLessThan(Z_TOL);
+  });
+});
+
+describe("cached logits of the scale moves", () => {
+  const K = 4;
+  const S = K - 1;
+  const d = 3;
+  const T = 300;
+  /** ℓ_l at c·φ_l by direct summation, and Σ |terms| for the tolerance. */
+  function direct(gate: StickGateState, i: number, l: number, c: number, X: Float64Array, z: Int32Array): { ll: number; size: number } {
+    let ll = 0;
+    let size = 0;
+    for (let s = 0; s < T; s++) {
+      if (z[s] < l) continue;
+      let eta = 0;
+      for (let j = 0; j < d; j++) eta += X[s * d + j] * c * gate.phi[(i * S + l) * d + j];
+      const v = softplus(z[s] === l ? -eta : eta);
+      ll -= v;
+      size += v;
+    }
+    return { ll, size };
+  }
+  function setUp(seed: string): { rng: Rng; gate: StickGateState; prior: FixedNormalPrior; X: Float64Array; z: Int32Array } {
+    const rng = Rng.fromSeed(seed);
+    const X = Float64Array.from({ length: T * d }, (_, p) => (p % d === 0 ? 1 : 2 * rng.normal()));
+    const z = Int32Array.from({ length: T }, () => Math.floor(rng.uniform() * K));
+    const gate = new StickGateState(2, K, d);
+    const prior = new FixedNormalPrior(2, S, d, 3);
+    for (let i = 0; i < 2; i++) gate.init(rng, i, prior);
+    return { rng, gate, prior, X, z };
+  }
+
+  it("equal a direct Σ softplus through accepted moves, a φ redraw and changed allocations", () => {
+    const { rng, gate, X, z } = setUp("cache-loglik");
+    const check = (i: number) => {
+      for (let l = 0; l < S; l++) {
+        const c = Math.exp(0.5 * rng.normal());
+        const got = gate.scaleLogLikChange(i, l, l + 1, c, X, z, 0, T);
+        const a = direct(gate, i, l, c, X, z);
+        const b = direct(gate, i, l, 1, X, z);
+        expect(Math.abs(got - (a.ll - b.ll))).toBeLessThan(1e-12 * (a.size + b.size));
+        if (rng.uniform() < 0.6) gate.rescale(i, l, l + 1, c);
+      }
+      const c = Math.exp(0.3 * rng.normal());
+      let want = 0;
+      let size = 0;
+      for (let l = 0; l < S; l++) {
+        const a = direct(gate, i, l, c, X, z);
+        const b = direct(gate, i, l, 1, X, z);
+        want += a.ll - b.ll;
+        size += a.size + b.size;
+      }
+      expect(Math.abs(gate.scaleLogLikChange(i, 0, S, c, X, z, 0, T) - want)).toBeLessThan(1e-12 * size);
+      if (rng.uniform() < 0.6) gate.rescale(i, 0, S, c);
+    };
+    for (let round = 0; round < 20; round++) {
+      check(round % 2);
+      check(round % 2);
+      if (round % 3 === 0) gate.drawPhi(rng, round % 2, 1);
+      if (round % 5 === 0) z[Math.floor(rng.uniform() * T)] = Math.floor(rng.uniform() * K);
+      if (round % 7 === 0) gate.phi[2] *= 1.5;
+    }
+  });
+
+  it("the rebuild that reads them matches one that recomputes the logits", () => {
+    const a = setUp("cache-rebuild");
+    const b = setUp("cache-rebuild");
+    for (let m = 0; m < 6; m++) {
+      const c = Math.exp(0.5 * a.rng.normal());
+      a.gate.scaleLogLikChange(0, 0, S, c, a.X, a.z, 0, T);
+      a.gate.rescale(0, 0, S, c);
+      for (let p = 0; p < S * d; p++) b.gate.phi[p] *= c;
+      b.rng.normal();
+    }
+    expect(a.gate.phi).toEqual(b.gate.phi);
+    expect(a.gate.rebuild(a.rng, 0, a.X, a.z, 0, T, a.prior)).toBe(true);
+    expect(b.gate.rebuild(b.rng, 0, b.X, b.z, 0, T, b.prior)).toBe(true);
+    for (const f of ["G", "r", "L"] as const) {
+      const x = a.gate[f];
+      const y = b.gate[f];
+      for (let p = 0; p < x.length; p++) expect(Math.abs(x[p] - y[p])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(y[p])));
+    }
   });
 });

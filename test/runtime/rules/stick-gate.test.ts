@@ -153,7 +153,7 @@ describe("streaming update and φ draw", () => {
     const rng = Rng.fromSeed("io");
     for (let i = 0; i < 3; i++) gate.init(rng, i, prior);
     gate.update(rng, 2, 2, Float64Array.of(1, -1), 0);
-    gate.gather(Int32Array.of(2, 0, 2));
+    gate.gather(Int32Array.of(2, 1, 2));
     expect(gate.G.subarray(0, 8)).toEqual(gate.G.subarray(16, 24));
     expect(gate.phi.subarray(0, 4)).toEqual(gate.phi.subarray(8, 12));
     const copy = StickGateState.fromJSON(JSON.parse(JSON.stringify(gate)));
