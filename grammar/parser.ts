@@ -20,7 +20,9 @@ interface TreeBuilderInternals {
 export class MoeParser extends CstParser {
   /** `recovery`: after a syntax error, record it and carry on parsing to find more. */
   constructor(recovery: boolean) {
-    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider });
+    // No node locations: compiler/1-parse takes spans from tokens, and a location costs an
+    // object and two boxed numbers for every CST node.
+    super(T.allTokens, { recoveryEnabled: recovery, maxLookahead: 3, nodeLocationTracking: "none", errorMessageProvider });
     this.performSelfAnalysis();
   }
 
@@ -29,13 +31,11 @@ export class MoeParser extends CstParser {
    * object rather than `Object.create(null)`: V8 keeps null-prototype objects in dictionary
    * mode, which made each node several times larger and every `children.x` read a hash
    * lookup; parsing and CST → AST took about a third longer. No rule or token is named like an
-   * `Object.prototype` member, so the inherited keys cannot be mistaken for children. The
-   * node has its `location` key from the start, so V8 keeps it inside the node rather than in
-   * a property array allocated when chevrotain adds it.
+   * `Object.prototype` member, so the inherited keys cannot be mistaken for children.
    */
   cstInvocationStateUpdate(fullRuleName: string): void {
     const self = this as unknown as TreeBuilderInternals;
-    const node: CstNode = { name: fullRuleName, children: {}, location: undefined };
+    const node: CstNode = { name: fullRuleName, children: {} };
     self.setInitialNodeLocation(node);
     self.CST_STACK.push(node);
   }

@@ -1,20 +1,22 @@
 /**
  * CST → AST. Runs only on a CST from an error-free parse, so every child the grammar
- * requires is present. Parentheses vanish; spans come from chevrotain's node locations
- * (end offsets there are inclusive, ours are exclusive).
+ * requires is present. Parentheses vanish. A node's span runs from its first token to its
+ * last token, or to the end of its last sub-node, whose span ends at its own last token (the
+ * parser keeps no node locations: they cost time and memory for every CST node). Chevrotain's
+ * token end offsets are inclusive; ours are exclusive.
  */
-import type { CstNode, IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
 import type * as C from "../../grammar/generated/cst.js";
 import type { BinaryOp, Binder, Expr, HyperParam, Ident, Model, Span, Statement, TypeExpr } from "../ast.js";
 import { span } from "./span.js";
 
-function nodeSpan(node: CstNode): Span {
-  const loc = node.location!;
-  return span(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
+/** The exclusive end offset of a token. */
+function endOf(token: IToken): number {
+  return (token.endOffset ?? token.startOffset) + 1;
 }
 
 function tokenSpan(token: IToken): Span {
-  return span(token.startOffset, (token.endOffset ?? token.startOffset) + 1);
+  return span(token.startOffset, endOf(token));
 }
 
 function ident(token: IToken): Ident {
@@ -29,63 +31,56 @@ export function programToAst(program: C.ProgramCstNode): Model {
     name: ident(c.Identifier[0]),
     hypers: (c.hyperParam ?? []).map(hyperParam),
     statements: (c.statement ?? []).map(statement),
-    span: nodeSpan(m),
+    span: span(c.Model[0].startOffset, endOf(c.RCurly[0])),
   };
 }
 
 function hyperParam(node: C.HyperParamCstNode): HyperParam {
   const c = node.children;
-  return {
-    name: ident(c.Identifier[0]),
-    type: typeExpr(c.typeExpr[0]),
-    default: c.expression ? expression(c.expression[0]) : undefined,
-    span: nodeSpan(node),
-  };
+  const name = ident(c.Identifier[0]);
+  const type = typeExpr(c.typeExpr[0]);
+  const dflt = c.expression ? expression(c.expression[0]) : undefined;
+  return { name, type, default: dflt, span: span(name.span.start, (dflt ?? type).span.end) };
 }
 
 function typeExpr(node: C.TypeExprCstNode): TypeExpr {
   const c = node.children;
-  const span = nodeSpan(node);
-  if (c.Int) return { kind: "int", span };
-  if (c.Real) return { kind: "real", span };
+  if (c.Int) return { kind: "int", span: tokenSpan(c.Int[0]) };
+  if (c.Real) return { kind: "real", span: tokenSpan(c.Real[0]) };
   const dims = c.expression!.map(expression);
-  if (c.Vector) return { kind: "vector", length: dims[0], span };
-  return { kind: "matrix", rows: dims[0], cols: dims[1], span };
+  const whole = span((c.Vector ?? c.Matrix)![0].startOffset, endOf(c.RBracket![0]));
+  if (c.Vector) return { kind: "vector", length: dims[0], span: whole };
+  return { kind: "matrix", rows: dims[0], cols: dims[1], span: whole };
 }
 
 function statement(node: C.StatementCstNode): Statement {
   const c = node.children;
   if (c.dataDecl) {
-    const d = c.dataDecl[0];
-    return { kind: "data", name: ident(d.children.Identifier[0]), type: typeExpr(d.children.typeExpr[0]), span: nodeSpan(d) };
+    const d = c.dataDecl[0].children;
+    const type = typeExpr(d.typeExpr[0]);
+    return { kind: "data", name: ident(d.Identifier[0]), type, span: span(d.Data[0].startOffset, type.span.end) };
   }
   if (c.paramDecl) {
-    const d = c.paramDecl[0];
-    return {
-      kind: "param",
-      name: ident(d.children.Identifier[0]),
-      binders: binders(d.children.binderList),
-      type: typeExpr(d.children.typeExpr[0]),
-      span: nodeSpan(d),
-    };
+    const d = c.paramDecl[0].children;
+    const name = ident(d.Identifier[0]);
+    const list = binders(d.binderList);
+    const type = typeExpr(d.typeExpr[0]);
+    return { kind: "param", name, binders: list, type, span: span(d.Param[0].startOffset, type.span.end) };
   }
-  const r = c.relation![0];
-  return {
-    kind: "relation",
-    op: r.children.Tilde ? "~" : "=",
-    name: ident(r.children.Identifier[0]),
-    binders: binders(r.children.binderList),
-    rhs: expression(r.children.expression[0]),
-    span: nodeSpan(r),
-  };
+  const r = c.relation![0].children;
+  const name = ident(r.Identifier[0]);
+  const list = binders(r.binderList);
+  const rhs = expression(r.expression[0]);
+  return { kind: "relation", op: r.Tilde ? "~" : "=", name, binders: list, rhs, span: span(name.span.start, rhs.span.end) };
 }
 
 function binders(list: C.BinderListCstNode[] | undefined): Binder[] {
   if (!list) return [];
   return list[0].children.binder.map((b) => {
     const c = b.children;
+    const name = ident(c.Identifier[0]);
     const range = c.expression ? { lo: expression(c.expression[0]), hi: expression(c.expression[1]) } : undefined;
-    return { name: ident(c.Identifier[0]), range, span: nodeSpan(b) };
+    return { name, range, span: span(name.span.start, (range ? range.hi : name).span.end) };
   });
 }
 
@@ -152,7 +147,7 @@ function operand(node: C.OperandCstNode): Expr {
   let acc = atom(node.children.atom[0]);
   for (const suffix of node.children.indexSuffix ?? []) {
     const indices = suffix.children.expression.map(expression);
-    acc = { kind: "index", target: acc, indices, span: { start: acc.span.start, end: nodeSpan(suffix).end } };
+    acc = { kind: "index", target: acc, indices, span: span(acc.span.start, endOf(suffix.children.RBracket[0])) };
   }
   return acc;
 }
@@ -166,9 +161,9 @@ function atom(node: C.AtomCstNode): Expr {
   if (c.Identifier) {
     const name = ident(c.Identifier[0]);
     if (!c.LParen) return { kind: "name", name: name.name, span: name.span };
-    return { kind: "call", callee: name, args: (c.expression ?? []).map(expression), span: nodeSpan(node) };
+    return { kind: "call", callee: name, args: (c.expression ?? []).map(expression), span: span(name.span.start, endOf(c.RParen![0])) };
   }
   // Keep the parentheses inside the span so a caret under `(a + b)` covers both.
   const inner = expression(c.expression![0]);
-  return { ...inner, span: nodeSpan(node) };
+  return { ...inner, span: span(c.LParen![0].startOffset, endOf(c.RParen![0])) };
 }

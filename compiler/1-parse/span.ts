@@ -1,9 +1,9 @@
 /**
- * Spans built from chevrotain's offsets. Chevrotain keeps CST node offsets as doubles (a
- * node's end starts as NaN, as do the offsets of its end-of-file token), and a span built
- * straight from them holds two heap numbers; worse, once one such span exists V8 boxes the
- * offsets of every span from then on. So every span made from chevrotain's numbers is made
- * here, with its offsets turned back into small integers.
+ * Spans built from chevrotain's numbers. Offsets read from chevrotain's own objects can be
+ * doubles (its end-of-file token and the tokens its recovery inserts have NaN offsets, so V8
+ * keeps those fields boxed), and a span built straight from one holds a heap number; worse,
+ * once one such span exists V8 boxes the offsets of every span from then on. So every span
+ * made from chevrotain's numbers is made here, with its offsets as small integers.
  */
 import type { Span } from "../ast.js";
 

@@ -1,7 +1,7 @@
 /** Stage 1: the AST's shape and spans. */
 import { describe, expect, it } from "vitest";
 import { parse } from "../../../compiler/1-parse/index.js";
-import type { Expr, Relation } from "../../../compiler/ast.js";
+import type { Expr, Relation, Statement } from "../../../compiler/ast.js";
 
 const src = "model m(K: int = 4) {\n  data x: vector[D]\n  w[k in 1..K-1] ~ normal(-a^2 * b, tau * lambda[k, 2])\n}\n";
 
@@ -29,6 +29,19 @@ describe("parse", () => {
     expect(slice(rel.rhs.span)).toBe("normal(-a^2 * b, tau * lambda[k, 2])");
     const call = rel.rhs as Expr & { kind: "call" };
     expect(call.args.map((a) => slice(a.span))).toEqual(["-a^2 * b", "tau * lambda[k, 2]"]);
+  });
+
+  it("spans every form from its first token to its last", () => {
+    const text = "model n(M: matrix[2, K + 1], s: real) {\n  param b[i]: vector[3];\n  data y: int\n  v = (f() + b[1][2]) ;\n}";
+    const m = parse(text).model!;
+    const at = (x: { span: { start: number; end: number } }) => text.slice(x.span.start, x.span.end);
+    expect(m.hypers.map(at)).toEqual(["M: matrix[2, K + 1]", "s: real"]);
+    expect(m.hypers.map((h) => at(h.type))).toEqual(["matrix[2, K + 1]", "real"]);
+    const [param, data, rel] = m.statements as [Statement & { kind: "param" }, Statement & { kind: "data" }, Relation];
+    expect([at(param), at(param.binders[0]), at(param.type)]).toEqual(["param b[i]: vector[3]", "i", "vector[3]"]);
+    expect([at(data), at(data.type)]).toEqual(["data y: int", "int"]);
+    const sum = rel.rhs as Expr & { kind: "binary" };
+    expect([at(rel), at(sum), at(sum.left), at(sum.right)]).toEqual(["v = (f() + b[1][2])", "(f() + b[1][2])", "f()", "b[1][2]"]);
   });
 
   it("resolves precedence: -a^2 * b is (-(a^2)) * b", () => {
