@@ -24,6 +24,7 @@
  */
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
 import { gatherInPlace } from "./gather.js";
+import { addGram } from "./gram.js";
 import { decodeFloat64, encodeFloat64 } from "./snapshot.js";
 
 /** Common state and O(d²) updates of the conjugate Gaussian linear experts (see module header). */
@@ -187,12 +188,9 @@ export abstract class LinearExpertState {
     for (let t = 0; t < nRows; t++) {
       const o = rows[t] * d;
       const yt = y[rows[t]];
-      for (let j = 0; j < d; j++) {
-        const xj = X[o + j];
-        h[j] += xj * yt;
-        for (let l = 0; l <= j; l++) P[j * d + l] += xj * X[o + l];
-      }
+      for (let j = 0; j < d; j++) h[j] += X[o + j] * yt;
     }
+    addGram(P, 0, d, X, rows, null, nRows);
     const b = i * this.K + k;
     const lo = b * d * d;
     if (!cholesky(P, 0, d, this.L, lo)) return false;

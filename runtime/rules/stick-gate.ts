@@ -18,13 +18,15 @@
  *   prior's `gibbs` expects, starts at i·(K−1)·d).
  * Failures (non-finite input, a factor that is not positive definite) return `false`; the
  * particle's gate is then invalid and the caller reports numerical trouble. Nothing allocates
- * after construction, except that the scale moves' row cache grows (doubling) with the rows.
+ * after construction, except that the sweep's row buffers (cached logits, rebuild scratch) grow
+ * (doubling) with the rows.
  */
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
 import { log1pExpNeg } from "../math/index.js";
 import { polyaGamma1, type Rng } from "../rng/index.js";
 import type { GatePrior } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
+import { addGram } from "./gram.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
 /**
@@ -54,7 +56,8 @@ const PRODUCT_ROWS = 1000;
  * stick's entry also by a copy of the φ_l it was computed at, so a φ changed by anything other
  * than {@link StickGateState.rescale} (a draw, a gather, a restore) or changed allocations are
  * detected and recomputed. The rows X[0 … t) themselves are assumed not to change while cached
- * (the filter's row store is append-only).
+ * (the filter's row store is append-only). It also holds the rebuild's per-row scratch, sized
+ * with it.
  */
 class StickRowCache {
   /** Key: particle, data and allocation arrays, offset into z, rows. */
@@ -63,11 +66,14 @@ class StickRowCache {
   z: Int32Array | null = null;
   zOff = 0;
   t = -1;
-  /** Capacity in rows of {@link zCopy} and of each stick's slice of {@link absU}. */
+  /** Capacity in rows of {@link zCopy}, {@link rowAt}, {@link omega} and of each stick's slice of {@link absU}. */
   cap = 0;
   zCopy = new Int32Array(0);
   /** |u_s| of the rows that reach stick l, in row order, at `absU[l·cap …]`. */
   absU = new Float64Array(0);
+  /** Rebuild scratch, one stick at a time: the rows that reach it and their fresh ω. */
+  rowAt = new Int32Array(0);
+  omega = new Float64Array(0);
   /** Per stick: whether the entry is valid, rows reaching it, Σ_{u_s>0} u_s, the scale C. */
   readonly valid: Uint8Array;
   readonly rows: Int32Array;
@@ -115,6 +121,8 @@ class StickRowCache {
       this.cap = Math.max(t, 2 * this.cap);
       this.zCopy = new Int32Array(this.cap);
       this.absU = new Float64Array(this.S * this.cap);
+      this.rowAt = new Int32Array(this.cap);
+      this.omega = new Float64Array(this.cap);
     }
     for (let s = 0; s < t; s++) this.zCopy[s] = z[zOff + s];
     this.valid.fill(0);
@@ -321,14 +329,19 @@ export class StickGateState {
       // depends on |η| only.
       const cached = cache.holds(l, this.phi, b * d);
       const scale = cache.scale[l];
-      let n = l * cache.cap;
+      const u0 = l * cache.cap;
+      let n = 0;
       for (let s = 0; s < t; s++) {
         const zs = z[zOff + s];
         if (zs < l) continue;
-        const eta = cached ? scale * cache.absU[n++] : dot(X, s * d, this.phi, b * d, d);
+        const eta = cached ? scale * cache.absU[u0 + n] : dot(X, s * d, this.phi, b * d, d);
         if (!Number.isFinite(eta)) return false;
-        this.accumulate(b, X, s * d, polyaGamma1(rng, eta), zs === l ? 0.5 : -0.5);
+        cache.omega[n] = polyaGamma1(rng, eta);
+        cache.rowAt[n++] = s;
+        const kappa = zs === l ? 0.5 : -0.5;
+        for (let j = 0; j < d; j++) this.r[b * d + j] += kappa * X[s * d + j];
       }
+      addGram(this.G, b * d * d, d, X, cache.rowAt, cache.omega, n);
       if (!this.refactor(i, l, prior)) return false;
     }
     return true;
