@@ -51,7 +51,12 @@ export function cholesky(
  * Rank-one update: replaces the factor `L` of `A` by the factor of `A + w x xᵀ` (w > 0), by
  * Givens rotations that fold `√w·x` into `L` column by column (LINPACK `dchud`; Golub & Van Loan,
  * Matrix Computations, §6.5.4). Cost 3d(d−1) flops plus d square roots.
- * `x` is not modified; `work` (d entries, may be `x` itself) is overwritten.
+ * For d = 2, 3, 4 the rotations run unrolled, with their square roots and divisions off the
+ * column-to-column dependency chain (same results up to rounding); blocks so large or small that
+ * this form would leave the safe floating-point range (entries beyond about 1e±18 at d = 4) go to
+ * the general code instead.
+ * `x` is not modified; `work` (d entries, may be `x` itself) is scratch whose contents afterwards
+ * are unspecified (the general code overwrites it, the unrolled code leaves it alone).
  * @returns `false`, with `L` unchanged, when `w` is not positive or `√w·x` is not finite.
  */
 export function cholUpdate(
@@ -65,6 +70,31 @@ export function cholUpdate(
   w = 1,
 ): boolean {
   if (!(w > 0)) return false;
+  // This function is kept small so that V8 inlines it into its callers: each path below is then
+  // a single call. On a `false` from an unrolled path (bad input or extreme scale) L is
+  // untouched and the general code either rejects the input or does the update.
+  if (d === 4) {
+    if (updateSmall4(L, lOff, x, xOff, w)) return true;
+  } else if (d === 3) {
+    if (updateSmall3(L, lOff, x, xOff, w)) return true;
+  } else if (d === 2) {
+    if (updateSmall2(L, lOff, x, xOff, w)) return true;
+  }
+  return updateGeneral(L, lOff, d, x, xOff, work, wOff, w);
+}
+
+/** The general {@link cholUpdate} for any d (w > 0 already checked). */
+function updateGeneral(
+  L: Float64Array,
+  lOff: number,
+  d: number,
+  x: Float64Array,
+  xOff: number,
+  work: Float64Array,
+  wOff: number,
+  w: number,
+): boolean {
+  // w is passed rather than √w: a double argument would be boxed on each call.
   const sw = w === 1 ? 1 : Math.sqrt(w);
   let ss = 0;
   for (let j = 0; j < d; j++) {
@@ -118,6 +148,160 @@ export function cholUpdate(
     L[p] = Math.sqrt(l * l + xl * xl);
   }
   return true;
+}
+
+/*
+ * Unrolled updates for d = 2, 3, 4. What limits `updateGeneral` at small d is the chain from one
+ * pivot to the next: a square root and a division per column. These paths take both out of it.
+ *
+ * With v = √w·x, rotation i (LINPACK dchud) maps (L_ii, x_i) to (r_i, 0) and x_j to
+ * (L_ii x_j − x_i L_ji)/r_i for j > i. Carrying the rotated vector unnormalised, x = z/√T_{i−1}
+ * with T_{−1} = 1 and z = v at the start, gives
+ *   T_i  = L_ii² T_{i−1} + z_i²                       (so r_i² = T_i/T_{i−1}),
+ *   z_j ← L_ii z_j − z_i L_ji                          (j > i),
+ *   r_i  = √(T_i T_{i−1}) · W_{i−1},                   W_i = 1/T_i, W_{−1} = 1,
+ *   L_ji ← (L_ii T_{i−1} L_ji + z_i z_j) · r_i W_i     (r_i W_i = 1/√(T_i T_{i−1})).
+ * T and z need multiply-adds only, and the d square roots and d − 1 divisions are independent of
+ * one another. Each step is a rotation's arithmetic times a power of √T, so the rounding is that
+ * of the rotations.
+ *
+ * T_i scales like the (2i+2)-th power of the entries. The results are kept only if every T_i is
+ * in (LO, HI), so that every product and reciprocal above stayed normal; otherwise (also for NaN)
+ * the old entries, still held in locals, are written back and `false` hands the update to the
+ * general code. Checking after the stores is measurably faster at d = 4 than before them (V8 would
+ * schedule the square roots behind the branch), and so is loading, updating and storing one
+ * column at a time (fewer live values, fewer spills). Bad input (√w·x not finite, or its squares
+ * overflowing, exactly as in the general code) is rejected before anything is written.
+ * Entry (i, j) is at o + i·d + j.
+ */
+
+/** Open range of the scaled pivots T_i in which the unrolled updates keep their results. */
+const LO = 1e-145;
+const HI = 1e145;
+
+/** Unrolled scaled-rotation update for d = 4 (see the note above); `true` iff L was updated. */
+function updateSmall4(L: Float64Array, o: number, x: Float64Array, xo: number, w: number): boolean {
+  const sw = w === 1 ? 1 : Math.sqrt(w);
+  const v0 = x[xo] * sw;
+  const v1 = x[xo + 1] * sw;
+  const v2 = x[xo + 2] * sw;
+  const v3 = x[xo + 3] * sw;
+  if (!(v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3 < Infinity)) return false;
+  const l00 = L[o];
+  const l10 = L[o + 4];
+  const l20 = L[o + 8];
+  const l30 = L[o + 12];
+  const T0 = l00 * l00 + v0 * v0;
+  const z1 = l00 * v1 - v0 * l10;
+  const z2a = l00 * v2 - v0 * l20;
+  const z3a = l00 * v3 - v0 * l30;
+  const W0 = 1 / T0;
+  const r0 = Math.sqrt(T0);
+  const k0 = r0 * W0;
+  L[o] = r0;
+  L[o + 4] = (l00 * l10 + v0 * v1) * k0;
+  L[o + 8] = (l00 * l20 + v0 * v2) * k0;
+  L[o + 12] = (l00 * l30 + v0 * v3) * k0;
+  const l11 = L[o + 5];
+  const l21 = L[o + 9];
+  const l31 = L[o + 13];
+  const T1 = l11 * l11 * T0 + z1 * z1;
+  const z2 = l11 * z2a - z1 * l21;
+  const z3b = l11 * z3a - z1 * l31;
+  const W1 = 1 / T1;
+  const r1 = Math.sqrt(T1 * T0) * W0;
+  const k1 = r1 * W1;
+  const a1 = l11 * T0;
+  L[o + 5] = r1;
+  L[o + 9] = (a1 * l21 + z1 * z2a) * k1;
+  L[o + 13] = (a1 * l31 + z1 * z3a) * k1;
+  const l22 = L[o + 10];
+  const l32 = L[o + 14];
+  const T2 = l22 * l22 * T1 + z2 * z2;
+  const z3 = l22 * z3b - z2 * l32;
+  const W2 = 1 / T2;
+  const r2 = Math.sqrt(T2 * T1) * W1;
+  L[o + 10] = r2;
+  L[o + 14] = (l22 * T1 * l32 + z2 * z3b) * (r2 * W2);
+  const l33 = L[o + 15];
+  const T3 = l33 * l33 * T2 + z3 * z3;
+  L[o + 15] = Math.sqrt(T3 * T2) * W2;
+  if (T0 > LO && T0 < HI && T1 > LO && T1 < HI && T2 > LO && T2 < HI && T3 > LO && T3 < HI) return true;
+  L[o] = l00;
+  L[o + 4] = l10;
+  L[o + 5] = l11;
+  L[o + 8] = l20;
+  L[o + 9] = l21;
+  L[o + 10] = l22;
+  L[o + 12] = l30;
+  L[o + 13] = l31;
+  L[o + 14] = l32;
+  L[o + 15] = l33;
+  return false;
+}
+
+/** Unrolled scaled-rotation update for d = 3 (see the note above {@link updateSmall4}). */
+function updateSmall3(L: Float64Array, o: number, x: Float64Array, xo: number, w: number): boolean {
+  const sw = w === 1 ? 1 : Math.sqrt(w);
+  const v0 = x[xo] * sw;
+  const v1 = x[xo + 1] * sw;
+  const v2 = x[xo + 2] * sw;
+  if (!(v0 * v0 + v1 * v1 + v2 * v2 < Infinity)) return false;
+  const l00 = L[o];
+  const l10 = L[o + 3];
+  const l20 = L[o + 6];
+  const T0 = l00 * l00 + v0 * v0;
+  const z1 = l00 * v1 - v0 * l10;
+  const z2a = l00 * v2 - v0 * l20;
+  const W0 = 1 / T0;
+  const r0 = Math.sqrt(T0);
+  const k0 = r0 * W0;
+  L[o] = r0;
+  L[o + 3] = (l00 * l10 + v0 * v1) * k0;
+  L[o + 6] = (l00 * l20 + v0 * v2) * k0;
+  const l11 = L[o + 4];
+  const l21 = L[o + 7];
+  const T1 = l11 * l11 * T0 + z1 * z1;
+  const z2 = l11 * z2a - z1 * l21;
+  const W1 = 1 / T1;
+  const r1 = Math.sqrt(T1 * T0) * W0;
+  L[o + 4] = r1;
+  L[o + 7] = (l11 * T0 * l21 + z1 * z2a) * (r1 * W1);
+  const l22 = L[o + 8];
+  const T2 = l22 * l22 * T1 + z2 * z2;
+  L[o + 8] = Math.sqrt(T2 * T1) * W1;
+  if (T0 > LO && T0 < HI && T1 > LO && T1 < HI && T2 > LO && T2 < HI) return true;
+  L[o] = l00;
+  L[o + 3] = l10;
+  L[o + 4] = l11;
+  L[o + 6] = l20;
+  L[o + 7] = l21;
+  L[o + 8] = l22;
+  return false;
+}
+
+/** Unrolled scaled-rotation update for d = 2 (see the note above {@link updateSmall4}). */
+function updateSmall2(L: Float64Array, o: number, x: Float64Array, xo: number, w: number): boolean {
+  const sw = w === 1 ? 1 : Math.sqrt(w);
+  const v0 = x[xo] * sw;
+  const v1 = x[xo + 1] * sw;
+  if (!(v0 * v0 + v1 * v1 < Infinity)) return false;
+  const l00 = L[o];
+  const l10 = L[o + 2];
+  const T0 = l00 * l00 + v0 * v0;
+  const z1 = l00 * v1 - v0 * l10;
+  const W0 = 1 / T0;
+  const r0 = Math.sqrt(T0);
+  L[o] = r0;
+  L[o + 2] = (l00 * l10 + v0 * v1) * (r0 * W0);
+  const l11 = L[o + 3];
+  const T1 = l11 * l11 * T0 + z1 * z1;
+  L[o + 3] = Math.sqrt(T1 * T0) * W0;
+  if (T0 > LO && T0 < HI && T1 > LO && T1 < HI) return true;
+  L[o] = l00;
+  L[o + 2] = l10;
+  L[o + 3] = l11;
+  return false;
 }
 
 /**

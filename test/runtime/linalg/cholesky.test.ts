@@ -239,3 +239,126 @@ describe("rank-one update and downdate", () => {
     expect(L2).toEqual(L1);
   });
 });
+
+// cholUpdate has unrolled paths for d = 2, 3, 4 (scaled rotations, kept only when the scaled
+// pivots stay in range, otherwise undone and redone by the general code). These tests run every d
+// from 1 to 6 so that both sides of the d ≤ 4 boundary see the same checks.
+describe("rank-one update: unrolled small-d paths and their neighbours", () => {
+  const SMALL = [1, 2, 3, 4, 5, 6];
+
+  it.each(SMALL)("1,000 random updates match ml-matrix and touch nothing else (d = %i)", (d) => {
+    const rng = Rng.fromSeed(`small-up-${d}`);
+    const dd = d * d;
+    let worst = 0;
+    for (let rep = 0; rep < 100; rep++) {
+      const A = randomSpd(rng, d);
+      const buf = new Float64Array(3 * dd).fill(-7);
+      expect(cholesky(A, 0, d, buf, dd)).toBe(true);
+      const work = new Float64Array(d);
+      for (let k = 0; k < 10; k++) {
+        const x = Float64Array.from({ length: d }, () => rng.normal());
+        const w = k % 3 === 0 ? 1 : 0.01 + 5 * rng.uniform();
+        const before = x.slice();
+        expect(cholUpdate(buf, dd, d, x, 0, work, 0, w)).toBe(true);
+        expect(x).toEqual(before);
+        addOuter(A, d, x, w);
+        worst = Math.max(worst, factorError(buf, dd, d, A));
+      }
+      expect(buf.subarray(0, dd).every((v) => v === -7)).toBe(true);
+      expect(buf.subarray(2 * dd).every((v) => v === -7)).toBe(true);
+    }
+    expect(worst).toBeLessThan(TOL);
+  });
+
+  // Scaling L and x by s = 2^k scales the updated factor by s. The scaled pivots of the unrolled
+  // paths grow like s^(2d), so |k| = 40 stays in their range for every d ≤ 4 while |k| = 200 (and
+  // 100 for d = 3, 4) leaves it: those results are written, undone and recomputed by the general
+  // code. (Beyond about 2^±250 the general code's squares of products overflow or underflow.)
+  it.each(SMALL)("is scale-equivariant from 2^-200 to 2^200, in and out of the unrolled range (d = %i)", (d) => {
+    const rng = Rng.fromSeed(`small-scale-${d}`);
+    const A = randomSpd(rng, d);
+    const L0 = new Float64Array(d * d);
+    cholesky(A, 0, d, L0, 0);
+    const x0 = Float64Array.from({ length: d }, () => rng.normal());
+    const w = 0.7;
+    addOuter(A, d, x0, w);
+    for (const k of [-200, -100, -40, -10, 0, 10, 40, 100, 200]) {
+      const s = 2 ** k;
+      const L = L0.map((v) => v * s);
+      const x = x0.map((v) => v * s);
+      expect(cholUpdate(L, 0, d, x, 0, new Float64Array(d), 0, w)).toBe(true);
+      expect(factorError(L.map((v) => v / s), 0, d, A)).toBeLessThan(TOL);
+    }
+  });
+
+  it.each(SMALL)("work aliased to x gives the same factor (d = %i)", (d) => {
+    const rng = Rng.fromSeed(`small-alias-${d}`);
+    const L1 = new Float64Array(d * d);
+    cholesky(randomSpd(rng, d), 0, d, L1, 0);
+    const L2 = L1.slice();
+    const x = Float64Array.from({ length: d }, () => rng.normal());
+    expect(cholUpdate(L1, 0, d, x, 0, new Float64Array(d), 0, 1.3)).toBe(true);
+    expect(cholUpdate(L2, 0, d, x, 0, x, 0, 1.3)).toBe(true);
+    expect(L2).toEqual(L1);
+  });
+
+  it.each(
+    SMALL.flatMap((d) =>
+      (
+        [
+          ["NaN in x", NaN, 1],
+          ["∞ in x", Infinity, 1],
+          ["squares of x overflowing", 1e155, 1],
+          ["w = 0", 1, 0],
+          ["w < 0", 1, -2],
+          ["w = NaN", 1, NaN],
+          ["w = ∞", 1, Infinity],
+        ] as const
+      ).map(([name, bad, w]) => [d, name, bad, w] as const),
+    ),
+  )("d = %i rejects %s and leaves L unchanged", (d, _name, bad, w) => {
+    const rng = Rng.fromSeed(`small-reject-${d}`);
+    const L = new Float64Array(d * d);
+    cholesky(randomSpd(rng, d), 0, d, L, 0);
+    const before = L.slice();
+    for (let pos = 0; pos < d; pos++) {
+      const x = Float64Array.from({ length: d }, () => rng.normal());
+      x[pos] = bad;
+      expect(cholUpdate(L, 0, d, x, 0, new Float64Array(d), 0, w)).toBe(false);
+      expect(L).toEqual(before);
+    }
+  });
+
+  // ‖x‖² overflows (x_1 = 2^512) although every scaled pivot stays in range: x_1 is cancelled
+  // exactly by x_0·L_10 in the first rotation. The general code rejects such an x, so the
+  // unrolled paths must as well.
+  it.each(SMALL.slice(1))("rejects an x whose squares overflow even when the rotations cancel it (d = %i)", (d) => {
+    const L = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) L[i * d + i] = 1;
+    L[d] = 2 ** 272;
+    const before = L.slice();
+    const x = new Float64Array(d);
+    x[0] = 2 ** 240;
+    x[1] = 2 ** 512;
+    expect(cholUpdate(L, 0, d, x, 0, new Float64Array(d), 0)).toBe(false);
+    expect(L).toEqual(before);
+  });
+
+  // Only the last scaled pivot leaves the range (T_{d−1}·T_{d−2} overflows): the unrolled result
+  // must still be discarded. Rows differ in scale by 2^280, so errors are measured per row.
+  it.each(SMALL.slice(1))("redoes an update whose last pivot alone leaves the unrolled range (d = %i)", (d) => {
+    const L = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) L[i * d + i] = i === d - 1 ? 2 ** 280 : i === d - 2 ? 2 ** 230 : 1;
+    const A = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) A[i * d + i] = L[i * d + i] ** 2;
+    const x = Float64Array.from({ length: d }, (_, i) => 1 + i);
+    addOuter(A, d, x, 1);
+    expect(cholUpdate(L, 0, d, x, 0, new Float64Array(d), 0)).toBe(true);
+    const ref = new CholeskyDecomposition(toMatrix(A, 0, d)).lowerTriangularMatrix;
+    for (let i = 0; i < d; i++) {
+      let rowScale = 0;
+      for (let j = 0; j <= i; j++) rowScale = Math.max(rowScale, Math.abs(ref.get(i, j)));
+      for (let j = 0; j <= i; j++) expect(Math.abs(L[i * d + j] - ref.get(i, j))).toBeLessThan(TOL * rowScale);
+    }
+  });
+});
