@@ -58,8 +58,11 @@ export function typeOf(ctx: CheckContext, e: Expr, scope: Scope): Ty {
 
 function computeType(ctx: CheckContext, e: Expr, scope: Scope): Ty {
   switch (e.kind) {
-    case "number":
-      return e.isInt ? { kind: "int", lo: constant(e.value), hi: constant(e.value) } : { kind: "real" };
+    case "number": {
+      if (!e.isInt) return { kind: "real" };
+      const value = constant(e.value);
+      return { kind: "int", lo: value, hi: value };
+    }
     case "name":
       return nameType(ctx, e, scope);
     case "index":

@@ -11,9 +11,12 @@ export interface Affine {
   readonly terms: readonly (readonly [string, number])[];
 }
 
+/** The terms of every constant: one shared empty list (term lists are never changed in place). */
+const noTerms: Affine["terms"] = [];
+
 /** A constant. */
 export function constant(c: number): Affine {
-  return { c, terms: [] };
+  return { c, terms: noTerms };
 }
 
 /** A single named size. */
