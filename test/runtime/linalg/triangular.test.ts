@@ -86,6 +86,37 @@ describe("triangular solves", () => {
   });
 });
 
+// d = 4 has unrolled solves; d = 1..6 check them against their neighbours' general code.
+describe("triangular solves around the unrolled d = 4", () => {
+  it.each([1, 2, 3, 4, 5, 6])(
+    "match ml-matrix over 200 right-hand sides, in place too, reading only the lower triangle (d = %i)",
+    (d) => {
+      const { L, Lm, off } = setup(`solve-small-${d}`, d);
+      // The strict upper triangle is never read: NaN there must not reach the results.
+      for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) L[off + i * d + j] = NaN;
+      const rng = Rng.fromSeed(`solve-small-rhs-${d}`);
+      let worst = 0;
+      for (let rep = 0; rep < 200; rep++) {
+        const x = Float64Array.from({ length: d }, () => rng.normal() * 10 ** (4 * rng.uniform() - 2));
+        const xr = Matrix.columnVector(Array.from(x));
+        for (const [fn, M] of [
+          [solveLower, Lm],
+          [solveLowerT, Lm.transpose()],
+        ] as const) {
+          const v = new Float64Array(d + 2).fill(99);
+          fn(L, off, d, x, 0, v, 1);
+          expect([v[0], v[d + 1]]).toEqual([99, 99]);
+          worst = Math.max(worst, maxRelDiff(v.subarray(1, d + 1), solve(M, xr).to1DArray()));
+          const inPlace = x.slice();
+          fn(L, off, d, inPlace, 0, inPlace, 0);
+          expect(inPlace).toEqual(v.subarray(1, d + 1));
+        }
+      }
+      expect(worst).toBeLessThan(TOL);
+    },
+  );
+});
+
 describe("dense kernels", () => {
   it.each(DIMS)("dot, matVec and quadForm match ml-matrix (d = %i)", (d) => {
     const { A, buf, off, x, xm } = setup(`dense-${d}`, d);
