@@ -4,11 +4,15 @@
  * of a plain Float64Array dot-product loop (length 1024) measured in the same run.
  *
  * Flop counts (multiplies and adds; each square root or division counts as one):
- * - cholUpdate: 3d(d−1) — 4 multiplies + 2 adds per sub-diagonal entry; the O(d) work on the
- *   diagonal and on the scaled copy of x is not counted, so the rate is an underestimate.
+ * - cholUpdate: 3d(d−1) — 4 multiplies + 2 adds per sub-diagonal entry, as in the rotations; the
+ *   O(d) work on the diagonal and on the scaled copy of x is not counted, so the rate is an
+ *   underestimate. The unrolled code for d ≤ 4 does more arithmetic than that (about 7 operations
+ *   per sub-diagonal entry) to keep square roots and divisions off its dependency chain; the count
+ *   stays the same.
  * - cholDowndate: d² for the forward solve L⁻¹x, plus 3d(d+1) for the rotations (6 per entry of
  *   the lower triangle, diagonal included).
- * - solveLower, solveLowerT: d² (one multiply-add per off-diagonal entry, one division per row).
+ * - solveLower, solveLowerT: d² (one multiply-add per off-diagonal entry, one division per row;
+ *   the division is a reciprocal and a multiply, and the multiply is not counted).
  *
  * Each call works on one of 8 particle blocks in turn (a structure-of-arrays buffer, as in the
  * runtime) with a fresh x copied from a pool; the copy and loop overhead are included in the
