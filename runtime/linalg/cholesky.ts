@@ -115,22 +115,23 @@ function updateGeneral(
     const t = L[p1];
     const xn = work[wOff + i + 1];
     const l1 = L[p1 + 1];
-    // Rotation i maps (L_ii, x_i) to (r0, 0) and x_{i+1} to u/r0. Rotation i+1's radius is formed
-    // from r0² without waiting for r0 itself: the square root and division chain between pivots
-    // is what limits small d.
+    // Rotation i maps (L_ii, x_i) to (r0, 0) and x_{i+1} to u/r0; rotation i+1 then has radius
+    // r1 = √(L²_{i+1,i+1} + u²/r0²). Both square roots are taken from multiply-adds of the inputs,
+    // r0 = √(r0²) and r0·r1 = √(L²_{i+1,i+1}·r0² + u²), so neither waits for the other (the
+    // square root and division chain between pivots is what limits small d).
     const r0sq = l0 * l0 + x0 * x0;
     const u = l0 * xn - x0 * t;
-    const r1 = Math.sqrt(l1 * l1 + (u * u) / r0sq);
     const r0 = Math.sqrt(r0sq);
+    const r01 = Math.sqrt(l1 * l1 * r0sq + u * u);
     const inv0 = 1 / r0;
+    const inv01 = 1 / r01;
     const c0 = l0 * inv0;
     const s0 = x0 * inv0;
-    const inv1 = 1 / r1;
-    const c1 = l1 * inv1;
-    const s1 = u * inv0 * inv1;
+    const c1 = l1 * r0 * inv01;
+    const s1 = u * inv01;
     L[p0] = r0;
     L[p1] = (l0 * t + x0 * xn) * inv0;
-    L[p1 + 1] = r1;
+    L[p1 + 1] = r01 * inv0;
     for (let p = p1 + d, q = wOff + i + 2; p < end; p += d, q++) {
       const a = L[p];
       const b = L[p + 1];
