@@ -163,12 +163,13 @@ function updateGeneral(
  *   r_i  = √(T_i T_{i−1}) · W_{i−1},                   W_i = 1/T_i, W_{−1} = 1,
  *   L_ji ← (L_ii T_{i−1} L_ji + z_i z_j) · r_i W_i     (r_i W_i = 1/√(T_i T_{i−1})).
  * T and z need multiply-adds only, and the d square roots and d − 1 divisions are independent of
- * one another. Each step is a rotation's arithmetic times a power of √T, so the rounding is that
- * of the rotations.
+ * one another. Every quantity is the rotations' own times a power of √T, formed by the same
+ * multiply-adds less the divisions, so the rounding behaves like the rotations'.
  *
  * T_i scales like the (2i+2)-th power of the entries. The results are kept only if every T_i is
- * in (LO, HI), so that every product and reciprocal above stayed normal; otherwise (also for NaN)
- * the old entries, still held in locals, are written back and `false` hands the update to the
+ * in (LO, HI): then the products T_i T_{i−1} and the reciprocals W_i are normal numbers and, for
+ * entries within the ±1e150 assumed throughout, nothing overflows. Otherwise (also for NaN) the
+ * old entries, still held in locals, are written back and `false` hands the update to the
  * general code. Checking after the stores is measurably faster at d = 4 than before them (V8 would
  * schedule the square roots behind the branch), and so is loading, updating and storing one
  * column at a time (fewer live values, fewer spills). Bad input (√w·x not finite, or its squares
