@@ -315,6 +315,8 @@ export class StickGateState {
   /**
    * Sweep step 4 (spec §3.7): fresh ω_s ~ PG(1, x_sᵀφ_l) for every row s < t and visited stick,
    * then (G_l, r_l) rebuilt from scratch (E15) and Q_l refactored, for every stick of particle i.
+   * The logits come from the scale moves' cache when it holds for φ_l (see
+   * {@link StickGateState.scaleLogLikChange}), else from the rows.
    * @returns `false` on non-finite data or a failed factorisation.
    */
   rebuild(rng: Rng, i: number, X: Float64Array, z: Int32Array, zOff: number, t: number, prior: GatePrior): boolean {
