@@ -11,7 +11,7 @@
  * Forward substitution: solves `L v = b` for `v`. Row-oriented (each step walks a row of `L`
  * contiguously), two rows at a time so that each loaded `v_k` serves two independent sums. The
  * diagonal is applied as a reciprocal formed before the row's sum is known, so no division sits
- * in the dependency chain from one row to the next (results may differ from dividing by an ulp).
+ * in the dependency chain from one row to the next (results may differ by an ulp from dividing).
  * d = 4 is unrolled.
  */
 export function solveLower(
