@@ -5,6 +5,9 @@
  * - `PG(1, c)` is exact: Devroye's alternating-series method as in spec §4.2, drawing
  *   J*(1, z), z = |c|/2, and returning J/4. The exponential / truncated inverse-Gaussian mixture
  *   probability is formed in logs, so any finite c works (c = 0 included) and c is never clipped.
+ *   The draw compares it with a uniform through a cheap bracket first and computes it only when
+ *   the uniform falls inside (see `bracketPieceProb`): the same draws, without the two erfcx
+ *   evaluations in all but about one draw in 10⁴.
  * - The series test divides every coefficient by a_0(x): the ratios
  *   a_n/a_0 = (2n+1) e^{−2n(n+1)/x} (x ≤ t) and (2n+1) e^{−n(n+1)π²x/2} (x > t) cannot
  *   underflow to 0/0 when x is tiny (|c| in the thousands), and cost one exp each.
@@ -75,14 +78,69 @@ const NEGLIGIBLE_PIECE_Z = (() => {
   return hi;
 })();
 
+/** Nodes per unit of x in {@link ERFCX_GRID}. */
+const GRID_PER_UNIT = 64;
+
 /**
- * The piece probability as {@link drawJStar} uses it: only compared with a uniform draw, so
- * where it is provably below every uniform (z > {@link NEGLIGIBLE_PIECE_Z}) 0 takes the same
- * branch without the two erfcx evaluations; the draws are unchanged.
+ * erfcx at x = j/64 for j = 0 … 512. Linear interpolation between the nodes is within
+ * h²/8 · max erfcx'' = 2/(8·64²) ≈ 6.1e−5 of erfcx on [0, 8] (erfcx''(x) = (4x² + 2) erfcx(x) −
+ * 4x/√π falls from its maximum 2 at x = 0), plus the nodes' rounding: {@link GRID_ERROR}.
  */
-function pieceProbForDraw(z: number, k: number): number {
-  if (z > NEGLIGIBLE_PIECE_Z && z < Infinity) return 0;
-  return exponentialPieceProb(z, k);
+const ERFCX_GRID = Float64Array.from({ length: 8 * GRID_PER_UNIT + 1 }, (_, j) => erfcx(j / GRID_PER_UNIT));
+const GRID_ERROR = 6.2e-5;
+
+/** erfcx by linear interpolation on {@link ERFCX_GRID}, within {@link GRID_ERROR}; 0 ≤ x < 8. */
+function erfcxGrid(x: number): number {
+  const t = x * GRID_PER_UNIT;
+  const j = Math.floor(t);
+  const a = ERFCX_GRID[j];
+  return a + (t - j) * (ERFCX_GRID[j + 1] - a);
+}
+
+/**
+ * Relative slack on the bracket's q/p bounds: covers the rounding of the bounds and of
+ * {@link exponentialPieceProb} (both ~1e−14), with a wide margin.
+ */
+const BRACKET_SLACK = 1e-9;
+
+/** The bracket written by {@link bracketPieceProb}: [lower, upper]. */
+const BRACKET = new Float64Array(2);
+
+/**
+ * Brackets the exponential piece's probability p, as {@link exponentialPieceProb} computes it,
+ * into {@link BRACKET}. The sampler only compares p with a uniform v, and v < lower or v ≥ upper
+ * settles the comparison without p: the bracket costs two table lookups instead of two 16-term
+ * Chebyshev sums, and at ~1e−4 wide it leaves p to be computed in about one draw in 10⁴. The
+ * draws are unchanged. Beyond {@link NEGLIGIBLE_PIECE_Z} the bracket is [0, 0]. The two erfcx
+ * arguments stay below 8 there (at most (1 + t·11.82)/√(2t) ≈ 7.6).
+ * @throws Error if z is not finite (the truncated inverse-Gaussian draw would loop forever).
+ */
+function bracketPieceProb(z: number, k: number): void {
+  if (!(z < Infinity)) throw new Error("polyaGamma: c must be finite");
+  if (z > NEGLIGIBLE_PIECE_Z) {
+    BRACKET[0] = 0;
+    BRACKET[1] = 0;
+    return;
+  }
+  // q/p as in exponentialPieceProb, with each erfcx within GRID_ERROR.
+  const plus = erfcxGrid((1 + T * z) * INV_SQRT_2T);
+  const bm = (T * z - 1) / SQRT_T;
+  const mid = bm < 0 ? 0.5 * (erfcxGrid(-bm * Math.SQRT1_2) + plus) : Math.exp(0.5 * bm * bm) - 0.5 * (erfcxGrid(bm * Math.SQRT1_2) - plus);
+  const scale = QP_CONST * k;
+  BRACKET[0] = 1 / (1 + scale * (mid + GRID_ERROR) * (1 + BRACKET_SLACK));
+  BRACKET[1] = 1 / (1 + scale * (mid - GRID_ERROR) * (1 - BRACKET_SLACK));
+}
+
+/**
+ * The bracket [lower, upper] of the exponential piece's probability that the sampler uses in
+ * place of the probability itself (see {@link pgExponentialPieceProbability}); exposed so tests
+ * can check that it contains the probability.
+ * @throws Error if c is not finite.
+ */
+export function pgExponentialPieceBracket(c: number): [number, number] {
+  const z = 0.5 * Math.abs(c);
+  bracketPieceProb(z, PI2_OVER_8 + 0.5 * z * z);
+  return [BRACKET[0], BRACKET[1]];
 }
 
 /**
@@ -125,10 +183,16 @@ function truncatedInverseGaussian(rng: Rng, z: number): number {
   }
 }
 
-/** One J*(1, z) draw (PG(1, 2z) times 4) given k = π²/8 + z²/2 and the piece probability. */
-function drawJStar(rng: Rng, z: number, k: number, pExp: number): number {
+/**
+ * One J*(1, z) draw (PG(1, 2z) times 4) given k = π²/8 + z²/2 and a bracket [lower, upper] of
+ * the piece probability p ({@link bracketPieceProb}); p is computed only when a uniform falls
+ * inside the bracket, and the piece chosen is always that of `uniform < p`.
+ */
+function drawJStar(rng: Rng, z: number, k: number, lower: number, upper: number): number {
   for (;;) {
-    const x = rng.uniform() < pExp ? T + rng.exponential() / k : truncatedInverseGaussian(rng, z);
+    const v = rng.uniform();
+    if (v >= lower && v < upper) lower = upper = exponentialPieceProb(z, k);
+    const x = v < lower ? T + rng.exponential() / k : truncatedInverseGaussian(rng, z);
     // Alternating-series accept/reject on S_n/a_0(x) (spec §4.2 step 3).
     const u = rng.uniform();
     const left = x <= T;
@@ -154,26 +218,30 @@ function drawJStar(rng: Rng, z: number, k: number, pExp: number): number {
 export function polyaGamma1(rng: Rng, c: number): number {
   const z = 0.5 * Math.abs(c);
   const k = PI2_OVER_8 + 0.5 * z * z;
-  return 0.25 * drawJStar(rng, z, k, pieceProbForDraw(z, k));
+  bracketPieceProb(z, k);
+  return 0.25 * drawJStar(rng, z, k, BRACKET[0], BRACKET[1]);
 }
 
 /**
  * Fills `out[i] ~ PG(1, c[i])` for i < n, exactly (spec §4.2). No allocation; when consecutive
- * c[i] are equal the proposal set-up (two erfcx evaluations) is reused.
+ * c[i] are equal the proposal set-up (the piece-probability bracket) is reused.
  * @throws Error if some c[i] is not finite.
  */
 export function polyaGammaBatch(rng: Rng, c: Float64Array, out: Float64Array, n = c.length): void {
   let z = -1;
   let k = 0;
-  let pExp = 0;
+  let lower = 0;
+  let upper = 0;
   for (let i = 0; i < n; i++) {
     const zi = 0.5 * Math.abs(c[i]);
     if (zi !== z) {
       z = zi;
       k = PI2_OVER_8 + 0.5 * z * z;
-      pExp = pieceProbForDraw(z, k);
+      bracketPieceProb(z, k);
+      lower = BRACKET[0];
+      upper = BRACKET[1];
     }
-    out[i] = 0.25 * drawJStar(rng, z, k, pExp);
+    out[i] = 0.25 * drawJStar(rng, z, k, lower, upper);
   }
 }
 
@@ -199,9 +267,11 @@ export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORM
   }
   const z = 0.5 * Math.abs(c);
   const k = PI2_OVER_8 + 0.5 * z * z;
-  const pExp = pieceProbForDraw(z, k);
+  bracketPieceProb(z, k);
+  const lower = BRACKET[0];
+  const upper = BRACKET[1];
   let sum = 0;
-  for (let i = 0; i < b; i++) sum += drawJStar(rng, z, k, pExp);
+  for (let i = 0; i < b; i++) sum += drawJStar(rng, z, k, lower, upper);
   return 0.25 * sum;
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { logSumExp, normalLogCdf, softplus } from "../../../runtime/math/special.js";
 import {
   PG_NORMAL_ABOVE,
+  pgExponentialPieceBracket,
   pgExponentialPieceProbability,
   pgMean,
   pgVariance,
@@ -125,6 +126,25 @@ describe("exponential-piece probability (spec §4.2 step 1)", () => {
       expect(pgExponentialPieceProbability(c)).toBeLessThan(2 ** -54);
     }
     expect(pgExponentialPieceProbability(23)).toBeGreaterThan(2 ** -53);
+  });
+
+  it("the sampler's bracket contains it and is narrow (or is [0, 0] where no uniform is below it)", () => {
+    let widest = 0;
+    for (let c = 0; c < 30; c += 0.00731) {
+      const p = pgExponentialPieceProbability(c);
+      const [lower, upper] = pgExponentialPieceBracket(c);
+      if (upper === 0) {
+        expect(c).toBeGreaterThan(23.6);
+        expect(p).toBeLessThan(2 ** -54);
+        continue;
+      }
+      expect(lower).toBeLessThanOrEqual(p);
+      expect(upper).toBeGreaterThanOrEqual(p);
+      widest = Math.max(widest, upper - lower);
+    }
+    expect(widest).toBeLessThan(1e-4);
+    expect(pgExponentialPieceBracket(-24)).toEqual([0, 0]);
+    expect(() => pgExponentialPieceBracket(NaN)).toThrow();
   });
 });
 
