@@ -21,7 +21,11 @@ export interface ModelState {
    * stashes what {@link propagate} needs. Must be finite or −∞; NaN is a bug.
    */
   weigh(x: Float64Array, y: number, ell: Float64Array): void;
-  /** After resampling: particle i takes the state of particle `ancestors[i]` (stash included). */
+  /**
+   * After resampling: particle i takes the state of particle `ancestors[i]` (stash included).
+   * The driver arranges the ancestors so survivors keep their slots (`ancestors[i] === i` or
+   * `ancestors[ancestors[i]] === ancestors[i]`), so blocks may copy in place.
+   */
   gather(ancestors: Int32Array): void;
   /**
    * Steps 4–7: for every particle draw the allocation from `ell` (already gathered), update

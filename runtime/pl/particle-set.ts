@@ -210,7 +210,7 @@ export class ParticleSet {
     this.state.gather(ancestors);
     for (let i = 0; i < N; i++) {
       const a = ancestors[i];
-      this.ellSpare.set(this.ell.subarray(a * K, (a + 1) * K), i * K);
+      for (let k = 0; k < K; k++) this.ellSpare[i * K + k] = this.ell[a * K + k];
       this.originSpare[i] = this.origin[a];
     }
     [this.ell, this.ellSpare] = [this.ellSpare, this.ell];
