@@ -9,6 +9,7 @@
  * draw. Degenerate parameters are the caller's responsibility unless a guard is documented.
  */
 import type { Rng } from "./rng.js";
+import { solveLowerT } from "../linalg/triangular.js";
 
 /** Uniform draw on the open interval (lo, hi); (0, 1) by default. */
 export function uniform(rng: Rng, lo = 0, hi = 1): number {
@@ -190,11 +191,6 @@ export function mvnPrecChol(
   outOff: number,
 ): void {
   for (let i = 0; i < d; i++) out[outOff + i] = rng.normal();
-  // Back substitution with Lᵀ: (Lᵀ)[i][k] = L[k*d + i] for k > i.
-  for (let i = d - 1; i >= 0; i--) {
-    let s = out[outOff + i];
-    for (let k = i + 1; k < d; k++) s -= L[lOff + k * d + i] * out[outOff + k];
-    out[outOff + i] = s / L[lOff + i * d + i];
-  }
+  solveLowerT(L, lOff, d, out, outOff, out, outOff);
   if (mean !== null) for (let i = 0; i < d; i++) out[outOff + i] += mean[meanOff + i];
 }
