@@ -75,6 +75,6 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     expert,
     gate,
     gatePrior,
-    schedule: { scaleRefreshEvery: 10, scaleMoves: 5, jointScaleMove: p?.rule === "horseshoe_makalic_schmidt" },
+    schedule: { gateRefreshEvery: 10, scaleMoves: 5, jointScaleMove: p?.rule === "horseshoe_makalic_schmidt" },
   };
 }

@@ -32,8 +32,14 @@ export type GatePriorPlan =
 
 /** How often the costly refreshes run (spec §3.6) and what the sweep does (spec §3.7). */
 export interface SchedulePlan {
-  /** Horseshoe scales and the O(d³) refactorisations: every max(this, D) rows. */
-  scaleRefreshEvery: number;
+  /**
+   * Gate coefficients φ (and, under the horseshoe, its scales and the O(d³) refactorisations):
+   * redrawn every max(this, D) rows. Between refreshes the rows only add ω to the sticks'
+   * statistics; a per-row φ redraw is a valid but optional move that cost a fifth of the
+   * stream's time without measurably changing the fit (spec §3.7: the staleness that matters is
+   * in the frozen ω, which the sweeps revisit).
+   */
+  gateRefreshEvery: number;
   /** Scale moves per stick per sweep. */
   scaleMoves: number;
   /** Joint (τ, φ) move once per sweep (horseshoe only). */

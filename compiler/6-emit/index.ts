@@ -122,12 +122,11 @@ function propagate(w: CodeWriter, p: KernelPlan): void {
       w.line("if (!expert.updateStashed(i, k, x, 0, y)) return false; // step 5: rank-one update of expert k");
       if (pg(p)) {
         w.line("if (!gate.update(rng, i, k, x, 0)) return false; // step 6: PG draws and updates of the visited sticks");
-        w.line("for (let l = 0; l <= Math.min(k, S - 1); l++) gate.drawPhi(rng, i, l); // step 7: refresh their coefficients");
       }
     });
-    if (pg(p) && p.gatePrior!.rule === "horseshoe_makalic_schmidt") {
-      w.line("// step 8: horseshoe scales, then the O(d³) refactorisations, every max(R, D) rows (spec §3.6)");
-      w.line("if ((t + 1) % REFRESH === 0) return refreshScales(rng);");
+    if (pg(p)) {
+      w.line("// steps 7 and 8: gate coefficients and prior scales every max(R, D) rows (spec §3.6)");
+      w.line("if ((t + 1) % REFRESH === 0) return refreshGate(rng);");
     }
     w.line("return true;");
   }, "},");
@@ -234,12 +233,15 @@ function stateFactory(w: CodeWriter, p: KernelPlan): void {
     w.line("const pred = new Float64Array(K), lw = new Float64Array(K), mom = new Float64Array(4);");
     w.line("const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);");
     w.line("let byExpert = new Int32Array(0);");
-    if (pg(p) && p.gatePrior!.rule === "horseshoe_makalic_schmidt") {
-      w.line(`const REFRESH = Math.max(${num(p.schedule.scaleRefreshEvery)}, D);`);
-      w.block("function refreshScales(rng) {", () => {
+    if (pg(p)) {
+      w.line(`const REFRESH = Math.max(${num(p.schedule.gateRefreshEvery)}, D);`);
+      w.block("function refreshGate(rng) {", () => {
         w.block("for (let i = 0; i < N; i++) {", () => {
-          w.line("prior.gibbs(rng, i, gate.phi, i * S * D);");
-          w.line("for (let l = 0; l < S; l++) if (!gate.refactor(i, l, prior)) return false;");
+          if (p.gatePrior!.rule === "horseshoe_makalic_schmidt") {
+            w.line("prior.gibbs(rng, i, gate.phi, i * S * D);");
+            w.line("for (let l = 0; l < S; l++) if (!gate.refactor(i, l, prior)) return false;");
+          }
+          w.line("for (let l = 0; l < S; l++) gate.drawPhi(rng, i, l);");
         });
         w.line("return true;");
       });

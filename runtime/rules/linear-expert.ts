@@ -97,7 +97,7 @@ export abstract class LinearExpertState {
   /** Subclass statistics set by a rebuild over n rows with ss = ‖y − Xm‖² + p₀‖m − m₀‖². */
   protected abstract reset(b: number, n: number, ss: number): void;
 
-  /** Every per-block field, gathered together (the first three plus the subclass's are snapshotted). */
+  /** Every per-block field, gathered together (the first three plus the subclass's own statistics are snapshotted). */
   protected fields(): Float64Array[] {
     return [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ];
   }

@@ -9,7 +9,7 @@
  * `updateStashed` of the chosen expert (E11, O(d²)). The resample-move sweep uses `rebuild`
  * (E12) and {@link NigLinearState.drawParams}.
  */
-import { studentTLogPdf } from "../math/index.js";
+import { lgammaHalfRatio } from "../math/index.js";
 import { inverseGamma, mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
@@ -40,6 +40,12 @@ export class NigLinearState extends LinearExpertState {
   readonly a: Float64Array;
   /** Posterior IG scale per block (N·K). */
   readonly b: Float64Array;
+  /**
+   * The part of the predictive's log density that depends on the block alone,
+   * `lgamma(a + ½) − lgamma(a) − ½ log(2πb)`, kept current with (a, b): only the updated expert
+   * changes in a step, so the K predictives need no lgamma (derived, not snapshotted).
+   */
+  private readonly logNorm: Float64Array;
 
   /** @throws Error unless g, a₀, b₀ > 0 and m₀ has length d. */
   constructor(N: number, K: number, d: number, hyper: NigLinearHyper) {
@@ -50,6 +56,12 @@ export class NigLinearState extends LinearExpertState {
     this.b0 = hyper.b0;
     this.a = new Float64Array(N * K);
     this.b = new Float64Array(N * K);
+    this.logNorm = new Float64Array(N * K);
+  }
+
+  /** Recomputes {@link logNorm} of block `blk` from its (a, b). */
+  private normalise(blk: number): void {
+    this.logNorm[blk] = lgammaHalfRatio(this.a[blk]) - 0.5 * Math.log(2 * Math.PI * this.b[blk]);
   }
 
   /** Sets every expert of particle i to the prior (m₀, P₀ = I/g, a₀, b₀, no rows). */
@@ -57,16 +69,20 @@ export class NigLinearState extends LinearExpertState {
     this.initBlocks(i);
     this.a.fill(this.a0, i * this.K, (i + 1) * this.K);
     this.b.fill(this.b0, i * this.K, (i + 1) * this.K);
+    for (let blk = i * this.K; blk < (i + 1) * this.K; blk++) this.normalise(blk);
   }
 
   /**
    * `out[outOff + k] = log St(y; xᵀm_k, (b_k/a_k)(1 + xᵀV_k x), 2a_k)` for k < K (E10), and
-   * stashes L⁻¹x per expert for {@link LinearExpertState.updateStashed}.
+   * stashes L⁻¹x per expert for {@link LinearExpertState.updateStashed}. With νs² = 2bq the
+   * density is `logNorm − ½ log q − (a + ½) log1p(r²/(2bq))`.
    */
   predictive(i: number, x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void {
     this.stashAll(i, x, xOff);
     for (let k = 0, b = i * this.K; k < this.K; k++, b++) {
-      out[outOff + k] = studentTLogPdf(y, this.stashXm[b], (this.b[b] / this.a[b]) * this.stashQ[b], 2 * this.a[b]);
+      const q = this.stashQ[b];
+      const r = y - this.stashXm[b];
+      out[outOff + k] = this.logNorm[b] - 0.5 * Math.log(q) - (this.a[b] + 0.5) * Math.log1p((r * r) / (2 * this.b[b] * q));
     }
   }
 
@@ -102,17 +118,19 @@ export class NigLinearState extends LinearExpertState {
   protected absorb(blk: number, r: number, q: number): void {
     this.a[blk] += 0.5;
     this.b[blk] += (0.5 * r * r) / q;
+    this.normalise(blk);
   }
 
   /** E12's σ² part: a = a₀ + n/2, b = b₀ + ss/2. */
   protected reset(blk: number, n: number, ss: number): void {
     this.a[blk] = this.a0 + 0.5 * n;
     this.b[blk] = this.b0 + 0.5 * ss;
+    this.normalise(blk);
   }
 
   protected override fields(): Float64Array[] {
     const f = super.fields();
-    f.push(this.a, this.b);
+    f.push(this.a, this.b, this.logNorm);
     return f;
   }
 
@@ -137,6 +155,7 @@ export class NigLinearState extends LinearExpertState {
     s.restoreCore(o);
     s.a.set(decodeFloat64(String(o.a), s.a.length));
     s.b.set(decodeFloat64(String(o.b), s.b.length));
+    for (let blk = 0; blk < s.a.length; blk++) s.normalise(blk);
     return s;
   }
 }

@@ -258,7 +258,7 @@ export class StickGateState {
   /**
    * Streaming update after allocating x to expert z (spec §3.3 step 6): for each visited stick
    * l ≤ min(z, K−2), ω ~ PG(1, xᵀφ_l), κ = 1[z = l] − ½, G += ωxxᵀ, r += κx, and the factor of
-   * Q by cholUpdate with weight ω (O(d²) per stick). Redraw φ afterwards with {@link drawPhi}.
+   * Q by cholUpdate with weight ω (O(d²) per stick). The kernel redraws φ with {@link drawPhi} on the refresh schedule.
    * @returns `false` on non-finite x or φ, or a failed factor update.
    */
   update(rng: Rng, i: number, z: number, x: Float64Array, xOff: number): boolean {

@@ -85,10 +85,11 @@ export default function createKernel(rt) {
     const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);
     let byExpert = new Int32Array(0);
     const REFRESH = Math.max(10, D);
-    function refreshScales(rng) {
+    function refreshGate(rng) {
       for (let i = 0; i < N; i++) {
         prior.gibbs(rng, i, gate.phi, i * S * D);
         for (let l = 0; l < S; l++) if (!gate.refactor(i, l, prior)) return false;
+        for (let l = 0; l < S; l++) gate.drawPhi(rng, i, l);
       }
       return true;
     }
@@ -112,10 +113,9 @@ export default function createKernel(rt) {
           z[i] = k;
           if (!expert.updateStashed(i, k, x, 0, y)) return false; // step 5: rank-one update of expert k
           if (!gate.update(rng, i, k, x, 0)) return false; // step 6: PG draws and updates of the visited sticks
-          for (let l = 0; l <= Math.min(k, S - 1); l++) gate.drawPhi(rng, i, l); // step 7: refresh their coefficients
         }
-        // step 8: horseshoe scales, then the O(d³) refactorisations, every max(R, D) rows (spec §3.6)
-        if ((t + 1) % REFRESH === 0) return refreshScales(rng);
+        // steps 7 and 8: gate coefficients and prior scales every max(R, D) rows (spec §3.6)
+        if ((t + 1) % REFRESH === 0) return refreshGate(rng);
         return true;
       },
       sweep(rng, rows, hist, stride) {

@@ -75,6 +75,13 @@ export default function createKernel(rt) {
     const pred = new Float64Array(K), lw = new Float64Array(K), mom = new Float64Array(4);
     const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);
     let byExpert = new Int32Array(0);
+    const REFRESH = Math.max(10, D);
+    function refreshGate(rng) {
+      for (let i = 0; i < N; i++) {
+        for (let l = 0; l < S; l++) gate.drawPhi(rng, i, l);
+      }
+      return true;
+    }
     return {
       N, K, D,
       weigh(x, y, ell) {
@@ -95,8 +102,9 @@ export default function createKernel(rt) {
           z[i] = k;
           if (!expert.updateStashed(i, k, x, 0, y)) return false; // step 5: rank-one update of expert k
           if (!gate.update(rng, i, k, x, 0)) return false; // step 6: PG draws and updates of the visited sticks
-          for (let l = 0; l <= Math.min(k, S - 1); l++) gate.drawPhi(rng, i, l); // step 7: refresh their coefficients
         }
+        // steps 7 and 8: gate coefficients and prior scales every max(R, D) rows (spec §3.6)
+        if ((t + 1) % REFRESH === 0) return refreshGate(rng);
         return true;
       },
       sweep(rng, rows, hist, stride) {
