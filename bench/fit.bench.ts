@@ -1,7 +1,8 @@
 /**
  * Particle-learning speed (issue 5). Every figure is measured in this run:
  * - rows per second of a whole fit (resample-move on), single-threaded, for (N, K, d) =
- *   (1000, 4, 2), (1000, 10, 5), (500, 8, 16), on 1,000 rows simulated from a random HS-MoE;
+ *   (1000, 4, 2), (1000, 10, 5), (500, 8, 16), on 1,000 rows simulated from a random HS-MoE,
+ *   beside the same fit with the sweeps off (the streaming step alone);
  * - the streaming step's cost for d = 4, 8, 16, 32 (N = 200, K = 4, sweeps off) and the
  *   exponent of d fitted to it (goal ≤ 2.2);
  * - a 100,000-row stream (N = 100, K = 4, d = 2, sweeps off, since they keep every row):
@@ -56,9 +57,10 @@ function throughput(): void {
   const rows = [[1000, 4, 2], [1000, 10, 5], [500, 8, 16]].map(([N, K, d]) => {
     const n = 1000;
     const s = timeFit(K, d, N, n, true);
-    return [N, K, d, n, s, n / s];
+    const stream = timeFit(K, d, N, n, false);
+    return [N, K, d, n, s, n / s, n / stream];
   });
-  printTable(["N", "K", "d", "rows", "seconds", "rows/s"], rows);
+  printTable(["N", "K", "d", "rows", "seconds", "rows/s", "rows/s, sweeps off"], rows);
 }
 
 function exponent(): void {
@@ -118,13 +120,14 @@ async function wallTimes(): Promise<void> {
  * Multiply-adds of the piecewise fit (N = 1000, K = 3, d = 2, n = 600), counted from the
  * kernel's operations: per particle and row, K forward solves (d²/2) and dot products (d) for
  * the predictives, S gate dot products, the chosen expert's back solve and rank-one update
- * (≈ 2d²), and for each visited stick (≤ S) a rank-one update, the statistics (d²/2) and the
- * φ draw (d²); per sweep, per particle and row, K dot products, S gate dots, 5·S + 2 scale-move
- * passes of d each, and the rebuilds (S·d²/2 + d²/2).
+ * (≈ 2d²), and for each visited stick (≤ S) a rank-one update and the statistics (d²/2); every
+ * 10 rows, per particle and stick, a refactorisation (d³/6) and the φ draw (d²); per sweep, per
+ * particle and row, K dot products, S gate dots, 5·S + 2 scale-move passes of d each, and the
+ * rebuilds (S·d²/2 + d²/2).
  */
 function efficiency(fitSeconds: number): void {
   const N = 1000, K = 3, S = 2, d = 2, n = 600;
-  const step = K * (d * d / 2 + d) + S * d + 2 * d * d + S * (2 * d * d + d * d / 2 + d * d);
+  const step = K * (d * d / 2 + d) + S * d + 2 * d * d + S * (2 * d * d + d * d / 2) + (S * (d * d * d / 6 + d * d)) / 10;
   const sweepRows = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 200, 400, 600].reduce((a, b) => a + b, 0);
   const sweep = K * d + S * d + (5 * S + 2) * d + S * d * d / 2 + d * d / 2;
   const madds = N * (n * step + sweepRows * sweep);
