@@ -110,14 +110,24 @@ export class ModelFilter {
     return this.filter.essHistory;
   }
 
+  /** Running log evidence after every row, pooled over the sets like {@link logEvidence}. */
+  get evidenceHistory(): number[] {
+    return this.filter.evidenceHistory;
+  }
+
+  /** For every row, how many particle sets resampled at it. */
+  get resampleCounts(): number[] {
+    return this.filter.resampleCounts;
+  }
+
   /** Distinct initial particles that still have descendants (collapse shows here, not in the ESS). */
   get ancestors(): number {
     return this.filter.ancestors;
   }
 
   /** Experts ranked by usage, with their posterior mean coefficients and noise variance. */
-  experts(): ReturnType<Filter["experts"]> {
-    return this.filter.experts();
+  experts(level?: number): ReturnType<Filter["experts"]> {
+    return this.filter.experts(level);
   }
 
   /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`. */

@@ -223,6 +223,7 @@ function summaries(w: CodeWriter, p: KernelPlan): void {
       w.line("return { coefficients, noiseVariance };");
     }, "});");
   }, "},");
+  w.line("coefficientMarginals(k, out) { for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * D * 3); },");
   w.block("toJSON() {", () => {
     w.line(pg(p) ? "return { expert: expert.toJSON(), gate: gate.toJSON(), prior: prior.toJSON() };" : "return { expert: expert.toJSON() };");
   }, "},");

@@ -34,6 +34,10 @@ export interface ExpertSummary {
   coefficients: number[];
   /** Posterior mean of the noise variance. */
   noiseVariance: number;
+  /** Lower ends of the coefficients' central credible intervals (level as asked, default 90 %). */
+  lower: number[];
+  /** Upper ends of the coefficients' central credible intervals. */
+  upper: number[];
 }
 
 /** Options of a filter (see `CompiledModel.filter`). */
@@ -249,6 +253,22 @@ export class Filter {
     return this.sets[0].essHistory.map((_, t) => this.sets.reduce((a, s) => a + s.essHistory[t], 0));
   }
 
+  /** Pooled running log evidence after each row: log of the mean of the sets' estimates (E17). */
+  get evidenceHistory(): number[] {
+    const M = this.sets.length;
+    return this.sets[0].evidenceHistory.map((_, t) => {
+      const top = Math.max(...this.sets.map((s) => s.evidenceHistory[t]));
+      return top + Math.log(this.sets.reduce((a, s) => a + Math.exp(s.evidenceHistory[t] - top), 0) / M);
+    });
+  }
+
+  /** For each row, how many of the sets resampled at it. */
+  get resampleCounts(): number[] {
+    const counts = new Array<number>(this.sets[0].essHistory.length).fill(0);
+    for (const s of this.sets) for (const row of s.resampledAt) counts[row - 1]++;
+    return counts;
+  }
+
   /** Current ESS summed over the sets. */
   get ess(): number {
     const h = this.essHistory;
@@ -342,21 +362,63 @@ export class Filter {
 
   /**
    * Per-expert summaries, labels made stable across sets by ranking each set's experts by
-   * usage (spec §8.2): entry r pools the r-th most used expert of every set.
+   * usage (spec §8.2): entry r pools the r-th most used expert of every set. A coefficient's
+   * interval is the central `level` interval of its exact marginal posterior, a mixture over
+   * particles of Student-t's (NIG) or Gaussians (known variance).
    */
-  experts(): ExpertSummary[] {
+  experts(level = 0.9): ExpertSummary[] {
     const omega = this.setWeights();
     const n = Math.max(1, this.rows.n);
-    const out = Array.from({ length: this.K }, () => ({ usage: 0, coefficients: new Array<number>(this.D).fill(0), noiseVariance: 0 }));
+    const { K, D } = this;
+    const out = Array.from({ length: K }, () => ({
+      usage: 0,
+      coefficients: new Array<number>(D).fill(0),
+      noiseVariance: 0,
+      lower: new Array<number>(D).fill(0),
+      upper: new Array<number>(D).fill(0),
+    }));
+    // mixture components per rank and feature: weight, location, squared scale, dof
+    const comps = Array.from({ length: K * D }, () => [] as number[]);
     this.sets.forEach((s, m) => {
-      const summary = s.state.expertSummaries(Float64Array.from(s.logW, (lw) => Math.exp(lw)));
-      const order = Array.from({ length: this.K }, (_, k) => k).sort((a, b) => s.usage[b] - s.usage[a]);
+      const weights = Float64Array.from(s.logW, (lw) => Math.exp(lw));
+      const summary = s.state.expertSummaries(weights);
+      const marginals = new Float64Array(s.N * D * 3);
+      const order = Array.from({ length: K }, (_, k) => k).sort((a, b) => s.usage[b] - s.usage[a]);
       order.forEach((k, rank) => {
         const o = out[rank];
         o.usage += (omega[m] * s.usage[k]) / n;
         summary[k].coefficients.forEach((c, j) => (o.coefficients[j] += omega[m] * c));
         o.noiseVariance += omega[m] * summary[k].noiseVariance;
+        s.state.coefficientMarginals(k, marginals);
+        for (let i = 0; i < s.N; i++) {
+          const w = omega[m] * weights[i];
+          if (w === 0) continue;
+          for (let j = 0; j < D; j++) {
+            const c = (i * D + j) * 3;
+            comps[rank * D + j].push(w, marginals[c], marginals[c + 1], marginals[c + 2]);
+          }
+        }
       });
+    });
+    out.forEach((o, rank) => {
+      for (let j = 0; j < D; j++) {
+        const c = comps[rank * D + j];
+        const cdf = (y: number) => {
+          let p = 0;
+          for (let t = 0; t < c.length; t += 4) p += c[t] * componentCdf(y, c[t + 1], c[t + 2], c[t + 3]);
+          return p;
+        };
+        const pdf = (y: number) => {
+          let p = 0;
+          for (let t = 0; t < c.length; t += 4) p += c[t] * Math.exp(componentLogPdf(y, c[t + 1], c[t + 2], c[t + 3]));
+          return p;
+        };
+        let spread = 0;
+        for (let t = 0; t < c.length; t += 4) spread += c[t] * (c[t + 2] + (c[t + 1] - o.coefficients[j]) ** 2);
+        const scale = Number.isFinite(spread) && spread > 0 ? Math.sqrt(spread) : 1;
+        o.lower[j] = invert(cdf, pdf, (1 - level) / 2, o.coefficients[j], scale);
+        o.upper[j] = invert(cdf, pdf, (1 + level) / 2, o.coefficients[j], scale);
+      }
     });
     return out;
   }

@@ -50,6 +50,11 @@ export interface ModelState {
   shrinkage(weights: Float64Array): number[][] | null;
   /** Per-expert posterior means of the coefficients and of the noise variance under particle `weights`. */
   expertSummaries(weights: Float64Array): { coefficients: number[]; noiseVariance: number }[];
+  /**
+   * Marginal posterior of each coefficient of expert k in every particle: writes `[location,
+   * squared scale, dof]` at `out[(i·D + j)·3 …]` (a Student-t, or a Gaussian when dof is ∞).
+   */
+  coefficientMarginals(k: number, out: Float64Array): void;
   /** JSON-safe snapshot of every block; {@link KernelModule.restore} restores it bit for bit. */
   toJSON(): unknown;
 }

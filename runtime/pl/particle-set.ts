@@ -34,6 +34,7 @@ export interface ParticleSetJson {
   logW: string;
   logEvidence: number;
   essHistory: string;
+  evidenceHistory: string;
   resampledAt: number[];
   origin: number[];
   usage: string;
@@ -48,6 +49,8 @@ export class ParticleSet {
   logEvidence = 0;
   /** ESS before resampling, per row. */
   readonly essHistory: number[] = [];
+  /** Running log evidence after each row (E17's partial sums). */
+  readonly evidenceHistory: number[] = [];
   /** Rows (1-based) after which the set resampled. */
   readonly resampledAt: number[] = [];
   /** Initial particle each particle descends from. */
@@ -98,6 +101,7 @@ export class ParticleSet {
       logW: encodeFloat64(this.logW),
       logEvidence: this.logEvidence,
       essHistory: encodeFloat64(Float64Array.from(this.essHistory)),
+      evidenceHistory: encodeFloat64(Float64Array.from(this.evidenceHistory)),
       resampledAt: this.resampledAt,
       origin: Array.from(this.origin),
       usage: encodeFloat64(this.usage),
@@ -111,6 +115,7 @@ export class ParticleSet {
     set.logW = decodeFloat64(j.logW, state.N);
     set.logEvidence = j.logEvidence;
     set.essHistory.push(...decodeFloat64(j.essHistory, j.history.settled + j.history.steps.length));
+    set.evidenceHistory.push(...decodeFloat64(j.evidenceHistory, j.history.settled + j.history.steps.length));
     set.resampledAt.push(...j.resampledAt);
     set.origin = Int32Array.from(j.origin);
     set.usage.set(decodeFloat64(j.usage, state.K));
@@ -153,6 +158,7 @@ export class ParticleSet {
     const row = rows.n;
     const inc = this.increment;
     this.logEvidence += inc;
+    this.evidenceHistory.push(this.logEvidence);
     let s2 = 0;
     for (let i = 0; i < N; i++) {
       const lp = pred[i] - logW[i]; // this particle's log predictive of the row

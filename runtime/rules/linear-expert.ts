@@ -171,6 +171,25 @@ export abstract class LinearExpertState {
   }
 
   /**
+   * Marginal posterior of each coefficient of expert k of particle i in noise units: writes
+   * `[m_j, Ṽ_jj]` at `out[off + 2j …]`, with Ṽ_jj = ‖L⁻¹e_j‖² (one forward solve per feature,
+   * O(d³) per expert: for summaries, not the hot path).
+   */
+  protected coefficientSpread(i: number, k: number, out: Float64Array, off: number): void {
+    const d = this.d;
+    const b = i * this.K + k;
+    for (let j = 0; j < d; j++) {
+      this.u.fill(0);
+      this.u[j] = 1;
+      solveLower(this.L, b * d * d, d, this.u, 0, this.w, 0);
+      let v = 0;
+      for (let t = 0; t < d; t++) v += this.w[t] * this.w[t];
+      out[off + 2 * j] = this.m[b * d + j];
+      out[off + 2 * j + 1] = v;
+    }
+  }
+
+  /**
    * Rebuilds expert k of particle i from the rows allocated to it (E12, O(n d² + d³)):
    * P̃ = p₀I + Σ x xᵀ, m = P̃⁻¹(p₀m₀ + Σ x y), then the subclass statistics from
    * ss = ‖y − Xm‖² + p₀‖m − m₀‖² (the stable form of yᵀy + m₀ᵀP̃₀m₀ − mᵀP̃m).

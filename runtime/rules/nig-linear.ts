@@ -101,6 +101,24 @@ export class NigLinearState extends LinearExpertState {
   }
 
   /**
+   * Marginal posterior of each coefficient of expert k of particle i: β_j ~ t_{2a}(m_j, (b/a)·Ṽ_jj).
+   * Writes `[location, squared scale, dof]` at `out[off + 3j …]` for j < d.
+   */
+  coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void {
+    const d = this.d;
+    const blk = i * this.K + k;
+    this.coefficientSpread(i, k, out, off);
+    // spread wrote pairs; widen them to triples from the last feature down so nothing is overwritten
+    for (let j = d - 1; j >= 0; j--) {
+      const loc = out[off + 2 * j];
+      const v = out[off + 2 * j + 1];
+      out[off + 3 * j] = loc;
+      out[off + 3 * j + 1] = (this.b[blk] / this.a[blk]) * v;
+      out[off + 3 * j + 2] = 2 * this.a[blk];
+    }
+  }
+
+  /**
    * Posterior draw for the sweep (spec §3.7 step 1): σ² ~ IG(a, b), β = m + σ·L⁻ᵀε, so
    * β | σ² ~ N(m, σ²V). Writes β at `beta[betaOff …]` and returns σ².
    */

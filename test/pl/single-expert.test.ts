@@ -37,10 +37,21 @@ describe("one expert (K = 1)", () => {
     const exact = nigPosterior(X, y, 7, 2.5, 1.5);
     expect(rel(f.logEvidence, exact.logEvidence)).toBeLessThan(1e-8);
     expect(f.logEvidenceSE).toBe(0);
+    // the running evidence after each row is the closed form of that prefix
+    const half = Math.ceil(n / 2);
+    expect(f.evidenceHistory).toHaveLength(n);
+    expect(rel(f.evidenceHistory[half - 1], nigPosterior(X.slice(0, half), y.slice(0, half), 7, 2.5, 1.5).logEvidence)).toBeLessThan(1e-8);
+    expect(f.resampleCounts.every((c) => c === 4)).toBe(true);
     const [e] = f.experts();
     e.coefficients.forEach((c, j) => expect(Math.abs(c - exact.m[j])).toBeLessThan(1e-8 * (1 + Math.abs(exact.m[j]))));
     expect(rel(e.noiseVariance, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
     expect(e.usage).toBeCloseTo(1, 12);
+    // coefficient intervals: the central 90 % of the exact marginal t_{2a}(m_j, (b/a) V_jj)
+    e.coefficients.forEach((_, j) => {
+      const s2j = (exact.b / exact.a) * exact.V[j][j];
+      expect(Math.abs(studentTCdf(e.lower[j], exact.m[j], s2j, 2 * exact.a) - 0.05)).toBeLessThan(1e-9);
+      expect(Math.abs(studentTCdf(e.upper[j], exact.m[j], s2j, 2 * exact.a) - 0.95)).toBeLessThan(1e-9);
+    });
     expect(f.essHistory.every((v) => Math.abs(v - N) < 1e-9 * N)).toBe(true);
     // every particle identical: the predictive at a new point is one Student-t
     const p = f.predict(X[0]);

@@ -185,6 +185,7 @@ export default function createKernel(rt) {
           return { coefficients, noiseVariance };
         });
       },
+      coefficientMarginals(k, out) { for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * D * 3); },
       toJSON() {
         return { expert: expert.toJSON(), gate: gate.toJSON(), prior: prior.toJSON() };
       },
