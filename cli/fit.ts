@@ -16,6 +16,7 @@ import { DataError } from "./data/errors.js";
 import { MAX_DATA_BYTES, readModelFile, readTextFile, UsageError } from "./io.js";
 import type { Io } from "./main.js";
 import { parseSetValues } from "./set-values.js";
+import { reportPage } from "./report/index.js";
 
 /** What `--save` writes. */
 interface SavedState {
@@ -84,6 +85,10 @@ export interface FitArgs {
   rejuvenate: boolean;
   /** Worker threads; default one per set up to the number of cores. */
   threads?: number;
+  /** Write the HTML report here. */
+  report?: string;
+  /** Input feature the report plots along. */
+  feature?: string;
 }
 
 /** Runs `hsmoe fit`: on worker threads when there are several sets and cores, else inline. */
@@ -91,6 +96,9 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   const { model, source, hypers } = compileFile(a.model, a.set, io, a.json);
   const train = readData(a.data, model, true);
   const test = a.test ? readData(a.test, model, true, train.inputColumns) : undefined;
+  if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
+    throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
+  }
   const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, rejuvenate: a.rejuvenate };
   const bar = progressBar(io, train.n);
   const t0 = performance.now();
@@ -131,6 +139,10 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     inputColumns: train.inputColumns,
     plan: model.plan.coverage,
   };
+  if (a.report) {
+    writeFileSync(a.report, reportPage(f, { file: a.model, source, hypers, train, test, feature: a.feature, result }));
+    if (!a.json) io.stderr(`wrote ${a.report}\n`);
+  }
   if (a.save) {
     const saved: SavedState = { format: "hsmoe-state/1", file: a.model, source, hypers, inputColumns: train.inputColumns, snapshot: f.snapshot() };
     writeFileSync(a.save, JSON.stringify(saved));

@@ -31,7 +31,11 @@ commands:
       write the particle-learning kernel as an ES module
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
       [--set NAME=VALUE ...] [--save STATE.json] [--no-rejuvenate] [--threads T] [--json]
+      [--report REPORT.html [--feature NAME]]
       run particle learning over the rows in order and summarise the posterior
+  report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
+      fit, then write a self-contained HTML report (default report.html): predictive bands,
+      gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
   predict STATE.json --data NEW.csv [--json]
       predictive summaries for new rows from a saved fit
 `;
@@ -80,26 +84,32 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
   return n;
 }
 
-function runFit(args: string[], io: Io): Promise<number> {
+const FIT_OPTIONS = {
+  data: { type: "string" },
+  test: { type: "string" },
+  particles: { type: "string" },
+  sets: { type: "string" },
+  seed: { type: "string" },
+  set: { type: "string", multiple: true },
+  save: { type: "string" },
+  json: { type: "boolean" },
+  "no-rejuvenate": { type: "boolean" },
+  threads: { type: "string" },
+  feature: { type: "string" },
+} as const;
+
+/** `fit` and `report` share their options; `report` always writes a page (`-o`, default report.html). */
+function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     strict: true,
-    options: {
-      data: { type: "string" },
-      test: { type: "string" },
-      particles: { type: "string" },
-      sets: { type: "string" },
-      seed: { type: "string" },
-      set: { type: "string", multiple: true },
-      save: { type: "string" },
-      json: { type: "boolean" },
-      "no-rejuvenate": { type: "boolean" },
-      threads: { type: "string" },
-    },
+    options: command === "fit" ? { ...FIT_OPTIONS, report: { type: "string" } } : { ...FIT_OPTIONS, o: { type: "string", short: "o" } },
   });
-  if (positionals.length !== 1) throw new UsageError("fit needs one model file");
-  if (!values.data) throw new UsageError("fit needs --data TRAIN.csv");
+  if (positionals.length !== 1) throw new UsageError(`${command} needs one model file`);
+  if (!values.data) throw new UsageError(`${command} needs --data TRAIN.csv`);
+  const report = command === "report" ? ((values as { o?: string }).o ?? "report.html") : (values as { report?: string }).report;
+  if (values.feature !== undefined && report === undefined) throw new UsageError("--feature chooses the report's input: give --report FILE.html too");
   const particles = positiveInt(values.particles, "--particles", 1000);
   const sets = positiveInt(values.sets, "--sets", Math.min(4, particles));
   if (sets > particles) throw new UsageError(`--sets ${sets} is more than --particles ${particles}`);
@@ -109,6 +119,7 @@ function runFit(args: string[], io: Io): Promise<number> {
       seed: positiveInt(values.seed, "--seed", 1), set: values.set ?? [], save: values.save,
       json: values.json ?? false, rejuvenate: !values["no-rejuvenate"],
       threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1),
+      report, feature: values.feature,
     },
     io,
   );
@@ -132,7 +143,8 @@ type Command = (args: string[], io: Io) => number | Promise<number>;
 const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["check", runCheck],
   ["compile", runCompile],
-  ["fit", runFit],
+  ["fit", (args, io) => runFitLike("fit", args, io)],
+  ["report", (args, io) => runFitLike("report", args, io)],
   ["predict", runPredict],
 ]);
 

@@ -326,7 +326,10 @@ export class Filter {
     return { mean, sd, quantiles, logDensity, density: (y) => Math.exp(logDensity(y)) };
   }
 
-  /** Gate probabilities of each expert at x: posterior mean and a 90 % credible interval. */
+  /**
+   * Gate probabilities of each expert at x: posterior mean and a central credible interval
+   * (default 90 %). Expert r is the r-th most used of every set, as in {@link experts}.
+   */
   gateProbabilities(x: ArrayLike<number>, level = 0.9): GateProbability[] {
     const xs = Float64Array.from(x);
     const values: { w: number; g: Float64Array }[] = [];
@@ -334,7 +337,12 @@ export class Filter {
     this.sets.forEach((s, m) => {
       const out = new Float64Array(s.N * this.K);
       s.state.gateProbabilities(xs, out);
-      for (let i = 0; i < s.N; i++) values.push({ w: omega[m] * Math.exp(s.logW[i]), g: out.subarray(i * this.K, (i + 1) * this.K) });
+      const order = this.usageOrder(s);
+      for (let i = 0; i < s.N; i++) {
+        const g = new Float64Array(this.K);
+        order.forEach((k, rank) => (g[rank] = out[i * this.K + k]));
+        values.push({ w: omega[m] * Math.exp(s.logW[i]), g });
+      }
     });
     return Array.from({ length: this.K }, (_, k) => {
       const pts = values.map((v) => ({ w: v.w, v: v.g[k] })).sort((a, b) => a.v - b.v);
@@ -383,7 +391,7 @@ export class Filter {
       const weights = Float64Array.from(s.logW, (lw) => Math.exp(lw));
       const summary = s.state.expertSummaries(weights);
       const marginals = new Float64Array(s.N * D * 3);
-      const order = Array.from({ length: K }, (_, k) => k).sort((a, b) => s.usage[b] - s.usage[a]);
+      const order = this.usageOrder(s);
       order.forEach((k, rank) => {
         const o = out[rank];
         o.usage += (omega[m] * s.usage[k]) / n;
@@ -421,6 +429,11 @@ export class Filter {
       }
     });
     return out;
+  }
+
+  /** A set's experts from most to least used: the stable labels of spec §8.2. */
+  private usageOrder(s: ParticleSet): number[] {
+    return Array.from({ length: this.K }, (_, k) => k).sort((a, b) => s.usage[b] - s.usage[a]);
   }
 
   /** Posterior allocation frequency of each expert: the mean over rows of p(z_t = k | data). */

@@ -1,0 +1,172 @@
+/**
+ * The report's charts as Vega-Lite specifications, one table entry per chart: which data it
+ * needs, its title and caption, and its spec. Vega-Lite does the axes, scales and legends; the
+ * page only renders the compiled Vega specs.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { ReportData } from "./collect.js";
+
+/** One chart of the report. */
+export interface ChartDef {
+  /** Element id in the page (letters and dashes). */
+  id: string;
+  /** Page section the chart belongs to. */
+  section: "fit" | "gate" | "experts" | "shrinkage" | "health";
+  title: string;
+  /** One sentence on what to look for. */
+  caption: (r: ReportData) => string;
+  /** Whether the chart applies to this report. */
+  when: (r: ReportData) => boolean;
+  spec: (r: ReportData) => TopLevelSpec;
+}
+
+const WIDTH = 640;
+const HEIGHT = 280;
+const expertColor = { field: "expert", type: "nominal", title: "expert", scale: { scheme: "tableau10" } } as const;
+
+/** The chart table, in page order. */
+export const CHARTS: readonly ChartDef[] = [
+  {
+    id: "predictive",
+    section: "fit",
+    title: "Posterior predictive",
+    caption: (r) =>
+      r.oneD
+        ? `Training data, the posterior predictive mean, and its 50 % and 90 % bands along ${r.feature}.`
+        : `Partial dependence on ${r.feature}: the predictive mean with 50 % and 90 % bands, other inputs held at their training means; points are training rows.`,
+    when: () => true,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: WIDTH,
+      height: HEIGHT,
+      layer: [
+        { data: { values: r.band }, mark: { type: "area", opacity: 0.18, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative", title: r.feature }, y: { field: "q05", type: "quantitative", title: "y" }, y2: { field: "q95" } } },
+        { data: { values: r.band }, mark: { type: "area", opacity: 0.3, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "q25", type: "quantitative" }, y2: { field: "q75" } } },
+        { data: { values: r.points }, mark: { type: "point", size: 12, filled: true, color: "#333", opacity: 0.55 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "y", type: "quantitative" } } },
+        { data: { values: r.band }, mark: { type: "line", color: "#1f4e79", strokeWidth: 2 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" } } },
+      ],
+    }),
+  },
+  {
+    id: "observed",
+    section: "fit",
+    title: "Predicted against observed",
+    caption: (r) => `Each ${r.rowsFrom === "test" ? "held-out" : "training"} row's observed y against its predictive mean, with the 90 % predictive interval; the diagonal is a perfect prediction.`,
+    when: (r) => !r.oneD,
+    spec: (r) => {
+      const lo = Math.min(...r.rows.map((p) => Math.min(p.observed, p.lower)));
+      const hi = Math.max(...r.rows.map((p) => Math.max(p.observed, p.upper)));
+      return {
+        $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+        width: HEIGHT + 60,
+        height: HEIGHT + 60,
+        layer: [
+          { data: { values: [{ a: lo, b: hi }] }, mark: { type: "rule", color: "#999", strokeDash: [4, 4] }, encoding: { x: { field: "a", type: "quantitative" }, y: { field: "a", type: "quantitative" }, x2: { field: "b" }, y2: { field: "b" } } },
+          { data: { values: r.rows }, mark: { type: "rule", color: "#4c78a8", opacity: 0.5 }, encoding: { x: { field: "observed", type: "quantitative", title: "observed y" }, y: { field: "lower", type: "quantitative", title: "predicted y" }, y2: { field: "upper" } } },
+          { data: { values: r.rows }, mark: { type: "point", filled: true, size: 18, color: "#1f4e79" }, encoding: { x: { field: "observed", type: "quantitative" }, y: { field: "mean", type: "quantitative" }, tooltip: [{ field: "row" }, { field: "observed" }, { field: "mean" }] } },
+        ],
+      };
+    },
+  },
+  {
+    id: "gate",
+    section: "gate",
+    title: "Gate probabilities",
+    caption: (r) =>
+      r.oneD
+        ? `Probability that each expert explains a row, along ${r.feature}: posterior mean and 90 % credible band. Where one expert's curve nears 1, it has taken over.`
+        : `Probability of each expert along ${r.feature} with the other inputs at their training means: posterior mean and 90 % credible band.`,
+    when: () => true,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: WIDTH,
+      height: HEIGHT - 60,
+      data: { values: r.gate },
+      layer: [
+        { mark: { type: "area", opacity: 0.2 }, encoding: { x: { field: "at", type: "quantitative", title: r.feature }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
+        { mark: { type: "line", strokeWidth: 2 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" }, color: expertColor } },
+      ],
+    }),
+  },
+  {
+    id: "row-gate",
+    section: "gate",
+    title: "Gate probabilities per row",
+    caption: (r) => `Each ${r.rowsFrom === "test" ? "held-out" : "training"} row's gate probabilities against its ${r.feature}, with 90 % credible intervals.`,
+    when: (r) => !r.oneD,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: WIDTH,
+      height: HEIGHT - 60,
+      data: { values: r.rowGate },
+      layer: [
+        { mark: { type: "rule", opacity: 0.35 }, encoding: { x: { field: "at", type: "quantitative", title: r.feature }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
+        { mark: { type: "point", filled: true, size: 16 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" }, color: expertColor } },
+      ],
+    }),
+  },
+  {
+    id: "usage",
+    section: "experts",
+    title: "Expert usage",
+    caption: () => "Posterior allocation frequency of each expert (the mean over rows of p(z = k | data)); experts are labelled by usage, most used first.",
+    when: () => true,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: Math.min(WIDTH, 60 * r.experts.length + 80),
+      height: 180,
+      data: { values: r.experts.map((e) => ({ expert: e.expert, usage: e.usage })) },
+      mark: { type: "bar" },
+      encoding: { x: { field: "expert", type: "ordinal" }, y: { field: "usage", type: "quantitative", scale: { domain: [0, 1] } }, color: { ...expertColor, legend: null }, tooltip: [{ field: "expert" }, { field: "usage", format: ".3f" }] },
+    }),
+  },
+  {
+    id: "shrinkage",
+    section: "shrinkage",
+    title: "Horseshoe shrinkage of the gate coefficients",
+    caption: () => "Posterior mean κ = 1/(1 + τ²λ²) per stick and input: near 1 the horseshoe has switched the coefficient off; near 0 the input drives that stick.",
+    when: (r) => r.shrinkage !== null,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: Math.min(WIDTH, 48 * r.features.length + 40),
+      height: 40 * Math.max(1, r.experts.length - 1),
+      data: { values: r.shrinkage ?? [] },
+      encoding: { x: { field: "feature", type: "nominal", sort: r.features, title: "input" }, y: { field: "stick", type: "ordinal", title: "stick" } },
+      layer: [
+        { mark: { type: "rect" }, encoding: { color: { field: "kappa", type: "quantitative", title: "κ", scale: { domain: [0, 1], scheme: "blues" } } } },
+        { mark: { type: "text", fontSize: 11 }, encoding: { text: { field: "kappa", type: "quantitative", format: ".2f" }, color: { condition: { test: "datum.kappa > 0.6", value: "white" }, value: "black" } } },
+      ],
+    }),
+  },
+  {
+    id: "ess",
+    section: "health",
+    title: "Effective sample size",
+    caption: (r) => {
+      const every = r.health.every((h) => h.resampled > 0);
+      return `ESS before resampling at each row, summed over the particle sets (of ${r.particles} particles)${every ? "; every set resampled at every row" : "; ticks mark the rows where a set resampled"}. ESS does not see a collapse of the ancestry: read it beside the distinct ancestors in the facts above.`;
+    },
+    when: () => true,
+    spec: (r) => {
+      const every = r.health.every((h) => h.resampled > 0);
+      const layers: TopLevelSpec[] = [{ mark: { type: "line", color: "#4c78a8" }, encoding: { x: { field: "row", type: "quantitative" }, y: { field: "ess", type: "quantitative", title: "ESS", scale: { domain: [0, r.particles] } } } } as TopLevelSpec];
+      if (!every) layers.push({ transform: [{ filter: "datum.resampled > 0" }], mark: { type: "tick", color: "#e45756", thickness: 1 }, encoding: { x: { field: "row", type: "quantitative" }, y: { value: HEIGHT - 80 } } } as TopLevelSpec);
+      return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", width: WIDTH, height: HEIGHT - 80, data: { values: r.health }, layer: layers } as TopLevelSpec;
+    },
+  },
+  {
+    id: "evidence",
+    section: "health",
+    title: "Running log evidence",
+    caption: () => "log p̂(y₁..ₜ | x₁..ₜ) after each row, pooled over the particle sets (its final Monte Carlo standard error is in the facts above).",
+    when: () => true,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: WIDTH,
+      height: HEIGHT - 80,
+      data: { values: r.health },
+      mark: { type: "line", color: "#54a24b" },
+      encoding: { x: { field: "row", type: "quantitative" }, y: { field: "logEvidence", type: "quantitative", title: "log evidence" } },
+    }),
+  },
+];

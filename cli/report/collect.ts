@@ -1,0 +1,201 @@
+/**
+ * The numbers a report shows, taken from a finished fit: the predictive and the gate along the
+ * input (1-D) or per row (d > 1), expert usage and coefficients with intervals, shrinkage, and
+ * the particle system's health over time. Plain data, so the charts and the page are pure
+ * functions of it and can be tested without a fit.
+ */
+import type { ModelFilter } from "../../api.js";
+import type { DataTable } from "../data/csv.js";
+
+/** Predictive probabilities of the bands: 90 % and 50 % central intervals and the median. */
+const BAND_PROBS = [0.05, 0.25, 0.5, 0.75, 0.95];
+/** Grid points along the chosen input. */
+const GRID = 80;
+/** Rows shown in the per-row views (evenly spaced when the data have more). */
+const MAX_ROWS = 200;
+
+/** Predictive summary at one input: mean and the quantiles of {@link BAND_PROBS}. */
+export interface BandPoint {
+  /** Value of the chosen input feature. */
+  at: number;
+  mean: number;
+  q05: number;
+  q25: number;
+  q50: number;
+  q75: number;
+  q95: number;
+}
+
+/** Gate probability of one expert at one input: mean and 90 % credible interval. */
+export interface GatePoint {
+  at: number;
+  /** Expert label: 1 is the most used. */
+  expert: number;
+  mean: number;
+  lower: number;
+  upper: number;
+}
+
+/** One observed row beside its predictive (the d > 1 view). */
+export interface RowPoint {
+  /** Row number in its file (1-based, header excluded). */
+  row: number;
+  /** Value of the chosen feature. */
+  at: number;
+  observed: number;
+  mean: number;
+  lower: number;
+  upper: number;
+}
+
+/** Everything a report shows. */
+export interface ReportData {
+  title: string;
+  /** Model file and its text. */
+  file: string;
+  source: string;
+  /** The inference plan as `hsmoe check` prints it. */
+  planText: string;
+  /** Fit facts: rows, particles, seconds, evidence and its standard error, held-out scores. */
+  facts: { label: string; value: string }[];
+  /** Input feature names (CSV header) and the feature the plots run along. */
+  features: string[];
+  feature: string;
+  /** True when every other input is constant in the data (an intercept): the plots are 1-D. */
+  oneD: boolean;
+  /** Training rows (chosen feature, response), at most {@link MAX_ROWS} for d > 1. */
+  points: { at: number; y: number }[];
+  /** Predictive along the chosen feature, other inputs at their training means. */
+  band: BandPoint[];
+  /** Gate probabilities along the chosen feature (same inputs as {@link band}). */
+  gate: GatePoint[];
+  /** d > 1: held-out (or training) rows beside their 90 % predictive intervals. */
+  rows: RowPoint[];
+  /** Which data the rows are from. */
+  rowsFrom: "test" | "train";
+  /** d > 1: gate probabilities at those rows. */
+  rowGate: GatePoint[];
+  /** Expert usage and coefficients (with 90 % intervals), most used first. */
+  experts: { expert: number; usage: number; noiseVariance: number; coefficients: { feature: string; mean: number; lower: number; upper: number }[] }[];
+  /** Posterior mean κ per stick and feature, or null without a horseshoe. */
+  shrinkage: { stick: number; feature: string; kappa: number }[] | null;
+  /** Per row: ESS summed over the sets, sets that resampled, running log evidence. */
+  health: { row: number; ess: number; resampled: number; logEvidence: number }[];
+  /** Total particles (the ESS scale). */
+  particles: number;
+}
+
+/** What {@link collectReport} needs besides the filter. */
+export interface ReportInput {
+  file: string;
+  source: string;
+  planText: string;
+  train: DataTable;
+  test?: DataTable;
+  /** Feature to plot along; default the first input that varies. */
+  feature?: string;
+  facts: { label: string; value: string }[];
+}
+
+/** Raised when the chosen feature is not an input column. */
+export class ReportFeatureError extends Error {}
+
+function columnStats(t: DataTable, j: number): { min: number; max: number; mean: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let s = 0; s < t.n; s++) {
+    const v = t.x[s * t.D + j];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, max, mean: sum / Math.max(1, t.n) };
+}
+
+function spacedRows(n: number): number[] {
+  if (n <= MAX_ROWS) return Array.from({ length: n }, (_, s) => s);
+  return Array.from({ length: MAX_ROWS }, (_, r) => Math.round((r * (n - 1)) / (MAX_ROWS - 1)));
+}
+
+/** Collects the report's numbers from a finished filter. */
+export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
+  const { train, test } = input;
+  const D = train.D;
+  const names = train.inputColumns;
+  const stats = names.map((_, j) => columnStats(train, j));
+  const varying = stats.map((s, j) => (s.max > s.min ? j : -1)).filter((j) => j >= 0);
+  let j0: number;
+  if (input.feature !== undefined) {
+    j0 = names.indexOf(input.feature);
+    if (j0 < 0) throw new ReportFeatureError(`--feature '${input.feature}' is not an input column (inputs: ${names.join(", ")})`);
+  } else {
+    j0 = varying[0] ?? 0;
+  }
+  const oneD = varying.every((j) => j === j0);
+
+  const base = Float64Array.from(stats, (s) => s.mean);
+  const band: BandPoint[] = [];
+  const gate: GatePoint[] = [];
+  const { min, max } = stats[j0];
+  const steps = max > min ? GRID : 1;
+  for (let g = 0; g < steps; g++) {
+    const at = steps === 1 ? min : min + ((max - min) * g) / (steps - 1);
+    const x = Float64Array.from(base);
+    x[j0] = at;
+    const p = f.predict(x, BAND_PROBS);
+    const [q05, q25, q50, q75, q95] = p.quantiles.map((q) => q.value);
+    band.push({ at, mean: p.mean, q05, q25, q50, q75, q95 });
+    for (const e of f.gateProbabilities(x, 0.9)) gate.push({ at, expert: e.expert, mean: e.mean, lower: e.lower, upper: e.upper });
+  }
+
+  const shown = spacedRows(train.n);
+  const points = (oneD ? Array.from({ length: train.n }, (_, s) => s) : shown).map((s) => ({ at: train.x[s * D + j0], y: train.y![s] }));
+
+  const rows: RowPoint[] = [];
+  const rowGate: GatePoint[] = [];
+  const from = test ?? train;
+  if (!oneD) {
+    for (const s of spacedRows(from.n)) {
+      const x = from.x.subarray(s * D, (s + 1) * D);
+      const p = f.predict(x, [0.05, 0.95]);
+      rows.push({ row: s + 1, at: x[j0], observed: from.y![s], mean: p.mean, lower: p.quantiles[0].value, upper: p.quantiles[1].value });
+      for (const e of f.gateProbabilities(x, 0.9)) rowGate.push({ at: x[j0], expert: e.expert, mean: e.mean, lower: e.lower, upper: e.upper });
+    }
+  }
+
+  const experts = f.experts(0.9).map((e, r) => ({
+    expert: r + 1,
+    usage: e.usage,
+    noiseVariance: e.noiseVariance,
+    coefficients: e.coefficients.map((mean, j) => ({ feature: names[j], mean, lower: e.lower[j], upper: e.upper[j] })),
+  }));
+  const kappa = f.shrinkage();
+  const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: names[j], kappa: v }))) : null;
+
+  const ess = f.essHistory;
+  const resampled = f.resampleCounts;
+  const evidence = f.evidenceHistory;
+  const health = ess.map((v, t) => ({ row: t + 1, ess: v, resampled: resampled[t], logEvidence: evidence[t] }));
+
+  return {
+    title: `${input.file}: ${train.n} rows`,
+    file: input.file,
+    source: input.source,
+    planText: input.planText,
+    facts: input.facts,
+    features: names,
+    feature: names[j0],
+    oneD,
+    points,
+    band,
+    gate,
+    rows,
+    rowsFrom: test ? "test" : "train",
+    rowGate,
+    experts,
+    shrinkage,
+    health,
+    particles: f.filter.N * f.filter.sets.length,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * `hsmoe report` and `hsmoe fit --report`: the HTML page of a finished fit (see html.ts for
+ * the page, collect.ts for its numbers, charts.ts for the charts).
+ */
+import type { ModelFilter } from "../../api.js";
+import { analyzeSource } from "../../compiler/index.js";
+import { dumpAnalysis } from "../../compiler/4-analyze/index.js";
+import { summaryText } from "../../compiler/summary.js";
+import type { DataTable } from "../data/csv.js";
+import { collectReport } from "./collect.js";
+import { renderReport } from "./html.js";
+
+export { collectReport, ReportFeatureError, type ReportData } from "./collect.js";
+export { renderReport } from "./html.js";
+
+/** The fit facts the report's header lists (the fields of `fit --json` it shows). */
+export interface FitFacts {
+  n: number;
+  D: number;
+  K: number;
+  particles: number;
+  sets: number;
+  seed: number;
+  seconds: number;
+  logEvidence: number;
+  logEvidenceSE: number;
+  essMin: number;
+  ancestors: number;
+  heldout?: { n: number; lpd: number; rmse: number };
+}
+
+/** The inference plan as `hsmoe check` prints it. */
+function planText(source: string, file: string, hypers: Record<string, number>): string {
+  const r = analyzeSource(source, { file, hypers: new Map(Object.entries(hypers)) });
+  return r.checked && r.analysis ? `${summaryText(r.checked, file)}\n\n${dumpAnalysis(r.analysis)}` : "";
+}
+
+function factRows(r: FitFacts): { label: string; value: string }[] {
+  const rows = [
+    { label: "rows", value: `${r.n} (inputs: ${r.D}, experts: ${r.K})` },
+    { label: "particles", value: `${r.particles} in ${r.sets} sets pooled by evidence (seed ${r.seed})` },
+    { label: "filter time", value: `${r.seconds.toFixed(2)} s` },
+    { label: "log evidence", value: `${r.logEvidence.toFixed(2)} ± ${r.logEvidenceSE.toFixed(2)} (Monte Carlo standard error)` },
+    { label: "minimum ESS", value: r.essMin.toFixed(1) },
+    { label: "distinct ancestors left", value: String(r.ancestors) },
+  ];
+  if (r.heldout) rows.push({ label: "held-out", value: `${r.heldout.n} rows: mean log predictive density ${r.heldout.lpd.toFixed(4)}, RMSE ${r.heldout.rmse.toFixed(4)}` });
+  return rows;
+}
+
+/** The report page of a finished fit. */
+export function reportPage(
+  f: ModelFilter,
+  a: { file: string; source: string; hypers: Record<string, number>; train: DataTable; test?: DataTable; feature?: string; result: FitFacts },
+): string {
+  const data = collectReport(f, {
+    file: a.file,
+    source: a.source,
+    planText: planText(a.source, a.file, a.hypers),
+    train: a.train,
+    test: a.test,
+    feature: a.feature,
+    facts: factRows(a.result),
+  });
+  return renderReport(data);
+}

@@ -1,0 +1,50 @@
+/**
+ * The report pages in a real browser (Debian Chromium via playwright-core): they open from a
+ * file with no console error and no network request, and every chart draws a non-empty SVG.
+ * Screenshots go to test-output/ for a look by eye.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { launchBrowser, watchPage } from "../helpers/browser.js";
+import { cli } from "../helpers/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "hsmoe-report-browser-"));
+const shots = "test-output";
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  mkdirSync(shots, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("report in Chromium", () => {
+  it.each([
+    ["piecewise", ["--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv"], 6],
+    ["sparse", ["--set", "K=3", "--data", "examples/data/sparse-train.csv", "--test", "examples/data/sparse-test.csv"], 8],
+  ])("%s: opens offline, no console errors, every chart non-empty", async (name, args, charts) => {
+    const out = join(dir, `${name}.html`);
+    const r = await cli("report", "stdlib/hsmoe.moe", ...(args as string[]), "--particles", "200", "-o", out);
+    expect(r.code).toBe(0);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const seen = watchPage(page);
+    await page.goto(`file://${out}`);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>(".chart")).every((e) => e.dataset.rendered === "true" || e.classList.contains("chart-error")), null, { timeout: 30_000 });
+    const marks = await page.$$eval(".chart", (els) => els.map((e) => ({ id: e.id, svg: e.querySelectorAll("svg").length, marks: e.querySelectorAll("svg .mark-area path, svg .mark-line path, svg .mark-symbol path, svg .mark-rect path, svg .mark-rule line, svg .mark-text text, svg .mark-tick rect").length })));
+    expect(marks).toHaveLength(charts as number);
+    for (const m of marks) {
+      expect(m.svg, m.id).toBe(1);
+      expect(m.marks, m.id).toBeGreaterThan(0);
+    }
+    expect(await page.locator(".chart-error").count()).toBe(0);
+    await page.screenshot({ path: join(shots, `report-${name}.png`), fullPage: true });
+    expect(seen.errors).toEqual([]);
+    expect(seen.requests).toEqual([]);
+    await page.close();
+  });
+});

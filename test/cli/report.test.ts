@@ -1,0 +1,93 @@
+/**
+ * `hsmoe report` / `fit --report` in Node: the page is self-contained, every chart compiles and
+ * renders to a non-empty SVG with Vega in Node, and text from the user's files cannot break out
+ * of the page's markup. The same pages are opened in Chromium by test/browser/report.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as vega from "vega";
+import { cli } from "../helpers/cli.js";
+import { compiledCharts, escapeHtml, scriptJson } from "../../cli/report/html.js";
+import type { ReportData } from "../../cli/report/collect.js";
+
+const dir = mkdtempSync(join(tmpdir(), "hsmoe-report-"));
+
+/** A tiny report by hand: two inputs, two experts, hostile names. */
+function handMade(oneD: boolean): ReportData {
+  const band = [0, 1, 2].map((at) => ({ at, mean: at, q05: at - 2, q25: at - 1, q50: at, q75: at + 1, q95: at + 2 }));
+  const gate = [0, 1, 2].flatMap((at) => [1, 2].map((expert) => ({ at, expert, mean: 0.5, lower: 0.2, upper: 0.8 })));
+  return {
+    title: "t", file: "m.moe", source: "model m() {}", planText: "plan", facts: [{ label: "rows", value: "3" }],
+    features: ["(Intercept)", "</script><b>x"], feature: "</script><b>x", oneD,
+    points: [{ at: 0, y: 1 }], band, gate,
+    rows: oneD ? [] : [{ row: 1, at: 0, observed: 1, mean: 1.1, lower: 0, upper: 2 }], rowsFrom: "train",
+    rowGate: oneD ? [] : gate.slice(0, 2),
+    experts: [1, 2].map((expert) => ({ expert, usage: 0.5, noiseVariance: 1, coefficients: [{ feature: "a", mean: 0, lower: -1, upper: 1 }] })),
+    shrinkage: [{ stick: 1, feature: "(Intercept)", kappa: 0.1 }, { stick: 1, feature: "</script><b>x", kappa: 0.9 }],
+    health: [1, 2, 3].map((row) => ({ row, ess: 50, resampled: row % 2, logEvidence: -row })),
+    particles: 100,
+  };
+}
+
+describe("report charts", () => {
+  it.each([true, false])("every chart renders to a non-empty SVG in Node (1-D: %s)", async (oneD) => {
+    const charts = compiledCharts(handMade(oneD));
+    expect(charts.map((c) => c.def.id)).toEqual(oneD ? ["predictive", "gate", "usage", "shrinkage", "ess", "evidence"] : ["predictive", "observed", "gate", "row-gate", "usage", "shrinkage", "ess", "evidence"]);
+    for (const { vega: spec } of charts) {
+      const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
+      expect(svg).toMatch(/^<svg/);
+      expect(svg).toMatch(/<path|<rect|<line/);
+    }
+  });
+
+  it("keeps user text inside its element", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    const json = scriptJson({ name: "</script><script>alert(1)</script>\u2028" });
+    expect(json).not.toMatch(/<\/script/i);
+    expect(JSON.parse(json)).toEqual({ name: "</script><script>alert(1)</script>\u2028" });
+  });
+});
+
+describe("hsmoe report", () => {
+  it("writes a self-contained page for the 1-D piecewise fit", async () => {
+    const out = join(dir, "piecewise.html");
+    const r = await cli("report", "stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv", "--particles", "200", "-o", out);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)/);
+    for (const id of ["predictive", "gate", "usage", "shrinkage", "ess", "evidence"]) expect(html).toContain(`id="chart-${id}"`);
+    expect(html).not.toContain('id="chart-observed"');
+    expect(html).toContain("polya_gamma_stickbreaking"); // the inference plan
+    expect(html).toContain("tau ~ halfcauchy(1)"); // the model source
+  });
+
+  it("escapes a hostile model file and column names", async () => {
+    const model = join(dir, "hostile.moe");
+    writeFileSync(model, readFileSync("stdlib/hsmoe.moe", "utf8").replace("// Horseshoe", "// </script><script>alert(1)</script> <img src=x onerror=alert(2)> Horseshoe"));
+    const data = join(dir, "hostile.csv");
+    const rows = readFileSync("examples/data/piecewise-train.csv", "utf8").trim().split("\n").slice(1, 80);
+    writeFileSync(data, [`"<b>one</b>","</script>two",y`, ...rows].join("\n"));
+    const out = join(dir, "hostile.html");
+    const r = await cli("fit", model, "--set", "K=2", "--data", data, "--particles", "40", "--report", out, "--feature", "</script>two");
+    expect(r.stderr).toContain("wrote");
+    const html = readFileSync(out, "utf8");
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toContain("<b>one</b>");
+    expect(html).toContain("&lt;/script&gt;two");
+  });
+
+  it("names the inputs when --feature is not one of them", async () => {
+    const r = await cli("report", "stdlib/hsmoe.moe", "--data", "examples/data/piecewise-train.csv", "--feature", "nope", "-o", join(dir, "x.html"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--feature 'nope' is not an input column (inputs: x1, x2)");
+  });
+
+  it("asks for --report when fit gets --feature alone", async () => {
+    const r = await cli("fit", "stdlib/hsmoe.moe", "--data", "examples/data/piecewise-train.csv", "--feature", "x2");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--feature chooses the report's input");
+  });
+});
