@@ -7,15 +7,13 @@
  */
 import { Rng } from "../rng/rng.js";
 import { logSumExp } from "../math/special.js";
-import { studentTCdf } from "../math/cdf.js";
-import { normalLogPdfVar, studentTLogPdf } from "../math/log-density.js";
-import { normalCdf } from "../math/special.js";
 import type { SchemeName } from "../smc/index.js";
 import { FilterError } from "./errors.js";
 import type { KernelInfo, KernelModule } from "./kernel.js";
 import { ParticleSet, type ParticleSetJson, type SetOptions } from "./particle-set.js";
 import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
 import { RowStore } from "./rows.js";
+import { TMixture } from "./mixture.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
 
 /** A predictive quantile. */
@@ -307,22 +305,17 @@ export class Filter {
     for (let c = 0; c < comps.length; c += 5) mean += comps[c] * comps[c + 1];
     let second = 0;
     for (let c = 0; c < comps.length; c += 5) second += comps[c] * (comps[c + 4] + (comps[c + 1] - mean) ** 2);
-    const logDensity = (y: number) => {
-      let m = -Infinity;
-      const terms = new Float64Array(comps.length / 5);
-      for (let c = 0, j = 0; c < comps.length; c += 5, j++) {
-        terms[j] = comps[c] > 0 ? Math.log(comps[c]) + componentLogPdf(y, comps[c + 1], comps[c + 2], comps[c + 3]) : -Infinity;
-        if (terms[j] > m) m = terms[j];
-      }
-      return logSumExp(terms, 0, terms.length);
-    };
-    const cdf = (y: number) => {
-      let p = 0;
-      for (let c = 0; c < comps.length; c += 5) if (comps[c] > 0) p += comps[c] * componentCdf(y, comps[c + 1], comps[c + 2], comps[c + 3]);
-      return p;
-    };
+    const parts = new Float64Array((comps.length / 5) * 4);
+    for (let c = 0, j = 0; c < comps.length; c += 5, j += 4) {
+      parts[j] = comps[c];
+      parts[j + 1] = comps[c + 1];
+      parts[j + 2] = comps[c + 2];
+      parts[j + 3] = comps[c + 3];
+    }
+    const mixture = new TMixture(parts);
+    const logDensity = (y: number) => mixture.logPdf(y);
     const sd = Math.sqrt(second);
-    const quantiles = probabilities.map((p) => ({ p, value: invert(cdf, (y) => Math.exp(logDensity(y)), p, mean, Number.isFinite(sd) && sd > 0 ? sd : 1) }));
+    const quantiles = probabilities.map((p) => ({ p, value: mixture.quantile(p, mean, sd) }));
     return { mean, sd, quantiles, logDensity, density: (y) => Math.exp(logDensity(y)) };
   }
 
@@ -411,21 +404,11 @@ export class Filter {
     out.forEach((o, rank) => {
       for (let j = 0; j < D; j++) {
         const c = comps[rank * D + j];
-        const cdf = (y: number) => {
-          let p = 0;
-          for (let t = 0; t < c.length; t += 4) p += c[t] * componentCdf(y, c[t + 1], c[t + 2], c[t + 3]);
-          return p;
-        };
-        const pdf = (y: number) => {
-          let p = 0;
-          for (let t = 0; t < c.length; t += 4) p += c[t] * Math.exp(componentLogPdf(y, c[t + 1], c[t + 2], c[t + 3]));
-          return p;
-        };
         let spread = 0;
         for (let t = 0; t < c.length; t += 4) spread += c[t] * (c[t + 2] + (c[t + 1] - o.coefficients[j]) ** 2);
-        const scale = Number.isFinite(spread) && spread > 0 ? Math.sqrt(spread) : 1;
-        o.lower[j] = invert(cdf, pdf, (1 - level) / 2, o.coefficients[j], scale);
-        o.upper[j] = invert(cdf, pdf, (1 + level) / 2, o.coefficients[j], scale);
+        const mixture = new TMixture(c);
+        o.lower[j] = mixture.quantile((1 - level) / 2, o.coefficients[j], Math.sqrt(spread));
+        o.upper[j] = mixture.quantile((1 + level) / 2, o.coefficients[j], Math.sqrt(spread));
       }
     });
     return out;
@@ -444,15 +427,6 @@ export class Filter {
   }
 }
 
-/** A predictive component: Student-t, or Gaussian (variance `scaleSq`) when its dof is infinite. */
-function componentLogPdf(y: number, loc: number, scaleSq: number, dof: number): number {
-  return dof === Infinity ? normalLogPdfVar(y, loc, scaleSq) : studentTLogPdf(y, loc, scaleSq, dof);
-}
-
-function componentCdf(y: number, loc: number, scaleSq: number, dof: number): number {
-  return dof === Infinity ? normalCdf((y - loc) / Math.sqrt(scaleSq)) : studentTCdf(y, loc, scaleSq, dof);
-}
-
 function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {
   let acc = 0;
   for (const s of sorted) {
@@ -460,28 +434,4 @@ function weightedQuantile(sorted: { w: number; v: number }[], p: number): number
     if (acc >= p) return s.v;
   }
   return sorted[sorted.length - 1]?.v ?? NaN;
-}
-
-/**
- * Solves cdf(y) = p for a continuous mixture CDF: Newton steps with its density, safeguarded
- * by a bracket (a step leaving the bracket bisects instead). Starts at the mean; converges in a
- * handful of CDF evaluations, each a pass over all mixture components.
- */
-function invert(cdf: (y: number) => number, pdf: (y: number) => number, p: number, mean: number, scale: number): number {
-  let lo = mean - scale;
-  let hi = mean + scale;
-  for (let i = 0; cdf(lo) > p && i < 60; i++) lo = mean - (mean - lo) * 2;
-  for (let i = 0; cdf(hi) < p && i < 60; i++) hi = mean + (hi - mean) * 2;
-  let y = Math.min(Math.max(mean, lo), hi);
-  for (let i = 0; i < 100; i++) {
-    const f = cdf(y) - p;
-    if (Math.abs(f) < 1e-12) break;
-    if (f < 0) lo = y;
-    else hi = y;
-    const step = f / pdf(y);
-    const next = y - step;
-    y = next > lo && next < hi && Number.isFinite(next) ? next : 0.5 * (lo + hi);
-    if (hi - lo < 1e-12 * Math.max(1, Math.abs(y)) || Math.abs(step) < 1e-12 * Math.max(1, Math.abs(y))) break;
-  }
-  return y;
 }

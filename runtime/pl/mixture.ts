@@ -1,0 +1,145 @@
+/**
+ * A weighted mixture of Student-t (or Gaussian, infinite dof) components: the form of every
+ * posterior predictive and coefficient marginal the filter reports. Each component's
+ * normalisers are computed once (the CDF's only when a CDF is asked for), not at every
+ * evaluation: a quantile search evaluates the mixture a few times over.
+ */
+import { lgammaHalfRatio, logSumExp, normalCdf } from "../math/special.js";
+import { regularizedBetaFront } from "../math/cdf.js";
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_PI = Math.log(Math.PI);
+/** lgamma(½) = ½ log π. */
+const LGAMMA_HALF = 0.5 * LOG_PI;
+
+/** Merged components with their precomputed constants. */
+export class TMixture {
+  /** Number of distinct components. */
+  readonly size: number;
+  private readonly w: Float64Array;
+  private readonly loc: Float64Array;
+  private readonly scale: Float64Array;
+  private readonly dof: Float64Array;
+  /** log of the density's normaliser: lgamma((ν+1)/2) − lgamma(ν/2) − ½log(νπs²), or −log s − ½log 2π. */
+  private readonly logNorm: Float64Array;
+  /** −log B(ν/2, ½) for the incomplete beta in the CDF; filled on the first CDF. */
+  private negLogBeta: Float64Array | null = null;
+  private readonly terms: Float64Array;
+
+  /**
+   * @param parts - flat `[weight, location, squared scale, dof]` quadruples; weights ≥ 0 summing
+   *   to 1 (zero-weight components are dropped)
+   */
+  constructor(parts: ArrayLike<number>) {
+    let n = 0;
+    for (let c = 0; c < parts.length; c += 4) if (parts[c] > 0) n++;
+    this.size = n;
+    this.w = new Float64Array(n);
+    this.loc = new Float64Array(n);
+    this.scale = new Float64Array(n);
+    this.dof = new Float64Array(n);
+    this.logNorm = new Float64Array(n);
+    this.terms = new Float64Array(n);
+    for (let c = 0, j = 0; c < parts.length; c += 4) {
+      if (!(parts[c] > 0)) continue;
+      const nu = parts[c + 3];
+      this.w[j] = parts[c];
+      this.loc[j] = parts[c + 1];
+      this.scale[j] = Math.sqrt(parts[c + 2]);
+      this.dof[j] = nu;
+      this.logNorm[j] = nu === Infinity ? -Math.log(this.scale[j]) - HALF_LOG_2PI : lgammaHalfRatio(nu / 2) - 0.5 * (Math.log(nu * parts[c + 2]) + LOG_PI);
+      j++;
+    }
+  }
+
+  /** Mixture mean Σ w·loc. */
+  mean(): number {
+    let m = 0;
+    for (let j = 0; j < this.size; j++) m += this.w[j] * this.loc[j];
+    return m;
+  }
+
+  /** log density at y. */
+  logPdf(y: number): number {
+    for (let j = 0; j < this.size; j++) {
+      const z = (y - this.loc[j]) / this.scale[j];
+      const nu = this.dof[j];
+      const log = nu === Infinity ? -0.5 * z * z : -((nu + 1) / 2) * Math.log1p((z * z) / nu);
+      this.terms[j] = Math.log(this.w[j]) + this.logNorm[j] + log;
+    }
+    return logSumExp(this.terms, 0, this.size);
+  }
+
+  /** CDF at y. */
+  cdf(y: number): number {
+    const negLogBeta = this.negLogBeta ?? this.betaNormalisers();
+    let p = 0;
+    for (let j = 0; j < this.size; j++) {
+      const t = (y - this.loc[j]) / this.scale[j];
+      const nu = this.dof[j];
+      let c: number;
+      if (nu === Infinity) c = normalCdf(t);
+      else {
+        const tail = 0.5 * regularizedBetaFront(nu / (nu + t * t), nu / 2, 0.5, negLogBeta[j]);
+        c = t > 0 ? 1 - tail : tail;
+      }
+      p += this.w[j] * c;
+    }
+    return p;
+  }
+
+  private betaNormalisers(): Float64Array {
+    const out = new Float64Array(this.size);
+    for (let j = 0; j < this.size; j++) {
+      const nu = this.dof[j];
+      if (nu !== Infinity) out[j] = lgammaHalfRatio(nu / 2) - LGAMMA_HALF;
+    }
+    this.negLogBeta = out;
+    return out;
+  }
+
+  /**
+   * The p-quantile, to 1e-12 in probability or in y: Newton steps on the CDF with the density,
+   * from the normal approximation with the mixture's `mean` and `sd`, safeguarded by the
+   * bracket the evaluated points make (a step leaving it bisects, or doubles outwards while
+   * one side is still open).
+   */
+  quantile(p: number, mean: number, sd: number): number {
+    const scale = Number.isFinite(sd) && sd > 0 ? sd : 1;
+    let y = mean + scale * normalQuantileApprox(p);
+    let lo = -Infinity;
+    let hi = Infinity;
+    let reach = scale;
+    for (let i = 0; i < 200; i++) {
+      const f = this.cdf(y) - p;
+      if (Math.abs(f) < 1e-12) break;
+      if (f < 0) lo = y;
+      else hi = y;
+      const step = f / Math.exp(this.logPdf(y));
+      let next = y - step;
+      if (!(next > lo && next < hi && Number.isFinite(next))) {
+        if (Number.isFinite(lo) && Number.isFinite(hi)) next = 0.5 * (lo + hi);
+        else {
+          next = f < 0 ? y + reach : y - reach;
+          reach *= 2;
+        }
+      }
+      if (Math.abs(next - y) < 1e-12 * Math.max(1, Math.abs(y)) || hi - lo < 1e-12 * Math.max(1, Math.abs(y))) return next;
+      y = next;
+    }
+    return y;
+  }
+}
+
+/**
+ * A starting point for quantile searches: the standard normal p-quantile by Abramowitz and
+ * Stegun 26.2.23 (absolute error below 4.5e−4).
+ */
+function normalQuantileApprox(p: number): number {
+  if (!(p > 0)) return -40;
+  if (!(p < 1)) return 40;
+  const q = p < 0.5 ? p : 1 - p;
+  const t = Math.sqrt(-2 * Math.log(q));
+  const z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+  return p < 0.5 ? -z : z;
+}
