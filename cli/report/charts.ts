@@ -76,7 +76,7 @@ export const CHARTS: readonly ChartDef[] = [
       r.oneD
         ? `Probability that each expert explains a row, along ${r.feature}: posterior mean and 90 % credible band. Where one expert's curve nears 1, it has taken over.`
         : `Probability of each expert along ${r.feature} with the other inputs at their training means: posterior mean and 90 % credible band.`,
-    when: () => true,
+    when: (r) => r.experts.length > 1,
     spec: (r) => ({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       width: WIDTH,
@@ -93,7 +93,7 @@ export const CHARTS: readonly ChartDef[] = [
     section: "gate",
     title: "Gate probabilities per row",
     caption: (r) => `Each ${r.rowsFrom === "test" ? "held-out" : "training"} row's gate probabilities against its ${r.feature}, with 90 % credible intervals.`,
-    when: (r) => !r.oneD,
+    when: (r) => !r.oneD && r.experts.length > 1,
     spec: (r) => ({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       width: WIDTH,
