@@ -1,14 +1,20 @@
 /**
- * The distributions of the language: names, parameters (order, shape, support), the
+ * The distributions of the language: names, parameters (order, shape, support, meaning), the
  * support of the variable, and the parameterisation in words. The checker, the summary and
  * the language reference all read this one table.
  */
 import type { ParamSpec, ResultShape, Support } from "./signatures.js";
 
+/** One parameter of a distribution: its signature and what it means. */
+export interface DistributionParam extends ParamSpec {
+  /** What the parameter is, in a statistician's words, for the reference page. */
+  meaning: string;
+}
+
 /** One distribution. */
 export interface DistributionSpec {
   name: string;
-  params: ParamSpec[];
+  params: DistributionParam[];
   result: ResultShape;
   /** Support of the variable drawn. */
   support: Support | "integer";
@@ -24,28 +30,38 @@ export const distributions: ReadonlyMap<string, DistributionSpec> = new Map(
     [
       {
         name: "normal",
-        params: [{ name: "mean", shape: scalar, support: "real" }, { name: "sd", shape: scalar, support: "positive" }],
+        params: [
+          { name: "mean", shape: scalar, support: "real", meaning: "the mean" },
+          { name: "sd", shape: scalar, support: "positive", meaning: "the standard deviation (not the variance)" },
+        ],
         result: { kind: "real" },
         support: "real",
         parameterisation: "N(y; mean, sd²): density exp(−(y − mean)²/(2 sd²)) / (sd √(2π)); the second argument is a standard deviation",
       },
       {
         name: "halfnormal",
-        params: [{ name: "sd", shape: scalar, support: "positive" }],
+        params: [
+          { name: "sd", shape: scalar, support: "positive", meaning: "the standard deviation of the normal folded at 0" },
+        ],
         result: { kind: "real" },
         support: "positive",
         parameterisation: "|N(0, sd²)|: density 2 N(y; 0, sd²) on y > 0",
       },
       {
         name: "cauchy",
-        params: [{ name: "location", shape: scalar, support: "real" }, { name: "scale", shape: scalar, support: "positive" }],
+        params: [
+          { name: "location", shape: scalar, support: "real", meaning: "the median" },
+          { name: "scale", shape: scalar, support: "positive", meaning: "the scale: half the interquartile range" },
+        ],
         result: { kind: "real" },
         support: "real",
         parameterisation: "density 1 / (π scale (1 + ((y − location)/scale)²))",
       },
       {
         name: "halfcauchy",
-        params: [{ name: "scale", shape: scalar, support: "positive" }],
+        params: [
+          { name: "scale", shape: scalar, support: "positive", meaning: "the scale: the median of y" },
+        ],
         result: { kind: "real" },
         support: "positive",
         parameterisation: "C⁺(0, scale): density 2 / (π scale (1 + (y/scale)²)) on y > 0",
@@ -53,9 +69,9 @@ export const distributions: ReadonlyMap<string, DistributionSpec> = new Map(
       {
         name: "studentt",
         params: [
-          { name: "dof", shape: scalar, support: "positive" },
-          { name: "location", shape: scalar, support: "real" },
-          { name: "scale", shape: scalar, support: "positive" },
+          { name: "dof", shape: scalar, support: "positive", meaning: "the degrees of freedom ν" },
+          { name: "location", shape: scalar, support: "real", meaning: "the centre: the median, and the mean when ν > 1" },
+          { name: "scale", shape: scalar, support: "positive", meaning: "the scale, not the sd (sd = scale · √(ν/(ν − 2)) when ν > 2)" },
         ],
         result: { kind: "real" },
         support: "real",
@@ -63,35 +79,49 @@ export const distributions: ReadonlyMap<string, DistributionSpec> = new Map(
       },
       {
         name: "laplace",
-        params: [{ name: "location", shape: scalar, support: "real" }, { name: "scale", shape: scalar, support: "positive" }],
+        params: [
+          { name: "location", shape: scalar, support: "real", meaning: "the median and mean" },
+          { name: "scale", shape: scalar, support: "positive", meaning: "the scale: the mean absolute deviation (sd = scale · √2)" },
+        ],
         result: { kind: "real" },
         support: "real",
         parameterisation: "density exp(−|y − location|/scale) / (2 scale)",
       },
       {
         name: "invgamma",
-        params: [{ name: "shape", shape: scalar, support: "positive" }, { name: "scale", shape: scalar, support: "positive" }],
+        params: [
+          { name: "shape", shape: scalar, support: "positive", meaning: "the shape a" },
+          { name: "scale", shape: scalar, support: "positive", meaning: "the scale b (mean b/(a − 1) when a > 1)" },
+        ],
         result: { kind: "real" },
         support: "positive",
         parameterisation: "IG(shape a, scale b): density bᵃ/Γ(a) y^(−a−1) exp(−b/y) on y > 0",
       },
       {
         name: "gamma",
-        params: [{ name: "shape", shape: scalar, support: "positive" }, { name: "rate", shape: scalar, support: "positive" }],
+        params: [
+          { name: "shape", shape: scalar, support: "positive", meaning: "the shape a" },
+          { name: "rate", shape: scalar, support: "positive", meaning: "the rate r, an inverse scale (mean a/r)" },
+        ],
         result: { kind: "real" },
         support: "positive",
         parameterisation: "Gamma(shape a, rate r): density rᵃ/Γ(a) y^(a−1) exp(−r y) on y > 0",
       },
       {
         name: "exponential",
-        params: [{ name: "rate", shape: scalar, support: "positive" }],
+        params: [
+          { name: "rate", shape: scalar, support: "positive", meaning: "the rate: the inverse of the mean" },
+        ],
         result: { kind: "real" },
         support: "positive",
         parameterisation: "density rate · exp(−rate y) on y > 0",
       },
       {
         name: "beta",
-        params: [{ name: "a", shape: scalar, support: "positive" }, { name: "b", shape: scalar, support: "positive" }],
+        params: [
+          { name: "a", shape: scalar, support: "positive", meaning: "the first shape: weight towards 1 (mean a/(a + b))" },
+          { name: "b", shape: scalar, support: "positive", meaning: "the second shape: weight towards 0" },
+        ],
         result: { kind: "real" },
         support: "unit",
         parameterisation: "density y^(a−1) (1 − y)^(b−1) / B(a, b) on 0 < y < 1",
@@ -99,8 +129,8 @@ export const distributions: ReadonlyMap<string, DistributionSpec> = new Map(
       {
         name: "mvnormal",
         params: [
-          { name: "mean", shape: { kind: "vectorOrScalar", n: "n" }, support: "real" },
-          { name: "cov", shape: { kind: "matrix", rows: "n", cols: "n" }, support: "positive_definite" },
+          { name: "mean", shape: { kind: "vectorOrScalar", n: "n" }, support: "real", meaning: "the mean vector; a scalar stands for that value in every coordinate" },
+          { name: "cov", shape: { kind: "matrix", rows: "n", cols: "n" }, support: "positive_definite", meaning: "the covariance matrix (not a precision, not a Cholesky factor)" },
         ],
         result: { kind: "vector", n: "n" },
         support: "real",
@@ -108,28 +138,36 @@ export const distributions: ReadonlyMap<string, DistributionSpec> = new Map(
       },
       {
         name: "bernoulli",
-        params: [{ name: "probability", shape: scalar, support: "unit" }],
+        params: [
+          { name: "probability", shape: scalar, support: "unit", meaning: "P(y = 1)" },
+        ],
         result: { kind: "int", lo: 0, hi: 1 },
         support: "integer",
         parameterisation: "P(y = 1) = probability, P(y = 0) = 1 − probability",
       },
       {
         name: "bernoulli_logit",
-        params: [{ name: "logit", shape: scalar, support: "real" }],
+        params: [
+          { name: "logit", shape: scalar, support: "real", meaning: "the log-odds of y = 1" },
+        ],
         result: { kind: "int", lo: 0, hi: 1 },
         support: "integer",
         parameterisation: "P(y = 1) = logistic(logit)",
       },
       {
         name: "categorical",
-        params: [{ name: "probabilities", shape: { kind: "vector", n: "n" }, support: "simplex" }],
+        params: [
+          { name: "probabilities", shape: { kind: "vector", n: "n" }, support: "simplex", meaning: "P(y = k) for k = 1..n" },
+        ],
         result: { kind: "int", lo: 1, hi: "n" },
         support: "integer",
         parameterisation: "P(y = k) = probabilities[k], k = 1..n",
       },
       {
         name: "stickbreaking",
-        params: [{ name: "stops", shape: { kind: "vector", n: "n" }, support: "unit" }],
+        params: [
+          { name: "stops", shape: { kind: "vector", n: "n" }, support: "unit", meaning: "stops[l]: the probability of stopping at l, having reached l" },
+        ],
         result: { kind: "int", lo: 1, hi: "n", plus: 1 },
         support: "integer",
         parameterisation:

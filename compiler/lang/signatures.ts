@@ -29,6 +29,16 @@ export const supportText: Readonly<Record<Support, string>> = {
   positive_definite: "symmetric positive definite",
 };
 
+/** Each support as a set, in the notation a statistician writes, for the reference page. */
+export const supportSet: Readonly<Record<Support, string>> = {
+  real: "ℝ",
+  positive: "(0, ∞)",
+  nonnegative: "[0, ∞)",
+  unit: "[0, 1]",
+  simplex: "{p : p ≥ 0, Σ p = 1}",
+  positive_definite: "symmetric positive-definite matrices",
+};
+
 /** Tests a constant scalar against a support; `undefined` when the support is not scalar. */
 export function inSupport(support: Support, value: number): boolean | undefined {
   if (!Number.isFinite(value)) return false;
