@@ -28,13 +28,13 @@ export class CheckContext {
     this.diagnostics.push(diagnose(code, span, args, extra));
   }
 
-  /** "K = 0 (set on the command line)" for the hyperparameters named, to explain a value. */
+  /** "K = 0 (as set)" for the hyperparameters named (set with --set or given to compile), to explain a value. */
   explainValues(names: Iterable<string>): string {
     const parts: string[] = [];
     for (const n of new Set(names)) {
       const v = this.values.get(n);
       if (v === undefined) continue;
-      parts.push(`${n} = ${v}${this.valueSources.get(n) === "set" ? " (set on the command line)" : ""}`);
+      parts.push(`${n} = ${v}${this.valueSources.get(n) === "set" ? " (as set)" : ""}`);
     }
     return parts.join(", ");
   }

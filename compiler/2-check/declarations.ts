@@ -80,7 +80,7 @@ export function declareHypers(ctx: CheckContext, model: Model, given: ReadonlyMa
       const fix = !Number.isFinite(value)
         ? "a hyperparameter must be a finite number"
         : `write an integer, or declare \`${h.name.name}: real\``;
-      ctx.report("hyper_type", span, { name: h.name.name, type, value: source === "set" ? `${value} (set on the command line)` : String(value), fix });
+      ctx.report("hyper_type", span, { name: h.name.name, type, value: source === "set" ? `${value} (as set)` : String(value), fix });
       info.value = undefined;
     }
     ctx.symbols.set(info.name, info);

@@ -100,7 +100,7 @@ describe("hsmoe check", () => {
     const r = await cli("check", flagship, "--set", "K=1");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[empty_range]");
-    expect(r.stderr).toContain("K = 1 (set on the command line)");
+    expect(r.stderr).toContain("K = 1 (as set)");
   });
 
   it.each([
