@@ -1,0 +1,59 @@
+/**
+ * The example folders (examples/mcycle, sparse-routing, group-horseshoe, paper-4-1): each
+ * README quotes its `hsmoe report` command, the command runs (here with 200 particles) and the
+ * page carries every chart the README talks about. The screenshots themselves are made by
+ * examples/screenshots.ts in Chromium; no browser here. Also: the prepared motorcycle CSV is
+ * exactly what examples/mcycle/prepare.ts writes.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "../helpers/cli.js";
+import { EXAMPLES, commandLine, expectedCharts } from "../../examples/screenshots.js";
+import { prepare } from "../../examples/mcycle/prepare.js";
+
+const dir = mkdtempSync(join(tmpdir(), "hsmoe-examples-"));
+
+/** The arguments with `--particles` set to `n` (replacing the example's own). */
+function withParticles(args: readonly string[], n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--particles") i++;
+    else out.push(args[i]);
+  }
+  return [...out, "--particles", String(n)];
+}
+
+/** A README's text with shell line continuations joined. */
+function readme(name: string): string {
+  return readFileSync(`examples/${name}/README.md`, "utf8").replace(/[ \t]*\\\r?\n[ \t]*/g, " ");
+}
+
+describe.each(EXAMPLES)("examples/$name", (example) => {
+  it("README quotes the command", () => {
+    expect(readme(example.name)).toContain(commandLine(example));
+  });
+
+  it("hsmoe report writes a page with every chart", async () => {
+    const out = join(dir, `${example.name}.html`);
+    const r = await cli("report", ...withParticles(example.args, 200), "-o", out);
+    expect(r.stderr).toContain(`wrote ${out}`);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    for (const id of expectedCharts(example)) expect(html).toContain(`id="${id}"`);
+  });
+});
+
+describe("examples/mcycle", () => {
+  it("mcycle-prepared.csv is what prepare.ts writes", () => {
+    const { csv, time, accel } = prepare(readFileSync("examples/mcycle/mcycle.csv", "utf8"));
+    expect(readFileSync("examples/mcycle/mcycle-prepared.csv", "utf8")).toBe(csv);
+    expect(csv.trim().split("\n")).toHaveLength(134);
+    // The shared data's README checks, and the constants the example's README quotes.
+    expect(time.mean).toBeCloseTo(25.178947, 6);
+    expect(accel.mean).toBeCloseTo(-25.545865, 6);
+    expect(time.sd).toBeCloseTo(13.132063, 6);
+    expect(accel.sd).toBeCloseTo(48.32205, 6);
+  });
+});
