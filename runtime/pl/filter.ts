@@ -72,6 +72,25 @@ export interface Prediction {
   density(y: number): number;
 }
 
+/**
+ * Standard error of log((1/M) Σ Ẑ_m) from M independent log estimates log Ẑ_m: the larger of the
+ * delta-method error of the pooled mean, sd(Ẑ_m)/(√M·mean Ẑ), and the standard error of the log
+ * estimates, sd(log Ẑ_m)/√M. The delta method alone can never exceed 1 (it saturates when one
+ * estimate dominates), while the log estimates may lie many nats apart: then their spread is the
+ * honest measure. NaN for fewer than two estimates.
+ */
+export function logEvidenceStandardError(logZ: readonly number[]): number {
+  const M = logZ.length;
+  if (M < 2) return NaN;
+  const top = Math.max(...logZ);
+  const w = logZ.map((v) => Math.exp(v - top));
+  const mean = w.reduce((a, b) => a + b, 0) / M;
+  const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / (M - 1);
+  const logMean = logZ.reduce((a, b) => a + b, 0) / M;
+  const logVariance = logZ.reduce((a, b) => a + (b - logMean) ** 2, 0) / (M - 1);
+  return Math.max(Math.sqrt(variance / M) / mean, Math.sqrt(logVariance / M));
+}
+
 /** The number of particle sets the options ask for (default 4). */
 export function setCount(options: FilterOptions): number {
   return options.sets ?? 4;
@@ -227,16 +246,9 @@ export class Filter {
     return logSumExp(z, 0, z.length) - Math.log(z.length);
   }
 
-  /** Monte Carlo standard error of {@link logEvidence}, from the spread of the sets (delta method). */
+  /** Monte Carlo standard error of {@link logEvidence}, from the spread of the sets ({@link logEvidenceStandardError}). */
   get logEvidenceSE(): number {
-    const M = this.sets.length;
-    if (M < 2) return NaN;
-    const z = this.setLogEvidence;
-    const top = Math.max(...z);
-    const w = z.map((v) => Math.exp(v - top));
-    const mean = w.reduce((a, b) => a + b, 0) / M;
-    const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / (M - 1);
-    return Math.sqrt(variance / M) / mean;
+    return logEvidenceStandardError(this.setLogEvidence);
   }
 
   /** Pooling weights of the sets, ω_m ∝ Ẑ_m. */
