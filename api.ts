@@ -125,7 +125,11 @@ export class ModelFilter {
     return this.filter.ancestors;
   }
 
-  /** Experts ranked by usage, with their posterior mean coefficients and noise variance. */
+  /**
+   * Experts under stable labels (particles' experts matched by their allocations, then ranked
+   * by usage): usage, posterior mean coefficients with central `level` credible intervals
+   * (default 0.9), and the posterior mean noise variance.
+   */
   experts(level?: number): ReturnType<Filter["experts"]> {
     return this.filter.experts(level);
   }

@@ -40,7 +40,7 @@ export const CHARTS: readonly ChartDef[] = [
       width: WIDTH,
       height: HEIGHT,
       layer: [
-        { data: { values: r.band }, mark: { type: "area", opacity: 0.18, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative", title: r.feature }, y: { field: "q05", type: "quantitative", title: "y" }, y2: { field: "q95" } } },
+        { data: { values: r.band }, mark: { type: "area", opacity: 0.18, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative", title: r.feature, scale: { nice: false } }, y: { field: "q05", type: "quantitative", title: "y" }, y2: { field: "q95" } } },
         { data: { values: r.band }, mark: { type: "area", opacity: 0.3, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "q25", type: "quantitative" }, y2: { field: "q75" } } },
         { data: { values: r.points }, mark: { type: "point", size: 12, filled: true, color: "#333", opacity: 0.55 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "y", type: "quantitative" } } },
         { data: { values: r.band }, mark: { type: "line", color: "#1f4e79", strokeWidth: 2 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" } } },
@@ -83,7 +83,7 @@ export const CHARTS: readonly ChartDef[] = [
       height: HEIGHT - 60,
       data: { values: r.gate },
       layer: [
-        { mark: { type: "area", opacity: 0.2 }, encoding: { x: { field: "at", type: "quantitative", title: r.feature }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
+        { mark: { type: "area", opacity: 0.2 }, encoding: { x: { field: "at", type: "quantitative", title: r.feature, scale: { nice: false } }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
         { mark: { type: "line", strokeWidth: 2 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" }, color: expertColor } },
       ],
     }),
@@ -109,7 +109,7 @@ export const CHARTS: readonly ChartDef[] = [
     id: "usage",
     section: "experts",
     title: "Expert usage",
-    caption: () => "Posterior allocation frequency of each expert (the mean over rows of p(z = k | data)); experts are labelled by usage, most used first.",
+    caption: () => "Posterior mean share of the rows allocated to each expert. Particles' experts are matched by their allocations before averaging, then labelled by usage, most used first.",
     when: () => true,
     spec: (r) => ({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
@@ -117,7 +117,7 @@ export const CHARTS: readonly ChartDef[] = [
       height: 180,
       data: { values: r.experts.map((e) => ({ expert: e.expert, usage: e.usage })) },
       mark: { type: "bar" },
-      encoding: { x: { field: "expert", type: "ordinal" }, y: { field: "usage", type: "quantitative", scale: { domain: [0, 1] } }, color: { ...expertColor, legend: null }, tooltip: [{ field: "expert" }, { field: "usage", format: ".3f" }] },
+      encoding: { x: { field: "expert", type: "ordinal", axis: { labelAngle: 0 } }, y: { field: "usage", type: "quantitative", scale: { domain: [0, 1] } }, color: { ...expertColor, legend: null }, tooltip: [{ field: "expert" }, { field: "usage", format: ".3f" }] },
     }),
   },
   {

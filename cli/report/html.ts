@@ -63,7 +63,7 @@ function expertTable(r: ReportData): string {
     )
     .join("\n");
   return `<table class="experts"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>
-<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their exact marginal posterior, and the posterior mean noise variance. Experts are labelled by usage, most used first.</p>`;
+<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their exact marginal posterior, and the posterior mean noise variance, with experts matched across particles by their allocations.</p>`;
 }
 
 /** Renders the report page. */
@@ -99,7 +99,7 @@ h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } h2 { border-bottom: 1px solid #
 h3 { font-size: 1rem; margin: 1rem 0 0.3rem; } figure { margin: 0 0 1.5rem; } figcaption, .caption { color: #555; font-size: 0.9rem; max-width: 720px; }
 table { border-collapse: collapse; margin: 0.5rem 0; } th, td { border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: right; vertical-align: top; }
 th { background: #f6f6f6; } table.facts th { text-align: left; } .ci { color: #666; font-size: 0.85em; }
-pre { background: #f7f7f7; border: 1px solid #e3e3e3; padding: 0.75rem; overflow-x: auto; font-size: 12.5px; }
+pre { background: #f7f7f7; border: 1px solid #e3e3e3; padding: 0.75rem; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 12.5px; }
 .chart-error { color: #b00; }
 </style>
 </head>

@@ -210,18 +210,14 @@ function summaries(w: CodeWriter, p: KernelPlan): void {
     w.line("for (let i = 0; i < N; i++) for (let l = 0; l < S; l++) { prior.shrinkage(i, l, kappa, 0); for (let j = 0; j < D; j++) mean[l][j] += weights[i] * kappa[j]; }");
     w.line("return mean;");
   }, "},");
-  w.block("expertSummaries(weights) {", () => {
-    w.block("return Array.from({ length: K }, (_, k) => {", () => {
-      w.line("const coefficients = new Array(D).fill(0);");
-      w.line("let noiseVariance = 0;");
-      w.block("for (let i = 0; i < N; i++) {", () => {
+  w.line("expertCounts(out) { out.set(expert.count); },");
+  w.block("noiseVariances(k, out) {", () => {
+    w.block("for (let i = 0; i < N; i++) {", () => {
+      if (p.expert.rule === "normal_inverse_gamma_linear") {
         w.line("const b = i * K + k;");
-        w.line("for (let j = 0; j < D; j++) coefficients[j] += weights[i] * expert.m[b * D + j];");
-        if (p.expert.rule === "normal_inverse_gamma_linear") w.line("noiseVariance += weights[i] * (expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN);");
-        else w.line(`noiseVariance += weights[i] * ${num(p.expert.s * p.expert.s)};`);
-      });
-      w.line("return { coefficients, noiseVariance };");
-    }, "});");
+        w.line("out[i] = expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN; // E[σ²] of IG(a, b)");
+      } else w.line(`out[i] = ${num(p.expert.s * p.expert.s)};`);
+    });
   }, "},");
   w.line("coefficientMarginals(k, out) { for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * D * 3); },");
   w.block("toJSON() {", () => {

@@ -14,6 +14,7 @@ import { ParticleSet, type ParticleSetJson, type SetOptions } from "./particle-s
 import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
 import { RowStore } from "./rows.js";
 import { TMixture } from "./mixture.js";
+import { alignLabels } from "./labels.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
 
 /** A predictive quantile. */
@@ -26,7 +27,7 @@ export interface Quantile {
 
 /** One expert's posterior summary. */
 export interface ExpertSummary {
-  /** Posterior allocation frequency: the mean over rows of p(z = k | data). */
+  /** Posterior mean share of the rows allocated to the expert. */
   usage: number;
   /** Posterior mean of the coefficients, one per input. */
   coefficients: number[];
@@ -160,6 +161,9 @@ export class Filter {
   readonly K: number;
   private readonly x: Float64Array;
   private readonly scratch: Float64Array;
+  /** Counts the changes of state, so derived summaries know when to recompute. */
+  private version = 0;
+  private labelCache: { version: number; orders: Int32Array[]; usage: Float64Array } | null = null;
 
   constructor(
     readonly kernel: KernelModule,
@@ -221,11 +225,13 @@ export class Filter {
     // reported and leaves the filter as it was.
     for (const s of this.sets) s.prepare(this.x, y, this.rows.n + 1);
     this.rows.push(this.x, y);
+    this.version++;
     for (const s of this.sets) s.commit(this.rows, this.x, y);
   }
 
   /** Runs the end-of-data rejuvenation sweep (spec §3.7 schedule: "and at the end of the data"). */
   finish(): void {
+    this.version++;
     for (const s of this.sets) s.finish(this.rows);
   }
 
@@ -333,19 +339,20 @@ export class Filter {
 
   /**
    * Gate probabilities of each expert at x: posterior mean and a central credible interval
-   * (default 90 %). Expert r is the r-th most used of every set, as in {@link experts}.
+   * (default 90 %), under the stable labels of {@link experts}.
    */
   gateProbabilities(x: ArrayLike<number>, level = 0.9): GateProbability[] {
     const xs = Float64Array.from(x);
     const values: { w: number; g: Float64Array }[] = [];
     const omega = this.setWeights();
+    const { orders } = this.labels();
     this.sets.forEach((s, m) => {
       const out = new Float64Array(s.N * this.K);
       s.state.gateProbabilities(xs, out);
-      const order = this.usageOrder(s);
+      const order = orders[m];
       for (let i = 0; i < s.N; i++) {
         const g = new Float64Array(this.K);
-        order.forEach((k, rank) => (g[rank] = out[i * this.K + k]));
+        for (let r = 0; r < this.K; r++) g[r] = out[i * this.K + order[i * this.K + r]];
         values.push({ w: omega[m] * Math.exp(s.logW[i]), g });
       }
     });
@@ -374,48 +381,53 @@ export class Filter {
   }
 
   /**
-   * Per-expert summaries, labels made stable across sets by ranking each set's experts by
-   * usage (spec §8.2): entry r pools the r-th most used expert of every set. A coefficient's
-   * interval is the central `level` interval of its exact marginal posterior, a mixture over
-   * particles of Student-t's (NIG) or Gaussians (known variance).
+   * Per-expert summaries under stable labels (spec §8.2; see labels.ts): every particle's experts
+   * are matched to the heaviest particle's by their allocations of the rows, then numbered by
+   * usage, most used first. Usage is the posterior mean share of the rows allocated to the
+   * expert. A coefficient's interval is the central `level` interval of its exact marginal
+   * posterior, a mixture over particles of Student-t's (NIG) or Gaussians (known variance).
    */
   experts(level = 0.9): ExpertSummary[] {
     const omega = this.setWeights();
-    const n = Math.max(1, this.rows.n);
     const { K, D } = this;
-    const out = Array.from({ length: K }, () => ({
-      usage: 0,
+    const { orders, usage } = this.labels();
+    const out = Array.from({ length: K }, (_, r) => ({
+      usage: usage[r],
       coefficients: new Array<number>(D).fill(0),
       noiseVariance: 0,
       lower: new Array<number>(D).fill(0),
       upper: new Array<number>(D).fill(0),
     }));
-    // mixture components per rank and feature: weight, location, squared scale, dof
+    // mixture components per reported expert and feature: weight, location, squared scale, dof
     const comps = Array.from({ length: K * D }, () => [] as number[]);
     this.sets.forEach((s, m) => {
-      const weights = Float64Array.from(s.logW, (lw) => Math.exp(lw));
-      const summary = s.state.expertSummaries(weights);
-      const marginals = new Float64Array(s.N * D * 3);
-      const order = this.usageOrder(s);
-      order.forEach((k, rank) => {
-        const o = out[rank];
-        o.usage += (omega[m] * s.usage[k]) / n;
-        summary[k].coefficients.forEach((c, j) => (o.coefficients[j] += omega[m] * c));
-        o.noiseVariance += omega[m] * summary[k].noiseVariance;
-        s.state.coefficientMarginals(k, marginals);
-        for (let i = 0; i < s.N; i++) {
-          const w = omega[m] * weights[i];
-          if (w === 0) continue;
+      const marginals = Array.from({ length: K }, (_, k) => {
+        const buf = new Float64Array(s.N * D * 3);
+        s.state.coefficientMarginals(k, buf);
+        return buf;
+      });
+      const noise = Array.from({ length: K }, (_, k) => {
+        const buf = new Float64Array(s.N);
+        s.state.noiseVariances(k, buf);
+        return buf;
+      });
+      for (let i = 0; i < s.N; i++) {
+        const w = omega[m] * Math.exp(s.logW[i]);
+        if (w === 0) continue;
+        for (let r = 0; r < K; r++) {
+          const k = orders[m][i * K + r];
+          out[r].noiseVariance += w * noise[k][i];
           for (let j = 0; j < D; j++) {
             const c = (i * D + j) * 3;
-            comps[rank * D + j].push(w, marginals[c], marginals[c + 1], marginals[c + 2]);
+            out[r].coefficients[j] += w * marginals[k][c];
+            comps[r * D + j].push(w, marginals[k][c], marginals[k][c + 1], marginals[k][c + 2]);
           }
         }
-      });
+      }
     });
-    out.forEach((o, rank) => {
+    out.forEach((o, r) => {
       for (let j = 0; j < D; j++) {
-        const c = comps[rank * D + j];
+        const c = comps[r * D + j];
         let spread = 0;
         for (let t = 0; t < c.length; t += 4) spread += c[t] * (c[t + 2] + (c[t + 1] - o.coefficients[j]) ** 2);
         const mixture = new TMixture(c);
@@ -426,17 +438,31 @@ export class Filter {
     return out;
   }
 
-  /** A set's experts from most to least used: the stable labels of spec §8.2. */
-  private usageOrder(s: ParticleSet): number[] {
-    return Array.from({ length: this.K }, (_, k) => k).sort((a, b) => s.usage[b] - s.usage[a]);
+  /** Posterior usage of each expert under the stable labels of {@link experts}. */
+  usage(): number[] {
+    return Array.from(this.labels().usage);
   }
 
-  /** Posterior allocation frequency of each expert: the mean over rows of p(z_t = k | data). */
-  usage(): number[] {
+  /** The label alignment of the current state, recomputed after the state changes. */
+  private labels(): { orders: Int32Array[]; usage: Float64Array } {
+    if (this.labelCache?.version === this.version) return this.labelCache;
     const omega = this.setWeights();
-    const n = Math.max(1, this.rows.n);
-    return Array.from({ length: this.K }, (_, k) => this.sets.reduce((a, s, m) => a + (omega[m] * s.usage[k]) / n, 0));
+    const rows = Math.min(...this.sets.map((s) => s.history.settled));
+    const sources = this.sets.map((s, m) => {
+      const counts = new Float64Array(s.N * this.K);
+      s.state.expertCounts(counts);
+      return {
+        N: s.N,
+        counts,
+        weights: Float64Array.from(s.logW, (lw) => omega[m] * Math.exp(lw)),
+        history: s.options.rejuvenate ? s.history.full : null,
+        stride: s.history.stride,
+      };
+    });
+    this.labelCache = { version: this.version, ...alignLabels(sources, this.K, rows) };
+    return this.labelCache;
   }
+
 }
 
 function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {

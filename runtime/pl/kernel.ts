@@ -48,8 +48,10 @@ export interface ModelState {
   gateProbabilities(x: Float64Array, out: Float64Array): void;
   /** Mean shrinkage κ per gate coefficient `[stick][feature]` under particle `weights`, or null without a horseshoe. */
   shrinkage(weights: Float64Array): number[][] | null;
-  /** Per-expert posterior means of the coefficients and of the noise variance under particle `weights`. */
-  expertSummaries(weights: Float64Array): { coefficients: number[]; noiseVariance: number }[];
+  /** Rows allocated to each expert of each particle, `out[i·K + k]`. */
+  expertCounts(out: Float64Array): void;
+  /** Posterior mean of expert k's noise variance in every particle, `out[i]` (NaN where undefined). */
+  noiseVariances(k: number, out: Float64Array): void;
   /**
    * Marginal posterior of each coefficient of expert k in every particle: writes `[location,
    * squared scale, dof]` at `out[(i·D + j)·3 …]` (a Student-t, or a Gaussian when dof is ∞).

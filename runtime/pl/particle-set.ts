@@ -3,8 +3,8 @@
  * per row, weigh every particle by its predictive, add the evidence increment (E17), resample
  * (every step, or when the ESS falls below a threshold), propagate, and at checkpoints run
  * one rejuvenation sweep per particle. Tracks the ESS before resampling, the resampling
- * events, the distinct initial ancestors left (collapse shows there, not in the ESS) and the
- * posterior allocation frequencies (the usage of each expert).
+ * events, the running evidence and the distinct initial ancestors left (collapse shows there,
+ * not in the ESS).
  */
 import { Rng, type RngState } from "../rng/rng.js";
 import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
@@ -37,7 +37,6 @@ export interface ParticleSetJson {
   evidenceHistory: string;
   resampledAt: number[];
   origin: number[];
-  usage: string;
   history: HistoryJson;
 }
 
@@ -58,8 +57,6 @@ export class ParticleSet {
   /** Time spent filtering (rows and sweeps) and in sweeps alone, in seconds; not part of snapshots. */
   seconds = 0;
   sweepSeconds = 0;
-  /** Σ over rows of the posterior allocation probabilities, per expert. */
-  readonly usage: Float64Array;
   readonly history: AllocationHistory;
   private ell: Float64Array;
   private ellSpare: Float64Array;
@@ -83,7 +80,6 @@ export class ParticleSet {
     this.logW = new Float64Array(N).fill(-Math.log(N));
     this.origin = Int32Array.from({ length: N }, (_, i) => i);
     this.originSpare = new Int32Array(N);
-    this.usage = new Float64Array(K);
     this.history = history ?? new AllocationHistory(N);
     this.ell = new Float64Array(N * K);
     this.ellSpare = new Float64Array(N * K);
@@ -104,7 +100,6 @@ export class ParticleSet {
       evidenceHistory: encodeFloat64(Float64Array.from(this.evidenceHistory)),
       resampledAt: this.resampledAt,
       origin: Array.from(this.origin),
-      usage: encodeFloat64(this.usage),
       history: historyToJson(this.history),
     };
   }
@@ -118,7 +113,6 @@ export class ParticleSet {
     set.evidenceHistory.push(...decodeFloat64(j.evidenceHistory, j.history.settled + j.history.steps.length));
     set.resampledAt.push(...j.resampledAt);
     set.origin = Int32Array.from(j.origin);
-    set.usage.set(decodeFloat64(j.usage, state.K));
     return set;
   }
 
@@ -154,20 +148,16 @@ export class ParticleSet {
   }
 
   private step(rows: RowStore, x: Float64Array, y: number): void {
-    const { N, K, ell, pred, logW } = this;
+    const { N, pred, logW } = this;
     const row = rows.n;
     const inc = this.increment;
     this.logEvidence += inc;
     this.evidenceHistory.push(this.logEvidence);
     let s2 = 0;
     for (let i = 0; i < N; i++) {
-      const lp = pred[i] - logW[i]; // this particle's log predictive of the row
       logW[i] = pred[i] - inc;
       const w = Math.exp(logW[i]);
-      if (w === 0) continue; // a particle of zero weight (ESS-triggered resampling) adds nothing
       s2 += w * w;
-      // posterior allocation probabilities of this row, weighted by the particle's weight
-      for (let k = 0; k < K; k++) this.usage[k] += w * Math.exp(ell[i * K + k] - lp);
     }
     const ess = 1 / s2;
     this.essHistory.push(ess);

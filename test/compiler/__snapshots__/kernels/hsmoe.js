@@ -176,17 +176,12 @@ export default function createKernel(rt) {
         for (let i = 0; i < N; i++) for (let l = 0; l < S; l++) { prior.shrinkage(i, l, kappa, 0); for (let j = 0; j < D; j++) mean[l][j] += weights[i] * kappa[j]; }
         return mean;
       },
-      expertSummaries(weights) {
-        return Array.from({ length: K }, (_, k) => {
-          const coefficients = new Array(D).fill(0);
-          let noiseVariance = 0;
-          for (let i = 0; i < N; i++) {
-            const b = i * K + k;
-            for (let j = 0; j < D; j++) coefficients[j] += weights[i] * expert.m[b * D + j];
-            noiseVariance += weights[i] * (expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN);
-          }
-          return { coefficients, noiseVariance };
-        });
+      expertCounts(out) { out.set(expert.count); },
+      noiseVariances(k, out) {
+        for (let i = 0; i < N; i++) {
+          const b = i * K + k;
+          out[i] = expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN; // E[σ²] of IG(a, b)
+        }
       },
       coefficientMarginals(k, out) { for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * D * 3); },
       toJSON() {

@@ -102,17 +102,12 @@ export default function createKernel(rt) {
       shrinkage(weights) {
         return null;
       },
-      expertSummaries(weights) {
-        return Array.from({ length: K }, (_, k) => {
-          const coefficients = new Array(D).fill(0);
-          let noiseVariance = 0;
-          for (let i = 0; i < N; i++) {
-            const b = i * K + k;
-            for (let j = 0; j < D; j++) coefficients[j] += weights[i] * expert.m[b * D + j];
-            noiseVariance += weights[i] * (expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN);
-          }
-          return { coefficients, noiseVariance };
-        });
+      expertCounts(out) { out.set(expert.count); },
+      noiseVariances(k, out) {
+        for (let i = 0; i < N; i++) {
+          const b = i * K + k;
+          out[i] = expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN; // E[σ²] of IG(a, b)
+        }
       },
       coefficientMarginals(k, out) { for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * D * 3); },
       toJSON() {
