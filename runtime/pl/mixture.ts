@@ -9,6 +9,8 @@ import { regularizedBetaFront } from "../math/cdf.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const LOG_PI = Math.log(Math.PI);
+/** Below this dof the quantile search's first stage keeps the exact Student-t CDF. */
+const APPROX_MIN_DOF = 30;
 /** lgamma(½) = ½ log π. */
 const LGAMMA_HALF = 0.5 * LOG_PI;
 
@@ -100,34 +102,64 @@ export class TMixture {
 
   /**
    * The p-quantile, to 1e-12 in probability or in y: Newton steps on the CDF with the density,
-   * from the normal approximation with the mixture's `mean` and `sd`, safeguarded by the
-   * bracket the evaluated points make (a step leaving it bisects, or doubles outwards while
-   * one side is still open).
+   * safeguarded by the bracket the evaluated points make (a step leaving it bisects, or doubles
+   * outwards while one side is still open). The search first runs on {@link approxCdf} (a tenth
+   * of the cost) from the normal approximation with the mixture's `mean` and `sd`, so the exact
+   * CDF is needed for the last two or three steps only.
    */
   quantile(p: number, mean: number, sd: number): number {
     const scale = Number.isFinite(sd) && sd > 0 ? sd : 1;
-    let y = mean + scale * normalQuantileApprox(p);
+    const guess = mean + scale * normalQuantileApprox(p);
+    const start = this.solve((y) => this.approxCdf(y), p, guess, scale, 1e-6);
+    const good = Math.abs(this.approxCdf(start) - p) < 1e-6;
+    return this.solve((y) => this.cdf(y), p, good ? start : guess, scale, 1e-12);
+  }
+
+  /** Safeguarded Newton on cdf(y) = p from y, to `tol` in probability (1e-12 relative in y). */
+  private solve(cdf: (y: number) => number, p: number, y: number, scale: number, tol: number): number {
     let lo = -Infinity;
     let hi = Infinity;
     let reach = scale;
     for (let i = 0; i < 200; i++) {
-      const f = this.cdf(y) - p;
-      if (Math.abs(f) < 1e-12) break;
+      const f = cdf(y) - p;
+      if (Math.abs(f) < tol) break;
       if (f < 0) lo = y;
       else hi = y;
       const step = f / Math.exp(this.logPdf(y));
       let next = y - step;
-      if (!(next > lo && next < hi && Number.isFinite(next))) {
+      const newton = next > lo && next < hi && Number.isFinite(next);
+      if (!newton) {
         if (Number.isFinite(lo) && Number.isFinite(hi)) next = 0.5 * (lo + hi);
         else {
           next = f < 0 ? y + reach : y - reach;
           reach *= 2;
         }
       }
-      if (Math.abs(next - y) < 1e-12 * Math.max(1, Math.abs(y)) || hi - lo < 1e-12 * Math.max(1, Math.abs(y))) return next;
+      const tiny = 1e-12 * Math.max(1, Math.abs(y));
+      if ((newton && Math.abs(next - y) < tiny) || hi - lo < tiny) return next;
       y = next;
     }
     return y;
+  }
+
+  /**
+   * The CDF with each Student-t of ν ≥ {@link APPROX_MIN_DOF} replaced by a normal through
+   * z = t(1 − 1/(4ν))/√(1 + t²/(2ν)) (within about 1e−4 there; its tail floor Φ(−√(2ν)) is below
+   * 1e−14), the others exact: a start for the exact search.
+   */
+  private approxCdf(y: number): number {
+    const negLogBeta = this.negLogBeta ?? this.betaNormalisers();
+    let p = 0;
+    for (let j = 0; j < this.size; j++) {
+      const t = (y - this.loc[j]) / this.scale[j];
+      const nu = this.dof[j];
+      if (nu >= APPROX_MIN_DOF) p += this.w[j] * normalCdf(nu === Infinity ? t : (t * (1 - 1 / (4 * nu))) / Math.sqrt(1 + (t * t) / (2 * nu)));
+      else {
+        const tail = 0.5 * regularizedBetaFront(nu / (nu + t * t), nu / 2, 0.5, negLogBeta[j]);
+        p += this.w[j] * (t > 0 ? 1 - tail : tail);
+      }
+    }
+    return p;
   }
 }
 
