@@ -1,5 +1,5 @@
 /**
- * Rebuilds the checked-in report screenshots of the example folders:
+ * Rebuilds the checked-in screenshots of the example folders:
  *
  *     npm run build && npx tsx examples/screenshots.ts [NAME ...]
  *
@@ -9,14 +9,21 @@
  * folder. It fails if the command fails, a chart does not render, or the page logs an error or
  * reaches for the network.
  *
+ * `browser` (included when no name is given) is the playground: {@link playground} bundles it
+ * (`npm run bundle`), serves it with scripts/serve.mjs on a free port, loads the sample, fits it
+ * with the page's defaults and writes `examples/browser/screenshot.png` once the fit is done.
+ *
  * {@link EXAMPLES} is also what test/examples/reports.test.ts runs, and each README quotes
  * {@link commandLine} of its example (the test checks that too).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
 
 /** One example folder and its `hsmoe report` command (arguments after `report`, without `-o`). */
 export interface Example {
@@ -62,16 +69,59 @@ export function commandLine(e: Example, out = `examples/${e.name}/report.html`):
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Writes `examples/NAME/report.png` for each example. */
+/** The playground's screenshot target, beside the report examples. */
+const PLAYGROUND = "browser";
+
+/**
+ * Writes `examples/browser/screenshot.png`: the playground, bundled and served as by
+ * `npm run playground`, after fitting the bundled sample with the page's default settings.
+ */
+async function playground(browser: Browser): Promise<void> {
+  const { watchPage } = await import("../test/helpers/browser.js");
+  const started = Date.now();
+  execFileSync(process.execPath, [join(root, "scripts/bundle.mjs")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    // serve.mjs prints the page's address first, once it listens.
+    const [url] = (await once(createInterface({ input: server.stdout! }), "line")) as [string];
+    const page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
+    const seen = watchPage(page);
+    await page.goto(url);
+    await page.waitForFunction(() => document.getElementById("check-status")?.textContent?.startsWith("compiles:"), null, { timeout: 30_000 });
+    await page.click("#load-sample");
+    await page.waitForFunction(() => /: \d+ rows$/.test(document.getElementById("data-label")?.textContent ?? ""), null, { timeout: 30_000 });
+    await page.click("#fit");
+    await page.waitForFunction(() => ["done", "error"].includes(document.getElementById("status")?.dataset.state ?? ""), null, { timeout: 120_000 });
+    const status = (await page.textContent("#status")) ?? "";
+    const stats = (await page.textContent("#stats")) ?? "";
+    const shot = await page.screenshot();
+    await page.close();
+    const problems = [
+      ...(status.startsWith("done:") ? [] : [`the fit did not finish: ${status}`]),
+      ...seen.errors.map((m) => `console error: ${m}`),
+      ...seen.requests.map((u) => `request: ${u}`),
+    ];
+    if (problems.length > 0) throw new Error(`${PLAYGROUND}:\n  ${problems.join("\n  ")}`);
+    writeFileSync(join(root, "examples", PLAYGROUND, "screenshot.png"), shot);
+    console.log(`${PLAYGROUND}: wrote examples/${PLAYGROUND}/screenshot.png (${status}; ${stats}; ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } finally {
+    server.kill();
+  }
+}
+
+/** Writes `examples/NAME/report.png` for each example, and the playground's screenshot. */
 async function main(names: string[]): Promise<void> {
-  const unknown = names.filter((n) => !EXAMPLES.some((e) => e.name === n));
-  if (unknown.length > 0) throw new Error(`unknown example ${unknown.join(", ")} (examples: ${EXAMPLES.map((e) => e.name).join(", ")})`);
-  if (!existsSync(join(root, "dist/cli/main.js"))) throw new Error("no built CLI: run `npm run build` first");
+  const known = [...EXAMPLES.map((e) => e.name), PLAYGROUND];
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new Error(`unknown example ${unknown.join(", ")} (examples: ${known.join(", ")})`);
+  const examples = EXAMPLES.filter((e) => names.length === 0 || names.includes(e.name));
+  if (examples.length > 0 && !existsSync(join(root, "dist/cli/main.js"))) throw new Error("no built CLI: run `npm run build` first");
   const { launchBrowser, watchPage } = await import("../test/helpers/browser.js");
   const dir = mkdtempSync(join(tmpdir(), "hsmoe-examples-"));
   const browser = await launchBrowser();
   try {
-    for (const e of EXAMPLES.filter((e) => names.length === 0 || names.includes(e.name))) {
+    if (names.length === 0 || names.includes(PLAYGROUND)) await playground(browser);
+    for (const e of examples) {
       const html = join(dir, `${e.name}.html`);
       const started = Date.now();
       execFileSync(process.execPath, [join(root, "bin/hsmoe.js"), "report", ...e.args, "-o", html], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
@@ -95,6 +145,7 @@ async function main(names: string[]): Promise<void> {
     }
   } finally {
     await browser.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

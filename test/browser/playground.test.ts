@@ -2,12 +2,13 @@
  * The playground (examples/browser) in headless Chromium, built and served by the same scripts
  * as `npm run playground`: diagnostics appear as a model is typed, and a fit of the bundled
  * sample runs in the worker and redraws the predictive band as its reports arrive. The page must
- * log no errors and request nothing from another origin. Leaves examples/browser/screenshot.png.
+ * log no errors and request nothing from another origin. Leaves test-output/playground.png
+ * (gitignored); the checked-in examples/browser/screenshot.png is made by examples/screenshots.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -113,7 +114,8 @@ describe("browser playground", () => {
     expect(await page.textContent("#status")).toMatch(new RegExp(`^done: ${SAMPLE_ROWS} rows in `));
     expect(await page.textContent("#stats")).toMatch(/^log evidence -\d+\.\d ± \d+\.\d · ESS \d+ of 200$/);
 
-    await page.screenshot({ path: join(root, "examples/browser/screenshot.png") });
+    mkdirSync(join(root, "test-output"), { recursive: true });
+    await page.screenshot({ path: join(root, "test-output/playground.png") });
     expect(watched.errors).toEqual([]);
     expect(watched.requests).toEqual([]);
     console.log(`playground fit: ${SAMPLE_ROWS} rows, 200 particles, K = 3 in ${fitSeconds.toFixed(1)} s`);

@@ -3,7 +3,7 @@
  * README quotes its `hsmoe report` command, the command runs (here with 200 particles) and the
  * page carries every chart the README talks about. The screenshots themselves are made by
  * examples/screenshots.ts in Chromium; no browser here. Also: the prepared motorcycle CSV is
- * exactly what examples/mcycle/prepare.ts writes.
+ * exactly what examples/mcycle/prepare.ts writes, in time order.
  */
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -55,5 +55,16 @@ describe("examples/mcycle", () => {
     expect(accel.mean).toBeCloseTo(-25.545865, 6);
     expect(time.sd).toBeCloseTo(13.132063, 6);
     expect(accel.sd).toBeCloseTo(48.32205, 6);
+  });
+
+  it("keeps the raw file's time order; --shuffle permutes the same rows", () => {
+    const raw = readFileSync("examples/mcycle/mcycle.csv", "utf8");
+    const rows = (csv: string) => csv.trim().split("\n").slice(1);
+    const sorted = rows(prepare(raw).csv);
+    const times = sorted.map((r) => Number(r.split(",")[1]));
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1])).toBe(true);
+    const shuffled = rows(prepare(raw, 1).csv);
+    expect(shuffled).not.toEqual(sorted);
+    expect([...shuffled].sort()).toEqual([...sorted].sort());
   });
 });
