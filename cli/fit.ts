@@ -140,6 +140,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     plan: model.plan.coverage,
   };
   if (a.report) {
+    if (!a.json) io.stderr(`summarising the posterior for ${a.report} (predictive quantiles over all ${result.particles} particles)…\n`);
     writeFileSync(a.report, reportPage(f, { file: a.model, source, hypers, train, test, feature: a.feature, result }));
     if (!a.json) io.stderr(`wrote ${a.report}\n`);
   }

@@ -149,7 +149,7 @@ export const CHARTS: readonly ChartDef[] = [
     when: () => true,
     spec: (r) => {
       const every = r.health.every((h) => h.resampled > 0);
-      const layers: TopLevelSpec[] = [{ mark: { type: "line", color: "#4c78a8" }, encoding: { x: { field: "row", type: "quantitative" }, y: { field: "ess", type: "quantitative", title: "ESS", scale: { domain: [0, r.particles] } } } } as TopLevelSpec];
+      const layers: TopLevelSpec[] = [{ mark: { type: "line", color: "#4c78a8" }, encoding: { x: { field: "row", type: "quantitative", scale: { nice: false } }, y: { field: "ess", type: "quantitative", title: "ESS", scale: { domain: [0, r.particles] } } } } as TopLevelSpec];
       if (!every) layers.push({ transform: [{ filter: "datum.resampled > 0" }], mark: { type: "tick", color: "#e45756", thickness: 1 }, encoding: { x: { field: "row", type: "quantitative" }, y: { value: HEIGHT - 80 } } } as TopLevelSpec);
       return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", width: WIDTH, height: HEIGHT - 80, data: { values: r.health }, layer: layers } as TopLevelSpec;
     },
@@ -166,7 +166,7 @@ export const CHARTS: readonly ChartDef[] = [
       height: HEIGHT - 80,
       data: { values: r.health },
       mark: { type: "line", color: "#54a24b" },
-      encoding: { x: { field: "row", type: "quantitative" }, y: { field: "logEvidence", type: "quantitative", title: "log evidence" } },
+      encoding: { x: { field: "row", type: "quantitative", scale: { nice: false } }, y: { field: "logEvidence", type: "quantitative", title: "log evidence" } },
     }),
   },
 ];

@@ -1,7 +1,8 @@
 /**
- * The report pages in a real browser (Debian Chromium via playwright-core): they open from a
- * file with no console error and no network request, and every chart draws a non-empty SVG.
- * Screenshots go to test-output/ for a look by eye.
+ * The report pages in a real browser (Debian Chromium via playwright-core): the piecewise and
+ * sparse-routing fits and every example folder's command (examples/screenshots.ts, with 200
+ * particles) write pages that open from a file with no console error and no network request,
+ * and every chart draws a non-empty SVG. Screenshots go to test-output/ for a look by eye.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { launchBrowser, watchPage } from "../helpers/browser.js";
 import { cli } from "../helpers/cli.js";
+import { EXAMPLES } from "../../examples/screenshots.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hsmoe-report-browser-"));
 const shots = "test-output";
@@ -25,11 +27,13 @@ afterAll(async () => {
 
 describe("report in Chromium", () => {
   it.each([
-    ["piecewise", ["--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv"], 6],
-    ["sparse", ["--set", "K=3", "--data", "examples/data/sparse-train.csv", "--test", "examples/data/sparse-test.csv"], 8],
+    ["piecewise", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv"], 6],
+    ["sparse", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/sparse-train.csv", "--test", "examples/data/sparse-test.csv"], 8],
+    // every example folder's command, its own particle count replaced by 200
+    ...EXAMPLES.map((e) => [`examples/${e.name}`, e.args.filter((a, i, all) => a !== "--particles" && all[i - 1] !== "--particles"), e.name === "mcycle" ? 6 : 8]),
   ])("%s: opens offline, no console errors, every chart non-empty", async (name, args, charts) => {
-    const out = join(dir, `${name}.html`);
-    const r = await cli("report", "stdlib/hsmoe.moe", ...(args as string[]), "--particles", "200", "-o", out);
+    const out = join(dir, `${String(name).replace(/\W/g, "-")}.html`);
+    const r = await cli("report", ...(args as string[]), "--particles", "200", "-o", out);
     expect(r.code).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const seen = watchPage(page);
@@ -42,7 +46,7 @@ describe("report in Chromium", () => {
       expect(m.marks, m.id).toBeGreaterThan(0);
     }
     expect(await page.locator(".chart-error").count()).toBe(0);
-    await page.screenshot({ path: join(shots, `report-${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(shots, `report-${String(name).replace(/\W/g, "-")}.png`), fullPage: true });
     expect(seen.errors).toEqual([]);
     expect(seen.requests).toEqual([]);
     await page.close();
