@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), "hsmoe-report-"));
 
 /** A tiny report by hand: two inputs, two experts, hostile names. */
 function handMade(oneD: boolean): ReportData {
-  const band = [0, 1, 2].map((at) => ({ at, mean: at, q05: at - 2, q25: at - 1, q50: at, q75: at + 1, q95: at + 2 }));
+  const band = [0, 1, 2].map((at) => ({ at, mean: at, q05: at - 2, q25: at - 1, q75: at + 1, q95: at + 2 }));
   const gate = [0, 1, 2].flatMap((at) => [1, 2].map((expert) => ({ at, expert, mean: 0.5, lower: 0.2, upper: 0.8 })));
   return {
     title: "t", file: "m.moe", source: "model m() {}", planText: "plan", facts: [{ label: "rows", value: "3" }],
