@@ -9,6 +9,8 @@ import { emitKernel, type KernelFormat } from "./compiler/6-emit/index.js";
 import { loadKernel } from "./runtime/kernel-runtime.js";
 import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
+import { FilterError } from "./runtime/pl/errors.js";
+import { validateOptions } from "./runtime/pl/options.js";
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
 export class DiagnosticError extends Error {
@@ -55,23 +57,32 @@ export class ModelFilter {
   private inner: Filter | undefined;
 
   /** @internal Built by {@link CompiledModel.filter} and {@link CompiledModel.restore}. */
+  private readonly options: FilterOptions;
+
   constructor(
     private readonly kernel: KernelModule,
-    private readonly options: FilterOptions & { D?: number },
+    options: FilterOptions & { D?: number },
     restored?: Filter,
   ) {
-    this.inner = restored ?? (options.D !== undefined ? new Filter(kernel, options.D, options) : undefined);
+    if (typeof options !== "object" || options === null) throw new FilterError("bad_input", "filter options must be an object");
+    validateOptions(options);
+    const { D, ...filterOptions } = options;
+    this.options = filterOptions;
+    this.inner = restored ?? (D !== undefined ? new Filter(kernel, D, filterOptions) : undefined);
   }
 
   /** @internal The underlying filter; throws before the first row when D was not given. */
   get filter(): Filter {
-    if (!this.inner) throw new Error("no row has been observed yet, so the input size is unknown");
+    if (!this.inner) throw new FilterError("bad_input", "no row has been observed yet, so the input size is unknown (pass D to filter())");
     return this.inner;
   }
 
   /** Feeds one row (x, y). */
   observe(x: ArrayLike<number>, y: number): void {
-    this.inner ??= new Filter(this.kernel, x.length, this.options);
+    if (!this.inner) {
+      if (x === null || typeof x !== "object" || !(x.length >= 1)) throw new FilterError("bad_input", "observe: x must be a non-empty array of numbers", 1);
+      this.inner = new Filter(this.kernel, x.length, this.options);
+    }
     this.inner.observe(x, y);
   }
 

@@ -16,6 +16,7 @@ import { RowStore } from "./rows.js";
 import { TMixture } from "./mixture.js";
 import { alignLabels } from "./labels.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
+import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions, validatePoint, validateProbabilities } from "./options.js";
 
 /** A predictive quantile. */
 export interface Quantile {
@@ -103,11 +104,9 @@ export function setCount(options: FilterOptions): number {
  * behaves exactly as it would in a single-threaded filter.
  */
 export function createSets(kernel: KernelModule, D: number, options: FilterOptions, indices: number[]): ParticleSet[] {
+  validateOptions(options);
   const total = options.particles ?? 1000;
   const M = setCount(options);
-  if (!(Number.isInteger(total) && Number.isInteger(M) && total >= M && M >= 1)) {
-    throw new FilterError("bad_input", `particles must be an integer at least the number of sets (${M})`);
-  }
   const N = Math.floor(total / M);
   const setOptions: SetOptions = {
     resampling: options.resampling ?? "every",
@@ -172,9 +171,10 @@ export class Filter {
     sets?: ParticleSet[],
     rows?: RowStore,
   ) {
+    if (!(Number.isInteger(D) && D >= 1 && D <= MAX_INPUTS)) throw new FilterError("bad_input", `the input size must be an integer from 1 to ${MAX_INPUTS}, not ${D}`);
     this.sets = sets ?? createSets(kernel, D, options, Array.from({ length: setCount(options) }, (_, m) => m));
     this.K = kernel.info.experts;
-    this.rows = rows ?? new RowStore(D);
+    this.rows = rows ?? new RowStore(D, 256, this.sets[0].options.rejuvenate);
     this.x = new Float64Array(D);
     this.scratch = new Float64Array(this.sets[0].N * this.K * 5);
   }
@@ -186,26 +186,24 @@ export class Filter {
       info: this.kernel.info,
       D: this.D,
       options: this.sets[0].options,
-      rows: { n: this.rows.n, x: encodeFloat64(this.rows.x.subarray(0, this.rows.n * this.D)), y: encodeFloat64(this.rows.y.subarray(0, this.rows.n)) },
+      rows: { n: this.rows.n, x: encodeFloat64(this.rows.x.subarray(0, this.rows.held * this.D)), y: encodeFloat64(this.rows.y.subarray(0, this.rows.held)) },
       sets: this.sets.map((s) => s.toJSON()),
     };
   }
 
   /**
-   * Rebuilds a filter from {@link snapshot} with the kernel of the same model.
-   * @throws FilterError("bad_snapshot") when the snapshot is not one, or is of another model.
+   * Rebuilds a filter from {@link snapshot} with the kernel of the same model. Everything is
+   * checked before use: the structure, every field's type and size, and that the model, its
+   * hyperparameters and its prior constants are the kernel's.
+   * @throws FilterError("bad_snapshot") saying what is corrupt, or what differs from this model.
    */
   static restore(kernel: KernelModule, snap: FilterSnapshot): Filter {
-    if (snap?.format !== SNAPSHOT_FORMAT) throw new FilterError("bad_snapshot", "not an hsmoe filter snapshot");
-    if (JSON.stringify(snap.info) !== JSON.stringify(kernel.info)) {
-      throw new FilterError("bad_snapshot", `the snapshot is of model ${snap.info?.model} with other settings; compile the same model with the same hyperparameters`);
+    try {
+      return restoreChecked(kernel, snap);
+    } catch (e) {
+      if (e instanceof FilterError) throw e;
+      throw new FilterError("bad_snapshot", `corrupt snapshot: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const rows = new RowStore(snap.D, Math.max(1, snap.rows.n));
-    const x = decodeFloat64(snap.rows.x, snap.rows.n * snap.D);
-    const y = decodeFloat64(snap.rows.y, snap.rows.n);
-    for (let s = 0; s < snap.rows.n; s++) rows.push(x.subarray(s * snap.D, (s + 1) * snap.D), y[s]);
-    const sets = snap.sets.map((j) => ParticleSet.fromJSON(kernel.restore(j.state), snap.options, j));
-    return new Filter(kernel, snap.D, { particles: sets.length * sets[0].N, sets: sets.length }, sets, rows);
   }
 
   /** Particles per set. */
@@ -215,12 +213,13 @@ export class Filter {
 
   /** Feeds one row. */
   observe(x: ArrayLike<number>, y: number): void {
+    if (x === null || typeof x !== "object") throw new FilterError("bad_input", `row ${this.rows.n + 1}: x must be an array of ${this.D} numbers`, this.rows.n + 1);
     if (x.length !== this.D) throw new FilterError("bad_input", `row ${this.rows.n + 1} has ${x.length} inputs; the filter expects ${this.D}`, this.rows.n + 1);
     for (let j = 0; j < this.D; j++) {
-      if (!Number.isFinite(x[j])) throw new FilterError("bad_input", `row ${this.rows.n + 1}: input ${j + 1} is ${x[j]}`, this.rows.n + 1);
+      if (typeof x[j] !== "number" || !Number.isFinite(x[j])) throw new FilterError("bad_input", `row ${this.rows.n + 1}: input ${j + 1} is ${x[j]}`, this.rows.n + 1);
       this.x[j] = x[j];
     }
-    if (!Number.isFinite(y)) throw new FilterError("bad_input", `row ${this.rows.n + 1}: the response is ${y}`, this.rows.n + 1);
+    if (typeof y !== "number" || !Number.isFinite(y)) throw new FilterError("bad_input", `row ${this.rows.n + 1}: the response is ${y}`, this.rows.n + 1);
     // Every set weighs the row before any set changes: a row no particle can explain is
     // reported and leaves the filter as it was.
     for (const s of this.sets) s.prepare(this.x, y, this.rows.n + 1);
@@ -266,14 +265,28 @@ export class Filter {
 
   /** ESS summed over the sets, per row. */
   get essHistory(): number[] {
-    return this.sets[0].essHistory.map((_, t) => this.sets.reduce((a, s) => a + s.essHistory[t], 0));
+    return this.sets[0].essHistory.map((_, t) => this.essAt(t));
+  }
+
+  /** ESS summed over the sets at row t (0-based). */
+  private essAt(t: number): number {
+    return this.sets.reduce((a, s) => a + s.essHistory[t], 0);
+  }
+
+  /** Smallest summed ESS over the rows (the number of particles before any row). */
+  get essMin(): number {
+    const n = this.sets[0].essHistory.length;
+    let min = n ? Infinity : this.sets.length * this.N;
+    for (let t = 0; t < n; t++) min = Math.min(min, this.essAt(t));
+    return min;
   }
 
   /** Pooled running log evidence after each row: log of the mean of the sets' estimates (E17). */
   get evidenceHistory(): number[] {
     const M = this.sets.length;
     return this.sets[0].evidenceHistory.map((_, t) => {
-      const top = Math.max(...this.sets.map((s) => s.evidenceHistory[t]));
+      let top = -Infinity;
+      for (const s of this.sets) top = Math.max(top, s.evidenceHistory[t]);
       return top + Math.log(this.sets.reduce((a, s) => a + Math.exp(s.evidenceHistory[t] - top), 0) / M);
     });
   }
@@ -287,8 +300,8 @@ export class Filter {
 
   /** Current ESS summed over the sets. */
   get ess(): number {
-    const h = this.essHistory;
-    return h.length ? h[h.length - 1] : this.sets.length * this.N;
+    const n = this.sets[0].essHistory.length;
+    return n ? this.essAt(n - 1) : this.sets.length * this.N;
   }
 
   /** Distinct initial ancestors left, summed over the sets. */
@@ -306,6 +319,8 @@ export class Filter {
 
   /** Posterior predictive of y at x: a weighted mixture of Student-t experts over all particles. */
   predict(x: ArrayLike<number>, probabilities: number[] = DEFAULT_QUANTILES): Prediction {
+    validatePoint(x, this.D, "predict");
+    validateProbabilities(probabilities, "predict: quantile probabilities");
     const comps: number[] = []; // weight, loc, scaleSq, dof, variance
     const omega = this.setWeights();
     const xs = Float64Array.from(x);
@@ -331,7 +346,10 @@ export class Filter {
       parts[j + 3] = comps[c + 3];
     }
     const mixture = new TMixture(parts);
-    const logDensity = (y: number) => mixture.logPdf(y);
+    const logDensity = (y: number) => {
+      if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
+      return mixture.logPdf(y);
+    };
     const sd = Math.sqrt(second);
     const quantiles = probabilities.map((p) => ({ p, value: mixture.quantile(p, mean, sd) }));
     return { mean, sd, quantiles, logDensity, density: (y) => Math.exp(logDensity(y)) };
@@ -342,6 +360,8 @@ export class Filter {
    * (default 90 %), under the stable labels of {@link experts}.
    */
   gateProbabilities(x: ArrayLike<number>, level = 0.9): GateProbability[] {
+    validatePoint(x, this.D, "gateProbabilities");
+    validateProbabilities([level], "gateProbabilities: credible level");
     const xs = Float64Array.from(x);
     const values: { w: number; g: Float64Array }[] = [];
     const omega = this.setWeights();
@@ -388,6 +408,7 @@ export class Filter {
    * posterior, a mixture over particles of Student-t's (NIG) or Gaussians (known variance).
    */
   experts(level = 0.9): ExpertSummary[] {
+    validateProbabilities([level], "experts: credible level");
     const omega = this.setWeights();
     const { K, D } = this;
     const { orders, usage } = this.labels();
@@ -463,6 +484,93 @@ export class Filter {
     return this.labelCache;
   }
 
+}
+
+/** The snapshot, checked field by field (see {@link Filter.restore}); throws plain Errors on corrupt fields. */
+function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
+  if (typeof snap !== "object" || snap === null || snap.format !== SNAPSHOT_FORMAT) throw new FilterError("bad_snapshot", "not an hsmoe filter snapshot");
+  const otherModel = infoDifference(snap.info, kernel.info);
+  if (otherModel) throw new FilterError("bad_snapshot", `the snapshot is of another model: ${otherModel}; compile the same model with the same hyperparameters`);
+  const { D, rows, sets } = snap;
+  if (!(Number.isInteger(D) && D >= 1 && D <= MAX_INPUTS)) throw new Error("D is not an input size");
+  if (typeof snap.options !== "object" || snap.options === null) throw new Error("options is not an object");
+  const { resampling, essThreshold, scheme, rejuvenate, schedule } = snap.options;
+  try {
+    validateOptions({ resampling, essThreshold, scheme, rejuvenate, schedule });
+  } catch (e) {
+    throw new Error((e as Error).message);
+  }
+  const options: SetOptions = { resampling, essThreshold, scheme, rejuvenate, schedule: { denseEvery: schedule.denseEvery, denseUntil: schedule.denseUntil } };
+  if (!Array.isArray(sets) || sets.length < 1 || sets.length > MAX_SETS) throw new Error("sets is not a list of particle sets");
+  if (typeof rows !== "object" || rows === null || !(Number.isSafeInteger(rows.n) && rows.n >= 0)) throw new Error("rows is not a row store");
+  const fresh = kernel.create(1, D, Rng.fromSeed(0)).toJSON();
+  let N = 0;
+  const restored = sets.map((j, m) => {
+    if (typeof j !== "object" || j === null) throw new Error(`set ${m + 1} is not an object`);
+    if (j.rows !== rows.n) throw new Error(`set ${m + 1} has seen ${j.rows} rows, the filter ${rows.n}`);
+    const n = sameConstants(fresh, j.state, `set ${m + 1}`);
+    if (m > 0 && n !== N) throw new Error(`set ${m + 1} has ${n} particles, set 1 ${N}`);
+    N = n;
+    if (N * sets.length > MAX_PARTICLES) throw new Error(`${N * sets.length} particles is more than ${MAX_PARTICLES}`);
+    return ParticleSet.fromJSON(kernel.restore(j.state), options, j);
+  });
+  const held = options.rejuvenate ? rows.n : 0;
+  const store = new RowStore(D, Math.max(1, held), options.rejuvenate);
+  const x = decodeFloat64(rows.x, held * D);
+  const y = decodeFloat64(rows.y, held);
+  for (let s = 0; s < held; s++) store.push(x.subarray(s * D, (s + 1) * D), y[s]);
+  if (!options.rejuvenate) store.n = rows.n;
+  return new Filter(kernel, D, { particles: restored.length * N, sets: restored.length }, restored, store);
+}
+
+/** What differs between a snapshot's model facts and the kernel's, or "" when nothing does. */
+function infoDifference(theirs: KernelInfo | undefined, ours: KernelInfo): string {
+  if (typeof theirs !== "object" || theirs === null) return "it names no model";
+  const out: string[] = [];
+  if (theirs.model !== ours.model) out.push(`model ${JSON.stringify(theirs.model)}, not ${JSON.stringify(ours.model)}`);
+  if (theirs.experts !== ours.experts) out.push(`K = ${theirs.experts}, not ${ours.experts}`);
+  const names = new Set([...Object.keys(theirs.hypers ?? {}), ...Object.keys(ours.hypers)]);
+  for (const h of names) {
+    const a = theirs.hypers?.[h];
+    const b = ours.hypers[h];
+    if (a !== b) out.push(`${h} = ${a ?? "(none)"}, not ${b ?? "(none)"}`);
+  }
+  if (out.length === 0 && JSON.stringify(theirs) !== JSON.stringify(ours)) out.push("its inference plan or data names differ");
+  return out.join(", ");
+}
+
+/**
+ * Checks a snapshot's model state against a fresh one-particle state of the kernel: the same
+ * fields, the same kinds and prior constants (numbers, flags, constant vectors), text where the
+ * kernel keeps encoded arrays. Returns the snapshot's particle count. A model compiled from
+ * other source text with the same name and hyperparameters shows up here, by its constants.
+ */
+function sameConstants(fresh: unknown, theirs: unknown, path: string): number {
+  let N = -1;
+  const walk = (a: unknown, b: unknown, at: string): void => {
+    if (typeof a === "string") {
+      if (typeof b !== "string") throw new Error(`${at} is not text`);
+      if (at.endsWith(".kind") && a !== b) throw new FilterError("bad_snapshot", `the snapshot is of another model: ${at} is ${JSON.stringify(b)}, this model's is ${JSON.stringify(a)}`);
+      return;
+    }
+    if (typeof a === "object" && a !== null && !Array.isArray(a)) {
+      if (typeof b !== "object" || b === null || Array.isArray(b)) throw new Error(`${at} is not an object`);
+      for (const key of Object.keys(a)) walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`);
+      return;
+    }
+    if (at.endsWith(".N")) {
+      if (!(Number.isInteger(b) && (b as number) >= 1 && (b as number) <= MAX_PARTICLES)) throw new Error(`${at} is not a particle count`);
+      if (N >= 0 && b !== N) throw new Error(`${at} is ${b}, another block has ${N}`);
+      N = b as number;
+      return;
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      throw new FilterError("bad_snapshot", `the snapshot is of another model: ${at} is ${JSON.stringify(b)?.slice(0, 60)}, this model's is ${JSON.stringify(a)?.slice(0, 60)}`);
+    }
+  };
+  walk(fresh, theirs, path);
+  if (N < 0) throw new Error(`${path} has no particle count`);
+  return N;
 }
 
 function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {

@@ -1,3 +1,5 @@
+import { decodeIntegers, encodeIntegers } from "../rules/snapshot.js";
+
 /**
  * Allocation histories along particle lineages. The sweep needs each particle's allocation of
  * every past row, but copying N histories at every resampling would cost O(N·t) per step. So
@@ -50,7 +52,7 @@ export class AllocationHistory {
     this.full = spare;
     this.spare = full;
     this.settled = rows;
-    this.pool.push(...this.steps);
+    for (const step of this.steps) this.pool.push(step);
     this.steps = [];
   }
 
@@ -59,9 +61,9 @@ export class AllocationHistory {
     return this.steps;
   }
 
-  /** Replaces the spare buffer (used when restoring a snapshot). */
-  replaceSpare(spare: Int32Array): void {
-    this.spare = spare;
+  /** Makes room for `rows` rows per particle (used when restoring a snapshot). */
+  reserve(rows: number): void {
+    if (rows > this.stride) this.grow(rows);
   }
 
   private grow(rows: number): void {
@@ -75,35 +77,48 @@ export class AllocationHistory {
   }
 }
 
-/** A JSON-safe copy of a history (for snapshots). */
+/** A JSON-safe copy of a history (for snapshots): integers as {@link encodeIntegers} text. */
 export interface HistoryJson {
-  stride: number;
+  /** Rows covered by `full`. */
   settled: number;
-  full: number[];
-  steps: { z: number[]; ancestors: number[] }[];
+  /** Particle i's allocations of rows 0 … settled − 1 at `[i·settled …]`. */
+  full: string;
+  /** Steps since the last checkpoint. */
+  steps: { z: string; ancestors: string }[];
 }
 
-/** Snapshot of a history. */
-export function historyToJson(h: AllocationHistory): HistoryJson {
+/** Snapshot of a history; an empty one when allocations are not kept (no rejuvenation). */
+export function historyToJson(h: AllocationHistory, kept = true): HistoryJson {
+  if (!kept) return { settled: 0, full: encodeIntegers([]), steps: [] };
+  const packed = new Int32Array(h.N * h.settled);
+  for (let i = 0; i < h.N; i++) packed.set(h.full.subarray(i * h.stride, i * h.stride + h.settled), i * h.settled);
   return {
-    stride: h.stride,
     settled: h.settled,
-    full: Array.from(h.full),
-    steps: h.pendingSteps().map((s) => ({ z: Array.from(s.z), ancestors: Array.from(s.ancestors) })),
+    full: encodeIntegers(packed),
+    steps: h.pendingSteps().map((s) => ({ z: encodeIntegers(s.z), ancestors: encodeIntegers(s.ancestors) })),
   };
 }
 
-/** Restores a history saved by {@link historyToJson}. */
-export function historyFromJson(N: number, j: HistoryJson): AllocationHistory {
+/**
+ * Restores a history saved by {@link historyToJson} for N particles and K experts, covering
+ * `rows` rows in all.
+ * @throws Error when the JSON is malformed or does not cover exactly `rows` rows.
+ */
+export function historyFromJson(N: number, K: number, j: HistoryJson, rows: number): AllocationHistory {
+  if (typeof j !== "object" || j === null || !Array.isArray(j.steps)) throw new Error("set.history is not a history");
+  const { settled } = j;
+  if (!(Number.isSafeInteger(settled) && settled >= 0 && settled + j.steps.length === rows)) {
+    throw new Error(`set.history covers ${settled} + ${j.steps.length} rows, expected ${rows}`);
+  }
   const h = new AllocationHistory(N);
-  h.stride = j.stride;
-  h.full = Int32Array.from(j.full);
-  h.settled = j.settled;
-  h.replaceSpare(new Int32Array(N * j.stride));
+  if (settled > h.stride) h.reserve(settled);
+  const packed = decodeIntegers(j.full, N * settled, K);
+  for (let i = 0; i < N; i++) h.full.set(packed.subarray(i * settled, (i + 1) * settled), i * h.stride);
+  h.settled = settled;
   for (const s of j.steps) {
     const step = h.nextStep();
-    step.z.set(s.z);
-    step.ancestors.set(s.ancestors);
+    decodeIntegers(s?.z, N, K, step.z);
+    decodeIntegers(s?.ancestors, N, N, step.ancestors);
   }
   return h;
 }

@@ -7,7 +7,7 @@
  * not in the ESS).
  */
 import { Rng, type RngState } from "../rng/rng.js";
-import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
+import { decodeFloat64, decodeIntegers, encodeFloat64, encodeIntegers } from "../rules/snapshot.js";
 import { logSumExp } from "../math/special.js";
 import { DegenerateWeightsError, Resampler, type SchemeName } from "../smc/index.js";
 import { AllocationHistory, historyFromJson, historyToJson, type HistoryJson } from "./history.js";
@@ -33,10 +33,14 @@ export interface ParticleSetJson {
   rng: RngState;
   logW: string;
   logEvidence: number;
+  /** Rows the set has processed (the length of its per-row histories). */
+  rows: number;
   essHistory: string;
   evidenceHistory: string;
-  resampledAt: number[];
-  origin: number[];
+  /** Rows at which the set resampled, as {@link encodeIntegers} text. */
+  resampledAt: string;
+  /** Initial ancestor of each particle, as {@link encodeIntegers} text. */
+  origin: string;
   history: HistoryJson;
 }
 
@@ -96,23 +100,32 @@ export class ParticleSet {
       rng: this.rng.getState(),
       logW: encodeFloat64(this.logW),
       logEvidence: this.logEvidence,
+      rows: this.essHistory.length,
       essHistory: encodeFloat64(Float64Array.from(this.essHistory)),
       evidenceHistory: encodeFloat64(Float64Array.from(this.evidenceHistory)),
-      resampledAt: this.resampledAt,
-      origin: Array.from(this.origin),
-      history: historyToJson(this.history),
+      resampledAt: encodeIntegers(this.resampledAt),
+      origin: encodeIntegers(this.origin),
+      history: historyToJson(this.history, this.options.rejuvenate),
     };
   }
 
-  /** Restores a set from {@link toJSON}; `state` is the model state restored by the kernel. */
+  /**
+   * Restores a set from {@link toJSON}; `state` is the model state restored by the kernel.
+   * @throws Error naming the field when the JSON is malformed or inconsistent.
+   */
   static fromJSON(state: ModelState, options: SetOptions, j: ParticleSetJson): ParticleSet {
-    const set = new ParticleSet(state, Rng.fromState(j.rng), options, historyFromJson(state.N, j.history));
+    const rows = j.rows;
+    if (!(Number.isSafeInteger(rows) && rows >= 0)) throw new Error("set.rows is not a row count");
+    if (typeof j.logEvidence !== "number" || Number.isNaN(j.logEvidence)) throw new Error("set.logEvidence is not a number");
+    const history = historyFromJson(state.N, state.K, j.history, options.rejuvenate ? rows : 0);
+    const set = new ParticleSet(state, Rng.fromState(j.rng), options, history);
     set.logW = decodeFloat64(j.logW, state.N);
     set.logEvidence = j.logEvidence;
-    set.essHistory.push(...decodeFloat64(j.essHistory, j.history.settled + j.history.steps.length));
-    set.evidenceHistory.push(...decodeFloat64(j.evidenceHistory, j.history.settled + j.history.steps.length));
-    set.resampledAt.push(...j.resampledAt);
-    set.origin = Int32Array.from(j.origin);
+    // loops, not spreads: these grow with the stream
+    for (const v of decodeFloat64(j.essHistory, rows)) set.essHistory.push(v);
+    for (const v of decodeFloat64(j.evidenceHistory, rows)) set.evidenceHistory.push(v);
+    for (const v of decodeIntegers(j.resampledAt, undefined, rows + 1)) set.resampledAt.push(v);
+    set.origin = decodeIntegers(j.origin, state.N, state.N);
     return set;
   }
 

@@ -58,7 +58,11 @@ export class Rng {
    * @throws Error if the state is not an xor4096 state of 128 words.
    */
   static fromState(s: RngState): Rng {
-    if (s.kind !== "xor4096" || !Array.isArray(s.X) || s.X.length !== 128) {
+    const int32 = (v: unknown) => Number.isInteger(v) && (v as number) >= -0x80000000 && (v as number) <= 0xffffffff;
+    if (
+      s?.kind !== "xor4096" || !Array.isArray(s.X) || s.X.length !== 128 || !s.X.every(int32) ||
+      !(Number.isInteger(s.i) && s.i >= 0 && s.i < 128) || !int32(s.w) || !(s.spare === null || Number.isFinite(s.spare))
+    ) {
       throw new Error("Rng.fromState: not an xor4096 RngState");
     }
     const gen = seedrandom.xor4096("", { state: { X: s.X.slice(), i: s.i, w: s.w } });

@@ -29,7 +29,7 @@ export function encodeFloat64(a: Float64Array): string {
  * @throws Error if the text is not valid base64 or does not hold exactly `length` doubles.
  */
 export function decodeFloat64(text: string, length: number): Float64Array {
-  const binary = atob(text);
+  const binary = fromBase64(text);
   if (binary.length !== 8 * length) {
     throw new Error(`snapshot field holds ${binary.length} bytes, expected ${8 * length}`);
   }
@@ -38,6 +38,15 @@ export function decodeFloat64(text: string, length: number): Float64Array {
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) out[i] = view.getFloat64(8 * i, true);
   return out;
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** `atob` with its failure (a DOMException) turned into a plain Error that says what is wrong. */
+function fromBase64(text: unknown): string {
+  if (typeof text !== "string") throw new Error(`snapshot field is ${text === null ? "null" : typeof text}, not base64 text`);
+  if (!BASE64.test(text)) throw new Error("snapshot field is not valid base64");
+  return atob(text);
 }
 
 /**
@@ -50,4 +59,48 @@ export function expectKind(json: unknown, kind: string): Record<string, unknown>
     throw new Error(`not a ${kind} snapshot`);
   }
   return json as Record<string, unknown>;
+}
+
+/**
+ * Base64 text of non-negative integers below 2³¹ in the narrowest of 1, 2 or 4 little-endian
+ * bytes that holds them all, prefixed by the width (`"1:"`, `"2:"`, `"4:"`). Allocation histories
+ * hold one small integer per particle and row, so the width decides whether a long fit's state
+ * fits in one JavaScript string at all.
+ */
+export function encodeIntegers(a: ArrayLike<number>): string {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
+  const width = max < 256 ? 1 : max < 65536 ? 2 : 4;
+  const bytes = new Uint8Array(a.length * width);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < a.length; i++) {
+    if (width === 1) bytes[i] = a[i];
+    else if (width === 2) view.setUint16(2 * i, a[i], true);
+    else view.setInt32(4 * i, a[i], true);
+  }
+  let text = `${width}:`;
+  for (let s = 0; s < bytes.length; s += CHUNK) text += btoa(String.fromCharCode.apply(null, Array.from(bytes.subarray(s, s + CHUNK))));
+  return text;
+}
+
+/**
+ * Inverse of {@link encodeIntegers}: exactly `length` integers (as many as the text holds when
+ * undefined), each in `[0, bound)`.
+ * @throws Error if the text is malformed, of another length, or holds a value out of range.
+ */
+export function decodeIntegers(text: string, length: number | undefined, bound: number, into?: Int32Array): Int32Array {
+  const width = text.charCodeAt(0) - 48;
+  if (typeof text !== "string" || text.charCodeAt(1) !== 58 || (width !== 1 && width !== 2 && width !== 4)) throw new Error("integer field has no width prefix");
+  const binary = fromBase64(text.slice(2));
+  length ??= Math.floor(binary.length / width);
+  if (binary.length !== width * length) throw new Error(`integer field holds ${binary.length} bytes, expected ${width * length}`);
+  const out = into ?? new Int32Array(length);
+  const view = new DataView(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
+  for (let i = 0; i < length; i++) {
+    const v = width === 1 ? view.getUint8(i) : width === 2 ? view.getUint16(2 * i, true) : view.getInt32(4 * i, true);
+    if (!(v >= 0 && v < bound)) throw new Error(`integer field holds ${v}, outside [0, ${bound})`);
+    out[i] = v;
+  }
+  return out;
 }
