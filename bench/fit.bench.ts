@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { compile } from "../api.js";
-import { fitParallel } from "../cli/parallel/fit-parallel.js";
+import { fitParallelArrays } from "../cli/parallel/fit-parallel.js";
 import { Rng } from "../runtime/rng/rng.js";
 import { piecewise, sparseRouting, type SyntheticData } from "../examples/data/simulate.js";
 import { printTable } from "./util.js";
@@ -107,7 +107,7 @@ async function wallTimes(): Promise<void> {
     const x = Float64Array.from(data.train.flatMap((r) => r.x));
     const y = Float64Array.from(data.train.map((r) => r.y));
     const t0 = performance.now();
-    const f = await fitParallel(model, D, x, y, { particles: 1000, seed: 1 });
+    const f = await fitParallelArrays(model, D, x, y, { particles: 1000, seed: 1 });
     const s = (performance.now() - t0) / 1000;
     fits[name] = s;
     rows.push([name, data.train.length, D, s, goal, f.sweepShare]);

@@ -1,32 +1,23 @@
 /**
- * `hsmoe compile`, `hsmoe fit` and `hsmoe predict`: the model is compiled, the data read and
- * checked cell by cell, the filter run over the rows in order, and the results printed as a
- * summary or as the JSON object of DESIGN §3. A saved state holds the model source, the
- * hyperparameters, the input columns and the filter snapshot, so `predict` needs nothing else.
+ * `hsmoe compile`, `hsmoe fit` and `hsmoe predict`: the model is compiled, the data checked
+ * cell by cell in a first pass and streamed through the filter in a second (memory does not grow
+ * with the file, apart from the rows the sweeps keep), and the results printed as a summary or as
+ * the JSON object of DESIGN §3 — before any file is written, so a failed write loses nothing but
+ * that file. A saved state (state.ts) holds the model source, the hyperparameters, the input
+ * columns and the filter snapshot, so `predict` needs nothing else.
  */
-import { writeFileSync } from "node:fs";
 import { SingleBar, Presets } from "cli-progress";
 import { compile, DiagnosticError, ModelFilter, type CompiledModel } from "../api.js";
 import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { parse } from "../compiler/1-parse/index.js";
-import type { FilterSnapshot } from "../runtime/pl/filter.js";
 import { FilterError } from "../runtime/pl/errors.js";
-import { readDataTable, type DataTable } from "./data/csv.js";
+import { readDataTable, TableScanner, type DataTable, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
-import { MAX_DATA_BYTES, readModelFile, readTextFile, UsageError } from "./io.js";
+import { checkOutputs, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
+import { parseState, sha256, StateError, statePieces, type StatePayload } from "./state.js";
 import type { Io } from "./main.js";
 import { parseSetValues } from "./set-values.js";
 import { reportPage } from "./report/index.js";
-
-/** What `--save` writes. */
-interface SavedState {
-  format: "hsmoe-state/1";
-  file: string;
-  source: string;
-  hypers: Record<string, number>;
-  inputColumns: string[];
-  snapshot: FilterSnapshot;
-}
 
 /** A problem already explained to the user (exit 1). */
 export class ReportedError extends Error {}
@@ -45,23 +36,37 @@ function compileFile(file: string, sets: readonly string[], io: Io, json: boolea
   }
 }
 
-function readData(path: string, model: CompiledModel, withResponse: boolean, inputColumns?: string[]): DataTable {
-  const text = readTextFile(path, "data file", MAX_DATA_BYTES);
-  const { input, response } = model.plan;
-  return readDataTable(text, { file: path, input, response: withResponse ? response : undefined, inputColumns });
+/**
+ * Streams a data file's rows: each row that passes the checks goes to `onRow`, and `afterPiece`
+ * is awaited after each piece of the file (the parallel fit waits there for its workers).
+ * @throws DataError with every problem, UsageError when the file cannot be read.
+ */
+async function streamData(path: string, options: Omit<ReadDataOptions, "file">, onRow?: (x: Float64Array, y: number) => void, afterPiece?: () => Promise<void>): Promise<TableShape> {
+  const scanner = new TableScanner({ file: path, ...options }, onRow);
+  await readTextPieces(path, "data file", async (text) => {
+    scanner.push(text);
+    if (afterPiece) await afterPiece();
+  });
+  return scanner.end();
 }
 
-/** Held-out mean log predictive density and RMSE of the predictive mean. */
-function heldout(f: ModelFilter, t: DataTable): { n: number; lpd: number; rmse: number } {
+/** Reads a whole data file into memory (only for the report, which plots every row). */
+async function readData(path: string, options: Omit<ReadDataOptions, "file">): Promise<DataTable> {
+  let text = "";
+  await readTextPieces(path, "data file", (piece) => void (text += piece));
+  return readDataTable(text, { file: path, ...options });
+}
+
+/** Held-out mean log predictive density and RMSE of the predictive mean, streamed over the file. */
+async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptions, "file">): Promise<{ n: number; lpd: number; rmse: number }> {
   let lpd = 0;
   let se = 0;
-  for (let s = 0; s < t.n; s++) {
-    const x = t.x.subarray(s * t.D, (s + 1) * t.D);
+  const shape = await streamData(path, options, (x, y) => {
     const p = f.predict(x, []);
-    lpd += p.logDensity(t.y![s]);
-    se += (p.mean - t.y![s]) ** 2;
-  }
-  return { n: t.n, lpd: lpd / t.n, rmse: Math.sqrt(se / t.n) };
+    lpd += p.logDensity(y);
+    se += (p.mean - y) ** 2;
+  });
+  return { n: shape.n, lpd: lpd / shape.n, rmse: Math.sqrt(se / shape.n) };
 }
 
 function progressBar(io: Io & { isTTY?: boolean }, total: number): { update(rows: number): void; stop(): void } {
@@ -91,11 +96,18 @@ export interface FitArgs {
   feature?: string;
 }
 
-/** Runs `hsmoe fit`: on worker threads when there are several sets and cores, else inline. */
+/**
+ * Runs `hsmoe fit`: on worker threads when there are several sets and cores, else inline. The
+ * summary is printed first; then the report and the state are written, each atomically, and a
+ * failed write is reported (exit 1) without touching what was there.
+ */
 export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Promise<number> {
+  checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report });
   const { model, source, hypers } = compileFile(a.model, a.set, io, a.json);
-  const train = readData(a.data, model, true);
-  const test = a.test ? readData(a.test, model, true, train.inputColumns) : undefined;
+  const { input, response } = model.plan;
+  const train = await streamData(a.data, { input, response });
+  const testOptions = { input, response, inputColumns: train.inputColumns };
+  if (a.test) await streamData(a.test, testOptions);
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
@@ -105,13 +117,15 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   let f: ModelFilter;
   try {
     if (Math.min(a.threads ?? threadCount(a.sets), a.sets) > 1) {
-      f = new ModelFilter(model.kernel, options, await fitParallel(model, train.D, train.x, train.y!, options, (rows) => bar.update(rows)));
+      const filter = await fitParallel(model, train.D, (onRow, afterPiece) => streamData(a.data, { input, response, inputColumns: train.inputColumns }, onRow, afterPiece), options, (rows) => bar.update(rows), a.threads);
+      f = new ModelFilter(model.kernel, {}, filter);
     } else {
       f = model.filter(options);
-      for (let s = 0; s < train.n; s++) {
-        f.observe(train.x.subarray(s * train.D, (s + 1) * train.D), train.y![s]);
-        bar.update(s + 1);
-      }
+      let rows = 0;
+      await streamData(a.data, { input, response, inputColumns: train.inputColumns }, (x, y) => {
+        f.observe(x, y);
+        if (++rows % 64 === 0) bar.update(rows);
+      });
       f.finish();
     }
   } finally {
@@ -131,25 +145,39 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     sweepShare: f.filter.sweepShare,
     logEvidence: f.logEvidence,
     logEvidenceSE: f.logEvidenceSE,
-    essMin: Math.min(...f.essHistory),
+    essMin: f.filter.essMin,
     ancestors: f.ancestors,
-    ...(test ? { heldout: heldout(f, test) } : {}),
+    ...(a.test ? { heldout: await heldout(f, a.test, testOptions) } : {}),
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance })),
     gate: { shrinkage: f.shrinkage() },
     inputColumns: train.inputColumns,
     plan: model.plan.coverage,
   };
+  io.stdout(a.json ? JSON.stringify(result, null, 2) + "\n" : fitSummary(result) + "\n");
+  const failed: WriteError[] = [];
+  const attempt = (write: () => void) => {
+    try {
+      write();
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      failed.push(e);
+    }
+  };
   if (a.report) {
-    if (!a.json) io.stderr(`summarising the posterior for ${a.report} (predictive quantiles over all ${result.particles} particles)…\n`);
-    writeFileSync(a.report, reportPage(f, { file: a.model, source, hypers, train, test, feature: a.feature, result }));
-    if (!a.json) io.stderr(`wrote ${a.report}\n`);
+    const report = a.report;
+    if (!a.json) io.stderr(`summarising the posterior for ${report} (predictive quantiles over all ${result.particles} particles)…\n`);
+    const trainTable = await readData(a.data, { input, response, inputColumns: train.inputColumns });
+    const testTable = a.test ? await readData(a.test, testOptions) : undefined;
+    attempt(() => writeFileAtomic(report, [reportPage(f, { file: a.model, source, hypers, train: trainTable, test: testTable, feature: a.feature, result })]));
+    if (!a.json && failed.length === 0) io.stderr(`wrote ${report}\n`);
   }
   if (a.save) {
-    const saved: SavedState = { format: "hsmoe-state/1", file: a.model, source, hypers, inputColumns: train.inputColumns, snapshot: f.snapshot() };
-    writeFileSync(a.save, JSON.stringify(saved));
+    const save = a.save;
+    const payload: StatePayload = { file: a.model, source, sourceHash: sha256(source), hypers, inputColumns: train.inputColumns, snapshot: f.snapshot() };
+    attempt(() => writeFileAtomic(save, statePieces(payload)));
   }
-  io.stdout(a.json ? JSON.stringify(result, null, 2) + "\n" : fitSummary(result) + "\n");
-  return 0;
+  for (const e of failed) io.stderr(`hsmoe: ${e.message}\n`);
+  return failed.length ? 1 : 0;
 }
 
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
@@ -159,9 +187,11 @@ function fitSummary(r: {
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number }[];
   gate: { shrinkage: number[][] | null }; inputColumns: string[];
 }): string {
+  // one set gives no spread to estimate the evidence's error from
+  const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : "(no standard error from one set)";
   const out = [
     `model ${r.model}: ${r.n} rows, ${r.D} inputs, ${r.K} experts, ${r.particles} particles in ${r.sets} sets, ${fmt(r.seconds, 2)} s`,
-    `log evidence ${fmt(r.logEvidence, 2)} ± ${fmt(r.logEvidenceSE, 2)}   min ESS ${fmt(r.essMin, 0)}   distinct ancestors ${r.ancestors}`,
+    `log evidence ${fmt(r.logEvidence, 2)} ${se}   min ESS ${fmt(r.essMin, 0)}   distinct ancestors ${r.ancestors}`,
   ];
   if (r.heldout) out.push(`held-out: ${r.heldout.n} rows, mean log predictive density ${fmt(r.heldout.lpd, 4)}, RMSE ${fmt(r.heldout.rmse, 4)}`);
   out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.inputColumns.join(", ")})`);
@@ -173,50 +203,75 @@ function fitSummary(r: {
   return out.join("\n");
 }
 
-/** Runs `hsmoe predict`. */
-export function predictCommand(statePath: string, dataPath: string, json: boolean, io: Io): number {
-  const text = readTextFile(statePath, "saved state", MAX_DATA_BYTES);
-  let saved: SavedState;
-  try {
-    saved = JSON.parse(text) as SavedState;
-  } catch {
-    throw new UsageError(`${statePath} is not JSON`);
-  }
-  if (saved?.format !== "hsmoe-state/1") throw new UsageError(`${statePath} is not a state saved by hsmoe fit --save`);
+/**
+ * Loads a saved state and the filter it holds.
+ * @throws StateError when the file is corrupt or does not fit its own model.
+ */
+function loadState(path: string): { payload: StatePayload; model: CompiledModel; filter: ModelFilter } {
+  const payload = parseState(readTextFile(path, "saved state", MAX_STATE_BYTES), path);
   let model: CompiledModel;
   try {
-    model = compile(saved.source, saved.hypers, { file: saved.file });
+    model = compile(payload.source, payload.hypers, { file: payload.file });
   } catch (e) {
-    if (e instanceof DiagnosticError) throw new UsageError(`${statePath}: the saved model no longer compiles`);
+    if (e instanceof DiagnosticError) throw new StateError(`${path}: the saved model no longer compiles:\n${e.message}`);
     throw e;
   }
-  const f = model.restore(saved.snapshot);
-  const probe = readTextFile(dataPath, "data file", MAX_DATA_BYTES);
-  const hasResponse = probe.split(/\r?\n/, 1)[0].split(",").map((c) => c.trim().replace(/^"|"$/g, "")).includes(model.plan.response);
-  const table = readDataTable(probe, { file: dataPath, input: model.plan.input, response: hasResponse ? model.plan.response : undefined, inputColumns: saved.inputColumns });
-  const rows = Array.from({ length: table.n }, (_, s) => {
-    const p = f.predict(table.x.subarray(s * table.D, (s + 1) * table.D), [0.05, 0.5, 0.95]);
+  try {
+    return { payload, model, filter: model.restore(payload.snapshot) };
+  } catch (e) {
+    if (!(e instanceof FilterError)) throw e;
+    const another = e.message.startsWith("the snapshot is of another model");
+    throw new StateError(another ? `state from another model in ${path}: ${e.message}` : `corrupt state ${path}: ${e.message.replace(/^corrupt snapshot: /, "")}`);
+  }
+}
+
+/** Runs `hsmoe predict`: the data are checked in one pass and predicted row by row in a second. */
+export async function predictCommand(statePath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
+  const { payload, model, filter: f } = loadState(statePath);
+  const options = { input: model.plan.input, response: model.plan.response, responseOptional: true, inputColumns: payload.inputColumns };
+  const shape = await streamData(dataPath, options);
+  const hasY = shape.hasResponse;
+  const head = ["row", "mean", "sd", "q05", "q50", "q95", ...(hasY ? ["log density"] : [])];
+  const rows: Record<string, number>[] = [];
+  let lpd = 0;
+  let se = 0;
+  let n = 0;
+  if (!json) io.stdout(head.join("\t") + "\n");
+  await streamData(dataPath, options, (x, y) => {
+    const p = f.predict(x, [0.05, 0.5, 0.95]);
     const row: Record<string, number> = { mean: p.mean, sd: p.sd, q05: p.quantiles[0].value, q50: p.quantiles[1].value, q95: p.quantiles[2].value };
-    if (table.y) row.logDensity = p.logDensity(table.y[s]);
-    return row;
+    if (hasY) {
+      row.logDensity = p.logDensity(y);
+      lpd += row.logDensity;
+      se += (p.mean - y) ** 2;
+    }
+    n++;
+    if (json) rows.push(row);
+    else io.stdout([n, ...Object.values(row).map((v) => fmt(v, 4))].join("\t") + "\n");
   });
   if (json) {
-    const summary = table.y ? { n: table.n, lpd: rows.reduce((a, r) => a + r.logDensity, 0) / table.n, rmse: Math.sqrt(rows.reduce((a, r, s) => a + (r.mean - table.y![s]) ** 2, 0) / table.n) } : { n: table.n };
+    const summary = hasY ? { n, lpd: lpd / n, rmse: Math.sqrt(se / n) } : { n };
     io.stdout(JSON.stringify({ model: model.plan.model, ...summary, rows }, null, 2) + "\n");
-  } else {
-    const head = ["row", "mean", "sd", "q05", "q50", "q95", ...(table.y ? ["log density"] : [])];
-    const lines = rows.map((r, s) => [s + 1, ...Object.values(r).map((v) => fmt(v, 4))].join("\t"));
-    io.stdout([head.join("\t"), ...lines].join("\n") + "\n");
   }
   return 0;
 }
 
-/** Runs `hsmoe compile`: the kernel as an ES module, to a file or stdout. */
+/** Runs `hsmoe compile`: the kernel as an ES module, to a file (atomically) or stdout. */
 export function compileCommand(file: string, sets: string[], out: string | undefined, io: Io): number {
+  checkOutputs({ model: file }, { "-o": out });
   const { model } = compileFile(file, sets, io, false);
   const js = model.kernelSource("module");
-  if (out) writeFileSync(out, js);
-  else io.stdout(js);
+  if (!out) {
+    io.stdout(js);
+    return 0;
+  }
+  try {
+    writeFileAtomic(out, [js]);
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    io.stderr(`hsmoe: ${e.message}\n`);
+    return 1;
+  }
   return 0;
 }
 
@@ -227,7 +282,7 @@ export function explainRunError(e: unknown, io: Io): number | undefined {
     io.stderr(e.render() + "\n");
     return 1;
   }
-  if (e instanceof FilterError) {
+  if (e instanceof FilterError || e instanceof StateError || e instanceof WriteError) {
     io.stderr(`hsmoe: ${e.message}\n`);
     return 1;
   }

@@ -1,8 +1,12 @@
 /**
- * Reading a model file with every way it can go wrong turned into a usage error: missing,
- * a directory, unreadable, over the size limit, or not UTF-8.
+ * Files in and out. Reading: every way a read can go wrong (missing, a directory, unreadable,
+ * over a size limit, not UTF-8) is a usage error. Data files are read in pieces, so memory does
+ * not grow with them. Writing: every file goes to a temporary file in the same directory, is
+ * flushed and renamed into place, so a failed write never leaves a damaged file where a good one
+ * was; an output that would overwrite an input is refused.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** A problem with how the command was called (exit code 2). */
 export class UsageError extends Error {}
@@ -10,8 +14,11 @@ export class UsageError extends Error {}
 /** Model files larger than this are refused: no real model is near it. */
 export const MAX_MODEL_BYTES = 1_000_000;
 
-/** Data files larger than this are refused (the whole file is held in memory). */
-export const MAX_DATA_BYTES = 1_000_000_000;
+/** Saved states larger than this are refused (a state is parsed whole). */
+export const MAX_STATE_BYTES = 500_000_000;
+
+/** Bytes read at a time from a data file. */
+const PIECE = 1 << 20;
 
 /** Reads a model file as UTF-8 text (a leading byte-order mark is dropped). */
 export function readModelFile(path: string): string {
@@ -44,10 +51,142 @@ export function readTextFile(path: string, what: string, maxBytes: number): stri
   }
 }
 
-function describeFsError(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === "ENOENT") return "no such file";
+/**
+ * Reads a UTF-8 text file in pieces, handing each decoded piece to `onText`; a piece may end
+ * inside a line. Returns when the file is read.
+ * @throws UsageError when the file cannot be read or is not UTF-8.
+ */
+export async function readTextPieces(path: string, what: string, onText: (text: string) => void | Promise<void>): Promise<void> {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+    const st = fstatSync(fd);
+    if (st.isDirectory()) {
+      closeSync(fd);
+      throw new UsageError(`${path} is a directory, not a ${what}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${path}: ${describeFsError(e)}`);
+  }
+  const decoder = new TextDecoder("utf-8", { fatal: true }); // drops a byte-order mark
+  const buffer = Buffer.allocUnsafe(PIECE);
+  try {
+    for (;;) {
+      let got: number;
+      try {
+        got = readSync(fd, buffer, 0, PIECE, null);
+      } catch (e) {
+        throw new UsageError(`cannot read ${path}: ${describeFsError(e)}`);
+      }
+      let text: string;
+      try {
+        text = decoder.decode(buffer.subarray(0, got), { stream: got > 0 });
+      } catch {
+        throw new UsageError(`${path} is not valid UTF-8 text`);
+      }
+      if (text) await onText(text);
+      if (got === 0) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file the tool could not write (exit 1): the path and the reason. */
+export class WriteError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`cannot write ${path}: ${reason}`);
+  }
+}
+
+/** A file's identity for the "output is an input" check: its real path when it exists. */
+function identity(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
+}
+
+/**
+ * Refuses an output path that names one of the inputs (or another output), before any work.
+ * @throws UsageError naming both options.
+ */
+export function checkOutputs(inputs: Record<string, string | undefined>, outputs: Record<string, string | undefined>): void {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of Object.entries(inputs)) if (path !== undefined) seen.set(identity(path), flag);
+  for (const [flag, path] of Object.entries(outputs)) {
+    if (path === undefined) continue;
+    const id = identity(path);
+    const other = seen.get(id);
+    if (other !== undefined) throw new UsageError(`${flag} ${path} would overwrite the ${other} file; choose another path`);
+    seen.set(id, flag);
+  }
+}
+
+/**
+ * Writes a file atomically: the pieces go to a temporary file beside it, which is flushed to
+ * disk and renamed over the target only when complete. Pieces are written one at a time, so a
+ * large output never has to exist as one string.
+ * @throws WriteError naming the path and the reason; the target is then untouched.
+ */
+export function writeFileAtomic(path: string, pieces: Iterable<string>): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  let fd: number | undefined;
+  try {
+    try {
+      if (statSync(path).isDirectory()) throw new WriteError(path, "it is a directory");
+    } catch (e) {
+      if (e instanceof WriteError) throw e;
+    }
+    fd = openSync(temporary, "wx", 0o644);
+    for (const piece of pieces) {
+      const bytes = Buffer.from(piece, "utf8");
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already failing; the write error below is the one to report
+      }
+    }
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // never created, or already renamed
+    }
+    if (e instanceof WriteError) throw e;
+    throw new WriteError(path, describeFsError(e));
+  }
+}
+
+/** A file-system error in words a user can act on. */
+export function describeFsError(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EISDIR") return "it is a directory";
-  return code ?? String(e);
+  if (code === "ENOSPC") return "no space left on the device";
+  if (code === "EDQUOT") return "disk quota exceeded";
+  if (code === "EFBIG" || code === "ERR_FS_FILE_TOO_LARGE") return "the file is too large for this system or its limits";
+  if (code === "EROFS") return "the file system is read-only";
+  if (code === "ENOTDIR") return "a part of the path is not a directory";
+  if (code === "ENAMETOOLONG") return "the path is too long";
+  if (e instanceof RangeError) return "the output is too large to build in memory";
+  return typeof code === "string" ? code : e instanceof Error ? e.message : String(e);
 }

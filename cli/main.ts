@@ -12,6 +12,7 @@ import { dumpPlan, planKernel } from "../compiler/5-plan/index.js";
 import { compileCommand, explainRunError, fitCommand, predictCommand } from "./fit.js";
 import { summaryJson, summaryText } from "../compiler/summary.js";
 import { readModelFile, UsageError } from "./io.js";
+import { MAX_PARTICLES, MAX_SETS } from "../runtime/pl/options.js";
 import { parseSetValues } from "./set-values.js";
 
 /** Where the CLI writes. */
@@ -77,10 +78,12 @@ function runCheck(args: string[], io: Io): number {
   return ok ? 0 : 1;
 }
 
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+/** Parses a positive integer option within its range. */
+function positiveInt(value: string | undefined, flag: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive integer, not '${value}'`);
+  if (n > max) throw new UsageError(`${flag} takes at most ${max}, not ${value}`);
   return n;
 }
 
@@ -110,22 +113,22 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
   if (!values.data) throw new UsageError(`${command} needs --data TRAIN.csv`);
   const report = command === "report" ? ((values as { o?: string }).o ?? "report.html") : (values as { report?: string }).report;
   if (values.feature !== undefined && report === undefined) throw new UsageError("--feature chooses the report's input: give --report FILE.html too");
-  const particles = positiveInt(values.particles, "--particles", 1000);
-  const sets = positiveInt(values.sets, "--sets", Math.min(4, particles));
+  const particles = positiveInt(values.particles, "--particles", 1000, MAX_PARTICLES);
+  const sets = positiveInt(values.sets, "--sets", Math.min(4, particles), MAX_SETS);
   if (sets > particles) throw new UsageError(`--sets ${sets} is more than --particles ${particles}`);
   return fitCommand(
     {
       model: positionals[0], data: values.data, test: values.test, particles, sets,
       seed: positiveInt(values.seed, "--seed", 1), set: values.set ?? [], save: values.save,
       json: values.json ?? false, rejuvenate: !values["no-rejuvenate"],
-      threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1),
+      threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1, MAX_SETS),
       report, feature: values.feature,
     },
     io,
   );
 }
 
-function runPredict(args: string[], io: Io): number {
+function runPredict(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { data: { type: "string" }, json: { type: "boolean" } } });
   if (positionals.length !== 1) throw new UsageError("predict needs one saved state (from fit --save)");
   if (!values.data) throw new UsageError("predict needs --data NEW.csv");
@@ -162,11 +165,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     const explained = explainRunError(e, io);
     if (explained !== undefined) return explained;
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (e instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`hsmoe: ${(e as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    io.stderr(`hsmoe: internal error (please report it): ${(e as Error).message}\n`);
+    io.stderr(`hsmoe: internal error (please report it): ${e instanceof Error ? e.message : String(e)}\n`);
     return 70;
   }
 }

@@ -35,8 +35,19 @@ export interface ReadDataOptions {
   input: string;
   /** Name of the model's response, e.g. `y`; omit when predicting. */
   response?: string;
+  /** Read the response only if the header has it (predicting from rows that may carry it). */
+  responseOptional?: boolean;
   /** Exactly these input columns in this order (from a saved fit). */
   inputColumns?: string[];
+}
+
+/** What a whole scan found: the table's shape, without its values. */
+export interface TableShape {
+  n: number;
+  D: number;
+  inputColumns: string[];
+  /** Whether rows carry a response. */
+  hasResponse: boolean;
 }
 
 /** One parsed record: its fields and the 1-based line it starts on. */
@@ -58,123 +69,234 @@ class ProblemSink {
 }
 
 /**
- * Reads CSV text into a {@link DataTable}.
+ * Reads CSV text into a {@link DataTable} held in memory (the browser, reports, tests).
  * @throws DataError listing every problem found, when there is any.
  */
 export function readDataTable(text: string, options: ReadDataOptions): DataTable {
-  const { file } = options;
-  // csv-parse 7's `raw` record text drops the `\n` of a CRLF delimiter, and line numbers are
-  // derived from that text below, so line endings are made uniform first. Only line breaks
-  // inside quoted cells change, which a numeric table never needs.
-  const lf = text.replace(/\r\n?/g, "\n");
-  if (/^\uFEFF?\s*$/.test(lf)) throw new DataError([dataProblem("data_empty_file", { file, line: 1, column: 1 })]);
-
-  const parseSink = new ProblemSink(file);
-  const records = parseRecords(lf, parseSink);
-  // A syntax error before the first record parsed means the header itself was lost.
-  if (records.length === 0 || parseSink.kept.some((p) => p.line < records[0].line)) {
-    throw new DataError(parseSink.kept, parseSink.count - parseSink.kept.length);
-  }
-
-  const sink = new ProblemSink(file);
-  const header = records[0];
-  const columns = resolveColumns(header, options, sink);
-  const rows = records.slice(1);
-  if (rows.length === 0 && parseSink.count === 0) sink.add("data_no_rows", header.line, 1, undefined);
-
-  const n = rows.length;
-  const D = columns.inputs.length;
-  const x = new Float64Array(n * D);
-  const y = options.response !== undefined ? new Float64Array(n) : undefined;
-  const width = header.fields.length;
-  for (let i = 0; i < n; i++) {
-    const { line, fields } = rows[i];
-    if (fields.length !== width) {
-      const column = Math.min(fields.length, width) + 1;
-      sink.add("data_ragged_row", line, column, header.fields[column - 1], { found: fieldCount(fields.length), expected: fieldCount(width) });
-      continue;
-    }
-    for (let j = 0; j < D; j++) x[i * D + j] = readCell(fields, columns.inputs[j], header, line, sink);
-    if (y !== undefined && columns.response !== undefined) y[i] = readCell(fields, columns.response, header, line, sink);
-  }
-
-  const problems = mergeByPosition(parseSink.kept, sink.kept);
-  const total = parseSink.count + sink.count;
-  if (total > 0) throw new DataError(problems.slice(0, MAX_DATA_PROBLEMS), total - Math.min(problems.length, MAX_DATA_PROBLEMS));
-
-  const table: DataTable = { n, D, inputColumns: columns.inputs.map((j) => header.fields[j]), x };
-  if (y !== undefined) table.y = y;
+  let x = new Float64Array(1024);
+  let y = new Float64Array(128);
+  let n = 0;
+  const scan = new TableScanner(options, (xs, ys) => {
+    if ((n + 1) * xs.length > x.length) x = grow(x, (n + 1) * xs.length);
+    if (n >= y.length) y = grow(y, n + 1);
+    x.set(xs, n * xs.length);
+    y[n++] = ys;
+  });
+  scan.push(text);
+  const shape = scan.end();
+  const table: DataTable = { n, D: shape.D, inputColumns: shape.inputColumns, x: x.slice(0, n * shape.D) };
+  if (shape.hasResponse) table.y = y.slice(0, n);
   return table;
 }
 
-/** csv-parse is given windows of text from this many characters up to the larger size (see {@link parseRecords}). */
-const MIN_WINDOW = 1 << 12;
-const MAX_WINDOW = 1 << 18;
+function grow(a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> {
+  let size = a.length;
+  while (size < need) size *= 2;
+  const b = new Float64Array(size);
+  b.set(a);
+  return b;
+}
 
 /**
- * Parses every record with csv-parse. A syntax error (a stray or unclosed quote) stops csv-parse,
- * so it is reported and parsing resumes on the line after it: the other lines still get checked.
- * The text goes in windows that end at a line break, because csv-parse copies all the text it is
- * given: resuming on the whole rest of the file would make a file with a bad quote on every line
- * cost time quadratic in its length. Windows start small after an error and double while parsing
- * goes well. A window that ends inside a quoted field (which may close further on) is read again
- * from that record, twice as large.
+ * A CSV table read as a stream: text goes in by {@link push} in pieces of any size, and every
+ * data row is handed to `onRow` as soon as it is complete — while no problem has been found —
+ * so memory does not depend on the file's size. {@link end} returns the table's shape, or throws
+ * one {@link DataError} with every problem (by position). Scanning a file once without `onRow`
+ * validates it; a second scan then feeds a filter rows known to be good.
  */
-function parseRecords(text: string, sink: ProblemSink): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let offset = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  let window = MIN_WINDOW;
-  while (offset < text.length) {
-    const cut = text.indexOf("\n", offset + window);
-    const end = cut < 0 ? text.length : cut + 1;
-    let consumed = 0;
-    let cursor = line;
-    const options: Options = {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      raw: true,
-      // With `raw`, csv-parse hands over `{ record, raw }`; its typings do not model that.
-      on_record: (rec: unknown) => {
-        const { record, raw } = rec as { record: string[]; raw: string };
-        records.push({ line: cursor + leadingNewlines(raw), fields: record });
-        cursor += countNewlines(raw, 0, raw.length);
-        consumed += raw.length;
-        return null;
-      },
-    };
-    try {
-      parse(text.slice(offset, end), options);
-      line += countNewlines(text, offset, end);
-      offset = end;
-      window = Math.min(2 * window, MAX_WINDOW);
-      continue;
-    } catch (e) {
-      if (!(e instanceof CsvError)) throw e;
-      const start = offset + consumed;
-      if (e.code === "CSV_QUOTE_NOT_CLOSED" && end < text.length) {
-        offset = start;
-        line = cursor;
-        window *= 2;
-        continue;
+export class TableScanner {
+  private readonly parseSink: ProblemSink;
+  private readonly sink: ProblemSink;
+  private readonly records: RecordReader;
+  private header: CsvRecord | undefined;
+  private columns: Columns | undefined;
+  private headerLost = false;
+  private sawText = false;
+  private n = 0;
+  private xRow = new Float64Array(0);
+  /** A `\r` at the end of a piece, held back in case a `\n` starts the next. */
+  private carry = "";
+
+  constructor(
+    private readonly options: ReadDataOptions,
+    private readonly onRow?: (x: Float64Array, y: number, line: number) => void,
+  ) {
+    this.parseSink = new ProblemSink(options.file);
+    this.sink = new ProblemSink(options.file);
+    this.records = new RecordReader(this.parseSink, (r) => this.record(r));
+  }
+
+  /** Rows handed over so far. */
+  get rows(): number {
+    return this.n;
+  }
+
+  /** Feeds the next piece of the text. */
+  push(text: string): void {
+    // csv-parse 7's `raw` record text drops the `\n` of a CRLF delimiter, and line numbers are
+    // derived from that text, so line endings are made uniform first. Only line breaks inside
+    // quoted cells change, which a numeric table never needs.
+    let t = this.carry + text;
+    this.carry = "";
+    if (t.endsWith("\r")) {
+      this.carry = "\r";
+      t = t.slice(0, -1);
+    }
+    t = t.replace(/\r\n?/g, "\n");
+    if (!this.sawText && /[^\s\uFEFF]/.test(t)) this.sawText = true;
+    this.records.push(t);
+  }
+
+  /**
+   * Ends the text and reports.
+   * @throws DataError listing every problem found, when there is any.
+   */
+  end(): TableShape {
+    if (this.carry) this.records.push("\n");
+    this.records.end();
+    const { file } = this.options;
+    if (!this.sawText) throw new DataError([dataProblem("data_empty_file", { file, line: 1, column: 1 })]);
+    if (this.header === undefined || this.headerLost) throw new DataError(this.parseSink.kept, this.parseSink.count - this.parseSink.kept.length);
+    if (this.n === 0 && this.sink.count === 0 && this.parseSink.count === 0) this.sink.add("data_no_rows", this.header.line, 1, undefined);
+    const problems = mergeByPosition(this.parseSink.kept, this.sink.kept);
+    const total = this.parseSink.count + this.sink.count;
+    if (total > 0) throw new DataError(problems.slice(0, MAX_DATA_PROBLEMS), total - Math.min(problems.length, MAX_DATA_PROBLEMS));
+    const columns = this.columns!;
+    return { n: this.n, D: columns.inputs.length, inputColumns: columns.inputs.map((j) => this.header!.fields[j]), hasResponse: columns.response !== undefined };
+  }
+
+  private record(r: CsvRecord): void {
+    if (this.headerLost) return;
+    if (this.header === undefined) {
+      // A syntax error before the first record parsed means the header itself was lost.
+      if (this.parseSink.count > 0) {
+        this.headerLost = true;
+        return;
       }
-      const errLine = reportSyntaxError(e, text, start, cursor, line, sink);
-      // Resume at the start of the line after the error.
-      let resume = start;
-      let at = cursor;
-      while (at <= errLine && resume < text.length) {
-        const nl = text.indexOf("\n", resume);
-        resume = nl < 0 ? text.length : nl + 1;
-        at++;
-      }
-      offset = resume;
-      line = at;
-      window = MIN_WINDOW;
+      this.header = r;
+      this.columns = resolveColumns(r, this.options, this.sink);
+      this.xRow = new Float64Array(this.columns.inputs.length);
+      return;
+    }
+    const { header, columns, sink, xRow } = this;
+    const { line, fields } = r;
+    const width = header.fields.length;
+    if (fields.length !== width) {
+      const column = Math.min(fields.length, width) + 1;
+      sink.add("data_ragged_row", line, column, header.fields[column - 1], { found: fieldCount(fields.length), expected: fieldCount(width) });
+      return;
+    }
+    const before = sink.count;
+    for (let j = 0; j < xRow.length; j++) xRow[j] = readCell(fields, columns!.inputs[j], header, line, sink);
+    const y = columns!.response !== undefined ? readCell(fields, columns!.response, header, line, sink) : NaN;
+    if (sink.count === before) {
+      this.n++;
+      if (this.onRow && sink.count === 0 && this.parseSink.count === 0) this.onRow(xRow, y, line);
     }
   }
-  return records;
+}
+
+/** csv-parse is given windows of text from this many characters up to the larger size (see {@link RecordReader}). */
+const MIN_WINDOW = 1 << 12;
+const MAX_WINDOW = 1 << 18;
+/** A quoted field longer than this is reported as never closed rather than read on to the end of a huge file. */
+const MAX_QUOTED = 1 << 24;
+
+/**
+ * Parses records with csv-parse as the text streams in. A syntax error (a stray or unclosed
+ * quote) stops csv-parse, so it is reported and parsing resumes on the line after it: the other
+ * lines still get checked. The text goes in windows that end at a line break, because csv-parse
+ * copies all the text it is given: resuming on the whole rest of the file would make a file with a
+ * bad quote on every line cost time quadratic in its length. Windows start small after an error
+ * and double while parsing goes well. A window that ends inside a quoted field (which may close
+ * further on) is read again from that record, twice as large, once more text has arrived.
+ */
+class RecordReader {
+  /** Text not yet parsed; it starts on line {@link line}. */
+  private text = "";
+  private line = 1;
+  private window = MIN_WINDOW;
+  private first = true;
+
+  constructor(
+    private readonly sink: ProblemSink,
+    private readonly onRecord: (r: CsvRecord) => void,
+  ) {}
+
+  push(text: string): void {
+    this.text += text;
+    this.drain(false);
+  }
+
+  end(): void {
+    this.drain(true);
+  }
+
+  private drain(eof: boolean): void {
+    const { sink } = this;
+    const text = this.text;
+    let offset = 0;
+    if (this.first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) offset = 1;
+      this.first = false;
+    }
+    let line = this.line;
+    let window = this.window;
+    while (offset < text.length) {
+      const cut = text.indexOf("\n", offset + window);
+      if (cut < 0 && !eof) break; // wait for a full window
+      const end = cut < 0 ? text.length : cut + 1;
+      let consumed = 0;
+      let cursor = line;
+      const options: Options = {
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        raw: true,
+        // With `raw`, csv-parse hands over `{ record, raw }`; its typings do not model that.
+        on_record: (rec: unknown) => {
+          const { record, raw } = rec as { record: string[]; raw: string };
+          this.onRecord({ line: cursor + leadingNewlines(raw), fields: record });
+          cursor += countNewlines(raw, 0, raw.length);
+          consumed += raw.length;
+          return null;
+        },
+      };
+      try {
+        parse(text.slice(offset, end), options);
+        line += countNewlines(text, offset, end);
+        offset = end;
+        window = Math.min(2 * window, MAX_WINDOW);
+        continue;
+      } catch (e) {
+        if (!(e instanceof CsvError)) throw e;
+        const start = offset + consumed;
+        if (e.code === "CSV_QUOTE_NOT_CLOSED" && (end < text.length || !eof) && window < MAX_QUOTED) {
+          offset = start;
+          line = cursor;
+          window *= 2;
+          if (end < text.length) continue;
+          break; // read on: the quote may close in text still to come
+        }
+        const errLine = reportSyntaxError(e, text, start, cursor, line, sink);
+        // Resume at the start of the line after the error.
+        let resume = start;
+        let at = cursor;
+        while (at <= errLine && resume < text.length) {
+          const nl = text.indexOf("\n", resume);
+          resume = nl < 0 ? text.length : nl + 1;
+          at++;
+        }
+        offset = resume;
+        line = at;
+        window = MIN_WINDOW;
+      }
+    }
+    this.text = text.slice(offset);
+    this.line = line;
+    this.window = window;
+  }
 }
 
 /** Number of `\n` in `s[from, to)`. */
@@ -286,7 +408,7 @@ function resolveColumns(header: CsvRecord, options: ReadDataOptions, sink: Probl
   let response: number | undefined;
   if (options.response !== undefined) {
     response = position.get(options.response);
-    if (response === undefined) sink.add("data_missing_response", line, 1, options.response, { name: options.response, header: headerList });
+    if (response === undefined && !options.responseOptional) sink.add("data_missing_response", line, 1, options.response, { name: options.response, header: headerList });
   }
 
   const missingInput = (name: string) => sink.add("data_missing_input", line, 1, name, { name, input: options.input, header: headerList });

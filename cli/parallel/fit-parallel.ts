@@ -13,7 +13,8 @@ import { encodeFloat64 } from "../../runtime/rules/snapshot.js";
 import { Filter, setCount, type FilterOptions } from "../../runtime/pl/filter.js";
 import { FilterError } from "../../runtime/pl/errors.js";
 import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.js";
-import type { WorkerMessage, WorkerSetup } from "./protocol.js";
+import { RowStore } from "../../runtime/pl/rows.js";
+import type { MainMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
 
 /** The worker script: beside this module when compiled, in dist/ when running from sources. */
 function workerUrl(): URL {
@@ -29,58 +30,122 @@ export function threadCount(sets: number): number {
   return Math.max(1, Math.min(sets, availableParallelism()));
 }
 
+/** Rows a worker may lag behind the reader before reading pauses (bounds the queued batches). */
+const MAX_LAG = 1 << 15;
+
+/** Supplies the rows: calls `onRow` for each, awaiting `afterPiece` between pieces of the file. */
+export type RowFeed = (onRow: (x: Float64Array, y: number) => void, afterPiece: () => Promise<void>) => Promise<unknown>;
+
+/** Fits `x` (n·D, row-major) and `y` held in memory; see {@link fitParallel}. */
+export function fitParallelArrays(model: CompiledModel, D: number, x: Float64Array, y: Float64Array, options: FilterOptions, onProgress?: (rows: number) => void): Promise<Filter> {
+  return fitParallel(model, D, async (onRow) => {
+    for (let s = 0; s < y.length; s++) onRow(x.subarray(s * D, (s + 1) * D), y[s]);
+  }, options, onProgress);
+}
+
 /**
- * Fits rows `x` (n·D, row-major) and `y` with the sets spread over worker threads, reporting
- * progress as the slowest worker's row count. Resolves to the pooled filter.
+ * Fits the rows `feed` supplies with the sets spread over worker threads, sending them in
+ * batches as they are read and pausing the reader while the slowest worker lags by more than
+ * {@link MAX_LAG} rows, so memory does not grow with the stream beyond what the sweeps keep.
+ * Reports progress as the slowest worker's row count. Resolves to the pooled filter.
  */
 export async function fitParallel(
   model: CompiledModel,
   D: number,
-  x: Float64Array,
-  y: Float64Array,
+  feed: RowFeed,
   options: FilterOptions,
   onProgress: (rows: number) => void = () => {},
+  threads?: number,
 ): Promise<Filter> {
   const M = setCount(options);
-  const T = threadCount(M);
+  const T = Math.max(1, Math.min(threads ?? threadCount(M), M));
   const shares = Array.from({ length: T }, (_, w) => Array.from({ length: M }, (_, m) => m).filter((m) => m % T === w));
   const kernel = model.kernelSource("function");
   const progress = new Array<number>(T).fill(0);
-  const results = await Promise.all(
-    shares.map(
-      (indices, w) =>
-        new Promise<{ sets: ParticleSetJson[]; options: SetOptions; indices: number[]; timings: { seconds: number; sweepSeconds: number }[] }>((resolve, reject) => {
-          const setup: WorkerSetup = { kernel, D, options, indices };
-          const worker = new Worker(workerUrl(), { workerData: setup });
-          worker.on("message", (m: WorkerMessage) => {
-            if (m.type === "progress") {
-              progress[w] = m.rows;
-              onProgress(Math.min(...progress));
-            } else if (m.type === "done") {
-              void worker.terminate();
-              resolve({ sets: m.sets, options: m.options, indices, timings: m.timings });
-            } else {
-              void worker.terminate();
-              reject(m.code === "internal" ? new Error(m.message) : new FilterError(m.code, m.message, m.row));
-            }
-          });
-          worker.on("error", reject);
-          worker.postMessage({ x, y });
-        }),
-    ),
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const fail = (e: Error) => {
+    failure ??= e;
+    notify();
+  };
+  const workers = shares.map((indices) => new Worker(workerUrl(), { workerData: { kernel, D, options, indices } satisfies WorkerSetup }));
+  const results = workers.map(
+    (worker, w) =>
+      new Promise<{ sets: ParticleSetJson[]; options: SetOptions; indices: number[]; timings: { seconds: number; sweepSeconds: number }[] }>((resolve, reject) => {
+        worker.on("message", (m: WorkerMessage) => {
+          if (m.type === "progress") {
+            progress[w] = m.rows;
+            onProgress(Math.min(...progress));
+            notify();
+          } else if (m.type === "done") {
+            resolve({ sets: m.sets, options: m.options, indices: shares[w], timings: m.timings });
+          } else {
+            const e = m.code === "internal" ? new Error(m.message) : new FilterError(m.code, m.message, m.row);
+            fail(e);
+            reject(e);
+          }
+        });
+        worker.on("error", (e) => (fail(e), reject(e)));
+        worker.on("exit", (code) => {
+          const e = new Error(`a worker thread stopped (exit code ${code})`);
+          fail(e);
+          reject(e);
+        });
+      }),
   );
-  const sets = new Array<ParticleSetJson>(M);
-  for (const r of results) r.indices.forEach((m, j) => (sets[m] = r.sets[j]));
-  onProgress(y.length);
-  const filter = Filter.restore(model.kernel, {
-    format: "hsmoe-filter/1",
-    info: model.kernel.info,
-    D,
-    options: results[0].options,
-    rows: { n: y.length, x: encodeFloat64(x.subarray(0, y.length * D)), y: encodeFloat64(y) },
-    sets,
-  });
-  // timings are not state, so they travel beside the snapshots
-  for (const r of results) r.indices.forEach((m, j) => Object.assign(filter.sets[m], r.timings[j]));
-  return filter;
+  results.forEach((r) => r.catch(() => {})); // each failure is also recorded in `failure`
+  try {
+    const rejuvenate = options.rejuvenate ?? true;
+    const kept = new RowStore(D, 256, rejuvenate);
+    let batch = new RowStore(D, 1024);
+    let sent = 0;
+    const send = () => {
+      if (batch.n === 0) return;
+      const x = batch.x.slice(0, batch.n * D);
+      const y = batch.y.slice(0, batch.n);
+      for (const worker of workers) worker.postMessage({ type: "rows", x, y } satisfies MainMessage);
+      sent += batch.n;
+      batch = new RowStore(D, 1024);
+    };
+    await feed(
+      (x, y) => {
+        kept.push(x, y);
+        batch.push(x, y);
+        if (batch.n >= 4096) send();
+      },
+      async () => {
+        send();
+        while (!failure && sent - Math.min(...progress) > MAX_LAG) await new Promise<void>((r) => (wake = r));
+        if (failure) throw failure;
+      },
+    );
+    send();
+    if (failure) throw failure;
+    for (const worker of workers) worker.postMessage({ type: "end" } satisfies MainMessage);
+    const done = await Promise.all(results);
+    const sets = new Array<ParticleSetJson>(M);
+    for (const r of done) r.indices.forEach((m, j) => (sets[m] = r.sets[j]));
+    onProgress(kept.n);
+    const filter = Filter.restore(model.kernel, {
+      format: "hsmoe-filter/1",
+      info: model.kernel.info,
+      D,
+      options: done[0].options,
+      rows: { n: kept.n, x: encodeFloat64(kept.x.subarray(0, kept.held * D)), y: encodeFloat64(kept.y.subarray(0, kept.held)) },
+      sets,
+    });
+    // timings are not state, so they travel beside the snapshots
+    for (const r of done) r.indices.forEach((m, j) => Object.assign(filter.sets[m], r.timings[j]));
+    return filter;
+  } finally {
+    for (const worker of workers) {
+      worker.removeAllListeners("exit");
+      void worker.terminate();
+    }
+  }
 }

@@ -13,11 +13,11 @@ export interface WorkerSetup {
   indices: number[];
 }
 
-/** Main → worker: the rows to filter (row s of x at `x[s·D …]`). */
-export interface RowsMessage {
-  x: Float64Array;
-  y: Float64Array;
-}
+/**
+ * Main → worker: the next rows to filter (row s of x at `x[s·D …]`), sent as the data file is
+ * read; then `end`, after which the worker runs the final sweep and returns its sets.
+ */
+export type MainMessage = { type: "rows"; x: Float64Array; y: Float64Array } | { type: "end" };
 
 /** Worker → main. */
 export type WorkerMessage =

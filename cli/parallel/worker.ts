@@ -1,32 +1,49 @@
 /**
  * A worker thread of the parallel fit: builds its share of the particle sets from the kernel
- * source, filters every row, and sends the sets back as snapshots.
+ * source, filters the rows as they arrive in batches, and at the end sends the sets back as
+ * snapshots.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { loadKernel } from "../../runtime/kernel-runtime.js";
 import { createSets } from "../../runtime/pl/filter.js";
 import { FilterError } from "../../runtime/pl/errors.js";
 import { RowStore } from "../../runtime/pl/rows.js";
-import type { RowsMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
+import type { MainMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
 
 const setup = workerData as WorkerSetup;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+let failed = false;
 
-parentPort!.once("message", ({ x, y }: RowsMessage) => {
+function run(body: () => void): void {
+  if (failed) return;
   try {
-    const kernel = loadKernel(setup.kernel);
-    const sets = createSets(kernel, setup.D, setup.options, setup.indices);
-    const rows = new RowStore(setup.D, Math.max(1, y.length));
-    for (let s = 0; s < y.length; s++) {
-      const xs = x.subarray(s * setup.D, (s + 1) * setup.D);
-      rows.push(xs, y[s]);
-      for (const set of sets) set.observe(rows, xs, y[s]);
-      if ((s + 1) % 25 === 0) post({ type: "progress", rows: s + 1 });
-    }
-    for (const set of sets) set.finish(rows);
-    post({ type: "done", sets: sets.map((s) => s.toJSON()), options: sets[0].options, timings: sets.map((s) => ({ seconds: s.seconds, sweepSeconds: s.sweepSeconds })) });
+    body();
   } catch (e) {
+    failed = true;
     if (e instanceof FilterError) post({ type: "error", code: e.code, message: e.message, row: e.row });
     else post({ type: "error", code: "internal", message: (e as Error).message });
+  }
+}
+
+const kernel = loadKernel(setup.kernel);
+const sets = createSets(kernel, setup.D, setup.options, setup.indices);
+const rows = new RowStore(setup.D, 256, sets[0].options.rejuvenate);
+
+parentPort!.on("message", (m: MainMessage) => {
+  if (m.type === "rows") {
+    run(() => {
+      const { x, y } = m;
+      for (let s = 0; s < y.length; s++) {
+        const xs = x.subarray(s * setup.D, (s + 1) * setup.D);
+        rows.push(xs, y[s]);
+        for (const set of sets) set.observe(rows, xs, y[s]);
+      }
+      post({ type: "progress", rows: rows.n });
+    });
+  } else {
+    run(() => {
+      for (const set of sets) set.finish(rows);
+      post({ type: "done", sets: sets.map((s) => s.toJSON()), options: sets[0].options, timings: sets.map((s) => ({ seconds: s.seconds, sweepSeconds: s.sweepSeconds })) });
+    });
   }
 });

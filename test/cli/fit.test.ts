@@ -81,11 +81,17 @@ describe("hsmoe fit", () => {
     [["fit", "FLAGSHIP", "--data", "SMALL", "--particles", "0"], "positive integer"],
     [["fit", "FLAGSHIP", "--data", "SMALL", "--particles", "2", "--sets", "4"], "more than --particles"],
     [["fit", "FLAGSHIP", "--data", "/no/such.csv"], "no such file"],
-    [["predict", "FLAGSHIP", "--data", "SMALL"], "not JSON"],
   ])("exits 2 for %j", async (argv, message) => {
     const r = await cli(...argv.map((a) => a.replace("FLAGSHIP", flagship).replace("SMALL", small)));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
+  });
+
+  it("exits 1 when the state given to predict is not a state", async () => {
+    const r = await cli("predict", flagship, "--data", small);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("corrupt state");
+    expect(r.stderr).toContain("not JSON");
   });
 });
 

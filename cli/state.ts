@@ -1,0 +1,108 @@
+/**
+ * Saved states (`fit --save`, read by `predict`): a versioned JSON document holding the model
+ * source, its hyperparameters, the input columns and the filter snapshot, with a SHA-256
+ * checksum of the payload. Loading checks everything before use — format and version, the
+ * checksum, every field's type, the source against its hash, the columns against the snapshot's
+ * input size — and the filter's own restore then checks the snapshot against the compiled model.
+ * Whatever is wrong is a {@link StateError} (exit 1) that says what: "corrupt state" for a
+ * damaged or edited file, "state from another model" for one that does not fit.
+ *
+ * The checker is written out rather than taken from a schema package: the payload's bulk is the
+ * filter snapshot, whose fields only the runtime's restore can check (sizes depend on the model),
+ * and the few envelope fields read plainly below.
+ */
+import { createHash } from "node:crypto";
+import type { FilterSnapshot } from "../runtime/pl/filter.js";
+
+/** The format tag of states this version writes. */
+export const STATE_FORMAT = "hsmoe-state/2";
+
+/** What a state holds besides its envelope. */
+export interface StatePayload {
+  /** The model file's name when it was fitted (for messages). */
+  file: string;
+  /** The model source. */
+  source: string;
+  /** SHA-256 of `source`, hex. */
+  sourceHash: string;
+  /** Hyperparameters set with `--set`. */
+  hypers: Record<string, number>;
+  /** Input columns, in order; as many as the snapshot's input size. */
+  inputColumns: string[];
+  snapshot: FilterSnapshot;
+}
+
+/** A saved state that cannot be used (exit 1): corrupt, or of another model. */
+export class StateError extends Error {}
+
+/** SHA-256 of text, hex. */
+export function sha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/**
+ * The payload's JSON text in pieces, so a large snapshot (one piece per particle set) never has
+ * to be one string; the pieces joined equal `JSON.stringify(payload)`.
+ */
+function* payloadPieces(p: StatePayload): Generator<string> {
+  const { snapshot, ...envelope } = p;
+  const { sets, ...head } = snapshot;
+  yield JSON.stringify(envelope).slice(0, -1) + ',"snapshot":' + JSON.stringify(head).slice(0, -1) + ',"sets":[';
+  for (let m = 0; m < sets.length; m++) yield (m > 0 ? "," : "") + JSON.stringify(sets[m]);
+  yield "]}}";
+}
+
+/** The state file's text in pieces: format, payload, then the payload's checksum. */
+export function* statePieces(p: StatePayload): Generator<string> {
+  const hash = createHash("sha256");
+  yield `{"format":"${STATE_FORMAT}","payload":`;
+  for (const piece of payloadPieces(p)) {
+    hash.update(piece, "utf8");
+    yield piece;
+  }
+  yield `,"checksum":"sha256:${hash.digest("hex")}"}\n`;
+}
+
+function payloadChecksum(p: StatePayload): string {
+  const hash = createHash("sha256");
+  for (const piece of payloadPieces(p)) hash.update(piece, "utf8");
+  return `sha256:${hash.digest("hex")}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Parses and checks a state file's text.
+ * @throws StateError saying what is wrong.
+ */
+export function parseState(text: string, path: string): StatePayload {
+  const corrupt = (why: string) => new StateError(`corrupt state ${path}: ${why}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw corrupt("it is not JSON (truncated or damaged?)");
+  }
+  if (!isObject(doc)) throw corrupt("it is not a JSON object");
+  if (doc.format === "hsmoe-state/1") throw new StateError(`${path} was saved by an older hsmoe (format hsmoe-state/1); fit again to save it in this version's format`);
+  if (doc.format !== STATE_FORMAT) throw new StateError(`${path} is not a state saved by hsmoe fit --save (format ${JSON.stringify(doc.format)?.slice(0, 40)}, expected "${STATE_FORMAT}")`);
+  const p = doc.payload;
+  if (!isObject(p)) throw corrupt("it has no payload");
+  const fields: [keyof StatePayload, (v: unknown) => boolean, string][] = [
+    ["file", (v) => typeof v === "string", "text"],
+    ["source", (v) => typeof v === "string", "text"],
+    ["sourceHash", (v) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v), "a SHA-256 hex digest"],
+    ["hypers", (v) => isObject(v) && Object.values(v).every((h) => typeof h === "number" && Number.isFinite(h)), "an object of finite numbers"],
+    ["inputColumns", (v) => Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === "string"), "a list of column names"],
+    ["snapshot", isObject, "an object"],
+  ];
+  for (const [name, ok, what] of fields) if (!ok(p[name])) throw corrupt(`payload.${name} is not ${what}`);
+  const payload = p as unknown as StatePayload;
+  if (typeof doc.checksum !== "string") throw corrupt("it has no checksum");
+  if (doc.checksum !== payloadChecksum(payload)) throw corrupt("the checksum does not match (the file was changed after it was saved)");
+  if (sha256(payload.source) !== payload.sourceHash) throw corrupt("the model source does not match its hash");
+  if (payload.inputColumns.length !== payload.snapshot.D) {
+    throw corrupt(`it names ${payload.inputColumns.length} input columns but its filter has ${String(payload.snapshot.D).slice(0, 20)} inputs`);
+  }
+  return payload;
+}
