@@ -143,7 +143,10 @@ export function writeFileAtomic(path: string, pieces: Iterable<string>): void {
   let fd: number | undefined;
   try {
     try {
-      if (statSync(path).isDirectory()) throw new WriteError(path, "it is a directory");
+      const st = statSync(path);
+      if (st.isDirectory()) throw new WriteError(path, "it is a directory");
+      // a rename would replace a device or pipe (say /dev/null) with a plain file
+      if (!st.isFile()) throw new WriteError(path, "it is not a regular file");
     } catch (e) {
       if (e instanceof WriteError) throw e;
     }
