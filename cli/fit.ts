@@ -11,6 +11,7 @@ import { compile, DiagnosticError, ModelFilter, type CompiledModel } from "../ap
 import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { parse } from "../compiler/1-parse/index.js";
 import { FilterError } from "../runtime/pl/errors.js";
+import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
 import { readDataTable, TableScanner, type DataTable, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
 import { checkOutputs, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
@@ -112,6 +113,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
   const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, rejuvenate: a.rejuvenate };
+  if (train.D > MAX_INPUTS) throw new FilterError("bad_input", `${a.data} has ${train.D} input columns; a model takes at most ${MAX_INPUTS}`);
+  validateOptions(options);
   const bar = progressBar(io, train.n);
   const t0 = performance.now();
   let f: ModelFilter;

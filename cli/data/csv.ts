@@ -429,7 +429,8 @@ function resolveColumns(header: CsvRecord, options: ReadDataOptions, sink: Probl
     if (m !== null && j !== response) numbered.set(Number(m[1]), j);
   }
   if (numbered.size > 0) {
-    const D = Math.max(...numbered.keys());
+    let D = 0;
+    for (const k of numbered.keys()) D = Math.max(D, k);
     const inputs: number[] = [];
     for (let k = 1; k <= D; k++) {
       const j = numbered.get(k);

@@ -62,6 +62,7 @@ export async function fitParallel(
   const shares = Array.from({ length: T }, (_, w) => Array.from({ length: M }, (_, m) => m).filter((m) => m % T === w));
   const kernel = model.kernelSource("function");
   const progress = new Array<number>(T).fill(0);
+  const slowest = () => progress.reduce((a, b) => Math.min(a, b));
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -80,7 +81,7 @@ export async function fitParallel(
         worker.on("message", (m: WorkerMessage) => {
           if (m.type === "progress") {
             progress[w] = m.rows;
-            onProgress(Math.min(...progress));
+            onProgress(slowest());
             notify();
           } else if (m.type === "done") {
             resolve({ sets: m.sets, options: m.options, indices: shares[w], timings: m.timings });
@@ -120,7 +121,7 @@ export async function fitParallel(
       },
       async () => {
         send();
-        while (!failure && sent - Math.min(...progress) > MAX_LAG) await new Promise<void>((r) => (wake = r));
+        while (!failure && sent - slowest() > MAX_LAG) await new Promise<void>((r) => (wake = r));
         if (failure) throw failure;
       },
     );

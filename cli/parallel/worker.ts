@@ -8,6 +8,7 @@ import { loadKernel } from "../../runtime/kernel-runtime.js";
 import { createSets } from "../../runtime/pl/filter.js";
 import { FilterError } from "../../runtime/pl/errors.js";
 import { RowStore } from "../../runtime/pl/rows.js";
+import type { ParticleSet } from "../../runtime/pl/particle-set.js";
 import type { MainMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
 
 const setup = workerData as WorkerSetup;
@@ -25,9 +26,12 @@ function run(body: () => void): void {
   }
 }
 
-const kernel = loadKernel(setup.kernel);
-const sets = createSets(kernel, setup.D, setup.options, setup.indices);
-const rows = new RowStore(setup.D, 256, sets[0].options.rejuvenate);
+let sets: ParticleSet[] = [];
+let rows: RowStore;
+run(() => {
+  sets = createSets(loadKernel(setup.kernel), setup.D, setup.options, setup.indices);
+  rows = new RowStore(setup.D, 256, sets[0].options.rejuvenate);
+});
 
 parentPort!.on("message", (m: MainMessage) => {
   if (m.type === "rows") {

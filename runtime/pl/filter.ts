@@ -84,7 +84,7 @@ export interface Prediction {
 export function logEvidenceStandardError(logZ: readonly number[]): number {
   const M = logZ.length;
   if (M < 2) return NaN;
-  const top = Math.max(...logZ);
+  const top = logZ.reduce((a, b) => Math.max(a, b), -Infinity);
   const w = logZ.map((v) => Math.exp(v - top));
   const mean = w.reduce((a, b) => a + b, 0) / M;
   const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / (M - 1);
@@ -468,7 +468,7 @@ export class Filter {
   private labels(): { orders: Int32Array[]; usage: Float64Array } {
     if (this.labelCache?.version === this.version) return this.labelCache;
     const omega = this.setWeights();
-    const rows = Math.min(...this.sets.map((s) => s.history.settled));
+    const rows = this.sets.reduce((a, s) => Math.min(a, s.history.settled), Infinity);
     const sources = this.sets.map((s, m) => {
       const counts = new Float64Array(s.N * this.K);
       s.state.expertCounts(counts);
