@@ -144,3 +144,14 @@ describe("long streams", () => {
     expect(restored.experts()).toEqual(f.experts());
   });
 });
+
+describe("snapshot fields of a long stream", () => {
+  it("16 MB of doubles round-trip (a regular expression used to overflow on such text)", async () => {
+    const { decodeFloat64, encodeFloat64 } = await import("../../runtime/rules/snapshot.js");
+    const a = Float64Array.from({ length: 2_000_000 }, (_, i) => i / 7);
+    const b = decodeFloat64(encodeFloat64(a), a.length);
+    let same = 0;
+    for (let i = 0; i < a.length; i++) if (Object.is(a[i], b[i])) same++;
+    expect(same).toBe(a.length);
+  });
+});
