@@ -42,7 +42,7 @@ function compileFile(file: string, sets: readonly string[], io: Io, json: boolea
  * is awaited after each piece of the file (the parallel fit waits there for its workers).
  * @throws DataError with every problem, UsageError when the file cannot be read.
  */
-async function streamData(path: string, options: Omit<ReadDataOptions, "file">, onRow?: (x: Float64Array, y: number) => void, afterPiece?: () => Promise<void>): Promise<TableShape> {
+async function streamData(path: string, options: Omit<ReadDataOptions, "file">, onRow?: (x: Float64Array, y: number, line: number) => void, afterPiece?: () => Promise<void>): Promise<TableShape> {
   const scanner = new TableScanner({ file: path, ...options }, onRow);
   await readTextPieces(path, "data file", async (text) => {
     scanner.push(text);
@@ -62,8 +62,14 @@ async function readData(path: string, options: Omit<ReadDataOptions, "file">): P
 async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptions, "file">): Promise<{ n: number; lpd: number; rmse: number }> {
   let lpd = 0;
   let se = 0;
-  const shape = await streamData(path, options, (x, y) => {
-    const p = f.predict(x, []);
+  const shape = await streamData(path, options, (x, y, line) => {
+    let p: ReturnType<ModelFilter["predict"]>;
+    try {
+      p = f.predict(x, []);
+    } catch (e) {
+      if (e instanceof FilterError) throw new FilterError(e.code, `${path}:${line}: ${e.message}`);
+      throw e;
+    }
     lpd += p.logDensity(y);
     se += (p.mean - y) ** 2;
   });
@@ -136,6 +142,17 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   }
   const seconds = (performance.now() - t0) / 1000;
   const experts = f.experts();
+  // a held-out row the posterior cannot score is reported after the fit is printed and saved
+  let heldoutError: FilterError | undefined;
+  let held: { n: number; lpd: number; rmse: number } | undefined;
+  if (a.test) {
+    try {
+      held = await heldout(f, a.test, testOptions);
+    } catch (e) {
+      if (!(e instanceof FilterError)) throw e;
+      heldoutError = e;
+    }
+  }
   const result = {
     model: model.plan.model,
     particles: f.filter.N * f.filter.sets.length,
@@ -150,7 +167,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     logEvidenceSE: f.logEvidenceSE,
     essMin: f.filter.essMin,
     ancestors: f.ancestors,
-    ...(a.test ? { heldout: await heldout(f, a.test, testOptions) } : {}),
+    ...(held ? { heldout: held } : {}),
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance })),
     gate: { shrinkage: f.shrinkage() },
     inputColumns: train.inputColumns,
@@ -180,7 +197,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     attempt(() => writeFileAtomic(save, statePieces(payload)));
   }
   for (const e of failed) io.stderr(`hsmoe: ${e.message}\n`);
-  return failed.length ? 1 : 0;
+  if (heldoutError) io.stderr(`hsmoe: no held-out score: ${heldoutError.message}\n`);
+  return failed.length || heldoutError ? 1 : 0;
 }
 
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
@@ -240,8 +258,14 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
   let se = 0;
   let n = 0;
   if (!json) io.stdout(head.join("\t") + "\n");
-  await streamData(dataPath, options, (x, y) => {
-    const p = f.predict(x, [0.05, 0.5, 0.95]);
+  await streamData(dataPath, options, (x, y, line) => {
+    let p: ReturnType<ModelFilter["predict"]>;
+    try {
+      p = f.predict(x, [0.05, 0.5, 0.95]);
+    } catch (e) {
+      if (e instanceof FilterError) throw new FilterError(e.code, `${dataPath}:${line}: row ${n + 1}: ${e.message}`, n + 1);
+      throw e;
+    }
     const row: Record<string, number> = { mean: p.mean, sd: p.sd, q05: p.quantiles[0].value, q50: p.quantiles[1].value, q95: p.quantiles[2].value };
     if (hasY) {
       row.logDensity = p.logDensity(y);

@@ -345,6 +345,9 @@ export class Filter {
       parts[j + 2] = comps[c + 2];
       parts[j + 3] = comps[c + 3];
     }
+    if (!Number.isFinite(mean) || !Number.isFinite(second)) {
+      throw new FilterError("bad_input", "predict: the predictive at this x overflows (its mean or variance is not finite); rescale the inputs");
+    }
     const mixture = new TMixture(parts);
     const logDensity = (y: number) => {
       if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
@@ -379,6 +382,7 @@ export class Filter {
     return Array.from({ length: this.K }, (_, k) => {
       const pts = values.map((v) => ({ w: v.w, v: v.g[k] })).sort((a, b) => a.v - b.v);
       const mean = pts.reduce((a, p) => a + p.w * p.v, 0);
+      if (!Number.isFinite(mean)) throw new FilterError("bad_input", "gateProbabilities: the gate at this x overflows; rescale the inputs");
       return { expert: k + 1, mean, lower: weightedQuantile(pts, (1 - level) / 2), upper: weightedQuantile(pts, (1 + level) / 2) };
     });
   }

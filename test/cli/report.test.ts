@@ -9,10 +9,35 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vega from "vega";
 import { cli } from "../helpers/cli.js";
-import { compiledCharts, escapeHtml, scriptJson } from "../../cli/report/html.js";
+import { compiledCharts, escapeHtml, renderReport, scriptJson } from "../../cli/report/html.js";
 import type { ReportData } from "../../cli/report/collect.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hsmoe-report-"));
+
+/** Column names that once broke the page or could: line separators, markup, quotes, Vega field syntax. */
+const HOSTILE = ["a\u2028b", "c\u2029d", "</script>e", "<!--f", `q"u'o`, "back\\slash", "a.b", "x[1]", "datum.y", "${g}", "é ☃ 😀"];
+
+/** Every inline script of a page compiles, and every chart spec parses and renders in Node. */
+async function checkPage(html: string): Promise<string[]> {
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+  expect(scripts).toHaveLength(2);
+  for (const code of scripts) expect(() => new Function(code)).not.toThrow();
+  const specs = [...html.matchAll(/<script type="application\/json" id="spec-([\w-]+)">([\s\S]*?)<\/script>/g)];
+  expect(specs.length).toBeGreaterThan(4);
+  const svgs: string[] = [];
+  for (const [, id, json] of specs) {
+    const spec = JSON.parse(json) as vega.Spec;
+    svgs.push(await new vega.View(vega.parse(spec), { renderer: "none" }).toSVG().catch((e: Error) => `${id}: ${e.message}`));
+    expect(svgs.at(-1), id).toMatch(/^<svg/);
+  }
+  return svgs;
+}
+
+/** The texts of an SVG's text elements, entities decoded. */
+function svgTexts(svg: string): string[] {
+  const entities: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'" };
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&[#\w]+;/g, (e) => entities[e] ?? e));
+}
 
 /** A tiny report by hand: two inputs, two experts, hostile names. */
 function handMade(oneD: boolean): ReportData {
@@ -40,6 +65,23 @@ describe("report charts", () => {
       expect(svg).toMatch(/^<svg/);
       expect(svg).toMatch(/<path|<rect|<line/);
     }
+  });
+
+  it("compiles and renders every chart whatever the column names, showing them as written", async () => {
+    const names = [...HOSTILE, "lone\ud800"];
+    const r = handMade(false);
+    r.features = names;
+    r.feature = names[0];
+    r.shrinkage = names.map((feature, column) => ({ stick: 1, feature, column, kappa: column / names.length }));
+    const charts = compiledCharts(r);
+    for (const { def, vega: spec } of charts) {
+      const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
+      const texts = svgTexts(svg);
+      if (def.id === "shrinkage") expect(texts.filter((t) => names.includes(t))).toEqual([...names, ...[]]); // axis labels in column order
+      if (def.id === "predictive" || def.id === "gate") expect(texts).toContain(names[0]); // axis title
+    }
+    const html = renderReport(r);
+    await checkPage(html);
   });
 
   it("keeps user text inside its element", () => {
@@ -77,6 +119,24 @@ describe("hsmoe report", () => {
     expect(html).not.toContain("<img src=x");
     expect(html).not.toContain("<b>one</b>");
     expect(html).toContain("&lt;/script&gt;two");
+  });
+
+  it("writes a working page whatever the input columns are called", async () => {
+    const data = join(dir, "names.csv");
+    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+    const rows = readFileSync("examples/data/sparse-train.csv", "utf8").trim().split("\n").slice(1, 80);
+    const d = rows[0].split(",").length - 1;
+    // the sparse data's inputs under hostile names (as many as it has columns)
+    const names = HOSTILE.slice(0, d);
+    writeFileSync(data, [[...names.map(quote), "y"].join(","), ...rows].join("\n"));
+    for (const feature of [names[0], "a.b"]) {
+      const out = join(dir, `names-${names.indexOf(feature)}.html`);
+      const r = await cli("fit", "stdlib/hsmoe.moe", "--set", "K=2", "--data", data, "--particles", "40", "--report", out, "--feature", feature);
+      expect(r.code, r.stderr).toBe(0);
+      const html = readFileSync(out, "utf8");
+      const svgs = await checkPage(html);
+      expect(svgTexts(svgs.join(""))).toContain(feature);
+    }
   });
 
   it("names the inputs when --feature is not one of them", async () => {

@@ -160,6 +160,41 @@ describe("states", () => {
   });
 });
 
+describe("extreme but finite inputs", () => {
+  const extreme = () => {
+    const path = join(dir, "extreme.csv");
+    writeFileSync(path, "x1,x2,y\n1,0.2,0\n1,1e300,0\n");
+    return path;
+  };
+
+  it("predict names the row whose predictive overflows, and prints no NaN", async () => {
+    const r = await cli("predict", state, "--data", extreme());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("extreme.csv:3: row 2");
+    expect(r.stdout).not.toContain("NaN");
+  });
+
+  it("fit --test with such a row still prints and saves the fit", async () => {
+    const out = join(dir, "extreme-state.json");
+    const r = await fit("--test", extreme(), "--save", out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("log evidence");
+    expect(r.stderr).toContain("no held-out score");
+    expect(existsSync(out)).toBe(true);
+  });
+
+  it("a header of 300,000 input columns is an explained error", async () => {
+    const path = join(dir, "wide.csv");
+    const D = 300_000;
+    writeFileSync(path, "y," + Array.from({ length: D }, (_, j) => `x${j + 1}`).join(",") + "\n0," + "1,".repeat(D - 1) + "1\n");
+    const r = await fit();
+    expect(r.code).toBe(0);
+    const w = await cli("fit", flagship, "--data", path, "--threads", "1");
+    expect(w.code).toBe(1);
+    expect(w.stderr).toContain("at most 1024");
+  });
+});
+
 describe("options and small defects", () => {
   it.each([
     [["--particles", "100000000"], "at most"],

@@ -94,7 +94,7 @@ export async function runHostile(dir: string, counts: HostileCounts, seed = 1): 
 
   // 1. corrupt CSVs, for fit (training data) and predict (new rows)
   const damages: ((t: string) => string)[] = [
-    (t) => insertAt(t, g.int(t.length), g.pick(['"', ",", "\n", "\r", "\u0000", "x", "1e999", "NaN", "-", ".", " ", '""', "\uFEFF", "\u2028"])),
+    (t) => insertAt(t, g.int(t.length), g.pick(['"', ",", "\n", "\r", "\u0000", "x", "1e999", "NaN", "-", ".", " ", '""', "\uFEFF", "\u2028", "1e300", "-1e200", "1e-320"])),
     (t) => t.slice(0, g.int(t.length)) + t.slice(g.int(t.length)),
     (t) => t.replace(/\n/g, () => (g.next() < 0.05 ? "\n," : "\n")),
     (t) => t.replace(/[0-9]/g, (d) => (g.next() < 0.002 ? g.pick(["", "a", "∞", "\ufffd"]) : d)),
@@ -102,7 +102,7 @@ export async function runHostile(dir: string, counts: HostileCounts, seed = 1): 
     (t) => g.pick(["", "\n\n", "x1,x2,y\n", "\uFEFF", "a,b\n1,2\n", ",,,\n,,,\n"]) + (g.next() < 0.5 ? "" : t),
     (t) => t.replace("x1", g.pick(["x1", "", "x2", "y", "x3", "x 1"])),
   ];
-  const locatedOrOk = (r: { code: number; stderr: string }) => (r.code === 1 && !/:\d+:\d+:|corrupt state|every particle/.test(r.stderr) ? "exit 1 without a location" : undefined);
+  const locatedOrOk = (r: { code: number; stderr: string }) => (r.code === 1 && !/:\d+:\d+:|:\d+: row \d+|corrupt state|every particle/.test(r.stderr) ? "exit 1 without a location" : undefined);
   for (let c = 0; c < counts.csv; c++) {
     let text = baseCsv;
     for (let k = 1 + g.int(3); k > 0; k--) text = g.pick(damages)(text);
