@@ -6,6 +6,7 @@ import { parse } from "./1-parse/index.js";
 import { check, type CheckedModel } from "./2-check/index.js";
 import { buildGraph, type ModelGraph } from "./3-graph/index.js";
 import { analyze, type Analysis } from "./4-analyze/index.js";
+import { DEFAULT_MAX_ERRORS, DiagnosticCollector } from "./diagnostics/collector.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { SourceFile } from "./diagnostics/source.js";
 
@@ -21,7 +22,7 @@ export interface FrontEndOptions {
   file?: string;
   /** Hyperparameter values replacing the defaults. */
   hypers?: ReadonlyMap<string, number>;
-  /** Cap on errors reported; default 20. */
+  /** Cap on errors reported, over all stages; default 20. */
   maxErrors?: number;
 }
 
@@ -29,18 +30,21 @@ export interface FrontEndOptions {
 export interface FrontEndResult {
   source: SourceFile;
   checked: CheckedModel | undefined;
+  /** Errors (at most `maxErrors`, the first by position) and warnings, in source order. */
   diagnostics: Diagnostic[];
+  /** Errors found beyond the cap. */
   omitted: number;
 }
 
 /** Parses and checks a model. Never throws for bad input: problems come back as diagnostics. */
 export function checkSource(text: string, options: FrontEndOptions = {}): FrontEndResult {
   const source = new SourceFile(options.file ?? "<model>", text);
-  const maxErrors = options.maxErrors ?? 20;
+  const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
   const parsed = parse(text);
   if (!parsed.model) {
-    const kept = parsed.diagnostics.slice(0, maxErrors);
-    return { source, checked: undefined, diagnostics: kept, omitted: parsed.diagnostics.length - kept.length };
+    const kept = new DiagnosticCollector(maxErrors);
+    kept.add(parsed.diagnostics);
+    return { source, checked: undefined, diagnostics: kept.diagnostics(), omitted: kept.omitted };
   }
   const r = check(parsed.model, { hypers: options.hypers, maxErrors });
   return { source, checked: r.checked, diagnostics: r.diagnostics, omitted: r.omitted };
@@ -61,6 +65,7 @@ export function analyzeSource(text: string, options: FrontEndOptions = {}): Anal
   const front = checkSource(text, options);
   if (!front.checked) return { ...front, graph: undefined, analysis: undefined };
   const graph = buildGraph(front.checked);
-  const r = analyze(graph);
-  return { ...front, diagnostics: [...front.diagnostics, ...r.diagnostics], graph, analysis: r.analysis };
+  // A model that checks has no errors yet (only warnings), so the analysis gets the whole cap.
+  const r = analyze(graph, { maxErrors: options.maxErrors ?? DEFAULT_MAX_ERRORS });
+  return { ...front, diagnostics: [...front.diagnostics, ...r.diagnostics], omitted: front.omitted + r.omitted, graph, analysis: r.analysis };
 }

@@ -2,7 +2,8 @@
  * The AST printer: a model back to canonical source text that parses to the same AST (up to
  * spans and comments). Parentheses are inserted only where precedence needs them.
  */
-import type { Binder, Expr, HyperParam, Model, Statement, TypeExpr } from "./ast.js";
+import type { BinaryExpr, Binder, Expr, HyperParam, Model, Statement, TypeExpr } from "./ast.js";
+import { foldLeftSpine } from "./walk.js";
 
 /** Binding strength: 1 `+ -`, 2 `* /`, 3 unary `-`, 4 `^`, 5 postfix and atoms. */
 function precedence(e: Expr): number {
@@ -19,6 +20,12 @@ function precedence(e: Expr): number {
 function printNumber(value: number, isInt: boolean): string {
   const text = isInt && Math.abs(value) < 1e21 ? value.toFixed(0) : String(value);
   return isInt || /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+/** The least binding strength each operand of a binary node must have to print without parentheses. */
+function operandMins(e: BinaryExpr): { left: number; right: number } {
+  const p = precedence(e);
+  return e.op === "^" ? { left: 5, right: 3 } : { left: p, right: p + 1 };
 }
 
 /** Prints an expression, parenthesised if it binds less tightly than `min`. */
@@ -40,14 +47,19 @@ export function printExpr(e: Expr, min = 0): string {
     case "negate":
       text = `-${printExpr(e.operand, 3)}`;
       break;
-    case "binary": {
-      const p = precedence(e);
-      text =
-        e.op === "^"
-          ? `${printExpr(e.left, 5)}^${printExpr(e.right, 3)}`
-          : `${printExpr(e.left, p)} ${e.op} ${printExpr(e.right, p + 1)}`;
+    case "binary":
+      // Down the left spine in a loop: a sum of 50,000 terms is a tree 50,000 deep.
+      text = foldLeftSpine(
+        e,
+        (x) => x,
+        (left: Expr | string, b): string => {
+          const mins = operandMins(b);
+          const l = typeof left === "string" ? (precedence(b.left) < mins.left ? `(${left})` : left) : printExpr(left, mins.left);
+          const r = printExpr(b.right, mins.right);
+          return b.op === "^" ? `${l}^${r}` : `${l} ${b.op} ${r}`;
+        },
+      ) as string;
       break;
-    }
   }
   return precedence(e) < min ? `(${text})` : text;
 }

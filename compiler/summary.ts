@@ -9,7 +9,8 @@ import { formatTy, type Ty } from "./lang/types.js";
 import { printBinders, printExpr } from "./print.js";
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, j) => Math.max(...rows.map((r) => r[j].length))) ?? [];
+  // A reduction, not Math.max(...): a model can have more rows than a call can take arguments.
+  const widths = rows[0]?.map((_, j) => rows.reduce((w, r) => Math.max(w, r[j].length), 0)) ?? [];
   return rows.map((r) => `  ${r.map((c, j) => (j === r.length - 1 ? c : c.padEnd(widths[j]))).join("  ")}`.trimEnd());
 }
 
@@ -47,20 +48,18 @@ export function summaryJson(m: CheckedModel): object {
 
 /** The human-readable summary. */
 export function summaryText(m: CheckedModel, file: string): string {
-  const out = [`model ${m.name} (${file}): OK`, ""];
+  // Lines are concatenated, not pushed with a spread: a model can have more rows than a call can take arguments.
+  let out = [`model ${m.name} (${file}): OK`, ""];
   if (m.hypers.length > 0) {
-    out.push("hyperparameters");
-    out.push(...table(m.hypers.map((h) => [h.name, h.type, h.value === undefined ? "(no value)" : String(h.value), h.source === "set" ? "(set)" : h.source === "default" ? "(default)" : ""])));
-    out.push("");
+    out = out.concat("hyperparameters", table(m.hypers.map((h) => [h.name, h.type, h.value === undefined ? "(no value)" : String(h.value), h.source === "set" ? "(set)" : h.source === "default" ? "(default)" : ""])), "");
   }
-  out.push("data");
-  out.push(...table(m.data.map((d) => [d.name, formatTy(d.ty), d.observed ? "observed" : "input"])));
+  out = out.concat("data", table(m.data.map((d) => [d.name, formatTy(d.ty), d.observed ? "observed" : "input"])));
   if (m.dims.length > 0) out.push(`  sizes read from the data: ${m.dims.map((d) => d.name).join(", ")}`);
   const global = m.variables.filter((v) => !v.perRow);
   const perRow = m.variables.filter((v) => v.perRow);
-  if (global.length > 0) out.push("", "parameters", ...table(global.map(variableRow)));
-  if (perRow.length > 0) out.push("", "latent, one per row", ...table(perRow.map(variableRow)));
+  if (global.length > 0) out = out.concat("", "parameters", table(global.map(variableRow)));
+  if (perRow.length > 0) out = out.concat("", "latent, one per row", table(perRow.map(variableRow)));
   const observed = m.data.filter((d) => d.observation);
-  if (observed.length > 0) out.push("", "likelihood", ...table(observed.map((d) => [d.name, `~ ${printExpr(d.observation!.rhs)}`])));
+  if (observed.length > 0) out = out.concat("", "likelihood", table(observed.map((d) => [d.name, `~ ${printExpr(d.observation!.rhs)}`])));
   return out.join("\n");
 }

@@ -1,16 +1,20 @@
 /**
  * Stage 1: source text → AST, or diagnostics. Lexing and parsing errors are collected
  * (chevrotain recovers and carries on), turned into catalogue diagnostics, and the AST is
- * built only from an error-free parse.
+ * built only from an error-free parse. Tokens nested deeper than {@link MAX_NESTING} are
+ * reported before anything recursive runs over them, so no stage can run out of stack.
  */
 import type { IRecognitionException, IToken } from "chevrotain";
-import { parseCst } from "../../grammar/index.js";
+import { lexText, parseTokens } from "../../grammar/index.js";
 import type { ProgramCstNode } from "../../grammar/generated/cst.js";
 import type { Model } from "../ast.js";
 import { diagnose, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { ruleContexts, tokenDescriptions } from "../diagnostics/catalogue.js";
 import { programToAst } from "./cst-to-ast.js";
+import { MAX_NESTING, MAX_RECOVERY_NESTING, measureNesting } from "./nesting.js";
 import { span } from "./span.js";
+
+export { MAX_NESTING } from "./nesting.js";
 
 /** The result of {@link parse}: an AST when there were no errors, and the diagnostics. */
 export interface ParseResult {
@@ -55,31 +59,44 @@ function recognitionDiagnostic(e: IRecognitionException, text: string): Diagnost
 /**
  * Keeps the first diagnostic of each source line: after a syntax error the parser's recovery
  * often trips again on the rest of the same line, and those follow-on errors only add noise.
+ * The diagnostics are in source order, so one sweep over the text finds their lines.
  */
 function onePerLine(diagnostics: Diagnostic[], text: string): Diagnostic[] {
-  let lastLineStart = -2;
+  let scanned = 0;
+  let line = 0;
+  let lastLine = -1;
   return diagnostics.filter((d) => {
-    const lineStart = text.lastIndexOf("\n", d.span.start - 1);
-    if (lineStart === lastLineStart) return false;
-    lastLineStart = lineStart;
+    for (; scanned < d.span.start; scanned++) if (text.charCodeAt(scanned) === 10) line++;
+    if (line === lastLine) return false;
+    lastLine = line;
     return true;
   });
 }
 
+/** The diagnostic for a character that starts no token, naming it readably. */
+function unexpectedCharacter(text: string, offset: number): Diagnostic {
+  const char = String.fromCodePoint(text.codePointAt(offset) ?? 0xfffd);
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  const shown = /^[\x21-\x7e]$/.test(char) ? `\`${char}\`` : /^\p{L}|\p{N}|\p{S}|\p{P}$/u.test(char) ? `\`${char}\` (${code})` : code;
+  return diagnose("unexpected_character", span(offset, offset + Math.max(1, char.length)), { char: shown });
+}
+
 /** Parses a model's source text. */
 export function parse(text: string): ParseResult {
-  const r = parseCst(text);
+  const lexed = lexText(text);
   const diagnostics: Diagnostic[] = [];
-  for (const e of r.lexErrors) {
-    const char = [...text.slice(e.offset)][0] ?? "";
-    const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-    const shown = /^[\x21-\x7e]$/.test(char) ? `\`${char}\`` : /^\p{L}|\p{N}|\p{S}|\p{P}$/u.test(char) ? `\`${char}\` (${code})` : code;
-    diagnostics.push(diagnose("unexpected_character", span(e.offset, e.offset + Math.max(1, char.length)), { char: shown }));
+  for (const e of lexed.lexErrors) diagnostics.push(unexpectedCharacter(text, e.offset));
+  for (const t of lexed.unterminatedComments) diagnostics.push(diagnose("unterminated_comment", span(t.startOffset, t.startOffset + 2)));
+  for (const t of lexed.hashComments) diagnostics.push(diagnose("hash_comment", span(t.startOffset, t.startOffset + 1)));
+  const nesting = measureNesting(lexed.tokens);
+  if (nesting.tooDeep) {
+    const t = nesting.tooDeep;
+    diagnostics.push(diagnose("too_deep", span(t.startOffset, (t.endOffset ?? t.startOffset) + 1), { limit: MAX_NESTING }));
+  } else {
+    const r = parseTokens(lexed.tokens, nesting.depth <= MAX_RECOVERY_NESTING);
+    for (const e of r.parseErrors) diagnostics.push(recognitionDiagnostic(e, text));
+    if (diagnostics.length === 0 && r.cst) return { model: programToAst(r.cst as ProgramCstNode), diagnostics };
   }
-  for (const t of r.unterminatedComments) diagnostics.push(diagnose("unterminated_comment", span(t.startOffset, t.startOffset + 2)));
-  for (const t of r.hashComments) diagnostics.push(diagnose("hash_comment", span(t.startOffset, t.startOffset + 1)));
-  for (const e of r.parseErrors) diagnostics.push(recognitionDiagnostic(e, text));
   diagnostics.sort((a, b) => a.span.start - b.span.start);
-  if (diagnostics.length > 0 || !r.cst) return { model: undefined, diagnostics: onePerLine(diagnostics, text) };
-  return { model: programToAst(r.cst as ProgramCstNode), diagnostics };
+  return { model: undefined, diagnostics: onePerLine(diagnostics, text) };
 }

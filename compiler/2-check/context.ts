@@ -4,8 +4,9 @@
  * or `constructor` are ordinary names.
  */
 import type { Expr, Span } from "../ast.js";
-import { diagnose, type Diagnostic, type Label, type MessageArgs } from "../diagnostics/diagnostic.js";
+import type { Label, MessageArgs } from "../diagnostics/diagnostic.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue.js";
+import { DiagnosticCollector } from "../diagnostics/collector.js";
 import type { IndexRange, Ty } from "../lang/types.js";
 import type { SymbolInfo } from "./checked.js";
 
@@ -13,7 +14,8 @@ import type { SymbolInfo } from "./checked.js";
 export type Scope = ReadonlyMap<string, IndexRange>;
 
 export class CheckContext {
-  readonly diagnostics: Diagnostic[] = [];
+  /** The diagnostics, under the error cap. */
+  readonly diagnostics: DiagnosticCollector;
   readonly symbols = new Map<string, SymbolInfo>();
   readonly values = new Map<string, number>();
   /** How each hyperparameter got its value, for messages: "default", "set". */
@@ -24,8 +26,23 @@ export class CheckContext {
   /** Variables whose type is being worked out (they are on a cycle if met again). */
   readonly pending = new Set<string>();
 
-  report(code: DiagnosticCode, span: Span, args: MessageArgs = {}, extra: { hint?: string; labels?: Label[] } = {}): void {
-    this.diagnostics.push(diagnose(code, span, args, extra));
+  /** @param maxErrors - errors kept; the rest are only counted */
+  constructor(maxErrors?: number) {
+    this.diagnostics = new DiagnosticCollector(maxErrors);
+  }
+
+  /** Reports a problem; `args` may be a function, called only if the diagnostic is kept under the cap. */
+  report(code: DiagnosticCode, span: Span, args: MessageArgs | (() => MessageArgs) = {}, extra: { hint?: string; labels?: Label[] } = {}): void {
+    this.diagnostics.report(code, span, args, extra);
+  }
+
+  /**
+   * The names declared so far, as a function for a deferred did-you-mean: symbols are only
+   * ever added, so the first `size` of them are the names in scope now.
+   */
+  namesSoFar(): () => string[] {
+    const size = this.symbols.size;
+    return () => [...this.symbols.keys()].slice(0, size);
   }
 
   /** "K = 0 (as set)" for the hyperparameters named (set with --set or given to compile), to explain a value. */

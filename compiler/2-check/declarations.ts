@@ -37,13 +37,15 @@ function declSpan(ctx: CheckContext, name: string): { start: number; end: number
   return sym.decl.name.span;
 }
 
-/** Names used in an expression that are not yet declared as anything earlier. */
-function undeclaredNames(ctx: CheckContext, e: Expr, out: string[]): string[] {
-  if (e.kind === "name" && !ctx.symbols.has(e.name)) out.push(e.name);
-  if (e.kind === "negate") undeclaredNames(ctx, e.operand, out);
-  if (e.kind === "binary") {
-    undeclaredNames(ctx, e.left, out);
-    undeclaredNames(ctx, e.right, out);
+/** Names used in an arithmetic expression (calls and indices aside) that are not yet declared as anything earlier, in source order. */
+function undeclaredNames(ctx: CheckContext, e: Expr): string[] {
+  const out: string[] = [];
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.kind === "name" && !ctx.symbols.has(x.name)) out.push(x.name);
+    if (x.kind === "negate") stack.push(x.operand);
+    if (x.kind === "binary") stack.push(x.right, x.left);
   }
   return out;
 }
@@ -69,7 +71,7 @@ export function declareHypers(ctx: CheckContext, model: Model, given: ReadonlyMa
         value = c.value;
         source = "default";
       } else {
-        const names = undeclaredNames(ctx, h.default, []);
+        const names = undeclaredNames(ctx, h.default);
         const detail = names.length > 0 ? `\`${names[0]}\` is not a hyperparameter declared before \`${h.name.name}\`` : "it uses a value that is not a constant";
         ctx.report("hyper_not_constant", h.default.span, { name: h.name.name, detail });
       }

@@ -4,6 +4,7 @@
  */
 import type { Expr } from "../ast.js";
 import type { CheckContext } from "./context.js";
+import { children } from "../walk.js";
 import type { Definition } from "./declarations.js";
 
 /** Names an expression refers to (excluding index variables of its statement). */
@@ -15,20 +16,9 @@ export function namesUsed(e: Expr, bound: ReadonlyMap<string, unknown>, out: Set
       case "name":
         if (!bound.has(x.name)) out.add(x.name);
         break;
-      case "call":
-        stack.push(...x.args);
-        break;
-      case "index":
-        stack.push(x.target, ...x.indices);
-        break;
-      case "binary":
-        stack.push(x.left, x.right);
-        break;
-      case "negate":
-        stack.push(x.operand);
-        break;
-      case "number":
-        break;
+      default:
+        // One at a time: a call may have more arguments than a spread call can pass.
+        for (const c of children(x)) stack.push(c);
     }
   }
   return out;

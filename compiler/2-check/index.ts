@@ -5,7 +5,7 @@
  * reported has type `error`, which silences the diagnostics that would follow from it.
  */
 import type { Model, Relation } from "../ast.js";
-import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { distributions } from "../lang/distributions.js";
 import { functions } from "../lang/functions.js";
 import { ERROR, formatTy, typesAgree, type Ty } from "../lang/types.js";
@@ -14,7 +14,7 @@ import type { CheckedModel, DataInfo } from "./checked.js";
 import { CheckContext } from "./context.js";
 import { declareData, declareHypers, declareVariables, type Definition } from "./declarations.js";
 import { orderDefinitions } from "./dependencies.js";
-import { suggest } from "./suggest.js";
+import { didYouMean } from "./suggest.js";
 import { typeOf } from "./typer.js";
 
 export type { CheckedModel, DataInfo, DimInfo, HyperInfo, SymbolInfo, VariableInfo } from "./checked.js";
@@ -57,8 +57,7 @@ function distributionType(ctx: CheckContext, relation: Relation, scope: Definiti
         fix: "use `=` to define a value from a function",
       });
     } else {
-      const suggestion = suggest(rhs.callee.name, distributions.keys());
-      ctx.report("unknown_distribution", rhs.callee.span, suggestion ? { name: rhs.callee.name, suggestion } : { name: rhs.callee.name });
+      ctx.report("unknown_distribution", rhs.callee.span, didYouMean(rhs.callee.name, () => distributions.keys()));
     }
     return { ty: ERROR };
   }
@@ -122,7 +121,7 @@ function checkRoles(ctx: CheckContext, model: Model, data: DataInfo[], definitio
 
 /** Checks a parsed model. */
 export function check(model: Model, options: CheckOptions = {}): CheckResult {
-  const ctx = new CheckContext();
+  const ctx = new CheckContext(options.maxErrors);
   const hypers = declareHypers(ctx, model, options.hypers ?? new Map());
   const data = declareData(ctx, model);
   const definitions = declareVariables(ctx, model);
@@ -132,13 +131,9 @@ export function check(model: Model, options: CheckOptions = {}): CheckResult {
   markPerRow(ctx, order);
   checkRoles(ctx, model, data, definitions);
 
-  const all = ctx.diagnostics.sort((a, b) => a.span.start - b.span.start);
-  const max = options.maxErrors ?? 20;
-  const errors = all.filter((d) => d.severity === "error");
-  const kept = new Set(errors.slice(0, max));
-  const diagnostics = all.filter((d) => d.severity !== "error" || kept.has(d));
-  const omitted = errors.length - kept.size;
-  if (hasErrors(diagnostics)) return { checked: undefined, diagnostics, omitted };
+  const diagnostics = ctx.diagnostics.diagnostics();
+  const omitted = ctx.diagnostics.omitted;
+  if (ctx.diagnostics.hasErrors) return { checked: undefined, diagnostics, omitted };
 
   const checked: CheckedModel = {
     ast: model,

@@ -1,7 +1,7 @@
 /** Reporting a name that does not resolve, with the most useful code and suggestion. */
 import type { Span } from "../ast.js";
 import type { CheckContext, Scope } from "./context.js";
-import { suggest } from "./suggest.js";
+import { didYouMean } from "./suggest.js";
 
 /**
  * Reports `name` as an index used outside the statement that binds it, or as unknown with a
@@ -13,6 +13,6 @@ export function reportUnknownName(ctx: CheckContext, name: string, span: Span, s
     ctx.report("undeclared_variable", span, { name }, { labels: [{ span: boundElsewhere, message: `\`${name}\` is bound here` }] });
     return;
   }
-  const suggestion = suggest(name, [...ctx.symbols.keys(), ...scope.keys()]);
-  ctx.report("unknown_name", span, suggestion ? { name, suggestion } : { name });
+  const names = ctx.namesSoFar();
+  ctx.report("unknown_name", span, didYouMean(name, () => [...names(), ...scope.keys()]));
 }

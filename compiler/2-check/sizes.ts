@@ -4,10 +4,28 @@
  * constant (for support checks and hyperparameter defaults) is an arithmetic expression of
  * literals and hyperparameters with known values.
  */
-import type { Expr } from "../ast.js";
+import type { BinaryExpr, Expr } from "../ast.js";
 import { add, constant, formatAffine, mul, scale, sub, variable, type Affine } from "../lang/affine.js";
 import type { CheckContext, Scope } from "./context.js";
 import { reportUnknownName } from "./names.js";
+import { foldLeftSpine } from "../walk.js";
+import { arithmetic } from "../lang/arithmetic.js";
+
+/** `l op r` as a size, or undefined after reporting an operator sizes do not allow. */
+function combineSizes(ctx: CheckContext, e: BinaryExpr, l: Affine, r: Affine): Affine | undefined {
+  if (e.op === "+") return add(l, r);
+  if (e.op === "-") return sub(l, r);
+  if (e.op === "*") {
+    const p = mul(l, r);
+    if (p) return p;
+    ctx.report("invalid_dimension", e.span, {
+      detail: `\`${formatAffine(l)}\` times \`${formatAffine(r)}\` is not supported as a size (one factor must be a literal)`,
+    });
+    return undefined;
+  }
+  ctx.report("invalid_dimension", e.span, { detail: `\`${e.op}\` is not allowed in a size; use +, - and * by an integer` });
+  return undefined;
+}
 
 /**
  * The affine form of a size expression, or undefined (after reporting) when it is not one.
@@ -40,23 +58,15 @@ export function sizeOf(ctx: CheckContext, e: Expr, scope: Scope): Affine | undef
       const inner = sizeOf(ctx, e.operand, scope);
       return inner && scale(inner, -1);
     }
-    case "binary": {
-      const l = sizeOf(ctx, e.left, scope);
-      const r = sizeOf(ctx, e.right, scope);
-      if (!l || !r) return undefined;
-      if (e.op === "+") return add(l, r);
-      if (e.op === "-") return sub(l, r);
-      if (e.op === "*") {
-        const p = mul(l, r);
-        if (p) return p;
-        ctx.report("invalid_dimension", e.span, {
-          detail: `\`${formatAffine(l)}\` times \`${formatAffine(r)}\` is not supported as a size (one factor must be a literal)`,
-        });
-        return undefined;
-      }
-      ctx.report("invalid_dimension", e.span, { detail: `\`${e.op}\` is not allowed in a size; use +, - and * by an integer` });
-      return undefined;
-    }
+    case "binary":
+      return foldLeftSpine<Affine | undefined>(
+        e,
+        (x) => sizeOf(ctx, x, scope),
+        (l, b) => {
+          const r = sizeOf(ctx, b.right, scope);
+          return l && r && combineSizes(ctx, b, l, r);
+        },
+      );
     default:
       ctx.report("invalid_dimension", e.span, { detail: "a size must be an integer expression, not a call or an indexed value" });
       return undefined;
@@ -71,29 +81,34 @@ export interface ConstantValue {
 
 /** Evaluates a constant expression; undefined (silently) when it is not constant. */
 export function constantOf(ctx: CheckContext, e: Expr): ConstantValue | undefined {
+  const uses: string[] = [];
+  const value = valueOf(ctx, e, uses);
+  return value === undefined ? undefined : { value, uses };
+}
+
+/** The value of a constant expression, adding the hyperparameters it reads to `uses`. */
+function valueOf(ctx: CheckContext, e: Expr, uses: string[]): number | undefined {
   switch (e.kind) {
     case "number":
-      return { value: e.value, uses: [] };
+      return e.value;
     case "name": {
       const v = ctx.values.get(e.name);
-      return v === undefined ? undefined : { value: v, uses: [e.name] };
+      if (v !== undefined) uses.push(e.name);
+      return v;
     }
     case "negate": {
-      const inner = constantOf(ctx, e.operand);
-      return inner && { value: -inner.value, uses: inner.uses };
+      const inner = valueOf(ctx, e.operand, uses);
+      return inner === undefined ? undefined : -inner;
     }
-    case "binary": {
-      const l = constantOf(ctx, e.left);
-      const r = constantOf(ctx, e.right);
-      if (!l || !r) return undefined;
-      const value =
-        e.op === "+" ? l.value + r.value
-        : e.op === "-" ? l.value - r.value
-        : e.op === "*" ? l.value * r.value
-        : e.op === "/" ? l.value / r.value
-        : l.value ** r.value;
-      return { value, uses: [...l.uses, ...r.uses] };
-    }
+    case "binary":
+      return foldLeftSpine<number | undefined>(
+        e,
+        (x) => valueOf(ctx, x, uses),
+        (l, b) => {
+          const r = valueOf(ctx, b.right, uses);
+          return l === undefined || r === undefined ? undefined : arithmetic[b.op](l, r);
+        },
+      );
     default:
       return undefined;
   }

@@ -12,7 +12,8 @@ import { ERROR, formatRange, formatTy, isScalar, sizesAgree, type IndexRange, ty
 import { checkCall } from "./calls.js";
 import type { CheckContext, Scope } from "./context.js";
 import { reportUnknownName } from "./names.js";
-import { suggest } from "./suggest.js";
+import { didYouMean } from "./suggest.js";
+import { foldLeftSpine } from "../walk.js";
 
 /** A value seen as dimensions (outermost first) over a scalar element kind. */
 interface Dims {
@@ -75,7 +76,15 @@ function computeType(ctx: CheckContext, e: Expr, scope: Scope): Ty {
       return t.lo && t.hi ? { kind: "int", lo: scale(t.hi, -1), hi: scale(t.lo, -1) } : { kind: "int" };
     }
     case "binary":
-      return binaryType(ctx, e.op, typeOf(ctx, e.left, scope), typeOf(ctx, e.right, scope), e);
+      return foldLeftSpine(
+        e,
+        (x) => typeOf(ctx, x, scope),
+        (left, b) => {
+          const t = binaryType(ctx, b.op, left, typeOf(ctx, b.right, scope), b);
+          ctx.exprTypes.set(b, t);
+          return t;
+        },
+      );
   }
 }
 
@@ -186,8 +195,7 @@ function callType(ctx: CheckContext, e: CallExpr, scope: Scope): Ty {
     });
     return ERROR;
   }
-  const suggestion = suggest(e.callee.name, functions.keys());
-  ctx.report("unknown_function", e.callee.span, suggestion ? { name: e.callee.name, suggestion } : { name: e.callee.name });
+  ctx.report("unknown_function", e.callee.span, didYouMean(e.callee.name, () => functions.keys()));
   return ERROR;
 }
 

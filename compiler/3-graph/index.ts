@@ -25,7 +25,7 @@ export function buildGraph(m: CheckedModel): ModelGraph {
     return node;
   };
   for (const h of m.hypers) {
-    add({ name: h.name, kind: "hyper", plates: [], elem: { kind: h.type }, span: h.decl.span, hyperValue: h.value });
+    add({ name: h.name, kind: "hyper", plates: [], elem: { kind: h.type }, span: h.decl.span, hyperValue: h.value, hyperSource: h.source });
   }
   for (const d of m.data) {
     if (!d.observed) add({ name: d.name, kind: "input", plates: [], elem: d.ty, span: d.decl.span });

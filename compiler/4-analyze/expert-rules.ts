@@ -51,23 +51,29 @@ function expertFamily(g: ModelGraph, node: GraphNode, lin: Linear): string | und
   return undefined;
 }
 
-/** The prior of beta: `mvnormal(m0, factors…)`; the constant part of the covariance and the other factors. */
-function coefficientPrior(g: ModelGraph, beta: GraphNode): { m0: number; scale: number; rest: Expr[]; span: Span } | string {
+/** The prior of beta: `mvnormal(m0, factors…)`; the constant part of the covariance (and its factors) and the other factors. */
+function coefficientPrior(
+  g: ModelGraph,
+  beta: GraphNode,
+): { m0: number; scale: number; origins: { priorMean: Expr[]; priorScale: Expr[] }; rest: Expr[]; span: Span } | string {
   const d = beta.distribution;
   if (!d || d.name !== "mvnormal") return `\`${beta.name}\` has ${d ? `a ${d.name}` : "no"} prior; the Gaussian expert rules need mvnormal`;
   const m0 = constantValue(g, d.args[0]);
   if (m0 === undefined) return `the prior mean of \`${beta.name}\` must be a constant`;
   let scale = 1;
+  const constants: Expr[] = [];
   const rest: Expr[] = [];
   let identity = false;
   for (const f of factors(d.args[1])) {
     const c = constantValue(g, f);
-    if (c !== undefined) scale *= c;
-    else if (isIdentity(f) && !identity) identity = true;
+    if (c !== undefined) {
+      scale *= c;
+      constants.push(f);
+    } else if (isIdentity(f) && !identity) identity = true;
     else rest.push(f);
   }
   if (!identity) return `the prior covariance of \`${beta.name}\` must be a multiple of the identity, \`… * I(D)\``;
-  return { m0, scale, rest, span: beta.span };
+  return { m0, scale, origins: { priorMean: [d.args[0]], priorScale: constants }, rest, span: beta.span };
 }
 
 /** Matches `y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))` with the NIG priors. */
@@ -121,6 +127,7 @@ export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpe
       b0,
       covers: [y.name, lin.coef.node.name, v.node.name],
       spans: [y.span, lin.coef.node.span, v.node.span],
+      origins: { ...prior.origins, a0: [vd.args[0]], b0: [vd.args[1]] },
     },
   };
 }
@@ -153,6 +160,7 @@ export function matchKnownVarianceExpert(g: ModelGraph, y: GraphNode): MatchResu
       sd,
       covers: [y.name, lin.coef.node.name],
       spans: [y.span, lin.coef.node.span],
+      origins: { ...prior.origins, sd: [d.args[1]] },
     },
   };
 }

@@ -37,7 +37,7 @@ export function matchFixedGate(g: ModelGraph, z: GraphNode): MatchResult<FixedGa
   const stops = d.name === "stickbreaking" ? constantStops(g, d.args[0]) : undefined;
   if (!stops) return fail(0, z.span, `\`${z.name}\` does not have constant stop probabilities`, "see the Pólya-Gamma gate");
   if (stops.some((p) => !(p > 0 && p < 1))) return fail(2, d.args[0].span, "constant stop probabilities must lie strictly between 0 and 1", "use values in (0, 1)");
-  return { ok: true, match: { rule: "fixed_stickbreaking", allocation: z.name, stops, covers: [z.name], spans: [z.span] } };
+  return { ok: true, match: { rule: "fixed_stickbreaking", allocation: z.name, stops, covers: [z.name], spans: [z.span], origins: {} } };
 }
 
 /** Matches `z ~ stickbreaking(logistic(phi * x))`. */
@@ -65,28 +65,30 @@ export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<St
   }
   return {
     ok: true,
-    match: { rule: "polya_gamma_stickbreaking", allocation: z.name, coefficients: phi.node.name, input: x.node.name, sticks, covers: [z.name], spans: [z.span] },
+    match: { rule: "polya_gamma_stickbreaking", allocation: z.name, coefficients: phi.node.name, input: x.node.name, sticks, covers: [z.name], spans: [z.span], origins: {} },
   };
 }
 
 /** Matches a fixed Normal prior: `phi[k, j] ~ normal(0, s)` or `phi[k] ~ mvnormal(0, c * I(D))`. */
 export function matchFixedScale(g: ModelGraph, phi: GraphNode): MatchResult<FixedScaleMatch> {
   const d = phi.distribution;
-  const fixed = (sd: number): MatchResult<FixedScaleMatch> => ({
+  const fixed = (variance: number, sd: number, from: readonly Expr[]): MatchResult<FixedScaleMatch> => ({
     ok: true,
-    match: { rule: "normal_fixed_scale", coefficients: phi.name, sd, covers: [phi.name], spans: [phi.span] },
+    match: { rule: "normal_fixed_scale", coefficients: phi.name, variance, sd, covers: [phi.name], spans: [phi.span], origins: { sd: from } },
   });
   if (d?.name === "mvnormal" && phi.plates.length === 1) {
     const fs = factors(d.args[1]);
-    const c = fs.filter((f) => !isIdentity(f)).reduce((acc, f) => acc * (constantValue(g, f) ?? NaN), 1);
-    if (constantValue(g, d.args[0]) === 0 && fs.some(isIdentity) && c > 0) return fixed(Math.sqrt(c));
+    const scale = fs.filter((f) => !isIdentity(f));
+    const c = scale.reduce((acc, f) => acc * (constantValue(g, f) ?? NaN), 1);
+    // The sign of c is the constant table's to judge (it reports where c comes from).
+    if (constantValue(g, d.args[0]) === 0 && fs.some(isIdentity) && !Number.isNaN(c)) return fixed(c, Math.sqrt(c), scale);
     return fail(1, phi.span, `the prior of \`${phi.name}\` must be \`mvnormal(0, c * I(D))\` with c constant`, "or give each coefficient `normal(0, s)`");
   }
   if (d?.name !== "normal") return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need normal`, "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` (horseshoe) or `normal(0, s)`");
   if (constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
   const sd = constantValue(g, d.args[1]);
   if (sd === undefined) return fail(1, d.args[1].span, `the prior sd \`${printExpr(d.args[1])}\` is not a constant`, "see the horseshoe rule");
-  return fixed(sd);
+  return fixed(sd * sd, sd, [d.args[1]]);
 }
 
 /** Matches the horseshoe: `phi[k, j] ~ normal(0, tau * lambda[k, j])`, or grouped `tau * lambda[k]`. */
@@ -128,6 +130,7 @@ export function matchHorseshoe(g: ModelGraph, phi: GraphNode): MatchResult<Horse
       localScale: constantValue(g, lambda.node.distribution!.args[0])!,
       covers: [phi.name, tau.node.name, lambda.node.name],
       spans: [phi.span, tau.node.span, lambda.node.span],
+      origins: { globalScale: [tau.node.distribution!.args[0]], localScale: [lambda.node.distribution!.args[0]] },
     },
   };
 }

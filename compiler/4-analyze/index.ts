@@ -6,14 +6,17 @@
  * the rules of its role). Every parameter must be covered by some rule.
  */
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
-import { diagnose, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue.js";
+import { DEFAULT_MAX_ERRORS, DiagnosticCollector } from "../diagnostics/collector.js";
 import { constantValue, substitute } from "../lang/affine.js";
+import { checkConstants } from "./constants.js";
 import type { ExpertMatch, GateMatch, GatePriorMatch, MatchResult, Mismatch, Role, RuleId } from "./matches.js";
 import { expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
 
 export type * from "./matches.js";
 export { allRules, expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
+export { constraints, type Constraint, type ConstantSpec } from "./constants.js";
 export { dumpAnalysis } from "./dump.js";
 
 /** Which rule accounts for a graph node. */
@@ -38,32 +41,46 @@ export interface Analysis {
 /** The result of {@link analyze}. */
 export interface AnalyzeResult {
   analysis: Analysis | undefined;
+  /** At most `maxErrors` errors, the first by position. */
   diagnostics: Diagnostic[];
+  /** Errors found beyond the cap. */
+  omitted: number;
+}
+
+/** Options of {@link analyze}. */
+export interface AnalyzeOptions {
+  /** At most this many errors are kept (the first by position); default 20. */
+  maxErrors?: number;
 }
 
 /** Most experts a model may have: state grows with K·d² per particle. */
 export const MAX_EXPERTS = 1024;
 
-function tryRules<M>(g: ModelGraph, node: GraphNode, rules: readonly Rule<M>[]): MatchResult<M> {
+/** The first rule of `rules` that matches, with its match, or the deepest mismatch among them. */
+function tryRules<M>(g: ModelGraph, node: GraphNode, rules: readonly Rule<M>[]): { ok: true; rule: Rule<M>; match: M } | { ok: false; why: Mismatch } {
   let deepest: Mismatch | undefined;
   for (const rule of rules) {
     const r = rule.match(g, node);
-    if (r.ok) return r;
+    if (r.ok) return { ok: true, rule, match: r.match };
     if (!deepest || r.why.depth > deepest.depth) deepest = r.why;
   }
   return { ok: false, why: deepest! };
 }
 
-function report(out: Diagnostic[], code: DiagnosticCode, why: Mismatch): void {
-  out.push(diagnose(code, why.span, { reason: why.reason, fix: why.fix }));
-}
-
 /** Analyses a model graph. */
-export function analyze(g: ModelGraph): AnalyzeResult {
-  const diagnostics: Diagnostic[] = [];
+export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeResult {
+  const out = new DiagnosticCollector(options.maxErrors ?? DEFAULT_MAX_ERRORS);
+  const done = (analysis?: Analysis): AnalyzeResult => {
+    const diagnostics = out.diagnostics();
+    return { analysis: out.hasErrors ? undefined : analysis, diagnostics, omitted: out.omitted };
+  };
+  const report = (code: DiagnosticCode, why: Mismatch): AnalyzeResult => {
+    out.report(code, why.span, { reason: why.reason, fix: why.fix });
+    return done();
+  };
   const unsupported = (node: GraphNode | undefined, detail: string, fix: string): AnalyzeResult => {
-    diagnostics.push(diagnose("unsupported_model", node?.span ?? { start: 0, end: 0 }, { detail, fix }));
-    return { analysis: undefined, diagnostics };
+    out.report("unsupported_model", node?.span ?? { start: 0, end: 0 }, { detail, fix });
+    return done();
   };
   const observed = g.nodes.filter((n) => n.kind === "observed");
   const latents = g.nodes.filter((n) => n.kind === "latent");
@@ -73,11 +90,9 @@ export function analyze(g: ModelGraph): AnalyzeResult {
   if (latents.length > 1) return unsupported(latents[1], `the model has ${latents.length} per-row latent variables; hsmoe fits one allocation`, "keep one allocation `z`");
 
   const e = tryRules(g, observed[0], expertRules);
-  if (!e.ok) {
-    report(diagnostics, "expert_not_conjugate", e.why);
-    return { analysis: undefined, diagnostics };
-  }
+  if (!e.ok) return report("expert_not_conjugate", e.why);
   const expert = e.match;
+  checkConstants(g, e.rule.constants, expert, observed[0].span, out);
   const coverage: Coverage[] = expert.covers.map((node) => ({ node, rule: expert.rule, role: "expert" }));
   let gate: GateMatch | undefined;
   let gatePrior: GatePriorMatch | undefined;
@@ -85,11 +100,9 @@ export function analyze(g: ModelGraph): AnalyzeResult {
   if (expert.allocation) {
     const z = g.byName.get(expert.allocation)!;
     const r = tryRules(g, z, gateRules);
-    if (!r.ok) {
-      report(diagnostics, "gate_not_augmentable", r.why);
-      return { analysis: undefined, diagnostics };
-    }
+    if (!r.ok) return report("gate_not_augmentable", r.why);
     gate = r.match;
+    checkConstants(g, r.rule.constants, gate, z.span, out);
     coverage.push(...gate.covers.map((node) => ({ node, rule: r.match.rule, role: "gate" as const })));
     const hi = z.elem.kind === "int" && z.elem.hi ? constantValue(substitute(z.elem.hi, g.values)) : undefined;
     if (hi === undefined) return unsupported(z, `the number of experts \`${expert.allocation}\` ranges over is not known`, "give the number of experts a value, e.g. `K: int = 4`");
@@ -98,24 +111,21 @@ export function analyze(g: ModelGraph): AnalyzeResult {
       if (gate.input !== expert.input) return unsupported(z, "the gate and the experts read different input vectors", `use \`${expert.input}\` in both`);
       const phi = g.byName.get(gate.coefficients)!;
       const p = tryRules(g, phi, gatePriorRules);
-      if (!p.ok) {
-        report(diagnostics, "gate_prior_not_conjugate", p.why);
-        return { analysis: undefined, diagnostics };
-      }
+      if (!p.ok) return report("gate_prior_not_conjugate", p.why);
       gatePrior = p.match;
+      checkConstants(g, p.rule.constants, gatePrior, phi.span, out);
       coverage.push(...gatePrior.covers.map((node) => ({ node, rule: p.match.rule, role: "gate_prior" as const })));
     }
   } else if (latents.length === 1) {
     return unsupported(latents[0], `\`${latents[0].name}\` is not used to index the experts`, `index the expert coefficients by it: \`dot(beta[${latents[0].name}], x)\``);
   }
   if (experts > MAX_EXPERTS) {
-    diagnostics.push(diagnose("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; hsmoe supports at most ${MAX_EXPERTS}`, fix: "use fewer experts: the horseshoe switches off those the data do not need" }));
-    return { analysis: undefined, diagnostics };
+    out.report("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; hsmoe supports at most ${MAX_EXPERTS}`, fix: "use fewer experts: the horseshoe switches off those the data do not need" });
+    return done();
   }
   const covered = new Set(coverage.map((c) => c.node));
   for (const n of g.nodes) {
-    if ((n.kind === "parameter" || n.kind === "latent") && !covered.has(n.name)) diagnostics.push(diagnose("unused_parameter", n.span, { name: n.name }));
+    if ((n.kind === "parameter" || n.kind === "latent") && !covered.has(n.name)) out.report("unused_parameter", n.span, { name: n.name });
   }
-  if (diagnostics.length > 0) return { analysis: undefined, diagnostics };
-  return { analysis: { graph: g, experts, expert, gate, gatePrior, coverage }, diagnostics };
+  return done({ graph: g, experts, expert, gate, gatePrior, coverage });
 }

@@ -2,7 +2,7 @@
  * What a rule found when it matched: the model's names for each role and the constants the
  * kernel needs. These are the analysis results the plan is built from.
  */
-import type { Span } from "../ast.js";
+import type { Expr, Span } from "../ast.js";
 
 /** Every rule's id: `<prior>_<likelihood>` in the Birch style. */
 export type RuleId =
@@ -21,6 +21,11 @@ interface MatchBase {
   covers: string[];
   /** Statements it implements, for comments in the emitted kernel. */
   spans: Span[];
+  /**
+   * The expressions each constant of the match was computed from, by field name (`a0`,
+   * `priorScale`, …): where a diagnostic about its value points.
+   */
+  origins: Readonly<Record<string, readonly Expr[]>>;
 }
 
 /** Gaussian linear experts with a Normal-inverse-gamma prior (spec §2.1). */
@@ -84,6 +89,8 @@ export interface HorseshoeMatch extends MatchBase {
 export interface FixedScaleMatch extends MatchBase {
   rule: "normal_fixed_scale";
   coefficients: string;
+  /** The prior variance: c of `mvnormal(0, c * I(D))`, or s² of `normal(0, s)`. */
+  variance: number;
   sd: number;
 }
 

@@ -5,35 +5,61 @@
  */
 import type { Expr } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
+import { arithmetic } from "../lang/arithmetic.js";
+import { foldLeftSpine } from "../walk.js";
 
 const scalarFunctions: ReadonlyMap<string, (v: number) => number> = new Map([
   ["sqrt", Math.sqrt], ["exp", Math.exp], ["log", Math.log], ["log1p", Math.log1p], ["abs", Math.abs],
   ["logistic", (v: number) => 1 / (1 + Math.exp(-v))],
 ]);
 
+/**
+ * The values of a graph's single constant `=` nodes, worked out once in dependency order, so
+ * a chain of definitions `c2 = c1 + 1` is a loop, not a recursion per definition.
+ */
+const nodeConstants = new WeakMap<ModelGraph, ReadonlyMap<string, number | undefined>>();
+
+function constantNodes(g: ModelGraph): ReadonlyMap<string, number | undefined> {
+  let values = nodeConstants.get(g);
+  if (!values) {
+    const building = new Map<string, number | undefined>();
+    for (const n of g.nodes) {
+      if (n.kind === "deterministic" && n.plates.length === 0 && n.value) building.set(n.name, evaluate(g, n.value, building));
+    }
+    nodeConstants.set(g, building);
+    values = building;
+  }
+  return values;
+}
+
 /** The value of an expression of literals and hyperparameters (and constant `=` nodes). */
 export function constantValue(g: ModelGraph, e: Expr): number | undefined {
+  return evaluate(g, e, constantNodes(g));
+}
+
+function evaluate(g: ModelGraph, e: Expr, nodes: ReadonlyMap<string, number | undefined>): number | undefined {
   switch (e.kind) {
     case "number":
       return e.value;
     case "name": {
       const n = g.byName.get(e.name);
-      if (n?.kind === "hyper") return n.hyperValue;
-      if (n?.kind === "deterministic" && n.plates.length === 0 && n.value) return constantValue(g, n.value);
-      return undefined;
+      return n?.kind === "hyper" ? n.hyperValue : nodes.get(e.name);
     }
     case "negate": {
-      const v = constantValue(g, e.operand);
+      const v = evaluate(g, e.operand, nodes);
       return v === undefined ? undefined : -v;
     }
-    case "binary": {
-      const l = constantValue(g, e.left);
-      const r = constantValue(g, e.right);
-      if (l === undefined || r === undefined) return undefined;
-      return e.op === "+" ? l + r : e.op === "-" ? l - r : e.op === "*" ? l * r : e.op === "/" ? l / r : l ** r;
-    }
+    case "binary":
+      return foldLeftSpine<number | undefined>(
+        e,
+        (x) => evaluate(g, x, nodes),
+        (l, b) => {
+          const r = evaluate(g, b.right, nodes);
+          return l === undefined || r === undefined ? undefined : arithmetic[b.op](l, r);
+        },
+      );
     case "call": {
-      const args = e.args.map((a) => constantValue(g, a));
+      const args = e.args.map((a) => evaluate(g, a, nodes));
       if (args.some((a) => a === undefined)) return undefined;
       const [a] = args as number[];
       const f = scalarFunctions.get(e.callee.name);
@@ -44,9 +70,16 @@ export function constantValue(g: ModelGraph, e: Expr): number | undefined {
   }
 }
 
-/** The factors of a product `a * b * c` (a single factor when it is not a product). */
+/** The factors of a product `a * b * c`, in source order (a single factor when it is not a product). */
 export function factors(e: Expr): Expr[] {
-  return e.kind === "binary" && e.op === "*" ? [...factors(e.left), ...factors(e.right)] : [e];
+  const out: Expr[] = [];
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.kind === "binary" && x.op === "*") stack.push(x.right, x.left);
+    else out.push(x);
+  }
+  return out;
 }
 
 /** A reference to a graph node, bare or indexed. */

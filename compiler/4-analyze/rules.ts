@@ -8,6 +8,7 @@
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { matchKnownVarianceExpert, matchNigExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
+import type { ConstantSpec } from "./constants.js";
 import type { ExpertMatch, GateMatch, GatePriorMatch, MatchResult, Role, RuleId } from "./matches.js";
 
 /** One row of the rule table. */
@@ -25,11 +26,24 @@ export interface Rule<M> {
   /** Whether it is an exact conjugate update or needs augmentation first. */
   kind: "conjugate" | "augmented" | "fixed";
   match: (g: ModelGraph, node: GraphNode) => MatchResult<M>;
+  /**
+   * The constants it passes to the runtime and what the runtime's update needs of each
+   * (checked after a match, reported where the model sets them).
+   */
+  constants: readonly ConstantSpec<M>[];
+}
+
+/**
+ * A table row, typed by its own matcher's result so its constants read that match's fields.
+ * (The members of {@link ConstantSpec} are methods, so a row fits the role's table.)
+ */
+function row<M>(r: Rule<M>): Rule<M> {
+  return r;
 }
 
 /** Expert rules, tried on the observed response. */
 export const expertRules: readonly Rule<ExpertMatch>[] = [
-  {
+  row({
     id: "normal_inverse_gamma_linear",
     role: "expert",
     prior: "beta[k] ~ mvnormal(m0, g·sigma2[k]·I), sigma2[k] ~ invgamma(a0, b0)",
@@ -40,8 +54,15 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     conditional: "sigma2[k] ~ IG(a, b), beta[k] ~ N(m, sigma2[k] V); statistics rebuilt from the allocated rows (E12)",
     kind: "conjugate",
     match: matchNigExpert,
-  },
-  {
+    constants: [
+      { what: (m) => `the prior mean of \`${m.coefficients}\``, value: (m) => m.priorMean, from: ["priorMean"], constraint: "finite" },
+      { what: (m) => `the prior covariance scale of \`${m.coefficients}\``, value: (m) => m.priorScale, from: ["priorScale"], constraint: "positive" },
+      { what: (m) => `the prior precision scale 1/g of \`${m.coefficients}\``, value: (m) => 1 / m.priorScale, from: ["priorScale"], constraint: "positive" },
+      { what: (m) => `the shape of the invgamma prior of \`${m.variance}\``, value: (m) => m.a0, from: ["a0"], constraint: "positive" },
+      { what: (m) => `the scale of the invgamma prior of \`${m.variance}\``, value: (m) => m.b0, from: ["b0"], constraint: "positive" },
+    ],
+  }),
+  row({
     id: "normal_known_variance_linear",
     role: "expert",
     prior: "beta[k] ~ mvnormal(m0, c·I)",
@@ -52,12 +73,18 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     conditional: "beta[k] ~ N(m, V); statistics rebuilt from the allocated rows",
     kind: "conjugate",
     match: matchKnownVarianceExpert,
-  },
+    constants: [
+      { what: (m) => `the prior mean of \`${m.coefficients}\``, value: (m) => m.priorMean, from: ["priorMean"], constraint: "finite" },
+      { what: (m) => `the prior covariance scale of \`${m.coefficients}\``, value: (m) => m.priorScale, from: ["priorScale"], constraint: "positive" },
+      { what: (m) => `the noise sd of \`${m.response}\``, value: (m) => m.sd, from: ["sd"], constraint: "positive" },
+      { what: (m) => `the prior precision s²/c of \`${m.coefficients}\` in noise units`, value: (m) => (m.sd * m.sd) / m.priorScale, from: ["sd", "priorScale"], constraint: "positive" },
+    ],
+  }),
 ];
 
 /** Gate rules, tried on the per-row allocation. */
 export const gateRules: readonly Rule<GateMatch>[] = [
-  {
+  row({
     id: "polya_gamma_stickbreaking",
     role: "gate",
     prior: "Gaussian prior on each stick's coefficients (a gate-prior rule)",
@@ -68,8 +95,9 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     conditional: "every allocation from its gate × expert weights; ω rebuilt; scale moves on each stick; phi ~ N(Q⁻¹r, Q⁻¹)",
     kind: "augmented",
     match: matchPolyaGammaGate,
-  },
-  {
+    constants: [],
+  }),
+  row({
     id: "fixed_stickbreaking",
     role: "gate",
     prior: "none: the stop probabilities are constants",
@@ -80,12 +108,14 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     conditional: "every allocation from its gate × expert weights",
     kind: "fixed",
     match: matchFixedGate,
-  },
+    // The stop probabilities are checked by the matcher: outside (0, 1) they are no gate.
+    constants: [],
+  }),
 ];
 
 /** Gate-prior rules, tried on the gate coefficients. */
 export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
-  {
+  row({
     id: "horseshoe_makalic_schmidt",
     role: "gate_prior",
     prior: "tau ~ halfcauchy(A), lambda ~ halfcauchy(B) (per coefficient, or per stick when grouped)",
@@ -96,8 +126,14 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     conditional: "E16 given phi; joint (tau, phi) scale move",
     kind: "conjugate",
     match: matchHorseshoe,
-  },
-  {
+    constants: [
+      { what: (m) => `the scale of the halfcauchy prior of \`${m.global}\``, value: (m) => m.globalScale, from: ["globalScale"], constraint: "positive" },
+      { what: (m) => `the inverse squared scale of the halfcauchy prior of \`${m.global}\``, value: (m) => 1 / (m.globalScale * m.globalScale), from: ["globalScale"], constraint: "positive" },
+      { what: (m) => `the scale of the halfcauchy prior of \`${m.local}\``, value: (m) => m.localScale, from: ["localScale"], constraint: "positive" },
+      { what: (m) => `the inverse squared scale of the halfcauchy prior of \`${m.local}\``, value: (m) => 1 / (m.localScale * m.localScale), from: ["localScale"], constraint: "positive" },
+    ],
+  }),
+  row({
     id: "normal_fixed_scale",
     role: "gate_prior",
     prior: "phi ~ normal(0, s) with s constant (no shrinkage)",
@@ -108,7 +144,12 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     conditional: "none",
     kind: "fixed",
     match: matchFixedScale,
-  },
+    constants: [
+      { what: (m) => `the prior variance of \`${m.coefficients}\``, value: (m) => m.variance, from: ["sd"], constraint: "positive" },
+      { what: (m) => `the prior sd of \`${m.coefficients}\``, value: (m) => m.sd, from: ["sd"], constraint: "positive" },
+      { what: (m) => `the prior precision of \`${m.coefficients}\``, value: (m) => 1 / m.variance, from: ["sd"], constraint: "positive" },
+    ],
+  }),
 ];
 
 /** Every rule, for the reference page and for tests that iterate over the table. */

@@ -55,6 +55,13 @@ const entries = {
     hint: "a file holds one model; everything after its closing `}` must be a comment",
     explanation: "Something follows the model's closing brace.",
   },
+  too_deep: {
+    stage: "parse",
+    severity: "error",
+    message: "the model nests more than {limit} levels deep here",
+    hint: "define parts of the expression as values of their own with `=`",
+    explanation: "Brackets, prefix minus signs, chains of powers or index suffixes nest deeper than the compiler's limit, which keeps every stage within the stack.",
+  },
   unknown_name: {
     stage: "check",
     severity: "error",
@@ -235,6 +242,13 @@ const entries = {
     message: "no prior rule covers the gate coefficients: {reason}",
     hint: "{fix}",
     explanation: "The gate coefficients' prior is neither a horseshoe (per coefficient or grouped) nor a Normal with a fixed scale.",
+  },
+  invalid_prior_constant: {
+    stage: "analyze",
+    severity: "error",
+    message: "{what} must be {constraint}, but it is {value}",
+    hint: "{fix}",
+    explanation: "A constant a rule passes to the runtime (a prior covariance scale, shape, scale or sd, or a precision derived from them) is outside the values the update needs, typically because of a hyperparameter's value.",
   },
   unused_parameter: {
     stage: "analyze",

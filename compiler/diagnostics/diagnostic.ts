@@ -36,12 +36,29 @@ export interface Diagnostic {
 /** Values substituted into a catalogue template's `{placeholders}`. */
 export type MessageArgs = Record<string, string | number>;
 
+/**
+ * Longest value substituted into a message, in UTF-16 units: a name or an expression quoted
+ * from a model of a megabyte keeps its head and tail, so every message stays short.
+ */
+export const MAX_MESSAGE_ARG = 300;
+
+/** `text` cut in the middle to at most {@link MAX_MESSAGE_ARG} units, with `…` where it was cut. */
+function clip(text: string): string {
+  if (text.length <= MAX_MESSAGE_ARG) return text;
+  const tail = Math.floor(MAX_MESSAGE_ARG / 3);
+  const head = MAX_MESSAGE_ARG - tail - 1;
+  // Never split a surrogate pair.
+  const h = /[\ud800-\udbff]$/.test(text.slice(0, head)) ? head - 1 : head;
+  const t = /^[\udc00-\udfff]/.test(text.slice(-tail)) ? tail - 1 : tail;
+  return `${text.slice(0, h)}…${text.slice(text.length - t)}`;
+}
+
 function fill(template: string, args: MessageArgs): string | undefined {
   let missing = false;
   const text = template.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = args[key];
     if (value === undefined) missing = true;
-    return String(value);
+    return clip(String(value));
   });
   return missing ? undefined : text;
 }
@@ -64,9 +81,4 @@ export function diagnose(
   if (hint !== undefined) d.hint = hint;
   if (extra.labels && extra.labels.length > 0) d.labels = extra.labels;
   return d;
-}
-
-/** True when any diagnostic is an error. */
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === "error");
 }

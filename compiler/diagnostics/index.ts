@@ -3,3 +3,4 @@ export * from "./catalogue.js";
 export * from "./diagnostic.js";
 export * from "./source.js";
 export * from "./render.js";
+export * from "./collector.js";

@@ -7,7 +7,8 @@
  *          = hint: did you mean `lambda`?
  *
  * with the caret line reusing the source line's tabs so the carets line up. A span that runs
- * over several lines is underlined to the end of its first line.
+ * over several lines is underlined to the end of its first line; a line longer than
+ * {@link FRAME_WIDTH} code points is shown as a window around the caret.
  */
 import type { Diagnostic } from "./diagnostic.js";
 import type { SourceFile } from "./source.js";
@@ -50,20 +51,56 @@ export interface LabelJson {
   endColumn: number;
 }
 
+/** Code points of a source line shown in a frame: a longer line is shown as a window around the caret. */
+export const FRAME_WIDTH = 120;
+/** Code points shown before the caret when the line is cut. */
+const FRAME_LEAD = 40;
+
+/** The offset `n` code points before `offset`, but not before `floor`. */
+function back(text: string, offset: number, n: number, floor: number): number {
+  let at = offset;
+  for (let k = 0; k < n && at > floor; k++) {
+    at--;
+    const c = text.charCodeAt(at);
+    if (c >= 0xdc00 && c <= 0xdfff && at > floor && text.charCodeAt(at - 1) >= 0xd800 && text.charCodeAt(at - 1) <= 0xdbff) at--;
+  }
+  return at;
+}
+
+/** The offset `n` code points after `offset`, but not after `ceiling`. */
+function forward(text: string, offset: number, n: number, ceiling: number): number {
+  let at = offset;
+  for (let k = 0; k < n && at < ceiling; k++) {
+    const c = text.charCodeAt(at);
+    at += c >= 0xd800 && c <= 0xdbff && at + 1 < ceiling ? 2 : 1;
+  }
+  return at;
+}
+
+/**
+ * The source line of `start` and the carets under `[start, end)`. A line longer than
+ * {@link FRAME_WIDTH} code points is cut to a window around the caret, with `…` where it was
+ * cut, so a diagnostic on a one-line model of a megabyte prints two short lines.
+ */
 function frame(source: SourceFile, start: number, end: number, gutter: number, note?: string): string[] {
-  const from = source.position(start);
-  const to = source.position(Math.max(start, end));
-  const text = source.lineText(from.line);
-  const chars = [...text];
-  const lastColumn = to.line === from.line ? Math.max(to.column, from.column + 1) : chars.length + 1;
-  const pad = chars
-    .slice(0, from.column - 1)
-    .map((c) => (c === "\t" ? "\t" : " "))
-    .join("");
-  const carets = "^".repeat(Math.max(1, lastColumn - from.column));
-  const num = String(from.line).padStart(gutter);
+  const text = source.text;
+  const { line } = source.position(start);
+  const { start: ls, end: le } = source.lineRange(line);
+  const s = Math.max(ls, Math.min(start, le));
+  const e = end > s && end <= le ? end : end > le ? le : s;
+  let ws = ls;
+  let we = le;
+  if (source.codePoints(ls, le) > FRAME_WIDTH) {
+    we = forward(text, back(text, s, FRAME_LEAD, ls), FRAME_WIDTH, le);
+    ws = back(text, we, FRAME_WIDTH, ls);
+  }
+  let pad = ws > ls ? " " : "";
+  for (let i = ws; i < s; i = forward(text, i, 1, s)) pad += text.charCodeAt(i) === 9 ? "\t" : " ";
+  const carets = "^".repeat(Math.max(1, source.codePoints(s, Math.min(e, we))));
+  const shown = `${ws > ls ? "…" : ""}${text.slice(ws, we)}${we < le ? "…" : ""}`;
+  const num = String(line).padStart(gutter);
   const blank = " ".repeat(gutter);
-  return [`${num} | ${text}`, `${blank} | ${pad}${carets}${note ? ` ${note}` : ""}`];
+  return [`${num} | ${shown}`, `${blank} | ${pad}${carets}${note ? ` ${note}` : ""}`];
 }
 
 /** Renders one diagnostic with its code frame, labels and hint. */

@@ -1,0 +1,102 @@
+/**
+ * The constants a rule passes to the runtime, checked against what the runtime's update
+ * needs. Each rule row lists its constants ({@link ConstantSpec}): what the constant is, how
+ * to read it from a match, the match fields it comes from, and the {@link constraints} entry
+ * it must satisfy. A constant outside its constraint (a covariance scale `g = -1` set from the
+ * command line) is reported where the model uses it, naming the hyperparameters behind it,
+ * so a bad value stops `check` and `compile` instead of the runtime.
+ */
+import type { ModelGraph } from "../3-graph/index.js";
+import type { Expr, Span } from "../ast.js";
+import { namesUsed } from "../2-check/dependencies.js";
+import type { DiagnosticCollector } from "../diagnostics/collector.js";
+
+/** What a constant may be, with the words for messages. */
+export const constraints = {
+  finite: { holds: (v: number) => Number.isFinite(v), text: "a finite number" },
+  positive: { holds: (v: number) => v > 0 && v < Infinity, text: "positive and finite" },
+} as const satisfies Record<string, { holds: (v: number) => boolean; text: string }>;
+
+/** A key of {@link constraints}. */
+export type Constraint = keyof typeof constraints;
+
+/**
+ * One constant a rule passes to the runtime. (`what` and `value` are methods so that a row
+ * typed by its own match fits the table of its role; each is only called with the match of
+ * the row it belongs to.)
+ */
+export interface ConstantSpec<M> {
+  /** What it is, for messages: "the prior covariance scale of `beta`". */
+  what(m: M): string;
+  /** Its value in a match. */
+  value(m: M): number;
+  /** The match fields (keys of its `origins`) it is computed from: where a diagnostic points. */
+  from: readonly string[];
+  constraint: Constraint;
+}
+
+/** A match as far as the constant check needs it. */
+interface WithOrigins {
+  origins: Readonly<Record<string, readonly Expr[]>>;
+}
+
+/** The hyperparameters an expression's value comes from, through constant `=` definitions. */
+function hypersBehind(g: ModelGraph, exprs: readonly Expr[]): string[] {
+  const hypers: string[] = [];
+  const seen = new Set<string>();
+  const work = [...exprs];
+  while (work.length > 0) {
+    for (const name of namesUsed(work.pop()!, new Map())) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const n = g.byName.get(name);
+      if (n?.kind === "hyper") hypers.push(name);
+      else if (n?.kind === "deterministic" && n.value) work.push(n.value);
+    }
+  }
+  return hypers.sort();
+}
+
+/** The span from the first of `exprs` to the last, or `fallback` when there are none. */
+function cover(exprs: readonly Expr[], fallback: Span): Span {
+  if (exprs.length === 0) return fallback;
+  let start = Infinity;
+  let end = -Infinity;
+  for (const e of exprs) {
+    start = Math.min(start, e.span.start);
+    end = Math.max(end, e.span.end);
+  }
+  return { start, end };
+}
+
+/**
+ * Reports every constant of `match` outside its constraint, once per source: a constant
+ * computed from one already reported (a precision 1/g after g) is not reported again.
+ */
+export function checkConstants<M extends WithOrigins>(
+  g: ModelGraph,
+  specs: readonly ConstantSpec<M>[],
+  match: M,
+  fallback: Span,
+  out: DiagnosticCollector,
+): void {
+  const reported = new Set<string>();
+  for (const spec of specs) {
+    const value = spec.value(match);
+    const c = constraints[spec.constraint];
+    if (c.holds(value) || spec.from.some((f) => reported.has(f))) continue;
+    for (const f of spec.from) reported.add(f);
+    const exprs = spec.from.flatMap((f) => match.origins[f] ?? []);
+    const hypers = hypersBehind(g, exprs);
+    const values = hypers.map((h) => {
+      const n = g.byName.get(h)!;
+      return `${h} = ${n.hyperValue}${n.hyperSource === "set" ? " (as set)" : ""}`;
+    });
+    out.report("invalid_prior_constant", cover(exprs, fallback), {
+      what: spec.what(match),
+      constraint: c.text,
+      value: values.length > 0 ? `${value}, with ${values.join(", ")}` : String(value),
+      fix: hypers.length > 0 ? `give ${hypers.map((h) => `\`${h}\``).join(", ")} a value that makes it ${c.text}` : `use a value that is ${c.text}`,
+    });
+  }
+}
