@@ -1,7 +1,8 @@
 /**
  * The report's charts as Vega-Lite specifications, one table entry per chart: which data it
  * needs, its title and caption, and its spec. Vega-Lite does the axes, scales and legends; the
- * page only renders the compiled Vega specs.
+ * page only renders the compiled Vega specs. Column names are user text: they reach Vega as data
+ * and titles, and never unescaped inside a Vega expression (see {@link featureTitle}).
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { ReportData } from "./collect.js";
@@ -24,6 +25,17 @@ const WIDTH = 640;
 const HEIGHT = 280;
 const expertColor = { field: "expert", type: "nominal", title: "expert", scale: { scheme: "tableau10" } } as const;
 
+/**
+ * The x title of a chart along the chosen input. Vega-Lite writes a field's title into the
+ * marks' ARIA descriptions as a Vega expression string literal, escaping only `"`; a backslash,
+ * a line break or U+2028/9 in a column name then breaks the chart (issue 10). The axis shows the
+ * name as written; the field's title, read only in those expressions, carries it escaped.
+ */
+function featureTitle(r: ReportData): { title: string; axis: { title: string } } {
+  const escapes: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+  return { title: r.feature.replace(/[\\\n\r\u2028\u2029]/g, (c) => escapes[c]), axis: { title: r.feature } };
+}
+
 /** The chart table, in page order. */
 export const CHARTS: readonly ChartDef[] = [
   {
@@ -40,7 +52,7 @@ export const CHARTS: readonly ChartDef[] = [
       width: WIDTH,
       height: HEIGHT,
       layer: [
-        { data: { values: r.band }, mark: { type: "area", opacity: 0.18, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative", title: r.feature, scale: { nice: false } }, y: { field: "q05", type: "quantitative", title: "y" }, y2: { field: "q95" } } },
+        { data: { values: r.band }, mark: { type: "area", opacity: 0.18, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative", ...featureTitle(r), scale: { nice: false } }, y: { field: "q05", type: "quantitative", title: "y" }, y2: { field: "q95" } } },
         { data: { values: r.band }, mark: { type: "area", opacity: 0.3, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "q25", type: "quantitative" }, y2: { field: "q75" } } },
         { data: { values: r.points }, mark: { type: "point", size: 12, filled: true, color: "#333", opacity: 0.55 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "y", type: "quantitative" } } },
         { data: { values: r.band }, mark: { type: "line", color: "#1f4e79", strokeWidth: 2 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" } } },
@@ -83,7 +95,7 @@ export const CHARTS: readonly ChartDef[] = [
       height: HEIGHT - 60,
       data: { values: r.gate },
       layer: [
-        { mark: { type: "area", opacity: 0.2 }, encoding: { x: { field: "at", type: "quantitative", title: r.feature, scale: { nice: false } }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
+        { mark: { type: "area", opacity: 0.2 }, encoding: { x: { field: "at", type: "quantitative", ...featureTitle(r), scale: { nice: false } }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
         { mark: { type: "line", strokeWidth: 2 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" }, color: expertColor } },
       ],
     }),
@@ -100,7 +112,7 @@ export const CHARTS: readonly ChartDef[] = [
       height: HEIGHT - 60,
       data: { values: r.rowGate },
       layer: [
-        { mark: { type: "rule", opacity: 0.35 }, encoding: { x: { field: "at", type: "quantitative", title: r.feature }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
+        { mark: { type: "rule", opacity: 0.35 }, encoding: { x: { field: "at", type: "quantitative", ...featureTitle(r) }, y: { field: "lower", type: "quantitative", title: "gate probability", scale: { domain: [0, 1] } }, y2: { field: "upper" }, color: expertColor } },
         { mark: { type: "point", filled: true, size: 16 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" }, color: expertColor } },
       ],
     }),
@@ -131,7 +143,9 @@ export const CHARTS: readonly ChartDef[] = [
       width: Math.min(WIDTH, 48 * r.features.length + 40),
       height: 40 * Math.max(1, r.experts.length - 1),
       data: { values: r.shrinkage ?? [] },
-      encoding: { x: { field: "feature", type: "nominal", sort: r.features, title: "input" }, y: { field: "stick", type: "ordinal", title: "stick" } },
+      // Sorted by column index: a sort array would become a Vega expression holding the column
+      // names as string literals, which a name with two U+2028s (vega-util escapes the first) breaks.
+      encoding: { x: { field: "feature", type: "nominal", sort: { field: "column", op: "min" }, title: "input" }, y: { field: "stick", type: "ordinal", title: "stick" } },
       layer: [
         { mark: { type: "rect" }, encoding: { color: { field: "kappa", type: "quantitative", title: "κ", scale: { domain: [0, 1], scheme: "blues" } } } },
         { mark: { type: "text", fontSize: 11 }, encoding: { text: { field: "kappa", type: "quantitative", format: ".2f" }, color: { condition: { test: "datum.kappa > 0.6", value: "white" }, value: "black" } } },

@@ -76,8 +76,11 @@ export interface ReportData {
   rowGate: GatePoint[];
   /** Expert usage and coefficients (with 90 % intervals), most used first. */
   experts: { expert: number; usage: number; noiseVariance: number; coefficients: { feature: string; mean: number; lower: number; upper: number }[] }[];
-  /** Posterior mean κ per stick and feature, or null without a horseshoe. */
-  shrinkage: { stick: number; feature: string; kappa: number }[] | null;
+  /**
+   * Posterior mean κ per stick and feature, or null without a horseshoe; `column` is the
+   * feature's index in {@link features}, the heat map's order.
+   */
+  shrinkage: { stick: number; feature: string; column: number; kappa: number }[] | null;
   /** Per row: ESS summed over the sets, sets that resampled, running log evidence. */
   health: { row: number; ess: number; resampled: number; logEvidence: number }[];
   /** Total particles (the ESS scale). */
@@ -170,7 +173,7 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     coefficients: e.coefficients.map((mean, j) => ({ feature: names[j], mean, lower: e.lower[j], upper: e.upper[j] })),
   }));
   const kappa = f.shrinkage();
-  const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: names[j], kappa: v }))) : null;
+  const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: names[j], column: j, kappa: v }))) : null;
 
   const ess = f.essHistory;
   const resampled = f.resampleCounts;

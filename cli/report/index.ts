@@ -40,7 +40,11 @@ function factRows(r: FitFacts): { label: string; value: string }[] {
     { label: "rows", value: `${r.n} (inputs: ${r.D}, experts: ${r.K})` },
     { label: "particles", value: `${r.particles} in ${r.sets} sets pooled by evidence (seed ${r.seed})` },
     { label: "filter time", value: `${r.seconds.toFixed(2)} s` },
-    { label: "log evidence", value: `${r.logEvidence.toFixed(2)} ± ${r.logEvidenceSE.toFixed(2)} (Monte Carlo standard error)` },
+    {
+      label: "log evidence",
+      // one set gives no spread to estimate the evidence's error from
+      value: Number.isFinite(r.logEvidenceSE) ? `${r.logEvidence.toFixed(2)} ± ${r.logEvidenceSE.toFixed(2)} (Monte Carlo standard error)` : `${r.logEvidence.toFixed(2)} (no standard error from one set)`,
+    },
     { label: "minimum ESS", value: r.essMin.toFixed(1) },
     { label: "distinct ancestors left", value: String(r.ancestors) },
   ];

@@ -5,7 +5,7 @@
  * to a reference particle's (the heaviest) by its allocations of the rows seen: the assignment
  * maximising the rows both put in the same expert (Hungarian algorithm). Only experts holding
  * rows in either particle take part: an expert empty in one of them overlaps nothing, so pairing
- * the rest in label order is exactly as good, and the cost per particle is O(n + K + K_used³)
+ * the rest in label order is exactly as good, and the cost per particle is O(rows + K + K_used³)
  * rather than O(K³) (issue 10: K = 1024 took minutes). Without allocation histories (rejuvenation
  * off) a particle's experts are matched by their row counts instead. Labels are then numbered by
  * pooled usage.
@@ -26,8 +26,9 @@ export interface LabelSource {
 /**
  * For every set, `order[i·K + r]` = particle i's raw label of the expert reported as r (0 is the
  * most used), and the pooled usage of each reported expert (posterior mean share of the rows).
- * Experts that no optimal matching pairs by a shared row take the remaining labels in increasing
- * order, so the result is deterministic whatever K is.
+ * Reference experts the matching does not pair with one sharing rows take the particle's
+ * remaining labels in increasing order, so ties among empty experts are broken the same way
+ * whatever K is.
  * @param rows - rows covered by the histories (ignored when a set has none)
  */
 export function alignLabels(sets: readonly LabelSource[], K: number, rows: number): { orders: Int32Array[]; usage: Float64Array } {

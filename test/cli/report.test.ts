@@ -15,7 +15,7 @@ import type { ReportData } from "../../cli/report/collect.js";
 const dir = mkdtempSync(join(tmpdir(), "hsmoe-report-"));
 
 /** Column names that once broke the page or could: line separators, markup, quotes, Vega field syntax. */
-const HOSTILE = ["a\u2028b", "c\u2029d", "</script>e", "<!--f", `q"u'o`, "back\\slash", "a.b", "x[1]", "datum.y", "${g}", "é ☃ 😀"];
+const HOSTILE = ["a\u2028b", "c\u2029d", "line\nbreak", "</script>e", "<!--f", `q"u'o`, `back\\sl"ash\\`, "a.b", "x[1]", "datum.y", "${g}", "é ☃ 😀"];
 
 /** Every inline script of a page compiles, and every chart spec parses and renders in Node. */
 async function checkPage(html: string): Promise<string[]> {
@@ -33,10 +33,15 @@ async function checkPage(html: string): Promise<string[]> {
   return svgs;
 }
 
-/** The texts of an SVG's text elements, entities decoded. */
+/** SVG text with its entities decoded. */
+function decode(text: string): string {
+  const entities: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&apos;": "'" };
+  return text.replace(/&#x([\da-f]+);|&#(\d+);|&\w+;/gi, (e, hex?: string, dec?: string) => (hex ?? dec ? String.fromCodePoint(hex ? parseInt(hex, 16) : Number(dec)) : (entities[e] ?? e)));
+}
+
+/** The texts of an SVG's text elements. */
 function svgTexts(svg: string): string[] {
-  const entities: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'" };
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&[#\w]+;/g, (e) => entities[e] ?? e));
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => decode(m[1]));
 }
 
 /** A tiny report by hand: two inputs, two experts, hostile names. */
@@ -50,7 +55,7 @@ function handMade(oneD: boolean): ReportData {
     rows: oneD ? [] : [{ row: 1, at: 0, observed: 1, mean: 1.1, lower: 0, upper: 2 }], rowsFrom: "train",
     rowGate: oneD ? [] : gate.slice(0, 2),
     experts: [1, 2].map((expert) => ({ expert, usage: 0.5, noiseVariance: 1, coefficients: [{ feature: "a", mean: 0, lower: -1, upper: 1 }] })),
-    shrinkage: [{ stick: 1, feature: "(Intercept)", kappa: 0.1 }, { stick: 1, feature: "</script><b>x", kappa: 0.9 }],
+    shrinkage: [{ stick: 1, feature: "(Intercept)", column: 0, kappa: 0.1 }, { stick: 1, feature: "</script><b>x", column: 1, kappa: 0.9 }],
     health: [1, 2, 3].map((row) => ({ row, ess: 50, resampled: row % 2, logEvidence: -row })),
     particles: 100,
   };
@@ -71,17 +76,20 @@ describe("report charts", () => {
     const names = [...HOSTILE, "lone\ud800"];
     const r = handMade(false);
     r.features = names;
-    r.feature = names[0];
     r.shrinkage = names.map((feature, column) => ({ stick: 1, feature, column, kappa: column / names.length }));
-    const charts = compiledCharts(r);
-    for (const { def, vega: spec } of charts) {
-      const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
-      const texts = svgTexts(svg);
-      if (def.id === "shrinkage") expect(texts.filter((t) => names.includes(t))).toEqual([...names, ...[]]); // axis labels in column order
-      if (def.id === "predictive" || def.id === "gate") expect(texts).toContain(names[0]); // axis title
+    for (const feature of names) {
+      r.feature = feature;
+      for (const { def, vega: spec } of compiledCharts(r)) {
+        const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
+        const texts = svgTexts(svg);
+        if (def.id === "shrinkage") expect(texts.filter((t) => names.includes(t))).toEqual(names); // axis labels, in column order
+        if (["predictive", "gate", "row-gate"].includes(def.id)) {
+          expect(texts, def.id).toContain(feature); // the axis title
+          expect(decode(svg.match(/aria-label="([^"]*)"/g)!.find((l) => !l.includes("-axis"))!), def.id).toContain(`${feature}: `); // the marks' description
+        }
+      }
     }
-    const html = renderReport(r);
-    await checkPage(html);
+    await checkPage(renderReport(r));
   });
 
   it("keeps user text inside its element", () => {
@@ -126,10 +134,10 @@ describe("hsmoe report", () => {
     const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
     const rows = readFileSync("examples/data/sparse-train.csv", "utf8").trim().split("\n").slice(1, 80);
     const d = rows[0].split(",").length - 1;
-    // the sparse data's inputs under hostile names (as many as it has columns)
-    const names = HOSTILE.slice(0, d);
+    // the sparse data's inputs (an intercept first) under hostile names
+    const names = ["intercept", ...HOSTILE].slice(0, d);
     writeFileSync(data, [[...names.map(quote), "y"].join(","), ...rows].join("\n"));
-    for (const feature of [names[0], "a.b"]) {
+    for (const feature of [HOSTILE[0], "a.b"]) {
       const out = join(dir, `names-${names.indexOf(feature)}.html`);
       const r = await cli("fit", "stdlib/hsmoe.moe", "--set", "K=2", "--data", data, "--particles", "40", "--report", out, "--feature", feature);
       expect(r.code, r.stderr).toBe(0);

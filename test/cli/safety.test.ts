@@ -206,10 +206,14 @@ describe("options and small defects", () => {
     expect(r.stderr).toContain(message);
   });
 
-  it("one set prints no '± NaN'", async () => {
-    const r = await fit("--sets", "1");
+  it("one set prints no '± NaN', in the summary or the report", async () => {
+    const report = join(dir, "one-set.html");
+    const r = await fit("--sets", "1", "--report", report);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("NaN");
     expect(r.stdout).toContain("no standard error from one set");
+    const page = readFileSync(report, "utf8");
+    expect(page).toContain("no standard error from one set");
+    expect(page).not.toContain("± NaN");
   });
 });
