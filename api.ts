@@ -56,9 +56,9 @@ export interface CompiledModel {
 export class ModelFilter {
   private inner: Filter | undefined;
 
-  /** @internal Built by {@link CompiledModel.filter} and {@link CompiledModel.restore}. */
   private readonly options: FilterOptions;
 
+  /** @internal Built by {@link CompiledModel.filter} and {@link CompiledModel.restore}. */
   constructor(
     private readonly kernel: KernelModule,
     options: FilterOptions & { D?: number },

@@ -77,7 +77,12 @@ export class SourceFile {
   }
 
   /** The offsets `[start, end)` of a 1-based line, without its line break (`\n` or `\r\n`). */
-  lineRange(line: number): { start: number; end: number } {
+  lineRange(line: number): {
+    /** Offset of the line's first character. */
+    start: number;
+    /** Offset just past its last character. */
+    end: number;
+  } {
     const start = this.lineStarts[line - 1] ?? this.text.length;
     const next = this.lineStarts[line];
     let end = next === undefined ? this.text.length : next - 1;
