@@ -201,6 +201,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   return failed.length || heldoutError ? 1 : 0;
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
 function fitSummary(r: {
@@ -211,7 +212,7 @@ function fitSummary(r: {
   // one set gives no spread to estimate the evidence's error from
   const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : "(no standard error from one set)";
   const out = [
-    `model ${r.model}: ${r.n} rows, ${r.D} inputs, ${r.K} experts, ${r.particles} particles in ${r.sets} sets, ${fmt(r.seconds, 2)} s`,
+    `model ${r.model}: ${r.n} rows, ${plural(r.D, "input")}, ${plural(r.K, "expert")}, ${plural(r.particles, "particle")} in ${plural(r.sets, "set")}, ${fmt(r.seconds, 2)} s`,
     `log evidence ${fmt(r.logEvidence, 2)} ${se}   min ESS ${fmt(r.essMin, 0)}   distinct ancestors ${r.ancestors}`,
   ];
   if (r.heldout) out.push(`held-out: ${r.heldout.n} rows, mean log predictive density ${fmt(r.heldout.lpd, 4)}, RMSE ${fmt(r.heldout.rmse, 4)}`);

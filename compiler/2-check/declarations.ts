@@ -185,7 +185,9 @@ export function bindIndices(ctx: CheckContext, binders: Binder[]): Map<string, I
       continue;
     }
     const gap = difference(hi, lo, ctx.values);
-    if (gap !== undefined && gap < 0) {
+    // `a..a-1` is an empty family (the sticks of a one-expert gate, `1..K-1` at K = 1); a range
+    // that ends further below its start is a mistake
+    if (gap !== undefined && gap < -1) {
       const via = ctx.explainValues([...lo.terms, ...hi.terms].map(([n]) => n));
       ctx.report("empty_range", b.span, {
         range: formatRange({ lo, hi }),

@@ -36,6 +36,8 @@ export interface Analysis {
   /** Present for the Pólya-Gamma gate. */
   gatePrior: GatePriorMatch | undefined;
   coverage: Coverage[];
+  /** The model has a gate, but with one expert it routes every row to it (K = 1). */
+  inertGate?: boolean;
 }
 
 /** The result of {@link analyze}. */
@@ -119,6 +121,10 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
   } else if (latents.length === 1) {
     return unsupported(latents[0], `\`${latents[0].name}\` is not used to index the experts`, `index the expert coefficients by it: \`dot(beta[${latents[0].name}], x)\``);
   }
+  if (experts < 1) {
+    out.report("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; it needs at least one`, fix: "give the number of experts a value of 1 or more" });
+    return done();
+  }
   if (experts > MAX_EXPERTS) {
     out.report("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; hsmoe supports at most ${MAX_EXPERTS}`, fix: "use fewer experts: the horseshoe switches off those the data do not need" });
     return done();
@@ -127,5 +133,8 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
   for (const n of g.nodes) {
     if ((n.kind === "parameter" || n.kind === "latent") && !covered.has(n.name)) out.report("unused_parameter", n.span, { name: n.name });
   }
+  // One expert takes every row: the gate has no sticks and its prior acts on nothing the data
+  // see, so the kernel is the single expert's (its evidence is the closed form, E12–E13).
+  if (experts === 1) return done({ graph: g, experts, expert, gate: undefined, gatePrior: undefined, coverage, inertGate: gate !== undefined });
   return done({ graph: g, experts, expert, gate, gatePrior, coverage });
 }

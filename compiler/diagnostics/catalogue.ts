@@ -148,9 +148,10 @@ const entries = {
   empty_range: {
     stage: "check",
     severity: "error",
-    message: "the range {range} is empty: it runs from {lo} to {hi}",
+    message: "the range {range} runs backwards: from {lo} to {hi}",
     hint: "{fix}",
-    explanation: "An index range has its upper bound below its lower bound for the hyperparameter values in force.",
+    explanation:
+      "An index range ends more than one below where it starts for the hyperparameter values in force. A range that ends just below its start (`1..0`, or `1..K-1` at K = 1) is an empty family and is allowed.",
   },
   invalid_dimension: {
     stage: "check",

@@ -74,3 +74,37 @@ describe("one expert (K = 1)", () => {
     expect(rel(run(forward.reverse()), run(Array.from({ length: 40 }, (_, t) => t)))).toBeLessThan(1e-10);
   });
 });
+
+describe("the stdlib mixtures at K = 1 (empty stick families)", () => {
+  it.each(["hsmoe.moe", "hsmoe-group.moe", "moe-normal-gate.moe"])("%s equals the closed form E12–E13 to 1e-8", (file) => {
+    const mixture = readFileSync(new URL(`../../stdlib/${file}`, import.meta.url), "utf8");
+    const { X, y } = data(60, 3, 77);
+    const model = compile(mixture, { K: 1, a0: 2.5, b0: 1.5, g: 7 });
+    expect(model.plan.gate.rule).toBe("single_expert");
+    const f = model.filter({ particles: 16, seed: 2, D: 3 });
+    X.forEach((x, t) => f.observe(x, y[t]));
+    f.finish();
+    const exact = nigPosterior(X, y, 7, 2.5, 1.5);
+    expect(rel(f.logEvidence, exact.logEvidence)).toBeLessThan(1e-8);
+    const [e] = f.experts();
+    e.coefficients.forEach((c, j) => expect(Math.abs(c - exact.m[j])).toBeLessThan(1e-8 * (1 + Math.abs(exact.m[j]))));
+    expect(rel(e.noiseVariance, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
+    expect(f.shrinkage()).toBeNull();
+  });
+
+  it("K = 2 and D = 1 fit: two experts, one input (an intercept-free slope model)", () => {
+    const mixture = readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8");
+    const rng = Rng.fromSeed(5);
+    const model = compile(mixture, { K: 2 });
+    const f = model.filter({ particles: 200, seed: 1, D: 1 });
+    for (let t = 0; t < 300; t++) {
+      const x = rng.normal();
+      f.observe([x], (x < 0 ? -2 : 1) * x + 0.1 * rng.normal());
+    }
+    f.finish();
+    const slopes = f.experts().map((e) => e.coefficients[0]).sort((a, b) => a - b);
+    expect(slopes[0]).toBeCloseTo(-2, 1);
+    expect(slopes[1]).toBeCloseTo(1, 1);
+    expect(f.gateProbabilities([-1]).length).toBe(2);
+  });
+});
