@@ -14,7 +14,7 @@ import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
 import { readDataTable, TableScanner, type DataTable, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
-import { checkOutputs, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
+import { checkOutputs, type FileIdentity, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
 import { parseState, sha256, StateError, statePieces, type StatePayload } from "./state.js";
 import type { Io } from "./main.js";
 import { parseSetValues } from "./set-values.js";
@@ -42,24 +42,42 @@ function compileFile(file: string, sets: readonly string[], io: Io, json: boolea
  * is awaited after each piece of the file (the parallel fit waits there for its workers).
  * @throws DataError with every problem, UsageError when the file cannot be read.
  */
-async function streamData(path: string, options: Omit<ReadDataOptions, "file">, onRow?: (x: Float64Array, y: number, line: number) => void, afterPiece?: () => Promise<void>): Promise<TableShape> {
+async function streamData(
+  path: string,
+  options: Omit<ReadDataOptions, "file">,
+  onRow?: (x: Float64Array, y: number, line: number) => void,
+  afterPiece?: () => Promise<void>,
+  expected?: Checked,
+): Promise<Checked> {
   const scanner = new TableScanner({ file: path, ...options }, onRow);
-  await readTextPieces(path, "data file", async (text) => {
-    scanner.push(text);
-    if (afterPiece) await afterPiece();
-  });
-  return scanner.end();
+  const identity = await readTextPieces(
+    path,
+    "data file",
+    async (text) => {
+      scanner.push(text);
+      if (afterPiece) await afterPiece();
+    },
+    expected?.identity,
+  );
+  const shape = scanner.end();
+  if (expected && shape.n !== expected.n) throw new UsageError(`${path} changed while it was being read (${shape.n} rows now, ${expected.n} before); fit again once it is complete`);
+  return { ...shape, identity };
+}
+
+/** A data file's shape after the checking pass, and the file it was read from. */
+interface Checked extends TableShape {
+  identity: FileIdentity;
 }
 
 /** Reads a whole data file into memory (only for the report, which plots every row). */
-async function readData(path: string, options: Omit<ReadDataOptions, "file">): Promise<DataTable> {
+async function readData(path: string, options: Omit<ReadDataOptions, "file">, expected: Checked): Promise<DataTable> {
   let text = "";
-  await readTextPieces(path, "data file", (piece) => void (text += piece));
+  await readTextPieces(path, "data file", (piece) => void (text += piece), expected.identity);
   return readDataTable(text, { file: path, ...options });
 }
 
 /** Held-out mean log predictive density and RMSE of the predictive mean, streamed over the file. */
-async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptions, "file">): Promise<{ n: number; lpd: number; rmse: number }> {
+async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptions, "file">, expected: Checked): Promise<{ n: number; lpd: number; rmse: number }> {
   let lpd = 0;
   let se = 0;
   const shape = await streamData(path, options, (x, y, line) => {
@@ -72,7 +90,7 @@ async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptio
     }
     lpd += p.logDensity(y);
     se += (p.mean - y) ** 2;
-  });
+  }, undefined, expected);
   return { n: shape.n, lpd: lpd / shape.n, rmse: Math.sqrt(se / shape.n) };
 }
 
@@ -114,7 +132,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   const { input, response } = model.plan;
   const train = await streamData(a.data, { input, response });
   const testOptions = { input, response, inputColumns: train.inputColumns };
-  if (a.test) await streamData(a.test, testOptions);
+  const test = a.test ? await streamData(a.test, testOptions) : undefined;
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
@@ -126,7 +144,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   let f: ModelFilter;
   try {
     if (Math.min(a.threads ?? threadCount(a.sets), a.sets) > 1) {
-      const filter = await fitParallel(model, train.D, (onRow, afterPiece) => streamData(a.data, { input, response, inputColumns: train.inputColumns }, onRow, afterPiece), options, (rows) => bar.update(rows), a.threads);
+      const filter = await fitParallel(model, train.D, (onRow, afterPiece) => streamData(a.data, { input, response, inputColumns: train.inputColumns }, onRow, afterPiece, train), options, (rows) => bar.update(rows), a.threads);
       f = new ModelFilter(model.kernel, {}, filter);
     } else {
       f = model.filter(options);
@@ -134,7 +152,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
       await streamData(a.data, { input, response, inputColumns: train.inputColumns }, (x, y) => {
         f.observe(x, y);
         if (++rows % 64 === 0) bar.update(rows);
-      });
+      }, undefined, train);
       f.finish();
     }
   } finally {
@@ -145,9 +163,9 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   // a held-out row the posterior cannot score is reported after the fit is printed and saved
   let heldoutError: FilterError | undefined;
   let held: { n: number; lpd: number; rmse: number } | undefined;
-  if (a.test) {
+  if (a.test && test) {
     try {
-      held = await heldout(f, a.test, testOptions);
+      held = await heldout(f, a.test, testOptions, test);
     } catch (e) {
       if (!(e instanceof FilterError)) throw e;
       heldoutError = e;
@@ -183,18 +201,29 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
       failed.push(e);
     }
   };
-  if (a.report) {
-    const report = a.report;
-    if (!a.json) io.stderr(`summarising the posterior for ${report} (predictive quantiles over all ${result.particles} particles)…\n`);
-    const trainTable = await readData(a.data, { input, response, inputColumns: train.inputColumns });
-    const testTable = a.test ? await readData(a.test, testOptions) : undefined;
-    attempt(() => writeFileAtomic(report, [reportPage(f, { file: a.model, source, hypers, train: trainTable, test: testTable, feature: a.feature, result })]));
-    if (!a.json && failed.length === 0) io.stderr(`wrote ${report}\n`);
-  }
+  // the state first: a report that cannot be built must not cost the fit
   if (a.save) {
     const save = a.save;
     const payload: StatePayload = { file: a.model, source, sourceHash: sha256(source), hypers, inputColumns: train.inputColumns, snapshot: f.snapshot() };
-    attempt(() => writeFileAtomic(save, statePieces(payload)));
+    attempt(() => writeFileAtomic(save, statePieces(payload), MAX_STATE_BYTES));
+  }
+  if (a.report) {
+    const report = a.report;
+    if (!a.json) io.stderr(`summarising the posterior for ${report} (predictive quantiles over all ${result.particles} particles)…\n`);
+    const trainTable = await readData(a.data, { input, response, inputColumns: train.inputColumns }, train);
+    const testTable = a.test && test ? await readData(a.test, testOptions, test) : undefined;
+    const wrote = failed.length;
+    attempt(() => {
+      let page: string;
+      try {
+        page = reportPage(f, { file: a.model, source, hypers, train: trainTable, test: testTable, feature: a.feature, result });
+      } catch (e) {
+        if (e instanceof FilterError || e instanceof RangeError) throw new WriteError(report, `the report could not be built: ${e.message}`);
+        throw e;
+      }
+      writeFileAtomic(report, [page]);
+    });
+    if (!a.json && failed.length === wrote) io.stderr(`wrote ${report}\n`);
   }
   for (const e of failed) io.stderr(`hsmoe: ${e.message}\n`);
   if (heldoutError) io.stderr(`hsmoe: no held-out score: ${heldoutError.message}\n`);
@@ -254,11 +283,11 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
   const shape = await streamData(dataPath, options);
   const hasY = shape.hasResponse;
   const head = ["row", "mean", "sd", "q05", "q50", "q95", ...(hasY ? ["log density"] : [])];
-  const rows: Record<string, number>[] = [];
   let lpd = 0;
   let se = 0;
   let n = 0;
-  if (!json) io.stdout(head.join("\t") + "\n");
+  // rows are printed as they are predicted, in JSON too, so the output never has to be one string
+  io.stdout(json ? `{\n  "model": ${JSON.stringify(model.plan.model)},\n  "rows": [` : head.join("\t") + "\n");
   await streamData(dataPath, options, (x, y, line) => {
     let p: ReturnType<ModelFilter["predict"]>;
     try {
@@ -274,12 +303,13 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
       se += (p.mean - y) ** 2;
     }
     n++;
-    if (json) rows.push(row);
+    if (json) io.stdout(`${n > 1 ? "," : ""}\n    ${JSON.stringify(row)}`);
     else io.stdout([n, ...Object.values(row).map((v) => fmt(v, 4))].join("\t") + "\n");
-  });
+  }, undefined, shape);
   if (json) {
     const summary = hasY ? { n, lpd: lpd / n, rmse: Math.sqrt(se / n) } : { n };
-    io.stdout(JSON.stringify({ model: model.plan.model, ...summary, rows }, null, 2) + "\n");
+    const fields = Object.entries(summary).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+    io.stdout(`\n  ],\n${fields.join(",\n")}\n}\n`);
   }
   return 0;
 }

@@ -5,7 +5,7 @@
  * flushed and renamed into place, so a failed write never leaves a damaged file where a good one
  * was; an output that would overwrite an input is refused.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, constants as fsConstants, fstatSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** A problem with how the command was called (exit code 2). */
@@ -56,14 +56,23 @@ export function readTextFile(path: string, what: string, maxBytes: number): stri
  * inside a line. Returns when the file is read.
  * @throws UsageError when the file cannot be read or is not UTF-8.
  */
-export async function readTextPieces(path: string, what: string, onText: (text: string) => void | Promise<void>): Promise<void> {
+export async function readTextPieces(path: string, what: string, onText: (text: string) => void | Promise<void>, expected?: FileIdentity): Promise<FileIdentity> {
   let fd: number;
+  let identity: FileIdentity;
   try {
-    fd = openSync(path, "r");
+    // non-blocking, so a pipe with no writer cannot hang the open; regular files are unaffected
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     const st = fstatSync(fd);
-    if (st.isDirectory()) {
+    identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev };
+    const refuse = (why: string) => {
       closeSync(fd);
-      throw new UsageError(`${path} is a directory, not a ${what}`);
+      throw new UsageError(why);
+    };
+    if (st.isDirectory()) refuse(`${path} is a directory, not a ${what}`);
+    // data are read twice (checked, then fitted), which a pipe or device cannot give
+    if (!st.isFile()) refuse(`${path} is not a regular file; a ${what} is read twice, so save it to a file first`);
+    if (expected && (expected.size !== identity.size || expected.mtimeMs !== identity.mtimeMs || expected.ino !== identity.ino || expected.dev !== identity.dev)) {
+      refuse(`${path} changed while it was being read; fit again once it is complete`);
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -86,11 +95,19 @@ export async function readTextPieces(path: string, what: string, onText: (text: 
         throw new UsageError(`${path} is not valid UTF-8 text`);
       }
       if (text) await onText(text);
-      if (got === 0) return;
+      if (got === 0) return identity;
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** What identifies a file's content between two reads of it. */
+export interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  dev: number;
 }
 
 /** A file the tool could not write (exit 1): the path and the reason. */
@@ -138,28 +155,43 @@ export function checkOutputs(inputs: Record<string, string | undefined>, outputs
  * large output never has to exist as one string.
  * @throws WriteError naming the path and the reason; the target is then untouched.
  */
-export function writeFileAtomic(path: string, pieces: Iterable<string>): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+export function writeFileAtomic(path: string, pieces: Iterable<string>, maxBytes = Infinity): void {
+  // a link is written through, as a plain write would: the file it names is replaced
+  let target = path;
+  try {
+    target = realpathSync(path);
+  } catch {
+    // does not exist yet
+  }
+  // short and fixed in length, so a long but legal target name still leaves room
+  const temporary = join(dirname(target), `.hsmoe-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
   let fd: number | undefined;
   try {
+    let mode = 0o644;
     try {
-      const st = statSync(path);
+      const st = statSync(target);
       if (st.isDirectory()) throw new WriteError(path, "it is a directory");
       // a rename would replace a device or pipe (say /dev/null) with a plain file
       if (!st.isFile()) throw new WriteError(path, "it is not a regular file");
+      mode = st.mode & 0o777; // a state made private stays private
     } catch (e) {
       if (e instanceof WriteError) throw e;
     }
-    fd = openSync(temporary, "wx", 0o644);
+    fd = openSync(temporary, "wx", mode);
+    chmodSync(temporary, mode); // the umask may have narrowed it
+    let written = 0;
     for (const piece of pieces) {
       const bytes = Buffer.from(piece, "utf8");
+      written += bytes.length;
+      if (written > maxBytes) throw new WriteError(path, `it would be larger than ${maxBytes} bytes, more than can be read back`);
       let off = 0;
       while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     }
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temporary, path);
+    renameSync(temporary, target);
+    syncDirectory(dirname(target));
   } catch (e) {
     if (fd !== undefined) {
       try {
@@ -175,6 +207,19 @@ export function writeFileAtomic(path: string, pieces: Iterable<string>): void {
     }
     if (e instanceof WriteError) throw e;
     throw new WriteError(path, describeFsError(e));
+  }
+}
+
+/** Flushes a directory, so a rename in it survives a crash; not every system allows it. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // the file itself is safe; only the rename's durability is best effort
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -217,6 +217,8 @@ class RecordReader {
   private line = 1;
   private window = MIN_WINDOW;
   private first = true;
+  /** Dropping the rest of an overlong line. */
+  private skipLine = false;
 
   constructor(
     private readonly sink: ProblemSink,
@@ -224,6 +226,13 @@ class RecordReader {
   ) {}
 
   push(text: string): void {
+    if (this.skipLine) {
+      const nl = text.indexOf("\n");
+      if (nl < 0) return;
+      this.skipLine = false;
+      this.line++;
+      text = text.slice(nl + 1);
+    }
     this.text += text;
     this.drain(false);
   }
@@ -244,7 +253,16 @@ class RecordReader {
     let window = this.window;
     while (offset < text.length) {
       const cut = text.indexOf("\n", offset + window);
-      if (cut < 0 && !eof) break; // wait for a full window
+      if (cut < 0 && !eof) {
+        if (text.length - offset > MAX_QUOTED && text.indexOf("\n", offset) < 0) {
+          // one line longer than any table needs (a binary file, a runaway field): report it
+          // and drop it, rather than hold and rescan it as it grows
+          sink.add("data_malformed", line, 1, undefined, { detail: `the line is longer than ${MAX_QUOTED} characters` });
+          offset = text.length;
+          this.skipLine = true;
+        }
+        break; // wait for a full window
+      }
       const end = cut < 0 ? text.length : cut + 1;
       let consumed = 0;
       let cursor = line;
@@ -403,7 +421,8 @@ function resolveColumns(header: CsvRecord, options: ReadDataOptions, sink: Probl
     else if (position.has(name)) sink.add("data_duplicate_column", line, j + 1, name, { name, first: position.get(name)! + 1 });
     else position.set(name, j);
   });
-  const headerList = names.map((s) => `'${s}'`).join(", ");
+  // a header may be huge: name the first columns only, each shortened
+  const headerList = names.slice(0, 12).map((s) => `'${shown(s)}'`).join(", ") + (names.length > 12 ? `, … (${names.length} columns)` : "");
 
   let response: number | undefined;
   if (options.response !== undefined) {
