@@ -96,11 +96,18 @@ describe("hsmoe check", () => {
     expect(out[1].file).toContain("bad.moe");
   });
 
-  it("reports a --set value that empties a range as a model error", async () => {
-    const r = await cli("check", flagship, "--set", "K=1");
+  it("reports a --set value that makes a range run backwards as a model error", async () => {
+    const r = await cli("check", flagship, "--set", "K=0");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[empty_range]");
-    expect(r.stderr).toContain("K = 1 (as set)");
+    expect(r.stderr).toContain("K = 0 (as set)");
+  });
+
+  it("accepts K = 1: the stick families are empty and one expert takes every row", async () => {
+    const r = await cli("check", flagship, "--set", "K=1");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("inference plan (1 expert)");
+    expect(r.stdout).toContain("with one expert the gate has no sticks");
   });
 
   it.each([
