@@ -66,8 +66,8 @@ export const CHARTS: readonly ChartDef[] = [
     caption: (r) => `Each ${r.rowsFrom === "test" ? "held-out" : "training"} row's observed y against its predictive mean, with the 90 % predictive interval; the diagonal is a perfect prediction.`,
     when: (r) => !r.oneD,
     spec: (r) => {
-      const lo = Math.min(...r.rows.map((p) => Math.min(p.observed, p.lower)));
-      const hi = Math.max(...r.rows.map((p) => Math.max(p.observed, p.upper)));
+      const lo = r.rows.reduce((m, p) => Math.min(m, p.observed, p.lower), Infinity);
+      const hi = r.rows.reduce((m, p) => Math.max(m, p.observed, p.upper), -Infinity);
       return {
         $schema: "https://vega.github.io/schema/vega-lite/v5.json",
         width: HEIGHT + 60,
