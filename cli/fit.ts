@@ -76,18 +76,22 @@ async function readData(path: string, options: Omit<ReadDataOptions, "file">, ex
   return readDataTable(text, { file: path, ...options });
 }
 
+/** The predictive at a data row; a row it cannot score is an error that names where the row is. */
+function predictAt(f: ModelFilter, x: Float64Array, probabilities: number[], where: string, row?: number): ReturnType<ModelFilter["predict"]> {
+  try {
+    return f.predict(x, probabilities);
+  } catch (e) {
+    if (e instanceof FilterError) throw new FilterError(e.code, `${where}: ${e.message}`, row);
+    throw e;
+  }
+}
+
 /** Held-out mean log predictive density and RMSE of the predictive mean, streamed over the file. */
 async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptions, "file">, expected: Checked): Promise<{ n: number; lpd: number; rmse: number }> {
   let lpd = 0;
   let se = 0;
   const shape = await streamData(path, options, (x, y, line) => {
-    let p: ReturnType<ModelFilter["predict"]>;
-    try {
-      p = f.predict(x, []);
-    } catch (e) {
-      if (e instanceof FilterError) throw new FilterError(e.code, `${path}:${line}: ${e.message}`);
-      throw e;
-    }
+    const p = predictAt(f, x, [], `${path}:${line}`);
     lpd += p.logDensity(y);
     se += (p.mean - y) ** 2;
   }, undefined, expected);
@@ -289,13 +293,7 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
   // rows are printed as they are predicted, in JSON too, so the output never has to be one string
   io.stdout(json ? `{\n  "model": ${JSON.stringify(model.plan.model)},\n  "rows": [` : head.join("\t") + "\n");
   await streamData(dataPath, options, (x, y, line) => {
-    let p: ReturnType<ModelFilter["predict"]>;
-    try {
-      p = f.predict(x, [0.05, 0.5, 0.95]);
-    } catch (e) {
-      if (e instanceof FilterError) throw new FilterError(e.code, `${dataPath}:${line}: row ${n + 1}: ${e.message}`, n + 1);
-      throw e;
-    }
+    const p = predictAt(f, x, [0.05, 0.5, 0.95], `${dataPath}:${line}: row ${n + 1}`, n + 1);
     const row: Record<string, number> = { mean: p.mean, sd: p.sd, q05: p.quantiles[0].value, q50: p.quantiles[1].value, q95: p.quantiles[2].value };
     if (hasY) {
       row.logDensity = p.logDensity(y);

@@ -9,7 +9,7 @@ import { add, constant, formatAffine, mul, scale, sub, variable, type Affine } f
 import type { CheckContext, Scope } from "./context.js";
 import { reportUnknownName } from "./names.js";
 import { foldLeftSpine } from "../walk.js";
-import { arithmetic } from "../lang/arithmetic.js";
+import { foldConstant } from "../lang/arithmetic.js";
 
 /** `l op r` as a size, or undefined after reporting an operator sizes do not allow. */
 function combineSizes(ctx: CheckContext, e: BinaryExpr, l: Affine, r: Affine): Affine | undefined {
@@ -88,28 +88,9 @@ export function constantOf(ctx: CheckContext, e: Expr): ConstantValue | undefine
 
 /** The value of a constant expression, adding the hyperparameters it reads to `uses`. */
 function valueOf(ctx: CheckContext, e: Expr, uses: string[]): number | undefined {
-  switch (e.kind) {
-    case "number":
-      return e.value;
-    case "name": {
-      const v = ctx.values.get(e.name);
-      if (v !== undefined) uses.push(e.name);
-      return v;
-    }
-    case "negate": {
-      const inner = valueOf(ctx, e.operand, uses);
-      return inner === undefined ? undefined : -inner;
-    }
-    case "binary":
-      return foldLeftSpine<number | undefined>(
-        e,
-        (x) => valueOf(ctx, x, uses),
-        (l, b) => {
-          const r = valueOf(ctx, b.right, uses);
-          return l === undefined || r === undefined ? undefined : arithmetic[b.op](l, r);
-        },
-      );
-    default:
-      return undefined;
-  }
+  return foldConstant(e, (id) => {
+    const v = ctx.values.get(id);
+    if (v !== undefined) uses.push(id);
+    return v;
+  });
 }

@@ -11,7 +11,7 @@ import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import { DEFAULT_MAX_ERRORS, DiagnosticCollector } from "../diagnostics/collector.js";
 import { constantValue, substitute } from "../lang/affine.js";
 import { checkConstants } from "./constants.js";
-import type { ExpertMatch, GateMatch, GatePriorMatch, MatchResult, Mismatch, Role, RuleId } from "./matches.js";
+import type { ExpertMatch, GateMatch, GatePriorMatch, Mismatch, Role, RuleId } from "./matches.js";
 import { expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
 
 export type * from "./matches.js";

@@ -5,8 +5,7 @@
  */
 import type { Expr } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
-import { arithmetic } from "../lang/arithmetic.js";
-import { foldLeftSpine } from "../walk.js";
+import { foldConstant } from "../lang/arithmetic.js";
 
 const scalarFunctions: ReadonlyMap<string, (v: number) => number> = new Map([
   ["sqrt", Math.sqrt], ["exp", Math.exp], ["log", Math.log], ["log1p", Math.log1p], ["abs", Math.abs],
@@ -38,36 +37,17 @@ export function constantValue(g: ModelGraph, e: Expr): number | undefined {
 }
 
 function evaluate(g: ModelGraph, e: Expr, nodes: ReadonlyMap<string, number | undefined>): number | undefined {
-  switch (e.kind) {
-    case "number":
-      return e.value;
-    case "name": {
-      const n = g.byName.get(e.name);
-      return n?.kind === "hyper" ? n.hyperValue : nodes.get(e.name);
-    }
-    case "negate": {
-      const v = evaluate(g, e.operand, nodes);
-      return v === undefined ? undefined : -v;
-    }
-    case "binary":
-      return foldLeftSpine<number | undefined>(
-        e,
-        (x) => evaluate(g, x, nodes),
-        (l, b) => {
-          const r = evaluate(g, b.right, nodes);
-          return l === undefined || r === undefined ? undefined : arithmetic[b.op](l, r);
-        },
-      );
-    case "call": {
-      const args = e.args.map((a) => evaluate(g, a, nodes));
-      if (args.some((a) => a === undefined)) return undefined;
-      const [a] = args as number[];
-      const f = scalarFunctions.get(e.callee.name);
-      return args.length === 1 && f ? f(a) : undefined;
-    }
-    default:
-      return undefined;
-  }
+  return foldConstant(
+    e,
+    (id) => {
+      const n = g.byName.get(id);
+      return n?.kind === "hyper" ? n.hyperValue : nodes.get(id);
+    },
+    (callee, args) => {
+      const f = scalarFunctions.get(callee);
+      return args.length === 1 && f ? f(args[0]) : undefined;
+    },
+  );
 }
 
 /** The factors of a product `a * b * c`, in source order (a single factor when it is not a product). */

@@ -309,13 +309,6 @@ export class Filter {
     return this.sets.reduce((a, s) => a + s.distinctAncestors(), 0);
   }
 
-  /** Visits every particle with its pooled weight: f(set, particle, weight). */
-  private forEachParticle(f: (m: number, i: number, w: number) => void): void {
-    const omega = this.setWeights();
-    this.sets.forEach((s, m) => {
-      for (let i = 0; i < s.N; i++) f(m, i, omega[m] * Math.exp(s.logW[i]));
-    });
-  }
 
   /** Posterior predictive of y at x: a weighted mixture of Student-t experts over all particles. */
   predict(x: ArrayLike<number>, probabilities: number[] = DEFAULT_QUANTILES): Prediction {
