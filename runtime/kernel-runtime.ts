@@ -3,22 +3,25 @@
  * source into a {@link KernelModule}. Kernels import nothing, so the same text runs in Node
  * and in a browser; this object is the whole of what they may call.
  */
-import { categoricalLog } from "./rng/samplers.js";
-import { dot } from "./linalg/index.js";
 import { NigLinearState } from "./rules/nig-linear.js";
 import { KnownVarianceLinearState } from "./rules/known-variance-linear.js";
-import { StickGateState } from "./rules/stick-gate.js";
+import { FixedGate, PolyaGammaGate } from "./rules/gates.js";
 import { HorseshoeState } from "./rules/horseshoe.js";
 import { FixedNormalPrior } from "./rules/fixed-normal.js";
-import { jointScaleMove } from "./rules/joint-scale-move.js";
+import { composeState } from "./pl/composite.js";
 import type { KernelModule } from "./pl/kernel.js";
 
+/**
+ * The runtime blocks a kernel may build, by the class name the compiler's rule table gives
+ * (each with a static `create(N, K, d, constants, prior?)` and `restore(json, constants, prior?, N)`).
+ */
+export const kernelBlocks = Object.freeze({ NigLinearState, KnownVarianceLinearState, PolyaGammaGate, FixedGate, HorseshoeState, FixedNormalPrior });
+
+/** The name of a runtime block class. */
+export type KernelBlockName = keyof typeof kernelBlocks;
+
 /** Everything an emitted kernel may use. */
-export const kernelRuntime = Object.freeze({
-  rules: Object.freeze({ NigLinearState, KnownVarianceLinearState, StickGateState, HorseshoeState, FixedNormalPrior, jointScaleMove }),
-  categoricalLog,
-  dot,
-});
+export const kernelRuntime = Object.freeze({ blocks: kernelBlocks, composeState });
 
 /** The type of {@link kernelRuntime}. */
 export type KernelRuntime = typeof kernelRuntime;

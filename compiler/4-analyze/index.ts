@@ -15,7 +15,7 @@ import type { ExpertMatch, GateMatch, GatePriorMatch, Mismatch, Role, RuleId } f
 import { expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
 
 export type * from "./matches.js";
-export { allRules, expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
+export { allRules, expertRules, gatePriorRules, gateRules, GATE_SCHEDULE, ruleById, type BlockConstants, type Rule } from "./rules.js";
 export { constraints, type Constraint, type ConstantSpec } from "./constants.js";
 export { dumpAnalysis } from "./dump.js";
 

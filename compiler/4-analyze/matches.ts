@@ -16,7 +16,8 @@ export type RuleId =
 /** The role a rule plays in a mixture of experts. */
 export type Role = "expert" | "gate" | "gate_prior";
 
-interface MatchBase {
+/** What every match records. */
+export interface MatchBase {
   /** Graph nodes this rule accounts for. */
   covers: string[];
   /** Statements it implements, for comments in the emitted kernel. */

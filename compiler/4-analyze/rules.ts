@@ -6,6 +6,7 @@
  * role in table order; adding a rule is adding a row here and its runtime block.
  */
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
+import type { KernelBlockName } from "../../runtime/kernel-runtime.js";
 import { matchKnownVarianceExpert, matchNigExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
 import type { ConstantSpec } from "./constants.js";
@@ -31,6 +32,36 @@ export interface Rule<M> {
    * (checked after a match, reported where the model sets them).
    */
   constants: readonly ConstantSpec<M>[];
+  /** The runtime block that implements the rule (a class of the kernel runtime's `blocks`). */
+  block: KernelBlockName;
+  /** The constants the block's `create` takes, from the match (numbers final, names never). */
+  build(m: M): BlockConstants;
+  /** The moves the block makes in a resample-move sweep, for the plan dump and the reference. */
+  moves: readonly string[];
+}
+
+/** A block's constants: plain numbers, flags and number lists, printed as literals in the kernel. */
+export type BlockConstants = Readonly<Record<string, number | boolean | readonly number[]>>;
+
+/**
+ * The Pólya-Gamma gate's schedule (spec §3.6–3.7): φ and the prior scales are refreshed every
+ * max(R, d) rows — between refreshes rows only add ω to the sticks' statistics; a per-row φ
+ * redraw is valid but cost a fifth of the stream's time without measurably changing the fit (the
+ * staleness that matters is in the frozen ω, which the sweeps revisit) — and each sweep makes
+ * this many scale moves per stick.
+ */
+export const GATE_SCHEDULE = { refreshEvery: 10, scaleMoves: 5 } as const;
+
+/** log g_k of a stick-breaking gate with constant stop probabilities: log p_k + Σ_{l<k} log(1 − p_l). */
+function stickLogProbs(stops: readonly number[]): number[] {
+  let rest = 0; // log of the probability of passing every stick so far
+  const out = stops.map((p) => {
+    const v = rest + Math.log(p);
+    rest += Math.log1p(-p);
+    return v;
+  });
+  out.push(rest);
+  return out;
 }
 
 /**
@@ -54,6 +85,9 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     conditional: "sigma2[k] ~ IG(a, b), beta[k] ~ N(m, sigma2[k] V); statistics rebuilt from the allocated rows (E12)",
     kind: "conjugate",
     match: matchNigExpert,
+    block: "NigLinearState",
+    build: (m) => ({ g: m.priorScale, m0: m.priorMean, a0: m.a0, b0: m.b0 }),
+    moves: ["(β, σ²) of every expert from its NIG posterior", "statistics rebuilt from the allocated rows"],
     constants: [
       { what: (m) => `the prior mean of \`${m.coefficients}\``, value: (m) => m.priorMean, from: ["priorMean"], constraint: "finite" },
       { what: (m) => `the prior covariance scale of \`${m.coefficients}\``, value: (m) => m.priorScale, from: ["priorScale"], constraint: "positive" },
@@ -73,6 +107,9 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     conditional: "beta[k] ~ N(m, V); statistics rebuilt from the allocated rows",
     kind: "conjugate",
     match: matchKnownVarianceExpert,
+    block: "KnownVarianceLinearState",
+    build: (m) => ({ s: m.sd, g: m.priorScale, m0: m.priorMean }),
+    moves: ["β of every expert from its Gaussian posterior", "statistics rebuilt from the allocated rows"],
     constants: [
       { what: (m) => `the prior mean of \`${m.coefficients}\``, value: (m) => m.priorMean, from: ["priorMean"], constraint: "finite" },
       { what: (m) => `the prior covariance scale of \`${m.coefficients}\``, value: (m) => m.priorScale, from: ["priorScale"], constraint: "positive" },
@@ -95,6 +132,9 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     conditional: "every allocation from its gate × expert weights; ω rebuilt; scale moves on each stick; phi ~ N(Q⁻¹r, Q⁻¹)",
     kind: "augmented",
     match: matchPolyaGammaGate,
+    block: "PolyaGammaGate",
+    build: () => GATE_SCHEDULE,
+    moves: ["every allocation from gate × expert weights", "scale moves on each stick (ω marginalised)", "ω and stick statistics from scratch", "φ ~ N(Q⁻¹r, Q⁻¹)"],
     constants: [],
   }),
   row({
@@ -108,6 +148,9 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     conditional: "every allocation from its gate × expert weights",
     kind: "fixed",
     match: matchFixedGate,
+    block: "FixedGate",
+    build: (m) => ({ logProbs: stickLogProbs(m.stops) }),
+    moves: ["every allocation from gate × expert weights"],
     // The stop probabilities are checked by the matcher: outside (0, 1) they are no gate.
     constants: [],
   }),
@@ -126,6 +169,9 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     conditional: "E16 given phi; joint (tau, phi) scale move",
     kind: "conjugate",
     match: matchHorseshoe,
+    block: "HorseshoeState",
+    build: (m) => ({ grouped: m.grouped, A: m.globalScale, B: m.localScale }),
+    moves: ["joint (τ, φ) scale move", "λ², ν, τ², ξ from their inverse-gamma conditionals (E16)"],
     constants: [
       { what: (m) => `the scale of the halfcauchy prior of \`${m.global}\``, value: (m) => m.globalScale, from: ["globalScale"], constraint: "positive" },
       { what: (m) => `the inverse squared scale of the halfcauchy prior of \`${m.global}\``, value: (m) => 1 / (m.globalScale * m.globalScale), from: ["globalScale"], constraint: "positive" },
@@ -144,6 +190,9 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     conditional: "none",
     kind: "fixed",
     match: matchFixedScale,
+    block: "FixedNormalPrior",
+    build: (m) => ({ s: m.sd }),
+    moves: [],
     constants: [
       { what: (m) => `the prior variance of \`${m.coefficients}\``, value: (m) => m.variance, from: ["sd"], constraint: "positive" },
       { what: (m) => `the prior sd of \`${m.coefficients}\``, value: (m) => m.sd, from: ["sd"], constraint: "positive" },
@@ -154,3 +203,10 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
 
 /** Every rule, for the reference page and for tests that iterate over the table. */
 export const allRules: readonly Rule<unknown>[] = [...expertRules, ...gateRules, ...gatePriorRules];
+
+/** The table row of a rule id. */
+export function ruleById(id: RuleId): Rule<unknown> {
+  const r = allRules.find((x) => x.id === id);
+  if (!r) throw new Error(`no rule ${id}`);
+  return r;
+}

@@ -5,21 +5,14 @@ function fmt(v: unknown): string {
   return typeof v === "number" ? String(v) : Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : String(v);
 }
 
-function block(title: string, fields: Record<string, unknown>): string[] {
-  const entries = Object.entries(fields).filter(([k]) => k !== "from" && k !== "rule");
-  const lines = [`  ${title}: ${String(fields.rule)}`];
-  for (const [k, v] of entries) lines.push(`    ${k} = ${fmt(v)}`);
-  const from = fields.from as { lines: number[]; statements: string[] } | undefined;
-  from?.statements.forEach((s, i) => lines.push(`    line ${from.lines[i]}: ${s}`));
-  return lines;
-}
-
-/** Human-readable plan: blocks, constants, schedule. */
+/** Human-readable plan: each block with its runtime class, constants, sweep moves and statements. */
 export function dumpPlan(p: KernelPlan): string {
   const lines = [`kernel plan for ${p.model} (${p.source}), ${p.experts} expert${p.experts === 1 ? "" : "s"}, input ${p.input}[${p.inputSize}], response ${p.response}`];
-  lines.push(...block("expert", p.expert as unknown as Record<string, unknown>));
-  lines.push(...block("gate", p.gate as unknown as Record<string, unknown>));
-  if (p.gatePrior) lines.push(...block("gate prior", p.gatePrior as unknown as Record<string, unknown>));
-  lines.push(...block("schedule", { rule: "resample-move", ...p.schedule }));
+  for (const b of p.blocks) {
+    lines.push(`  ${b.slot}: ${b.rule} (${b.block}${b.uses ? ` on the ${b.uses}` : ""})`);
+    for (const [k, v] of Object.entries(b.constants)) lines.push(`    ${k} = ${fmt(v)}`);
+    for (const m of b.moves) lines.push(`    move: ${m}`);
+    b.from?.statements.forEach((s, i) => lines.push(`    line ${b.from!.lines[i]}: ${s}`));
+  }
   return lines.join("\n") + "\n";
 }

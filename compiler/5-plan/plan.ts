@@ -5,6 +5,8 @@
  */
 import type { Span } from "../ast.js";
 import type { KernelInfo } from "../../runtime/pl/kernel.js";
+import type { KernelBlockName } from "../../runtime/kernel-runtime.js";
+import type { BlockConstants } from "../4-analyze/index.js";
 
 /** Where a piece of the kernel comes from in the model file, for comments. */
 export interface Provenance {
@@ -14,48 +16,33 @@ export interface Provenance {
   statements: string[];
 }
 
-/** The experts' block. */
-export type ExpertPlan =
-  | { rule: "normal_inverse_gamma_linear"; g: number; m0: number; a0: number; b0: number; from: Provenance }
-  | { rule: "normal_known_variance_linear"; g: number; m0: number; s: number; from: Provenance };
-
-/** The gate. */
-export type GatePlan =
-  | { rule: "single_expert" }
-  | { rule: "fixed_stickbreaking"; logProbs: number[]; from: Provenance }
-  | { rule: "polya_gamma_stickbreaking"; sticks: number; from: Provenance };
-
-/** The gate coefficients' prior (present with the Pólya-Gamma gate). */
-export type GatePriorPlan =
-  | { rule: "horseshoe_makalic_schmidt"; grouped: boolean; globalScale: number; localScale: number; from: Provenance }
-  | { rule: "normal_fixed_scale"; sd: number; from: Provenance };
-
-/** How often the costly refreshes run (spec §3.6) and what the sweep does (spec §3.7). */
-export interface SchedulePlan {
-  /**
-   * Gate coefficients φ (and, under the horseshoe, its scales and the O(d³) refactorisations):
-   * redrawn every max(this, D) rows. Between refreshes the rows only add ω to the sticks'
-   * statistics; a per-row φ redraw is a valid but optional move that cost a fifth of the
-   * stream's time without measurably changing the fit (spec §3.7: the staleness that matters is
-   * in the frozen ω, which the sweeps revisit).
-   */
-  gateRefreshEvery: number;
-  /** Scale moves per stick per sweep. */
-  scaleMoves: number;
-  /** Joint (τ, φ) move once per sweep (horseshoe only). */
-  jointScaleMove: boolean;
+/**
+ * One block of the kernel: the runtime class that implements a rule and the constants its
+ * `create` takes. Blocks are listed so that a block comes after the one it is built on.
+ */
+export interface BlockPlan {
+  /** Its name in the kernel and in snapshots: `expert`, `gate` or `prior`. */
+  slot: "expert" | "gate" | "prior";
+  /** The rule it implements (`single_expert` for the gate of a one-expert model). */
+  rule: string;
+  /** The runtime class (a key of the kernel runtime's `blocks`). */
+  block: KernelBlockName;
+  constants: BlockConstants;
+  /** The slot of the block it is built on (the gate on its prior). */
+  uses?: "prior";
+  /** Its moves in a resample-move sweep. */
+  moves: readonly string[];
+  /** The statements it implements; absent for the implicit gate of a one-expert model. */
+  from?: Provenance;
 }
 
 /**
  * Everything the emitter needs: the facts the kernel reports about itself (the runtime's
- * KernelInfo, with the inference plan as `coverage`), and the blocks and schedule it runs.
+ * KernelInfo, with the inference plan as `coverage`) and the blocks it composes.
  */
 export interface KernelPlan extends Omit<KernelInfo, "plan"> {
   coverage: KernelInfo["plan"];
-  expert: ExpertPlan;
-  gate: GatePlan;
-  gatePrior: GatePriorPlan | undefined;
-  schedule: SchedulePlan;
+  blocks: BlockPlan[];
 }
 
 /** Spans to provenance, given the source text. */

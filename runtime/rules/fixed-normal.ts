@@ -32,11 +32,29 @@ export class FixedNormalPrior implements GatePrior {
     this.precision = 1 / (s * s);
   }
 
+  /** No shrinkage to report: every coefficient has the same fixed scale. */
+  readonly shrinks = false;
+
+  /** The compiler's constructor: sticks K − 1 of a K-expert gate, prior sd `s`. */
+  static create(N: number, K: number, d: number, options: { s: number }): FixedNormalPrior {
+    return new FixedNormalPrior(N, K - 1, d, options.s);
+  }
+
+  /** Restores a prior written by {@link toJSON}. */
+  static restore(json: unknown): FixedNormalPrior {
+    return FixedNormalPrior.fromJSON(json);
+  }
+
   /** Nothing to draw. */
   init(): void {}
 
-  /** Nothing to refresh. */
-  gibbs(): void {}
+  /** Nothing to refresh: the precisions stay as they are. */
+  gibbs(): boolean {
+    return false;
+  }
+
+  /** No moves of its own. */
+  sweepMoves(): void {}
 
   /** D_l = 1/s² for every coefficient. */
   precisionDiagonal(_i: number, _l: number, out: Float64Array, outOff: number): void {

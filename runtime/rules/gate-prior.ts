@@ -9,30 +9,45 @@
  * makes the gate's factor of Q_l = G_l + D_l stale: call the gate's `refactor` afterwards.
  */
 import type { Rng } from "../rng/index.js";
+import type { Block } from "./roles.js";
+
+/**
+ * What a prior's joint moves need of the gate: the change of the sticks' log likelihoods when
+ * their coefficients are scaled, and the rescaling itself (implemented by the stick gate).
+ */
+export interface ScalableGate {
+  /** Sticks per particle. */
+  readonly S: number;
+  /** Σ_{l0 ≤ l < l1} [ℓ_l(cφ_l) − ℓ_l(φ_l)] over the rows s < t (allocations at `z[zOff …]`). */
+  scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Int32Array, zOff: number, t: number): number;
+  /** φ_l ← cφ_l for l0 ≤ l < l1. */
+  rescale(i: number, l0: number, l1: number, c: number): void;
+}
 
 /** A prior `φ_l ~ N(0, diag(1/D_l))` on the gate coefficients, possibly with its own state. */
-export interface GatePrior {
+export interface GatePrior extends Block {
   /** Rule id in the compiler's rule table. */
   readonly rule: string;
-  /** Number of particles. */
-  readonly N: number;
   /** Sticks per particle (K − 1). */
   readonly sticks: number;
   /** Coefficients per stick. */
   readonly d: number;
   /** Draws particle i's prior state (scales) from the prior. */
   init(rng: Rng, i: number): void;
-  /** One Gibbs refresh of particle i's prior state given its φ block at `phi[phiOff …]` (E16). */
-  gibbs(rng: Rng, i: number, phi: Float64Array, phiOff: number): void;
+  /**
+   * One Gibbs refresh of particle i's prior state given its φ block at `phi[phiOff …]` (E16).
+   * Returns whether the precisions may have changed (the gate then refactors its sticks).
+   */
+  gibbs(rng: Rng, i: number, phi: Float64Array, phiOff: number): boolean;
+  /**
+   * The prior's own moves in a resample-move sweep of particle i, after the gate's stick scale
+   * moves (for the horseshoe, the joint (τ, φ) move). The gate's factors are rebuilt afterwards.
+   */
+  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Int32Array, zOff: number, t: number): void;
+  /** Whether the prior shrinks (the report then shows κ per coefficient). */
+  readonly shrinks: boolean;
   /** Writes D_l (d entries, all positive and finite) of particle i at `out[outOff …]` (E15). */
   precisionDiagonal(i: number, l: number, out: Float64Array, outOff: number): void;
   /** Writes the shrinkage κ = 1/(1 + 1/D_lj) of each coefficient of stick l (spec §1.4). */
   shrinkage(i: number, l: number, out: Float64Array, outOff: number): void;
-  /**
-   * Resampling in place: particle i becomes a copy of particle `ancestors[i]`. Precondition:
-   * survivors keep their slots, `ancestors[ancestors[i]] === ancestors[i]` for every i.
-   */
-  gather(ancestors: Int32Array): void;
-  /** JSON-safe snapshot, restored bit for bit by the implementing class's `fromJSON`. */
-  toJSON(): Record<string, unknown>;
 }

@@ -13,18 +13,11 @@
  * its draws ({@link inverseGamma}), so ν and ξ are always positive and finite.
  */
 import { inverseGamma, type Rng } from "../rng/index.js";
-import type { GatePrior } from "./gate-prior.js";
+import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
+import { jointScaleMove } from "./joint-scale-move.js";
+import { clampScale } from "./scale-bounds.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
-
-/** Lower bound on λ² and τ² (see the module header). */
-export const HORSESHOE_SCALE_MIN = 1e-150;
-/** Upper bound on λ² and τ² (see the module header). */
-export const HORSESHOE_SCALE_MAX = 1e150;
-
-function clampScale(v: number): number {
-  return v < HORSESHOE_SCALE_MIN ? HORSESHOE_SCALE_MIN : v > HORSESHOE_SCALE_MAX ? HORSESHOE_SCALE_MAX : v;
-}
 
 /** Options of the horseshoe rule: grouped local scales, global scale A, local scale B (both 1 by default). */
 export interface HorseshoeOptions {
@@ -87,6 +80,19 @@ export class HorseshoeState implements GatePrior {
     this.fields = [this.lambda2, this.nu, this.tau2, this.xi];
   }
 
+  /** Whether the prior shrinks: yes, κ per coefficient is reported. */
+  readonly shrinks = true;
+
+  /** The compiler's constructor: sticks K − 1 of a K-expert gate. */
+  static create(N: number, K: number, d: number, options: HorseshoeOptions): HorseshoeState {
+    return new HorseshoeState(N, K - 1, d, options);
+  }
+
+  /** Restores a state written by {@link toJSON}. */
+  static restore(json: unknown): HorseshoeState {
+    return HorseshoeState.fromJSON(json);
+  }
+
   /** Prior draw (E9): ξ ~ IG(½, 1/A²), τ² ~ IG(½, 1/ξ), ν ~ IG(½, 1/B²), λ² ~ IG(½, 1/ν). */
   init(rng: Rng, i: number): void {
     this.xi[i] = inverseGamma(rng, 0.5, 1 / (this.A * this.A));
@@ -98,10 +104,16 @@ export class HorseshoeState implements GatePrior {
     }
   }
 
-  /** One E16 sweep given φ: the local scales, then the global ones. */
-  gibbs(rng: Rng, i: number, phi: Float64Array, phiOff: number): void {
+  /** One E16 sweep given φ: the local scales, then the global ones; the precisions change. */
+  gibbs(rng: Rng, i: number, phi: Float64Array, phiOff: number): boolean {
     this.gibbsLocal(rng, i, phi, phiOff);
     this.gibbsGlobal(rng, i, phi, phiOff);
+    return true;
+  }
+
+  /** The joint (τ, φ) scale move of the sweep (spec §3.7), along the funnel Gibbs crawls. */
+  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Int32Array, zOff: number, t: number): void {
+    jointScaleMove(rng, i, gate, this, X, z, zOff, t);
   }
 
   /**

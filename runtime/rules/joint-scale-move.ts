@@ -9,8 +9,16 @@
  * a `refactor`) recomputes them.
  */
 import type { Rng } from "../rng/index.js";
-import { HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN, type HorseshoeState } from "./horseshoe.js";
-import type { StickGateState } from "./stick-gate.js";
+import type { ScalableGate } from "./gate-prior.js";
+import { HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
+
+/** The global scale a joint move rescales: τ² and its auxiliary ξ per particle, over `sticks` sticks of `d` coefficients. */
+export interface GlobalScale {
+  readonly sticks: number;
+  readonly d: number;
+  readonly tau2: Float64Array;
+  readonly xi: Float64Array;
+}
 
 /**
  * log acceptance ratio of the joint move (spec §3.7): `Σ_l Δℓ_l − ε − (1/ξ)(1/(c²τ²) − 1/τ²)`,
@@ -31,15 +39,15 @@ export function jointScaleLogAlpha(dLogLik: number, eps: number, tau2: number, x
 export function jointScaleMove(
   rng: Rng,
   i: number,
-  gate: StickGateState,
-  hs: HorseshoeState,
+  gate: ScalableGate,
+  hs: GlobalScale,
   X: Float64Array,
   z: Int32Array,
   zOff: number,
   t: number,
   sd = 0.5,
 ): boolean {
-  if (gate.S !== hs.sticks || gate.d !== hs.d) throw new Error("jointScaleMove: gate and horseshoe sizes differ");
+  if (gate.S !== hs.sticks) throw new Error("jointScaleMove: gate and horseshoe sizes differ");
   const eps = sd * rng.normal();
   const c = Math.exp(eps);
   const tau2 = hs.tau2[i];

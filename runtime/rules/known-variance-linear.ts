@@ -40,6 +40,21 @@ export class KnownVarianceLinearState extends LinearExpertState {
     this.s2 = hyper.s * hyper.s;
   }
 
+  /** The compiler's constructor. */
+  static create(N: number, K: number, d: number, hyper: { s: number; g: number; m0: number }): KnownVarianceLinearState {
+    return new KnownVarianceLinearState(N, K, d, { ...hyper, m0: new Float64Array(d).fill(hyper.m0) });
+  }
+
+  /** Restores a state written by {@link toJSON} (its constants are in the snapshot). */
+  static restore(json: unknown): KnownVarianceLinearState {
+    return KnownVarianceLinearState.fromJSON(json);
+  }
+
+  /** The known noise variance s². */
+  noiseVariance(): number {
+    return this.s2;
+  }
+
   /** Sets every expert of particle i to the prior. */
   init(i: number): void {
     this.initBlocks(i);
@@ -53,10 +68,13 @@ export class KnownVarianceLinearState extends LinearExpertState {
     }
   }
 
-  /** Predictive of y at x for expert k: writes `[mean, variance]` at `out[outOff …]`. */
+  /** Predictive of y at x for expert k (Gaussian): writes `[mean, variance, ∞, variance]` at `out[outOff …]`. */
   predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void {
     this.locationAndSpread(i, k, x, xOff, out, outOff);
-    out[outOff + 1] = this.s2 * (1 + out[outOff + 1]);
+    const v = this.s2 * (1 + out[outOff + 1]);
+    out[outOff + 1] = v;
+    out[outOff + 2] = Infinity;
+    out[outOff + 3] = v;
   }
 
   /**
@@ -80,6 +98,12 @@ export class KnownVarianceLinearState extends LinearExpertState {
     const d = this.d;
     mvnPrecChol(rng, d, this.L, blk * d * d, null, 0, beta, betaOff);
     for (let j = 0; j < d; j++) beta[betaOff + j] = this.m[blk * d + j] + this.s * beta[betaOff + j];
+  }
+
+  /** Posterior draw β (sweep step 1); returns the known variance s². */
+  drawParams(rng: Rng, i: number, k: number, beta: Float64Array, betaOff: number): number {
+    this.drawBeta(rng, i, k, beta, betaOff);
+    return this.s2;
   }
 
   /** No σ² statistics: the variance is known. */

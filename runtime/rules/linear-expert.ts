@@ -23,12 +23,14 @@
  * Nothing here allocates after construction; failures return `false`.
  */
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
+import type { Rng } from "../rng/index.js";
+import type { ExpertBlock } from "./roles.js";
 import { gatherInPlace } from "./gather.js";
 import { addGram } from "./gram.js";
 import { decodeFloat64, encodeFloat64 } from "./snapshot.js";
 
 /** Common state and O(d²) updates of the conjugate Gaussian linear experts (see module header). */
-export abstract class LinearExpertState {
+export abstract class LinearExpertState implements ExpertBlock {
   /** Number of particles. */
   readonly N: number;
   /** Experts per particle. */
@@ -60,6 +62,10 @@ export abstract class LinearExpertState {
   /** Scratch for a rebuild: P̃ (d²) and its linear term h (d). */
   private readonly P: Float64Array;
   private readonly h: Float64Array;
+  /** Sweep draws of one particle's experts: coefficients (K·d), noise variances and log normalisers (K). */
+  private readonly drawnBeta: Float64Array;
+  private readonly drawnVar: Float64Array;
+  private readonly drawnLogNorm: Float64Array;
 
   /**
    * @param m0 - prior mean of β (length d)
@@ -89,6 +95,34 @@ export abstract class LinearExpertState {
     this.work = new Float64Array(d);
     this.P = new Float64Array(d * d);
     this.h = new Float64Array(d);
+    this.drawnBeta = new Float64Array(K * d);
+    this.drawnVar = new Float64Array(K);
+    this.drawnLogNorm = new Float64Array(K);
+  }
+
+  abstract init(i: number): void;
+  abstract predictive(i: number, x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void;
+  abstract predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void;
+  abstract noiseVariance(i: number, k: number): number;
+  abstract coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void;
+  abstract toJSON(): Record<string, unknown>;
+
+  /** Posterior draw of expert k of particle i: β at `beta[betaOff …]`; returns its noise variance. */
+  abstract drawParams(rng: Rng, i: number, k: number, beta: Float64Array, betaOff: number): number;
+
+  /** Sweep step 1 (spec §3.7): every expert's (β, σ²) of particle i from its posterior. */
+  drawParameters(rng: Rng, i: number): void {
+    for (let k = 0; k < this.K; k++) this.drawnVar[k] = this.drawParams(rng, i, k, this.drawnBeta, k * this.d);
+    for (let k = 0; k < this.K; k++) this.drawnLogNorm[k] = -0.5 * Math.log(2 * Math.PI * this.drawnVar[k]);
+  }
+
+  /** Sweep step 2: adds log N(y; xᵀβ_k, σ_k²) = c_k − r²/(2σ_k²) of the drawn parameters. */
+  addLogLikelihoods(x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void {
+    const d = this.d;
+    for (let k = 0; k < this.K; k++) {
+      const r = y - dot(x, xOff, this.drawnBeta, k * d, d);
+      out[outOff + k] += this.drawnLogNorm[k] - (0.5 * r * r) / this.drawnVar[k];
+    }
   }
 
   /** Subclass statistics updated after a successful E11 step with residual r and q = 1 + xᵀṼx. */

@@ -59,6 +59,22 @@ export class NigLinearState extends LinearExpertState {
     this.logNorm = new Float64Array(N * K);
   }
 
+  /** The compiler's constructor. */
+  static create(N: number, K: number, d: number, hyper: { g: number; m0: number; a0: number; b0: number }): NigLinearState {
+    return new NigLinearState(N, K, d, { ...hyper, m0: new Float64Array(d).fill(hyper.m0) });
+  }
+
+  /** Restores a state written by {@link toJSON} (its constants are in the snapshot). */
+  static restore(json: unknown): NigLinearState {
+    return NigLinearState.fromJSON(json);
+  }
+
+  /** E[σ²] of IG(a, b) for expert k of particle i; NaN while a ≤ 1 (no finite mean). */
+  noiseVariance(i: number, k: number): number {
+    const b = i * this.K + k;
+    return this.a[b] > 1 ? this.b[b] / (this.a[b] - 1) : NaN;
+  }
+
   /** Recomputes {@link logNorm} of block `blk` from its (a, b). */
   private normalise(blk: number): void {
     this.logNorm[blk] = lgammaHalfRatio(this.a[blk]) - 0.5 * Math.log(2 * Math.PI * this.b[blk]);

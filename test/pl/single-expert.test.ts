@@ -80,7 +80,7 @@ describe("the stdlib mixtures at K = 1 (empty stick families)", () => {
     const mixture = readFileSync(new URL(`../../stdlib/${file}`, import.meta.url), "utf8");
     const { X, y } = data(60, 3, 77);
     const model = compile(mixture, { K: 1, a0: 2.5, b0: 1.5, g: 7 });
-    expect(model.plan.gate.rule).toBe("single_expert");
+    expect(model.plan.blocks.find((b) => b.slot === "gate")?.rule).toBe("single_expert");
     const f = model.filter({ particles: 16, seed: 2, D: 3 });
     X.forEach((x, t) => f.observe(x, y[t]));
     f.finish();

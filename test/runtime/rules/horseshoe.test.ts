@@ -8,7 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../../runtime/rng/index.js";
 import { FixedNormalPrior } from "../../../runtime/rules/fixed-normal.js";
-import { HORSESHOE_SCALE_MIN, HorseshoeState } from "../../../runtime/rules/horseshoe.js";
+import { HorseshoeState } from "../../../runtime/rules/horseshoe.js";
+import { HORSESHOE_SCALE_MIN } from "../../../runtime/rules/scale-bounds.js";
 import { ksTest, P_MIN, regularizedGammaQ, sampleMoments, Z_TOL } from "../../helpers/stats.js";
 
 /** CDF of v² for v ~ C⁺(0, s). */

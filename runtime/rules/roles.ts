@@ -1,0 +1,82 @@
+/**
+ * The role interfaces every runtime block implements. A compiled model is a composition of
+ * blocks, one per rule the compiler matched: an {@link ExpertBlock} for the experts' likelihood
+ * and priors, a {@link GateBlock} for the allocation's distribution (which owns the
+ * {@link GatePrior} of its coefficients, when it has coefficients). The driver
+ * (`../pl/composite.ts`) runs the particle-learning step and the resample-move sweep through
+ * these methods only, so a new rule is a new block and never a change to the driver or the
+ * emitter.
+ *
+ * Conventions: N particles, K experts, particle i, 0-based expert k. A block's "design row" is
+ * the row of regressors its coefficients multiply, at `h[hOff …]` (d entries), built from the
+ * data row by the emitted kernel. Methods that can fail numerically return `false`; nothing in
+ * the per-row methods allocates.
+ */
+import type { Rng } from "../rng/index.js";
+
+/** What every block has: sizes, resampling and a snapshot. */
+export interface Block {
+  /** Number of particles. */
+  readonly N: number;
+  /**
+   * Resampling in place: particle i becomes a copy of particle `ancestors[i]`. Precondition:
+   * survivors keep their slots, `ancestors[ancestors[i]] === ancestors[i]` for every i.
+   */
+  gather(ancestors: Int32Array): void;
+  /** JSON-safe snapshot restored bit for bit by the class's `fromJSON`; null for a block without state. */
+  toJSON(): Record<string, unknown> | null;
+}
+
+/** K experts per particle, each with conjugate (or conditionally conjugate) statistics. */
+export interface ExpertBlock extends Block {
+  /** Experts per particle. */
+  readonly K: number;
+  /** Length of the experts' design row. */
+  readonly d: number;
+  /** Rows allocated to each expert, `count[i·K + k]`. */
+  readonly count: Float64Array;
+  /** Sets every expert of particle i to its prior. */
+  init(i: number): void;
+  /**
+   * Step 1 of the PL step: `out[outOff + k] = log p_k(y | h, statistics)` for k < K, and stashes
+   * what {@link updateStashed} needs.
+   */
+  predictive(i: number, h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
+  /** Step 5: the streaming update of expert k of particle i with the row (h, y), from the stash. */
+  updateStashed(i: number, k: number, h: Float64Array, hOff: number, y: number): boolean;
+  /** Sweep step 1: draws every expert's parameters of particle i from their full conditionals, kept until the next call. */
+  drawParameters(rng: Rng, i: number): void;
+  /** Sweep step 2: adds `log p(y | h, drawn parameters of expert k)` to `out[outOff + k]` for k < K. */
+  addLogLikelihoods(h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
+  /** Sweep step 4: expert k of particle i rebuilt from the rows `rows[0 … n)` of (H, Y) allocated to it. */
+  rebuild(i: number, k: number, H: Float64Array, Y: Float64Array, rows: Int32Array, n: number): boolean;
+  /** Predictive of y at h for expert k: `[mean, squared scale, dof, variance]` at `out[outOff …]` (dof ∞: Gaussian). */
+  predictiveMoments(i: number, k: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
+  /** Posterior mean of expert k's noise variance in particle i (NaN where it has none). */
+  noiseVariance(i: number, k: number): number;
+  /** Marginal posterior of each coefficient of expert k: `[location, squared scale, dof]` at `out[off + 3j …]`. */
+  coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void;
+}
+
+/** The gate: log g_k(x) for every expert, and whatever statistics its coefficients have. */
+export interface GateBlock extends Block {
+  /** Experts the gate chooses among. */
+  readonly K: number;
+  /** Rows between the refreshes of {@link refresh} (0: it never needs one). */
+  readonly refreshEvery: number;
+  /** Draws particle i's gate (and its prior's state) from the prior. */
+  init(rng: Rng, i: number): boolean;
+  /** `out[outOff + k] = log g_k(h)` for k < K. */
+  logGate(i: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
+  /** Step 6: the streaming update after particle i allocated the row h to expert k. */
+  update(rng: Rng, i: number, k: number, h: Float64Array, hOff: number): boolean;
+  /** Steps 7–8, every {@link refreshEvery} rows: coefficients and prior scales of every particle. */
+  refresh(rng: Rng): boolean;
+  /**
+   * The gate's part of one resample-move sweep of particle i over the rows `0 … n)` of H, with
+   * its allocations at `z[zOff …]`: its moves, its statistics rebuilt and its coefficients drawn.
+   */
+  sweep(rng: Rng, i: number, H: Float64Array, z: Int32Array, zOff: number, n: number): boolean;
+  /** Mean shrinkage κ per coefficient `[stick][feature]` under particle `weights`, or null without shrinkage. */
+  shrinkage(weights: Float64Array): number[][] | null;
+}
