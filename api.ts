@@ -3,9 +3,7 @@
  * `filter` streams observations through the emitted particle-learning kernel. This module is
  * the one place that joins the compiler and the runtime.
  */
-import { analyzeSource, renderDiagnostics, type Diagnostic, type SourceFile } from "./compiler/index.js";
-import { planKernel, type KernelPlan } from "./compiler/5-plan/index.js";
-import { emitKernel, type KernelFormat } from "./compiler/6-emit/index.js";
+import { compileModel, renderDiagnostics, type CompileResult, type Diagnostic, type KernelFormat, type KernelPlan, type SourceFile } from "./compiler/index.js";
 import { loadKernel } from "./runtime/kernel-runtime.js";
 import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
@@ -162,15 +160,23 @@ export class ModelFilter {
  * @throws {@link DiagnosticError} when the model has errors or a term no rule covers.
  */
 export function compile(source: string, hypers: Record<string, number> = {}, options: CompileOptions = {}): CompiledModel {
-  const file = options.file ?? "<model>";
-  const r = analyzeSource(source, { file, hypers: new Map(Object.entries(hypers)) });
-  if (!r.analysis) throw new DiagnosticError(r.diagnostics, r.source, r.omitted);
-  const plan = planKernel(r.analysis, { source: file, text: source });
-  const kernel = loadKernel(emitKernel(plan, "function"));
+  const r = compileModel(source, { file: options.file ?? "<model>", hypers: new Map(Object.entries(hypers)) });
+  if (!r.plan) throw new DiagnosticError(r.diagnostics, r.source, r.omitted);
+  return compiledModel(r);
+}
+
+/**
+ * @internal The compiled model of a compile result that has a plan (the CLI compiles with
+ * {@link compileModel} itself, to check its `--set` values against the parsed model first).
+ */
+export function compiledModel(r: CompileResult): CompiledModel {
+  const { plan, kernelSource } = r;
+  if (!plan || !kernelSource) throw new Error("compiledModel: the compile result has no plan");
+  const kernel = loadKernel(kernelSource("function"));
   return {
     plan,
     kernel,
-    kernelSource: (format: KernelFormat = "module") => emitKernel(plan, format),
+    kernelSource,
     filter: (opts = {}) => new ModelFilter(kernel, opts),
     restore: (snapshot) => new ModelFilter(kernel, {}, Filter.restore(kernel, snapshot)),
   };

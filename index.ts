@@ -9,9 +9,9 @@
  * @packageDocumentation
  */
 export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions } from "./api.js";
-export type { ExpertSummary, Quantile, FilterOptions, FilterSnapshot, Prediction, GateProbability } from "./runtime/pl/filter.js";
+export type { FilterOptions, FilterSnapshot } from "./runtime/pl/filter.js";
+export type { ExpertSummary, Quantile, Prediction, GateProbability } from "./runtime/pl/summaries.js";
 export type { Schedule } from "./runtime/pl/schedule.js";
-export type { KernelFormat } from "./compiler/6-emit/index.js";
 export type { Span } from "./compiler/ast.js";
 export {
   catalogue,
@@ -21,4 +21,4 @@ export {
   renderDiagnostics,
   SourceFile,
 } from "./compiler/index.js";
-export type { CatalogueEntry, Diagnostic, DiagnosticCode, DiagnosticJson, Label, LabelJson, Position, Severity } from "./compiler/index.js";
+export type { CatalogueEntry, Diagnostic, DiagnosticCode, DiagnosticJson, KernelFormat, Label, LabelJson, Position, Severity } from "./compiler/index.js";

@@ -7,34 +7,39 @@
  * columns and the filter snapshot, so `predict` needs nothing else.
  */
 import { SingleBar, Presets } from "cli-progress";
-import { compile, DiagnosticError, ModelFilter, type CompiledModel } from "../api.js";
+import { compile, compiledModel, DiagnosticError, ModelFilter, type CompiledModel } from "../api.js";
+import { describeModel, renderDiagnostics, type CompileResult } from "../compiler/index.js";
 import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
-import { parse } from "../compiler/1-parse/index.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
 import { readDataTable, TableScanner, type DataTable, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
-import { checkOutputs, type FileIdentity, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
+import { checkOutputs, type FileIdentity, type Io, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
 import { parseState, sha256, StateError, statePieces, type StatePayload } from "./state.js";
-import type { Io } from "./main.js";
-import { parseSetValues } from "./set-values.js";
+import { compileWithSets } from "./set-values.js";
 import { reportPage } from "./report/index.js";
 
 /** A problem already explained to the user (exit 1). */
 export class ReportedError extends Error {}
 
-function compileFile(file: string, sets: readonly string[], io: Io, json: boolean): { model: CompiledModel; source: string; hypers: Record<string, number> } {
+/** A model compiled from its file for `fit` and `compile`, with what the state and the report need of it. */
+interface CompiledFile {
+  model: CompiledModel;
+  compiled: CompileResult;
+  source: string;
+  /** The `--set` values. */
+  hypers: Record<string, number>;
+}
+
+function compileFile(file: string, sets: readonly string[], io: Io, json: boolean): CompiledFile {
   const source = readModelFile(file);
-  const parsed = parse(source);
-  const hypers = parsed.model ? Object.fromEntries(parseSetValues(sets, parsed.model)) : {};
-  try {
-    return { model: compile(source, hypers, { file }), source, hypers };
-  } catch (e) {
-    if (!(e instanceof DiagnosticError)) throw e;
-    io.stderr(e.message + "\n");
+  const { compiled, hypers } = compileWithSets(source, file, sets);
+  if (!compiled.plan) {
+    io.stderr(renderDiagnostics(compiled.diagnostics, compiled.source, compiled.omitted) + "\n");
     if (json) io.stdout("null\n");
     throw new ReportedError();
   }
+  return { model: compiledModel(compiled), compiled, source, hypers: Object.fromEntries(hypers) };
 }
 
 /**
@@ -132,7 +137,7 @@ export interface FitArgs {
  */
 export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Promise<number> {
   checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report });
-  const { model, source, hypers } = compileFile(a.model, a.set, io, a.json);
+  const { model, compiled, source, hypers } = compileFile(a.model, a.set, io, a.json);
   const { input, response } = model.plan;
   const train = await streamData(a.data, { input, response });
   const testOptions = { input, response, inputColumns: train.inputColumns };
@@ -193,6 +198,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance })),
     gate: { shrinkage: f.shrinkage() },
     inputColumns: train.inputColumns,
+    // The experts' coefficients, named when the model builds its regressors from the inputs.
+    coefficientNames: f.filter.coefficientNames ?? train.inputColumns,
     plan: model.plan.coverage,
   };
   io.stdout(a.json ? JSON.stringify(result, null, 2) + "\n" : fitSummary(result) + "\n");
@@ -220,7 +227,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     attempt(() => {
       let page: string;
       try {
-        page = reportPage(f, { file: a.model, source, hypers, train: trainTable, test: testTable, feature: a.feature, result });
+        page = reportPage(f, { file: a.model, source, planText: describeModel(compiled) ?? "", train: trainTable, test: testTable, feature: a.feature, result });
       } catch (e) {
         if (e instanceof FilterError || e instanceof RangeError) throw new WriteError(report, `the report could not be built: ${e.message}`);
         throw e;
@@ -240,7 +247,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number }[];
-  gate: { shrinkage: number[][] | null }; inputColumns: string[];
+  gate: { shrinkage: number[][] | null }; inputColumns: string[]; coefficientNames: readonly string[];
 }): string {
   // one set gives no spread to estimate the evidence's error from
   const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : "(no standard error from one set)";
@@ -249,7 +256,7 @@ function fitSummary(r: {
     `log evidence ${fmt(r.logEvidence, 2)} ${se}   min ESS ${fmt(r.essMin, 0)}   distinct ancestors ${r.ancestors}`,
   ];
   if (r.heldout) out.push(`held-out: ${r.heldout.n} rows, mean log predictive density ${fmt(r.heldout.lpd, 4)}, RMSE ${fmt(r.heldout.rmse, 4)}`);
-  out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.inputColumns.join(", ")})`);
+  out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.coefficientNames.join(", ")})`);
   r.experts.forEach((e, i) => out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${fmt(e.noiseVariance).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`));
   if (r.gate.shrinkage) {
     out.push("", `gate shrinkage κ (1 = switched off), by stick and input (${r.inputColumns.join(", ")})`);

@@ -8,6 +8,14 @@
 import { chmodSync, closeSync, constants as fsConstants, fstatSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
+/** Where the CLI writes. */
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stderr is a terminal (a progress bar is drawn only then). */
+  isTTY?: boolean;
+}
+
 /** A problem with how the command was called (exit code 2). */
 export class UsageError extends Error {}
 

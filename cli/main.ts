@@ -4,24 +4,11 @@
  * trace; an unexpected internal failure says so plainly and exits 70.
  */
 import { parseArgs } from "node:util";
-import { parse } from "../compiler/1-parse/index.js";
-import { analyzeSource, diagnosticToJson, renderDiagnostics } from "../compiler/index.js";
-import { dumpGraph } from "../compiler/3-graph/index.js";
-import { dumpAnalysis } from "../compiler/4-analyze/index.js";
-import { dumpPlan, planKernel } from "../compiler/5-plan/index.js";
+import { describeModel, diagnosticToJson, dumpGraph, dumpPlan, renderDiagnostics, summaryJson } from "../compiler/index.js";
 import { compileCommand, explainRunError, fitCommand, predictCommand } from "./fit.js";
-import { summaryJson, summaryText } from "../compiler/summary.js";
-import { readModelFile, UsageError } from "./io.js";
+import { readModelFile, UsageError, type Io } from "./io.js";
 import { MAX_PARTICLES, MAX_SETS } from "../runtime/pl/options.js";
-import { parseSetValues } from "./set-values.js";
-
-/** Where the CLI writes. */
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Whether stderr is a terminal (a progress bar is drawn only then). */
-  isTTY?: boolean;
-}
+import { compileWithSets } from "./set-values.js";
 
 const USAGE = `usage: hsmoe <command> [options]
 
@@ -60,10 +47,7 @@ function runCheck(args: string[], io: Io): number {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "check needs a model file" : `check takes one model file, got ${positionals.length}`);
   if (values.dump !== undefined && values.dump !== "graph" && values.dump !== "plan") throw new UsageError(`--dump takes 'graph' or 'plan', not '${values.dump}'`);
   const file = positionals[0];
-  const text = readModelFile(file);
-  const parsed = parse(text);
-  const hypers = parsed.model ? parseSetValues(values.set ?? [], parsed.model) : new Map<string, number>();
-  const r = analyzeSource(text, { file, hypers });
+  const r = compileWithSets(readModelFile(file), file, values.set ?? []).compiled;
   const ok = r.analysis !== undefined;
   if (values.json) {
     const diagnostics = r.diagnostics.map((d) => diagnosticToJson(d, r.source));
@@ -73,8 +57,8 @@ function runCheck(args: string[], io: Io): number {
   }
   if (r.diagnostics.length > 0) io.stderr(renderDiagnostics(r.diagnostics, r.source, r.omitted) + "\n");
   if (values.dump === "graph" && r.graph) io.stdout(dumpGraph(r.graph));
-  else if (values.dump === "plan" && r.analysis) io.stdout(dumpPlan(planKernel(r.analysis, { source: file, text })));
-  else if (ok && r.checked) io.stdout(`${summaryText(r.checked, file)}\n\n${dumpAnalysis(r.analysis!)}\n`);
+  else if (values.dump === "plan" && r.plan) io.stdout(dumpPlan(r.plan));
+  else if (ok) io.stdout(`${describeModel(r)}\n`);
   return ok ? 0 : 1;
 }
 

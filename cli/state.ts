@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import type { FilterSnapshot } from "../runtime/pl/filter.js";
 
 /** The format tag of states this version writes. */
-export const STATE_FORMAT = "hsmoe-state/2";
+export const STATE_FORMAT = "hsmoe-state/3";
 
 /** What a state holds besides its envelope. */
 export interface StatePayload {
@@ -84,7 +84,10 @@ export function parseState(text: string, path: string): StatePayload {
     throw corrupt("it is not JSON (truncated or damaged?)");
   }
   if (!isObject(doc)) throw corrupt("it is not a JSON object");
-  if (doc.format === "hsmoe-state/1") throw new StateError(`${path} was saved by an older hsmoe (format hsmoe-state/1); fit again to save it in this version's format`);
+  // Format 2 states hold model states without D and with scalar prior scales (before design rows).
+  if (doc.format === "hsmoe-state/1" || doc.format === "hsmoe-state/2") {
+    throw new StateError(`${path} was saved by an older hsmoe (format ${doc.format}); fit again to save it in this version's format`);
+  }
   if (doc.format !== STATE_FORMAT) throw new StateError(`${path} is not a state saved by hsmoe fit --save (format ${JSON.stringify(doc.format)?.slice(0, 40)}, expected "${STATE_FORMAT}")`);
   const p = doc.payload;
   if (!isObject(p)) throw corrupt("it has no payload");

@@ -3,9 +3,42 @@
  * compiler. Numerics are grouped by area; each area's module header states its conventions
  * (buffer layouts, parameterisations, error reporting).
  *
+ * A kernel written by `hsmoe compile MODEL.moe -o kernel.js` runs with this module alone: its
+ * default export, called with {@link kernelRuntime}, is the kernel a {@link Filter} drives
+ * (kernel source in the "function" format goes to {@link loadKernel}).
+ *
+ * ```ts
+ * import { Filter, kernelRuntime } from "hsmoe/runtime";
+ * import createKernel from "./kernel.js";
+ * const filter = new Filter(createKernel(kernelRuntime), 2, { particles: 400, seed: 1 });
+ * for (const row of rows) filter.observe(row.x, row.y);
+ * filter.predict([1, 0.5]);
+ * ```
+ *
+ * Particle sets may also run apart (in worker threads) and be pooled into one filter:
+ * {@link createSets} builds any subset of a filter's sets, {@link poolSets} joins them.
+ *
  * @packageDocumentation
  */
+import { kernelRuntime as runtimeObject } from "./kernel-runtime.js";
+
 export * from "./rng/index.js";
 export * from "./math/index.js";
 export * from "./linalg/index.js";
 export * from "./smc/index.js";
+export { loadKernel } from "./kernel-runtime.js";
+
+/**
+ * What an emitted kernel is built from: a file written by `hsmoe compile` exports
+ * `createKernel(rt)` by default, and `createKernel(kernelRuntime)` is the kernel a
+ * {@link Filter} runs. Opaque here: what it holds is a contract between the compiler and the
+ * runtime, not an API.
+ */
+export const kernelRuntime: object = runtimeObject;
+export { Filter, createSets, setCount, type FilterOptions, type FilterSnapshot } from "./pl/filter.js";
+export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type GateProbability, type Prediction, type Quantile } from "./pl/summaries.js";
+export { poolSets, type SetTimings } from "./pl/pool.js";
+export { ParticleSet, type ParticleSetJson, type SetOptions } from "./pl/particle-set.js";
+export { RowStore } from "./pl/rows.js";
+export { FilterError, type FilterErrorCode } from "./pl/errors.js";
+export type { Schedule } from "./pl/schedule.js";

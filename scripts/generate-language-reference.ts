@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allRules } from "../compiler/4-analyze/index.js";
-import { analyzeSource, catalogue, diagnosticCodes, renderDiagnostics, type CatalogueEntry, type DiagnosticCode } from "../compiler/index.js";
+import { catalogue, compileModel, diagnosticCodes, renderDiagnostics, type CatalogueEntry, type DiagnosticCode } from "../compiler/index.js";
 import { distributions, type DistributionSpec } from "../compiler/lang/distributions.js";
 import { functions, type FunctionSpec } from "../compiler/lang/functions.js";
 import { reservedNames } from "../compiler/lang/reserved.js";
@@ -268,7 +268,7 @@ interface Example {
 function runFixtures(): Example[] {
   return negativeGroups.flatMap((group) =>
     readFixtures(fileURLToPath(new URL(`test/compiler/fixtures/${group}/`, root))).map((fixture) => {
-      const r = analyzeSource(fixture.text, { file: `${fixture.name}.moe`, hypers: fixture.hypers });
+      const r = compileModel(fixture.text, { file: `${fixture.name}.moe`, hypers: fixture.hypers });
       return {
         fixture,
         path: `test/compiler/fixtures/${group}/${fixture.name}.moe`,

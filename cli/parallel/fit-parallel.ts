@@ -1,18 +1,19 @@
 /**
  * Runs the particle sets of a fit on worker threads (spec §3.7: independent sets pooled by
  * their evidence; one set or more per core). Every set draws from its own split of the seed's
- * stream and is returned as a bit-exact snapshot, so the pooled filter is identical to the one
- * a single thread would build, whatever the number of threads.
+ * stream and is returned as a bit-exact snapshot, pooled by the runtime (runtime/pl/pool.ts)
+ * into the filter a single thread would build, whatever the number of threads. This module is
+ * the thread plumbing: starting workers, feeding them rows, collecting their sets.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CompiledModel } from "../../api.js";
-import { encodeFloat64 } from "../../runtime/rules/snapshot.js";
-import { Filter, setCount, type FilterOptions } from "../../runtime/pl/filter.js";
+import { setCount, type Filter, type FilterOptions } from "../../runtime/pl/filter.js";
 import { FilterError } from "../../runtime/pl/errors.js";
 import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.js";
+import { poolSets, type SetTimings } from "../../runtime/pl/pool.js";
 import { RowStore } from "../../runtime/pl/rows.js";
 import type { MainMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
 
@@ -77,7 +78,7 @@ export async function fitParallel(
   const workers = shares.map((indices) => new Worker(workerUrl(), { workerData: { kernel, D, options, indices } satisfies WorkerSetup }));
   const results = workers.map(
     (worker, w) =>
-      new Promise<{ sets: ParticleSetJson[]; options: SetOptions; indices: number[]; timings: { seconds: number; sweepSeconds: number }[] }>((resolve, reject) => {
+      new Promise<{ sets: ParticleSetJson[]; options: SetOptions; indices: number[]; timings: SetTimings[] }>((resolve, reject) => {
         worker.on("message", (m: WorkerMessage) => {
           if (m.type === "progress") {
             progress[w] = m.rows;
@@ -130,19 +131,15 @@ export async function fitParallel(
     for (const worker of workers) worker.postMessage({ type: "end" } satisfies MainMessage);
     const done = await Promise.all(results);
     const sets = new Array<ParticleSetJson>(M);
-    for (const r of done) r.indices.forEach((m, j) => (sets[m] = r.sets[j]));
+    const timings = new Array<SetTimings>(M);
+    for (const r of done) {
+      r.indices.forEach((m, j) => {
+        sets[m] = r.sets[j];
+        timings[m] = r.timings[j];
+      });
+    }
     onProgress(kept.n);
-    const filter = Filter.restore(model.kernel, {
-      format: "hsmoe-filter/1",
-      info: model.kernel.info,
-      D,
-      options: done[0].options,
-      rows: { n: kept.n, x: encodeFloat64(kept.x.subarray(0, kept.held * D)), y: encodeFloat64(kept.y.subarray(0, kept.held)) },
-      sets,
-    });
-    // timings are not state, so they travel beside the snapshots
-    for (const r of done) r.indices.forEach((m, j) => Object.assign(filter.sets[m], r.timings[j]));
-    return filter;
+    return poolSets(model.kernel, kept, sets, done[0].options, timings);
   } finally {
     for (const worker of workers) {
       worker.removeAllListeners("exit");

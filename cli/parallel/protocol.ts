@@ -2,6 +2,7 @@
 import type { FilterOptions } from "../../runtime/pl/filter.js";
 import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.js";
 import type { FilterErrorCode } from "../../runtime/pl/errors.js";
+import type { SetTimings } from "../../runtime/pl/pool.js";
 
 /** What a worker is started with. */
 export interface WorkerSetup {
@@ -22,5 +23,5 @@ export type MainMessage = { type: "rows"; x: Float64Array; y: Float64Array } | {
 /** Worker → main. */
 export type WorkerMessage =
   | { type: "progress"; rows: number }
-  | { type: "done"; sets: ParticleSetJson[]; options: SetOptions; timings: { seconds: number; sweepSeconds: number }[] }
+  | { type: "done"; sets: ParticleSetJson[]; options: SetOptions; timings: SetTimings[] }
   | { type: "error"; code: FilterErrorCode | "internal"; message: string; row?: number };

@@ -125,6 +125,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
   const { train, test } = input;
   const D = train.D;
   const names = train.inputColumns;
+  // The experts' coefficients: the inputs, or the regressors the model builds from them.
+  const coefficientNames = f.filter.coefficientNames ?? names;
   const stats = names.map((_, j) => columnStats(train, j));
   const varying = stats.map((s, j) => (s.max > s.min ? j : -1)).filter((j) => j >= 0);
   let j0: number;
@@ -170,7 +172,7 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     expert: r + 1,
     usage: e.usage,
     noiseVariance: e.noiseVariance,
-    coefficients: e.coefficients.map((mean, j) => ({ feature: names[j], mean, lower: e.lower[j], upper: e.upper[j] })),
+    coefficients: e.coefficients.map((mean, j) => ({ feature: coefficientNames[j], mean, lower: e.lower[j], upper: e.upper[j] })),
   }));
   const kappa = f.shrinkage();
   const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: names[j], column: j, kappa: v }))) : null;

@@ -3,9 +3,6 @@
  * the page, collect.ts for its numbers, charts.ts for the charts).
  */
 import type { ModelFilter } from "../../api.js";
-import { analyzeSource } from "../../compiler/index.js";
-import { dumpAnalysis } from "../../compiler/4-analyze/index.js";
-import { summaryText } from "../../compiler/summary.js";
 import type { DataTable } from "../data/csv.js";
 import { collectReport } from "./collect.js";
 import { renderReport } from "./html.js";
@@ -29,12 +26,6 @@ export interface FitFacts {
   heldout?: { n: number; lpd: number; rmse: number };
 }
 
-/** The inference plan as `hsmoe check` prints it. */
-function planText(source: string, file: string, hypers: Record<string, number>): string {
-  const r = analyzeSource(source, { file, hypers: new Map(Object.entries(hypers)) });
-  return r.checked && r.analysis ? `${summaryText(r.checked, file)}\n\n${dumpAnalysis(r.analysis)}` : "";
-}
-
 function factRows(r: FitFacts): { label: string; value: string }[] {
   const rows = [
     { label: "rows", value: `${r.n} (inputs: ${r.D}, experts: ${r.K})` },
@@ -52,15 +43,18 @@ function factRows(r: FitFacts): { label: string; value: string }[] {
   return rows;
 }
 
-/** The report page of a finished fit. */
+/**
+ * The report page of a finished fit; `planText` is the model's summary and inference plan as
+ * `hsmoe check` prints them (from the compile result the fit ran on).
+ */
 export function reportPage(
   f: ModelFilter,
-  a: { file: string; source: string; hypers: Record<string, number>; train: DataTable; test?: DataTable; feature?: string; result: FitFacts },
+  a: { file: string; source: string; planText: string; train: DataTable; test?: DataTable; feature?: string; result: FitFacts },
 ): string {
   const data = collectReport(f, {
     file: a.file,
     source: a.source,
-    planText: planText(a.source, a.file, a.hypers),
+    planText: a.planText,
     train: a.train,
     test: a.test,
     feature: a.feature,

@@ -3,15 +3,29 @@
  * found so far and the diagnostics. Names live in Maps, never as object keys, so `__proto__`
  * or `constructor` are ordinary names.
  */
-import type { Expr, Span } from "../ast.js";
+import type { Expr, Relation, Span } from "../ast.js";
 import type { Label, MessageArgs } from "../diagnostics/diagnostic.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import { DiagnosticCollector } from "../diagnostics/collector.js";
 import type { IndexRange, Ty } from "../lang/types.js";
-import type { SymbolInfo } from "./checked.js";
+import type { DataInfo, SymbolInfo, VariableInfo } from "./checked.js";
 
 /** Index variables bound by the statement being checked: name → range. */
 export type Scope = ReadonlyMap<string, IndexRange>;
+
+/** A `~` or `=` statement to type: it defines a variable or observes a data variable. */
+export interface Definition {
+  relation: Relation;
+  target: VariableInfo | DataInfo;
+  /** Index scope of the statement (undefined when its binders were bad). */
+  scope: Map<string, IndexRange> | undefined;
+  /**
+   * Names the right side uses, other than the statement's own indices, in first-use order;
+   * found once, when the statement is declared, for the passes that need them (dependency
+   * order, per-row data, roles).
+   */
+  uses: ReadonlySet<string>;
+}
 
 export class CheckContext {
   /** The diagnostics, under the error cap. */

@@ -8,7 +8,7 @@ import { constant, difference, formatAffine } from "../lang/affine.js";
 import { reservedNames } from "../lang/reserved.js";
 import { formatRange, type IndexRange, type Ty } from "../lang/types.js";
 import type { DataInfo, HyperInfo, VariableInfo } from "./checked.js";
-import type { CheckContext, Scope } from "./context.js";
+import type { CheckContext, Definition, Scope } from "./context.js";
 import { namesUsed } from "./dependencies.js";
 import { constantOf, sizeOf } from "./sizes.js";
 import { suggest } from "./suggest.js";
@@ -201,19 +201,6 @@ export function bindIndices(ctx: CheckContext, binders: Binder[]): Map<string, I
     scope.set(b.name.name, { lo, hi });
   }
   return ok ? scope : undefined;
-}
-
-/** A `~` or `=` statement to type: it defines a variable or observes a data variable. */
-export interface Definition {
-  relation: Relation;
-  target: VariableInfo | DataInfo;
-  /** Index scope of the statement (undefined when its binders were bad). */
-  scope: Map<string, IndexRange> | undefined;
-  /**
-   * Names the right side uses, other than the statement's own indices, in first-use order;
-   * found once here for the passes that need them (dependency order, per-row data, roles).
-   */
-  uses: ReadonlySet<string>;
 }
 
 function definition(relation: Relation, target: VariableInfo | DataInfo, scope: Map<string, IndexRange> | undefined): Definition {

@@ -3,9 +3,8 @@
  * statement's right side uses, a dependency order, and the cycles (each reported once).
  */
 import type { Expr } from "../ast.js";
-import type { CheckContext } from "./context.js";
+import type { CheckContext, Definition } from "./context.js";
 import { children } from "../walk.js";
-import type { Definition } from "./declarations.js";
 
 /** Names an expression refers to (excluding index variables of its statement). */
 export function namesUsed(e: Expr, bound: ReadonlyMap<string, unknown>, out: Set<string> = new Set()): Set<string> {

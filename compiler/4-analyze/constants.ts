@@ -1,8 +1,8 @@
 /**
  * The constants a rule passes to the runtime, checked against what the runtime's update
- * needs. Each rule row lists its constants ({@link ConstantSpec}): what the constant is, how
- * to read it from a match, the match fields it comes from, and the {@link constraints} entry
- * it must satisfy. A constant outside its constraint (a covariance scale `g = -1` set from the
+ * needs. Each rule row lists the constants of a match ({@link ConstantCheck}): what the
+ * constant is, its value, the expressions it comes from, and the {@link constraints} entry it
+ * must satisfy. A constant outside its constraint (a covariance scale `g = -1` set from the
  * command line) is reported where the model uses it, naming the hyperparameters behind it,
  * so a bad value stops `check` and `compile` instead of the runtime.
  */
@@ -21,23 +21,19 @@ export const constraints = {
 export type Constraint = keyof typeof constraints;
 
 /**
- * One constant a rule passes to the runtime. (`what` and `value` are methods so that a row
- * typed by its own match fits the table of its role; each is only called with the match of
- * the row it belongs to.)
+ * One constant a rule passes to the runtime, as a rule row lists it for a match: what it is,
+ * its value, the expressions it is computed from (where a diagnostic points) under keys that
+ * identify them, and the constraint it must satisfy.
  */
-export interface ConstantSpec<M> {
+export interface ConstantCheck {
   /** What it is, for messages: "the prior covariance scale of `beta`". */
-  what(m: M): string;
-  /** Its value in a match. */
-  value(m: M): number;
-  /** The match fields (keys of its `origins`) it is computed from: where a diagnostic points. */
-  from: readonly string[];
+  what: string;
+  value: number;
+  /** Keys of the quantities it is computed from: a constant computed from one already reported is not reported again. */
+  keys: readonly string[];
+  /** The expressions behind those keys. */
+  from: readonly Expr[];
   constraint: Constraint;
-}
-
-/** A match as far as the constant check needs it. */
-interface WithOrigins {
-  origins: Readonly<Record<string, readonly Expr[]>>;
 }
 
 /** The hyperparameters an expression's value comes from, through constant `=` definitions. */
@@ -70,32 +66,24 @@ function cover(exprs: readonly Expr[], fallback: Span): Span {
 }
 
 /**
- * Reports every constant of `match` outside its constraint, once per source: a constant
- * computed from one already reported (a precision 1/g after g) is not reported again.
+ * Reports every constant outside its constraint, once per source: a constant computed from one
+ * already reported (a precision 1/g after g) is not reported again.
  */
-export function checkConstants<M extends WithOrigins>(
-  g: ModelGraph,
-  specs: readonly ConstantSpec<M>[],
-  match: M,
-  fallback: Span,
-  out: DiagnosticCollector,
-): void {
+export function checkConstants(g: ModelGraph, checks: readonly ConstantCheck[], fallback: Span, out: DiagnosticCollector): void {
   const reported = new Set<string>();
-  for (const spec of specs) {
-    const value = spec.value(match);
-    const c = constraints[spec.constraint];
-    if (c.holds(value) || spec.from.some((f) => reported.has(f))) continue;
-    for (const f of spec.from) reported.add(f);
-    const exprs = spec.from.flatMap((f) => match.origins[f] ?? []);
-    const hypers = hypersBehind(g, exprs);
+  for (const check of checks) {
+    const c = constraints[check.constraint];
+    if (c.holds(check.value) || check.keys.some((f) => reported.has(f))) continue;
+    for (const f of check.keys) reported.add(f);
+    const hypers = hypersBehind(g, check.from);
     const values = hypers.map((h) => {
       const n = g.byName.get(h)!;
       return `${h} = ${n.hyperValue}${n.hyperSource === "set" ? " (as set)" : ""}`;
     });
-    out.report("invalid_prior_constant", cover(exprs, fallback), {
-      what: spec.what(match),
+    out.report("invalid_prior_constant", cover(check.from, fallback), {
+      what: check.what,
       constraint: c.text,
-      value: values.length > 0 ? `${value}, with ${values.join(", ")}` : String(value),
+      value: values.length > 0 ? `${check.value}, with ${values.join(", ")}` : String(check.value),
       fix: hypers.length > 0 ? `give ${hypers.map((h) => `\`${h}\``).join(", ")} a value that makes it ${c.text}` : `use a value that is ${c.text}`,
     });
   }

@@ -1,5 +1,5 @@
 /** The inference plan in words: which rule covers each term (`hsmoe check` prints it). */
-import type { Analysis } from "./index.js";
+import type { Analysis } from "./analysis.js";
 import { allRules } from "./rules.js";
 
 /** One line per covered node with its rule, then each rule's update in words. */

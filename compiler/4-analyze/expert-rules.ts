@@ -1,166 +1,220 @@
 /**
- * Matchers of the expert rules: the observed response's likelihood, the coefficients' prior
- * and (for the Normal-inverse-gamma rule) the variances' prior, all indexed by the same
- * allocation. Each mismatch says what blocks conjugacy and what would fix it.
+ * Matchers of the expert rules: the observed response's likelihood, its mean decomposed as a
+ * linear predictor (./linear.ts) and each coefficient group's prior, all indexed by the same
+ * allocation. The noise variance is per expert (`sigma2[z]`) or shared (`sigma2`), or a known
+ * constant. Each mismatch says what blocks conjugacy and what would fix it.
  */
 import type { Expr, Span } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { constant, difference } from "../lang/affine.js";
 import { printExpr } from "../print.js";
-import type { KnownVarianceExpertMatch, MatchResult, Mismatch, NigExpertMatch } from "./matches.js";
-import { call, constantValue, factors, indexedBy, isIdentity, nodeRef, type NodeRef } from "./patterns.js";
+import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
+import type { CoefficientGroup, KnownVarianceExpertMatch, MatchResult, Mismatch, NigExpertMatch } from "./matches.js";
+import { call, constantValue, indexedBy, nodeRef, type NodeRef } from "./patterns.js";
+import { varianceMonomial } from "./monomial.js";
 
 type Fail = { ok: false; why: Mismatch };
 const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
 
-/** The linear predictor `dot(beta[z], x)`: the coefficient reference, the input and the allocation. */
-interface Linear {
-  coef: NodeRef;
-  input: GraphNode;
-  allocation: GraphNode | undefined;
+/** The model's one per-row allocation, if it has one. */
+function allocationOf(g: ModelGraph): GraphNode | undefined {
+  return g.nodes.find((n) => n.kind === "latent");
 }
 
-function linearMean(g: ModelGraph, y: GraphNode, mean: Expr): Linear | Fail {
-  const args = call(mean, "dot");
-  const why = `the mean of ${y.name} is not linear in the expert coefficients: it is \`${printExpr(mean)}\``;
-  const fix = "write the mean as `dot(beta[z], x)`, with beta the coefficients, z the allocation and x an input vector";
-  if (!args) return fail(1, mean.span, why, fix);
-  const refs = args.map((a) => nodeRef(g, a));
-  const inputAt = refs.findIndex((r) => r?.node.kind === "input" && r.indices.length === 0);
-  const coef = refs[1 - inputAt];
-  if (inputAt < 0 || !coef || coef.node.kind !== "parameter") return fail(1, mean.span, why, fix);
-  if (coef.indices.length === 0) return { coef, input: refs[inputAt]!.node, allocation: undefined };
-  const z = coef.indices.length === 1 ? nodeRef(g, coef.indices[0]) : undefined;
-  if (!z || z.node.kind !== "latent" || z.indices.length > 0) {
-    return fail(1, coef.expr.span, `the expert coefficients \`${printExpr(coef.expr)}\` must be indexed by the allocation alone`, "index them as `beta[z]`, with z drawn from the gate");
+/** The mean of y as a linear form in the experts' coefficients. */
+function linearMean(g: ModelGraph, y: GraphNode, mean: Expr): { form: LinearForm; allocation: GraphNode | undefined } | Fail {
+  const z = allocationOf(g);
+  const indexed = (t: CoefficientTerm) => t.node.plates.length > 0;
+  const what = `the mean of ${y.name}`;
+  const fix = `write the mean as a sum of coefficient terms, e.g. \`alpha[${z?.name ?? "z"}] + dot(beta[${z?.name ?? "z"}], x)\``;
+  const r = linearize(g, mean, { role: "expert", allocation: z?.name }, what, fix);
+  if (!r.ok) {
+    // Coefficients shared by every expert: the analysis then says the allocation indexes nothing.
+    const shared = z ? linearize(g, mean, { role: "expert", allocation: undefined }, what, fix) : r;
+    return shared.ok ? { form: shared.form, allocation: undefined } : r;
   }
-  return { coef, input: refs[inputAt]!.node, allocation: z.node };
+  // A model without an allocation has one expert: its coefficients are not families.
+  if (!z && r.form.terms.some(indexed)) return fail(1, mean.span, `the coefficients of ${y.name} are indexed but the model has no allocation`, "declare `z ~ stickbreaking(…)` or drop the index");
+  return { form: r.form, allocation: r.form.terms.some(indexed) ? z : undefined };
 }
 
 /** Experts indexed by z must be a family over exactly z's values, 1..K. */
-function expertFamily(g: ModelGraph, node: GraphNode, lin: Linear): string | undefined {
-  if (!lin.allocation) return node.plates.length === 0 ? undefined : `\`${node.name}\` is a family but the mean does not index it`;
-  const z = lin.allocation.elem;
+function expertFamily(g: ModelGraph, node: GraphNode, allocation: GraphNode | undefined): string | undefined {
+  if (!allocation) return node.plates.length === 0 ? undefined : `\`${node.name}\` is a family but the mean does not index it`;
+  const z = allocation.elem;
   const zHi = z.kind === "int" && z.hi ? z.hi : undefined;
   const p = node.plates;
   if (p.length !== 1) return `\`${node.name}\` must have exactly one index, the expert`;
   const { lo, hi } = p[0].range;
   if (!zHi || difference(lo, constant(1), g.values) !== 0 || difference(hi, zHi, g.values) !== 0) {
-    return `\`${node.name}\` must be declared over the same experts as \`${lin.allocation.name}\` takes`;
+    return `\`${node.name}\` must be declared over the same experts as \`${allocation.name}\` takes`;
   }
   return undefined;
 }
 
-/** The prior of beta: `mvnormal(m0, factors…)`; the constant part of the covariance (and its factors) and the other factors. */
-function coefficientPrior(
-  g: ModelGraph,
-  beta: GraphNode,
-): { m0: number; scale: number; origins: { priorMean: Expr[]; priorScale: Expr[] }; rest: Expr[]; span: Span } | string {
-  const d = beta.distribution;
-  if (!d || d.name !== "mvnormal") return `\`${beta.name}\` has ${d ? `a ${d.name}` : "no"} prior; the Gaussian expert rules need mvnormal`;
-  const m0 = constantValue(g, d.args[0]);
-  if (m0 === undefined) return `the prior mean of \`${beta.name}\` must be a constant`;
-  let scale = 1;
-  const constants: Expr[] = [];
-  const rest: Expr[] = [];
-  let identity = false;
-  for (const f of factors(d.args[1])) {
-    const c = constantValue(g, f);
-    if (c !== undefined) {
-      scale *= c;
-      constants.push(f);
-    } else if (isIdentity(f) && !identity) identity = true;
-    else rest.push(f);
-  }
-  if (!identity) return `the prior covariance of \`${beta.name}\` must be a multiple of the identity, \`… * I(D)\``;
-  return { m0, scale, origins: { priorMean: [d.args[0]], priorScale: constants }, rest, span: beta.span };
-}
+/** The noise: `sqrt(v[z])` / `sqrt(v)` with v a parameter, or a constant sd. */
+type Noise = { kind: "variance"; ref: NodeRef; shared: boolean } | { kind: "known"; sd: number } | Fail;
 
-/** Matches `y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))` with the NIG priors. */
-export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpertMatch> {
-  const d = y.distribution!;
-  if (d.name !== "normal") return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the Gaussian expert rules need normal`, "use `normal(mean, sd)`");
-  const lin = linearMean(g, y, d.args[0]);
-  if ("ok" in lin) return lin;
-  const sd = d.args[1];
+function noiseOf(g: ModelGraph, y: GraphNode, sd: Expr, allocation: GraphNode | undefined): Noise {
+  const known = constantValue(g, sd);
+  if (known !== undefined) return { kind: "known", sd: known };
+  // A family of equal constants indexed by the allocation (`s[k] = 0.5`, used as `s[z]`).
+  const r = nodeRef(g, sd);
+  if (r?.node.kind === "deterministic" && r.node.value && r.node.plates.length === r.indices.length) {
+    const c = constantValue(g, r.node.value);
+    if (c !== undefined) return { kind: "known", sd: c };
+  }
   const root = call(sd, "sqrt");
   const v = root && root.length === 1 ? nodeRef(g, root[0]) : undefined;
+  const fix = `write the sd as \`sqrt(sigma2[${allocation?.name ?? "z"}])\` with \`sigma2[k in 1..K] ~ invgamma(a, b)\` (or \`sqrt(sigma2)\` for one variance shared by the experts), or a constant`;
   if (!v) {
-    const bare = nodeRef(g, sd);
-    if (bare?.node.distribution?.name === "invgamma") {
-      return fail(2, sd.span, `\`normal\` takes a standard deviation, but \`${bare.node.name}\` has an invgamma prior, as a variance does`, `write \`sqrt(${printExpr(sd)})\``);
+    if (r?.node.distribution?.name === "invgamma") {
+      return fail(2, sd.span, `\`normal\` takes a standard deviation, but \`${r.node.name}\` has an invgamma prior, as a variance does`, `write \`sqrt(${printExpr(sd)})\``);
     }
-    return fail(2, sd.span, `the sd of ${y.name} is \`${printExpr(sd)}\`; the Normal-inverse-gamma rule needs \`sqrt(v[z])\` with v ~ invgamma`, "write the sd as `sqrt(sigma2[z])` with `sigma2[k in 1..K] ~ invgamma(a, b)`");
+    return fail(2, sd.span, `the sd of ${y.name} is \`${printExpr(sd)}\`, neither a constant nor the square root of a variance parameter`, fix);
   }
-  const sameIndex = lin.allocation ? indexedBy(v.indices, [lin.allocation.name]) : v.indices.length === 0;
-  if (v.node.kind !== "parameter" || !sameIndex) {
-    return fail(2, sd.span, `the variance \`${printExpr(root![0])}\` must be a parameter indexed like the coefficients`, `write \`sqrt(sigma2${lin.allocation ? `[${lin.allocation.name}]` : ""})\``);
+  if (v.node.kind !== "parameter") return fail(2, sd.span, `\`${v.node.name}\` inside the sd of ${y.name} is not a parameter with a prior`, fix);
+  const perExpert = allocation !== undefined && indexedBy(v.indices, [allocation.name]);
+  if (!perExpert && v.indices.length > 0) {
+    return fail(2, sd.span, `the variance \`${printExpr(root![0])}\` must be indexed by the allocation alone, or not at all (one shared variance)`, fix);
   }
-  const vd = v.node.distribution;
-  const a0 = vd?.name === "invgamma" ? constantValue(g, vd.args[0]) : undefined;
-  const b0 = vd?.name === "invgamma" ? constantValue(g, vd.args[1]) : undefined;
-  if (vd?.name !== "invgamma") {
-    return fail(3, v.node.span, `\`${v.node.name}\` has ${vd ? `a ${vd.name}` : "no"} prior; the Normal-inverse-gamma rule needs invgamma`, `give it \`invgamma(a, b)\` with constant a and b`);
+  return { kind: "variance", ref: v, shared: !perExpert };
+}
+
+/**
+ * The prior of one coefficient group: `normal(m, sd)` for a scalar family, `mvnormal(m, cov)`
+ * with cov a multiple of the identity for a vector family; its mean and its variance as a
+ * constant times the monomial `expected` (the noise variance for NIG, nothing when known).
+ */
+function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNode; indices: readonly string[] } | undefined): CoefficientGroup | string {
+  const n = t.node;
+  const d = n.distribution;
+  const vector = t.length !== undefined;
+  const family = vector ? "mvnormal" : "normal";
+  if (!d || d.name !== family) return `\`${n.name}\` has ${d ? `a ${d.name}` : "no"} prior; a ${vector ? "vector" : "scalar"} coefficient of a Gaussian expert needs ${family}`;
+  const mean = constantValue(g, d.args[0]);
+  if (mean === undefined) return `the prior mean of \`${n.name}\` must be a constant`;
+  const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
+  if (typeof mono === "string") return `the prior ${vector ? "covariance" : "sd"} of \`${n.name}\`: ${mono}`;
+  const k = n.plates[0]?.index;
+  const wanted = expected ? [{ node: expected.node, power: 1 }] : [];
+  const matches =
+    mono.factors.length === wanted.length &&
+    mono.factors.every((f, i) => f.ref.node === wanted[i].node && f.power === wanted[i].power && indexedBy(f.ref.indices, expected!.indices.map((ix) => (ix === "k" ? k! : ix))));
+  if (!matches) {
+    return expected
+      ? `the prior variance of \`${n.name}\` must be a constant times its expert's noise variance \`${expected.node.name}${expected.indices.length ? `[${k}]` : ""}\` for the Normal-inverse-gamma rule`
+      : `the prior variance of \`${n.name}\` must be a constant when the noise sd is known`;
   }
-  if (a0 === undefined || b0 === undefined) return fail(3, v.node.span, `the invgamma prior of \`${v.node.name}\` must have constant arguments`, "use literals or hyperparameters");
-  const famV = expertFamily(g, v.node, lin) ?? expertFamily(g, lin.coef.node, lin);
-  if (famV) return fail(3, v.node.span, famV, `declare both over \`[k in 1..K]\` and index them with the allocation`);
-  const prior = coefficientPrior(g, lin.coef.node);
-  if (typeof prior === "string") return fail(4, lin.coef.node.span, prior, "write `beta[k in 1..K] ~ mvnormal(0, g * sigma2[k] * I(D))`");
-  const k = lin.coef.node.plates[0]?.index;
-  const varRef = prior.rest.length === 1 ? nodeRef(g, prior.rest[0]) : undefined;
-  if (!varRef || varRef.node !== v.node || !(k ? indexedBy(varRef.indices, [k]) : varRef.indices.length === 0)) {
-    return fail(4, lin.coef.node.span, `the prior covariance of \`${lin.coef.node.name}\` must be scaled by its expert's variance \`${v.node.name}${k ? `[${k}]` : ""}\` for the Normal-inverse-gamma rule`, `write \`mvnormal(0, g * ${v.node.name}${k ? `[${k}]` : ""} * I(D))\``);
+  return { name: n.name, length: t.length, regressor: t.regressor, mean, scale: mono.c, origins: { mean: [d.args[0]], scale: mono.constants } };
+}
+
+/** What both expert rules share: the linear mean, its groups, their priors. */
+function linearExpert(
+  g: ModelGraph,
+  y: GraphNode,
+  rule: string,
+  noiseWanted: (noise: Exclude<Noise, Fail>) => string | undefined,
+  priorScale: (noise: Exclude<Noise, Fail>, allocation: GraphNode | undefined) => { node: GraphNode; indices: string[] } | undefined,
+  rewrite: (noise: Exclude<Noise, Fail>, allocation: GraphNode | undefined) => string,
+) {
+  const d = y.distribution!;
+  if (d.name !== "normal") {
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the expert rules cover Gaussian experts only`, d.name === "bernoulli_logit" || d.name === "bernoulli" ? "binary experts are not supported yet; for a Gaussian expert write `normal(mean, sd)`" : "write `normal(mean, sd)`");
+  }
+  const lin = linearMean(g, y, d.args[0]);
+  if ("ok" in lin) return lin;
+  const noise = noiseOf(g, y, d.args[1], lin.allocation);
+  if ("ok" in noise) return noise;
+  const wrong = noiseWanted(noise);
+  if (wrong) return fail(2, d.args[1].span, wrong, rule);
+  const groups: CoefficientGroup[] = [];
+  for (const t of lin.form.terms) {
+    const fam = expertFamily(g, t.node, lin.allocation);
+    if (fam) return fail(3, t.node.span, fam, `declare it over \`[k in 1..K]\` and index it with the allocation`);
+    const p = groupPrior(g, t, priorScale(noise, lin.allocation));
+    if (typeof p === "string") return fail(4, t.node.span, p, rewrite(noise, lin.allocation));
+    groups.push(p);
+  }
+  return { lin, noise, groups };
+}
+
+const coversOf = (y: GraphNode, groups: readonly CoefficientGroup[], extra: GraphNode[]) => [y.name, ...groups.map((c) => c.name), ...extra.map((n) => n.name)];
+
+/** Matches `y ~ normal(<linear in the coefficients>, sqrt(v[z]))` (or `sqrt(v)`) with NIG priors. */
+export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpertMatch> {
+  const r = linearExpert(
+    g,
+    y,
+    "the Normal-inverse-gamma rule needs the sd `sqrt(v)` of a variance parameter v ~ invgamma",
+    (noise) => (noise.kind === "known" ? "the noise sd is a constant" : undefined),
+    (noise) => (noise.kind === "variance" ? { node: noise.ref.node, indices: noise.shared ? [] : ["k"] } : undefined),
+    (noise, z) => {
+      const v = noise.kind === "variance" ? noise.ref.node.name : "sigma2";
+      const vk = noise.kind === "variance" && noise.shared ? v : `${v}[k]`;
+      return `write \`beta[k in 1..K] ~ mvnormal(0, g * ${vk} * I(D))\`, or \`alpha[k in 1..K] ~ normal(0, sqrt(c * ${vk}))\` for a scalar${z ? "" : ", without the index for one expert"}`;
+    },
+  );
+  if ("ok" in r) return r;
+  const { lin, noise, groups } = r;
+  if (noise.kind !== "variance") throw new Error("internal: NIG without a variance");
+  const v = noise.ref.node;
+  const vd = v.distribution;
+  if (vd?.name !== "invgamma") return fail(3, v.span, `\`${v.name}\` has ${vd ? `a ${vd.name}` : "no"} prior; the Normal-inverse-gamma rule needs invgamma`, "give it `invgamma(a, b)` with constant a and b");
+  const a0 = constantValue(g, vd.args[0]);
+  const b0 = constantValue(g, vd.args[1]);
+  if (a0 === undefined || b0 === undefined) return fail(3, v.span, `the invgamma prior of \`${v.name}\` must have constant arguments`, "use literals or hyperparameters");
+  if (!noise.shared) {
+    const fam = expertFamily(g, v, lin.allocation);
+    if (fam) return fail(3, v.span, fam, "declare it over `[k in 1..K]` and index it with the allocation");
+  } else if (v.plates.length > 0) {
+    return fail(3, v.span, `\`${v.name}\` is a family but the sd uses it without an index`, `index it as \`${v.name}[${lin.allocation?.name ?? "z"}]\`, or declare one shared variance \`${v.name} ~ invgamma(a, b)\``);
   }
   return {
     ok: true,
     match: {
       rule: "normal_inverse_gamma_linear",
       response: y.name,
-      coefficients: lin.coef.node.name,
-      variance: v.node.name,
-      input: lin.input.name,
       allocation: lin.allocation?.name,
-      priorMean: prior.m0,
-      priorScale: prior.scale,
+      groups,
+      offset: lin.form.offset,
+      variance: v.name,
+      shared: noise.shared,
       a0,
       b0,
-      covers: [y.name, lin.coef.node.name, v.node.name],
-      spans: [y.span, lin.coef.node.span, v.node.span],
-      origins: { ...prior.origins, a0: [vd.args[0]], b0: [vd.args[1]] },
+      covers: coversOf(y, groups, [v]),
+      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span), v.span],
+      origins: { a0: [vd.args[0]], b0: [vd.args[1]] },
     },
   };
 }
 
-/** Matches `y ~ normal(dot(beta[z], x), s)` with s constant and `beta ~ mvnormal(m0, c * I(D))`. */
+/** Matches `y ~ normal(<linear in the coefficients>, s)` with s constant and Normal priors of constant variance. */
 export function matchKnownVarianceExpert(g: ModelGraph, y: GraphNode): MatchResult<KnownVarianceExpertMatch> {
-  const d = y.distribution!;
-  if (d.name !== "normal") return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the Gaussian expert rules need normal`, "use `normal(mean, sd)`");
-  const lin = linearMean(g, y, d.args[0]);
-  if ("ok" in lin) return lin;
-  const sd = constantValue(g, d.args[1]);
-  if (sd === undefined) return fail(2, d.args[1].span, `the sd of ${y.name} is not a constant`, "use a constant sd, or `sqrt(sigma2[z])` with an invgamma prior");
-  const fam = expertFamily(g, lin.coef.node, lin);
-  if (fam) return fail(3, lin.coef.node.span, fam, "declare the coefficients over `[k in 1..K]`");
-  const prior = coefficientPrior(g, lin.coef.node);
-  if (typeof prior === "string") return fail(4, lin.coef.node.span, prior, "write `beta[k in 1..K] ~ mvnormal(0, c * I(D))`");
-  if (prior.rest.length > 0) {
-    return fail(4, lin.coef.node.span, `the prior covariance of \`${lin.coef.node.name}\` must be a constant multiple of I(D) when the noise sd is known`, "write `mvnormal(0, c * I(D))`");
-  }
+  const r = linearExpert(
+    g,
+    y,
+    "use a constant sd, or `sqrt(sigma2[z])` with an invgamma prior",
+    (noise) => (noise.kind === "variance" ? "the noise sd is not a constant" : undefined),
+    () => undefined,
+    () => "write `beta[k in 1..K] ~ mvnormal(0, c * I(D))` or `alpha[k in 1..K] ~ normal(0, s)` with c and s constant",
+  );
+  if ("ok" in r) return r;
+  const { lin, noise, groups } = r;
+  if (noise.kind !== "known") throw new Error("internal: known variance without a constant sd");
+  const sdExpr = y.distribution!.args[1];
   return {
     ok: true,
     match: {
       rule: "normal_known_variance_linear",
       response: y.name,
-      coefficients: lin.coef.node.name,
-      input: lin.input.name,
       allocation: lin.allocation?.name,
-      priorMean: prior.m0,
-      priorScale: prior.scale,
-      sd,
-      covers: [y.name, lin.coef.node.name],
-      spans: [y.span, lin.coef.node.span],
-      origins: { ...prior.origins, sd: [d.args[1]] },
+      groups,
+      offset: lin.form.offset,
+      sd: noise.sd,
+      covers: coversOf(y, groups, []),
+      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span)],
+      origins: { sd: [sdExpr] },
     },
   };
 }

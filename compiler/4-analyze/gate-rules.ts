@@ -10,6 +10,7 @@ import { constant, constantValue as affineValue, difference, substitute } from "
 import { printExpr } from "../print.js";
 import type { FixedGateMatch, FixedScaleMatch, HorseshoeMatch, MatchResult, Mismatch, StickGateMatch } from "./matches.js";
 import { call, constantValue, factors, indexedBy, isIdentity, nodeRef } from "./patterns.js";
+import { linearize } from "./linear.js";
 
 type Fail = { ok: false; why: Mismatch };
 const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
@@ -53,19 +54,23 @@ export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<St
   if (!inner) {
     return fail(1, d.args[0].span, `the stop probabilities \`${printExpr(d.args[0])}\` are not a logistic function of a linear predictor`, "write `stickbreaking(logistic(phi * x))`");
   }
-  const phi = inner.kind === "binary" && inner.op === "*" ? nodeRef(g, inner.left) : undefined;
-  const x = inner.kind === "binary" && inner.op === "*" ? nodeRef(g, inner.right) : undefined;
-  if (!phi || !x || phi.indices.length > 0 || x.indices.length > 0 || phi.node.kind !== "parameter" || x.node.kind !== "input") {
-    return fail(2, inner.span, `the gate predictor is \`${printExpr(inner)}\`, not linear in the gate coefficients`, "write `logistic(phi * x)` with `phi[k in 1..K-1, j in 1..D]` the coefficients and x an input vector");
+  const fix = "write `logistic(phi * x)` with `phi[k in 1..K-1, j in 1..D]` the coefficients and x a data vector (or a data-only transform of it, such as `abs(x)`)";
+  const lin = linearize(g, inner, { role: "gate" }, "the gate predictor", fix);
+  if (!lin.ok) return { ok: false, why: { ...lin.why, depth: 2 } };
+  const { terms, offset } = lin.form;
+  if (terms.length > 1) {
+    return fail(2, inner.span, `the gate predictor has ${terms.length} coefficient families (${terms.map((t) => `\`${t.node.name}\``).join(", ")}); one family with a prior is supported so far`, "put every gate regressor in one data vector (a column of ones for an intercept) and write `logistic(phi * x)`");
   }
-  const sticks = stickCount(g, phi.node);
-  const shapeOk = (phi.node.plates.length === 2 && phi.node.elem.kind === "real") || (phi.node.plates.length === 1 && phi.node.elem.kind === "vector");
+  if (offset) return fail(2, inner.span, "the gate predictor has a data-only offset; gate offsets are not supported yet", "drop the offset, or add a column of ones to the data and let its coefficient take the offset's place");
+  const phi = terms[0].node;
+  const sticks = stickCount(g, phi);
+  const shapeOk = (phi.plates.length === 2 && phi.elem.kind === "real") || (phi.plates.length === 1 && phi.elem.kind === "vector");
   if (sticks === undefined || !shapeOk) {
-    return fail(2, phi.node.span, `the gate coefficients \`${phi.node.name}\` must be one row per stick, \`[k in 1..K-1, j in 1..D]\``, "declare them as `phi[k in 1..K-1, j in 1..D]`");
+    return fail(2, phi.span, `the gate coefficients \`${phi.name}\` must be one row per stick, \`[k in 1..K-1, j in 1..D]\``, "declare them as `phi[k in 1..K-1, j in 1..D]`");
   }
   return {
     ok: true,
-    match: { rule: "polya_gamma_stickbreaking", allocation: z.name, coefficients: phi.node.name, input: x.node.name, sticks, covers: [z.name], spans: [z.span], origins: {} },
+    match: { rule: "polya_gamma_stickbreaking", allocation: z.name, coefficients: phi.name, sticks, design: { name: phi.name, length: terms[0].length, regressor: terms[0].regressor }, covers: [z.name], spans: [z.span], origins: {} },
   };
 }
 

@@ -11,34 +11,18 @@ import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import { DEFAULT_MAX_ERRORS, DiagnosticCollector } from "../diagnostics/collector.js";
 import { constantValue, substitute } from "../lang/affine.js";
 import { checkConstants } from "./constants.js";
-import type { ExpertMatch, GateMatch, GatePriorMatch, Mismatch, Role, RuleId } from "./matches.js";
+import type { Mismatch } from "./matches.js";
+import type { Analysis, Coverage } from "./analysis.js";
+import type { GateMatch, GatePriorMatch } from "./matches.js";
 import { expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
 
 export type * from "./matches.js";
+export type { Analysis, Coverage } from "./analysis.js";
 export { allRules, expertRules, gatePriorRules, gateRules, GATE_SCHEDULE, ruleById, type BlockConstants, type Rule } from "./rules.js";
-export { constraints, type Constraint, type ConstantSpec } from "./constants.js";
+export { constraints, type Constraint, type ConstantCheck } from "./constants.js";
+export { DATA_FUNCTIONS, type DataExpr } from "../lang/data-expr.js";
+export type { LinearForm } from "./linear.js";
 export { dumpAnalysis } from "./dump.js";
-
-/** Which rule accounts for a graph node. */
-export interface Coverage {
-  node: string;
-  rule: RuleId;
-  role: Role;
-}
-
-/** The analysis of a model that every rule covers. */
-export interface Analysis {
-  graph: ModelGraph;
-  experts: number;
-  expert: ExpertMatch;
-  /** Undefined for a single expert (no allocation). */
-  gate: GateMatch | undefined;
-  /** Present for the Pólya-Gamma gate. */
-  gatePrior: GatePriorMatch | undefined;
-  coverage: Coverage[];
-  /** The model has a gate, but with one expert it routes every row to it (K = 1). */
-  inertGate?: boolean;
-}
 
 /** The result of {@link analyze}. */
 export interface AnalyzeResult {
@@ -90,11 +74,15 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
     return unsupported(observed[1], observed.length === 0 ? "the model observes nothing, so there is nothing to fit" : `the model observes ${observed.length} responses; hsmoe fits one`, "declare one response, e.g. `data y: real` with `y ~ normal(…)`");
   }
   if (latents.length > 1) return unsupported(latents[1], `the model has ${latents.length} per-row latent variables; hsmoe fits one allocation`, "keep one allocation `z`");
+  const inputs = g.nodes.filter((n) => n.kind === "input");
+  if (inputs.length !== 1 || inputs[0].elem.kind !== "vector") {
+    return unsupported(inputs[1] ?? inputs[0], inputs.length === 0 ? "the model reads no input vector" : inputs.length > 1 ? `the model reads ${inputs.length} data inputs; reading several is not supported yet` : `the input \`${inputs[0].name}\` is not a vector`, "read one input vector, e.g. `data x: vector[D]`, and take what the gate and the experts need from it (`x[1]`, `abs(x)`)");
+  }
 
   const e = tryRules(g, observed[0], expertRules);
   if (!e.ok) return report("expert_not_conjugate", e.why);
   const expert = e.match;
-  checkConstants(g, e.rule.constants, expert, observed[0].span, out);
+  checkConstants(g, e.rule.constants(expert), observed[0].span, out);
   const coverage: Coverage[] = expert.covers.map((node) => ({ node, rule: expert.rule, role: "expert" }));
   let gate: GateMatch | undefined;
   let gatePrior: GatePriorMatch | undefined;
@@ -104,18 +92,17 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
     const r = tryRules(g, z, gateRules);
     if (!r.ok) return report("gate_not_augmentable", r.why);
     gate = r.match;
-    checkConstants(g, r.rule.constants, gate, z.span, out);
+    checkConstants(g, r.rule.constants(gate), z.span, out);
     coverage.push(...gate.covers.map((node) => ({ node, rule: r.match.rule, role: "gate" as const })));
     const hi = z.elem.kind === "int" && z.elem.hi ? constantValue(substitute(z.elem.hi, g.values)) : undefined;
     if (hi === undefined) return unsupported(z, `the number of experts \`${expert.allocation}\` ranges over is not known`, "give the number of experts a value, e.g. `K: int = 4`");
     experts = hi;
     if (gate.rule === "polya_gamma_stickbreaking") {
-      if (gate.input !== expert.input) return unsupported(z, "the gate and the experts read different input vectors", `use \`${expert.input}\` in both`);
       const phi = g.byName.get(gate.coefficients)!;
       const p = tryRules(g, phi, gatePriorRules);
       if (!p.ok) return report("gate_prior_not_conjugate", p.why);
       gatePrior = p.match;
-      checkConstants(g, p.rule.constants, gatePrior, phi.span, out);
+      checkConstants(g, p.rule.constants(gatePrior), phi.span, out);
       coverage.push(...gatePrior.covers.map((node) => ({ node, rule: p.match.rule, role: "gate_prior" as const })));
     }
   } else if (latents.length === 1) {

@@ -3,6 +3,8 @@
  * kernel needs. These are the analysis results the plan is built from.
  */
 import type { Expr, Span } from "../ast.js";
+import type { Affine } from "../lang/affine.js";
+import type { DataExpr } from "../lang/data-expr.js";
 
 /** Every rule's id: `<prior>_<likelihood>` in the Birch style. */
 export type RuleId =
@@ -29,32 +31,46 @@ export interface MatchBase {
   origins: Readonly<Record<string, readonly Expr[]>>;
 }
 
-/** Gaussian linear experts with a Normal-inverse-gamma prior (spec §2.1). */
-export interface NigExpertMatch extends MatchBase {
-  rule: "normal_inverse_gamma_linear";
+/** One coefficient group of a linear predictor with its prior. */
+export interface CoefficientGroup {
+  /** The coefficient family's name (for labels). */
+  name: string;
+  /** Entries per expert: undefined for a scalar coefficient, the vector's length otherwise. */
+  length: Affine | undefined;
+  /** What multiplies each entry in the design row. */
+  regressor: DataExpr;
+  /** Prior mean of every entry. */
+  mean: number;
+  /** Prior variance of every entry: in units of the noise variance (NIG), or absolute (known variance). */
+  scale: number;
+  /** The expressions the mean and the scale come from. */
+  origins: { mean: readonly Expr[]; scale: readonly Expr[] };
+}
+
+/** What both Gaussian linear expert rules find. */
+interface LinearExpertMatch extends MatchBase {
   response: string;
-  coefficients: string;
-  variance: string;
-  input: string;
   /** The allocation that indexes the experts; undefined for a single expert. */
   allocation: string | undefined;
-  priorMean: number;
-  /** g in V0 = g·I. */
-  priorScale: number;
+  /** The mean's coefficient groups in design order, with their priors. */
+  groups: CoefficientGroup[];
+  /** The mean's data-only part; undefined when zero. */
+  offset: DataExpr | undefined;
+}
+
+/** Gaussian linear experts with a Normal-inverse-gamma prior (spec §2.1), the variance per expert or shared. */
+export interface NigExpertMatch extends LinearExpertMatch {
+  rule: "normal_inverse_gamma_linear";
+  variance: string;
+  /** One noise variance for all experts. */
+  shared: boolean;
   a0: number;
   b0: number;
 }
 
-/** Gaussian linear experts with a known noise sd and a Normal prior on the coefficients. */
-export interface KnownVarianceExpertMatch extends MatchBase {
+/** Gaussian linear experts with a known noise sd and Normal priors on the coefficients. */
+export interface KnownVarianceExpertMatch extends LinearExpertMatch {
   rule: "normal_known_variance_linear";
-  response: string;
-  coefficients: string;
-  input: string;
-  allocation: string | undefined;
-  priorMean: number;
-  /** c in V0 = c·I. */
-  priorScale: number;
   sd: number;
 }
 
@@ -63,8 +79,9 @@ export interface StickGateMatch extends MatchBase {
   rule: "polya_gamma_stickbreaking";
   allocation: string;
   coefficients: string;
-  input: string;
   sticks: number;
+  /** What multiplies each stick's row of coefficients: its length and its regressor. */
+  design: { name: string; length: Affine | undefined; regressor: DataExpr };
 }
 
 /** A stick-breaking gate with constant stop probabilities (no gate parameters to learn). */

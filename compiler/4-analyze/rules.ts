@@ -9,7 +9,8 @@ import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import type { KernelBlockName } from "../../runtime/kernel-runtime.js";
 import { matchKnownVarianceExpert, matchNigExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
-import type { ConstantSpec } from "./constants.js";
+import type { ConstantCheck } from "./constants.js";
+import type { CoefficientGroup } from "./matches.js";
 import type { ExpertMatch, GateMatch, GatePriorMatch, MatchResult, Role, RuleId } from "./matches.js";
 
 /** One row of the rule table. */
@@ -31,7 +32,7 @@ export interface Rule<M> {
    * The constants it passes to the runtime and what the runtime's update needs of each
    * (checked after a match, reported where the model sets them).
    */
-  constants: readonly ConstantSpec<M>[];
+  constants(m: M): ConstantCheck[];
   /** The runtime block that implements the rule (a class of the kernel runtime's `blocks`). */
   block: KernelBlockName;
   /** The constants the block's `create` takes, from the match (numbers final, names never). */
@@ -66,10 +67,19 @@ function stickLogProbs(stops: readonly number[]): number[] {
 
 /**
  * A table row, typed by its own matcher's result so its constants read that match's fields.
- * (The members of {@link ConstantSpec} are methods, so a row fits the role's table.)
+ * (`constants` and `build` are methods, so a row fits the role's table.)
  */
 function row<M>(r: Rule<M>): Rule<M> {
   return r;
+}
+
+/** The prior mean and variance of every coefficient group, checked finite and positive. */
+function groupConstants(groups: readonly CoefficientGroup[], scaleWhat: string): ConstantCheck[] {
+  return groups.flatMap((c) => [
+    { what: `the prior mean of \`${c.name}\``, value: c.mean, keys: [`${c.name}.mean`], from: c.origins.mean, constraint: "finite" as const },
+    { what: `the prior ${scaleWhat} of \`${c.name}\``, value: c.scale, keys: [`${c.name}.scale`], from: c.origins.scale, constraint: "positive" as const },
+    { what: `the prior precision of \`${c.name}\``, value: 1 / c.scale, keys: [`${c.name}.scale`], from: c.origins.scale, constraint: "positive" as const },
+  ]);
 }
 
 /** Expert rules, tried on the observed response. */
@@ -86,14 +96,12 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     kind: "conjugate",
     match: matchNigExpert,
     block: "NigLinearState",
-    build: (m) => ({ g: m.priorScale, m0: m.priorMean, a0: m.a0, b0: m.b0 }),
+    build: (m) => ({ a0: m.a0, b0: m.b0, shared: m.shared }),
     moves: ["(β, σ²) of every expert from its NIG posterior", "statistics rebuilt from the allocated rows"],
-    constants: [
-      { what: (m) => `the prior mean of \`${m.coefficients}\``, value: (m) => m.priorMean, from: ["priorMean"], constraint: "finite" },
-      { what: (m) => `the prior covariance scale of \`${m.coefficients}\``, value: (m) => m.priorScale, from: ["priorScale"], constraint: "positive" },
-      { what: (m) => `the prior precision scale 1/g of \`${m.coefficients}\``, value: (m) => 1 / m.priorScale, from: ["priorScale"], constraint: "positive" },
-      { what: (m) => `the shape of the invgamma prior of \`${m.variance}\``, value: (m) => m.a0, from: ["a0"], constraint: "positive" },
-      { what: (m) => `the scale of the invgamma prior of \`${m.variance}\``, value: (m) => m.b0, from: ["b0"], constraint: "positive" },
+    constants: (m) => [
+      ...groupConstants(m.groups, "variance scale (in units of the noise variance)"),
+      { what: `the shape of the invgamma prior of \`${m.variance}\``, value: m.a0, keys: ["a0"], from: m.origins.a0, constraint: "positive" },
+      { what: `the scale of the invgamma prior of \`${m.variance}\``, value: m.b0, keys: ["b0"], from: m.origins.b0, constraint: "positive" },
     ],
   }),
   row({
@@ -108,13 +116,19 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     kind: "conjugate",
     match: matchKnownVarianceExpert,
     block: "KnownVarianceLinearState",
-    build: (m) => ({ s: m.sd, g: m.priorScale, m0: m.priorMean }),
+    build: (m) => ({ s: m.sd }),
     moves: ["β of every expert from its Gaussian posterior", "statistics rebuilt from the allocated rows"],
-    constants: [
-      { what: (m) => `the prior mean of \`${m.coefficients}\``, value: (m) => m.priorMean, from: ["priorMean"], constraint: "finite" },
-      { what: (m) => `the prior covariance scale of \`${m.coefficients}\``, value: (m) => m.priorScale, from: ["priorScale"], constraint: "positive" },
-      { what: (m) => `the noise sd of \`${m.response}\``, value: (m) => m.sd, from: ["sd"], constraint: "positive" },
-      { what: (m) => `the prior precision s²/c of \`${m.coefficients}\` in noise units`, value: (m) => (m.sd * m.sd) / m.priorScale, from: ["sd", "priorScale"], constraint: "positive" },
+    constants: (m) => [
+      ...groupConstants(m.groups, "variance"),
+      { what: `the noise sd of \`${m.response}\``, value: m.sd, keys: ["sd"], from: m.origins.sd, constraint: "positive" },
+      // The update works in noise units, with the prior precision s²/c of each group.
+      ...m.groups.map((c) => ({
+        what: `the prior precision s²/c of \`${c.name}\` in noise units`,
+        value: (m.sd * m.sd) / c.scale,
+        keys: ["sd", `${c.name}.scale`],
+        from: [...m.origins.sd, ...c.origins.scale],
+        constraint: "positive" as const,
+      })),
     ],
   }),
 ];
@@ -135,7 +149,7 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     block: "PolyaGammaGate",
     build: () => GATE_SCHEDULE,
     moves: ["every allocation from gate × expert weights", "scale moves on each stick (ω marginalised)", "ω and stick statistics from scratch", "φ ~ N(Q⁻¹r, Q⁻¹)"],
-    constants: [],
+    constants: () => [],
   }),
   row({
     id: "fixed_stickbreaking",
@@ -152,7 +166,7 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     build: (m) => ({ logProbs: stickLogProbs(m.stops) }),
     moves: ["every allocation from gate × expert weights"],
     // The stop probabilities are checked by the matcher: outside (0, 1) they are no gate.
-    constants: [],
+    constants: () => [],
   }),
 ];
 
@@ -172,11 +186,11 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     block: "HorseshoeState",
     build: (m) => ({ grouped: m.grouped, A: m.globalScale, B: m.localScale }),
     moves: ["joint (τ, φ) scale move", "λ², ν, τ², ξ from their inverse-gamma conditionals (E16)"],
-    constants: [
-      { what: (m) => `the scale of the halfcauchy prior of \`${m.global}\``, value: (m) => m.globalScale, from: ["globalScale"], constraint: "positive" },
-      { what: (m) => `the inverse squared scale of the halfcauchy prior of \`${m.global}\``, value: (m) => 1 / (m.globalScale * m.globalScale), from: ["globalScale"], constraint: "positive" },
-      { what: (m) => `the scale of the halfcauchy prior of \`${m.local}\``, value: (m) => m.localScale, from: ["localScale"], constraint: "positive" },
-      { what: (m) => `the inverse squared scale of the halfcauchy prior of \`${m.local}\``, value: (m) => 1 / (m.localScale * m.localScale), from: ["localScale"], constraint: "positive" },
+    constants: (m) => [
+      { what: `the scale of the halfcauchy prior of \`${m.global}\``, value: m.globalScale, keys: ["globalScale"], from: m.origins.globalScale, constraint: "positive" },
+      { what: `the inverse squared scale of the halfcauchy prior of \`${m.global}\``, value: 1 / (m.globalScale * m.globalScale), keys: ["globalScale"], from: m.origins.globalScale, constraint: "positive" },
+      { what: `the scale of the halfcauchy prior of \`${m.local}\``, value: m.localScale, keys: ["localScale"], from: m.origins.localScale, constraint: "positive" },
+      { what: `the inverse squared scale of the halfcauchy prior of \`${m.local}\``, value: 1 / (m.localScale * m.localScale), keys: ["localScale"], from: m.origins.localScale, constraint: "positive" },
     ],
   }),
   row({
@@ -193,10 +207,10 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     block: "FixedNormalPrior",
     build: (m) => ({ s: m.sd }),
     moves: [],
-    constants: [
-      { what: (m) => `the prior variance of \`${m.coefficients}\``, value: (m) => m.variance, from: ["sd"], constraint: "positive" },
-      { what: (m) => `the prior sd of \`${m.coefficients}\``, value: (m) => m.sd, from: ["sd"], constraint: "positive" },
-      { what: (m) => `the prior precision of \`${m.coefficients}\``, value: (m) => 1 / m.variance, from: ["sd"], constraint: "positive" },
+    constants: (m) => [
+      { what: `the prior variance of \`${m.coefficients}\``, value: m.variance, keys: ["sd"], from: m.origins.sd, constraint: "positive" },
+      { what: `the prior sd of \`${m.coefficients}\``, value: m.sd, keys: ["sd"], from: m.origins.sd, constraint: "positive" },
+      { what: `the prior precision of \`${m.coefficients}\``, value: 1 / m.variance, keys: ["sd"], from: m.origins.sd, constraint: "positive" },
     ],
   }),
 ];

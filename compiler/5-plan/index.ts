@@ -2,7 +2,8 @@
  * Stage 5: analysis → kernel plan. Decides the blocks, their constants and the schedule; the
  * emitter (stage 6) prints the plan mechanically.
  */
-import { ruleById, type Analysis, type MatchBase, type RuleId } from "../4-analyze/index.js";
+import { ruleById, type Analysis, type CoefficientGroup, type DataExpr, type MatchBase, type RuleId } from "../4-analyze/index.js";
+import { difference, substitute } from "../lang/affine.js";
 import type { GraphNode } from "../3-graph/index.js";
 import { printExpr } from "../print.js";
 import { provenance, type BlockPlan, type KernelPlan, type Provenance } from "./plan.js";
@@ -27,6 +28,13 @@ function statement(n: GraphNode): string {
   return `${n.name}${plates} = ${n.value ? printExpr(n.value) : ""}`;
 }
 
+/** Whether a group is a vector of coefficients times the whole input vector, entry by entry. */
+function isWholeInput(c: Pick<CoefficientGroup, "length" | "regressor">, input: GraphNode, values: ReadonlyMap<string, number>): boolean {
+  const r = c.regressor;
+  const n = input.elem.kind === "vector" ? input.elem.n : undefined;
+  return r.kind === "input" && r.input === input.name && r.index === "j" && c.length !== undefined && n !== undefined && difference(c.length, n, values) === 0;
+}
+
 /** Builds the kernel plan of an analysed model: one block per matched rule, priors first. */
 export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   const g = a.graph;
@@ -34,18 +42,32 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     const nodes = names.map((n) => g.byName.get(n)!);
     return provenance(options.text, nodes.map((n) => n.span), nodes.map(statement));
   };
-  const blockOf = (slot: BlockPlan["slot"], match: MatchBase & { rule: RuleId }): BlockPlan => {
+  const input = g.nodes.find((n) => n.kind === "input")!;
+  type Groups = Pick<CoefficientGroup, "name" | "length" | "regressor"> & { mean?: number; scale?: number };
+  const blockOf = (slot: BlockPlan["slot"], match: MatchBase & { rule: RuleId }, groups?: readonly Groups[], offset?: DataExpr): BlockPlan => {
     const rule = ruleById(match.rule);
-    return { slot, rule: rule.id, block: rule.block, constants: rule.build(match), moves: rule.moves, from: from(match.covers) };
+    const plan: BlockPlan = { slot, rule: rule.id, block: rule.block, constants: rule.build(match), moves: rule.moves, from: from(match.covers) };
+    if (groups) {
+      const [only] = groups;
+      // `dot(beta[z], x)` or `phi * x` alone reads the data row as it is.
+      if (groups.length === 1 && offset === undefined && isWholeInput(only, input, g.values)) {
+        if (only.mean !== undefined) plan.constants = { ...plan.constants, m0: only.mean, g: only.scale! };
+      } else {
+        plan.design = {
+          groups: groups.map((c) => ({ name: c.name, length: c.length && substitute(c.length, g.values), regressor: c.regressor, ...(c.mean !== undefined ? { prior: { mean: c.mean, scale: c.scale! } } : {}) })),
+          offset,
+        };
+      }
+    }
+    return plan;
   };
   const blocks: BlockPlan[] = [];
-  if (a.gatePrior) blocks.push(blockOf("prior", a.gatePrior));
+  if (a.gatePrior) blocks.push({ ...blockOf("prior", a.gatePrior), sizeOf: "gate" });
   // One expert takes every row: its gate is the constant log weight 0.
-  const gate: BlockPlan = a.gate ? blockOf("gate", a.gate) : { slot: "gate", rule: "single_expert", block: "FixedGate", constants: { logProbs: [0] }, moves: [] };
+  const gate: BlockPlan = a.gate ? blockOf("gate", a.gate, a.gate.rule === "polya_gamma_stickbreaking" ? [a.gate.design] : undefined) : { slot: "gate", rule: "single_expert", block: "FixedGate", constants: { logProbs: [0] }, moves: [] };
   if (a.gatePrior) gate.uses = "prior";
-  blocks.push(gate, blockOf("expert", a.expert));
+  blocks.push(gate, blockOf("expert", a.expert, a.expert.groups, a.expert.offset));
   const observed = g.nodes.find((n) => n.kind === "observed")!;
-  const input = g.nodes.find((n) => n.kind === "input")!;
   const inputSize = input.elem.kind === "vector" && input.elem.n?.terms.length === 1 ? input.elem.n.terms[0][0] : "D";
   return {
     model: g.model,

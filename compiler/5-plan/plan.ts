@@ -6,7 +6,8 @@
 import type { Span } from "../ast.js";
 import type { KernelInfo } from "../../runtime/pl/kernel.js";
 import type { KernelBlockName } from "../../runtime/kernel-runtime.js";
-import type { BlockConstants } from "../4-analyze/index.js";
+import type { BlockConstants, DataExpr } from "../4-analyze/index.js";
+import type { Affine } from "../lang/affine.js";
 
 /** Where a piece of the kernel comes from in the model file, for comments. */
 export interface Provenance {
@@ -30,10 +31,24 @@ export interface BlockPlan {
   constants: BlockConstants;
   /** The slot of the block it is built on (the gate on its prior). */
   uses?: "prior";
+  /** The slot whose coefficients it is the prior of: its size is that block's design row's (the prior of the gate). */
+  sizeOf?: "gate";
   /** Its moves in a resample-move sweep. */
   moves: readonly string[];
+  /** How its design row is assembled from the data row; absent when it is the data row itself. */
+  design?: DesignPlan;
   /** The statements it implements; absent for the implicit gate of a one-expert model. */
   from?: Provenance;
+}
+
+/**
+ * A design row: coefficient groups in order, each with its length (1, or a size of the data),
+ * its regressor and (for a block that holds its own prior, the experts) its prior mean and
+ * variance, and the offset. The block's prior mean and variance vectors are laid out the same way.
+ */
+export interface DesignPlan {
+  groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number; scale: number } }[];
+  offset: DataExpr | undefined;
 }
 
 /**

@@ -7,8 +7,9 @@
  * {@link KernelModule} of runtime/pl/kernel.ts. Model text reaches the output only through
  * safe.ts. Output is deterministic: the same plan gives the same bytes.
  */
-import type { BlockConstants } from "../4-analyze/index.js";
-import type { KernelPlan, Provenance } from "../5-plan/index.js";
+import { DATA_FUNCTIONS, type BlockConstants, type DataExpr } from "../4-analyze/index.js";
+import type { DesignPlan, KernelPlan, Provenance } from "../5-plan/index.js";
+import type { Affine } from "../lang/affine.js";
 import { commentText, nameLiteral, numberLiteral as num } from "./safe.js";
 import { CodeWriter } from "./writer.js";
 
@@ -60,6 +61,101 @@ function constantsLiteral(c: BlockConstants): string {
   return fields.length ? `Object.freeze({ ${fields.join(", ")} })` : "Object.freeze({})";
 }
 
+/** An affine size of the data (`D`, `D + 1`) as JavaScript, with the input's size name bound to `D`. */
+function sizeCode(a: Affine, p: KernelPlan): string {
+  const parts: string[] = a.c !== 0 || a.terms.length === 0 ? [num(a.c)] : [];
+  for (const [name, coef] of a.terms) {
+    if (name !== p.inputSize) throw new Error(`internal: refusing to emit the size ${JSON.stringify(name)}`);
+    parts.push(coef === 1 ? "D" : `${num(coef)} * D`);
+  }
+  return parts.join(" + ");
+}
+
+/**
+ * A regressor or offset as a JavaScript expression of the data row `x[xo …]` (and of the entry
+ * `j` inside a loop); sums over entries become loops written to `prelude` first.
+ */
+function dataCode(e: DataExpr, p: KernelPlan, prelude: string[]): string {
+  switch (e.kind) {
+    case "const":
+      return e.value < 0 || Object.is(e.value, -0) ? `(${num(e.value)})` : num(e.value);
+    case "input":
+      if (e.input !== p.input) throw new Error(`internal: refusing to emit the input ${JSON.stringify(e.input)}`);
+      return e.index === "j" ? "x[xo + j]" : `x[xo + ${num(e.index)}]`;
+    case "call": {
+      const js = DATA_FUNCTIONS.get(e.fn);
+      if (!js) throw new Error(`internal: refusing to emit the function ${JSON.stringify(e.fn)}`);
+      return js.replace("$", dataCode(e.arg, p, prelude));
+    }
+    case "binary": {
+      const l = dataCode(e.left, p, prelude);
+      const r = dataCode(e.right, p, prelude);
+      return e.op === "^" ? `Math.pow(${l}, ${r})` : `(${l} ${e.op} ${r})`;
+    }
+    case "negate":
+      return `(-${dataCode(e.arg, p, prelude)})`;
+    case "sum": {
+      const t = `t${prelude.length}`;
+      const inner: string[] = [];
+      const body = dataCode(e.arg, p, inner);
+      prelude.push(...inner, `let ${t} = 0;`, `for (let j = 0; j < ${sizeCode(e.length, p)}; j++) ${t} += ${body};`);
+      return t;
+    }
+  }
+}
+
+/** The largest constant input index a data expression reads, or −1. */
+function maxIndex(e: DataExpr | undefined): number {
+  if (!e) return -1;
+  switch (e.kind) {
+    case "input":
+      return e.index === "j" ? -1 : e.index;
+    case "call":
+    case "negate":
+    case "sum":
+      return maxIndex(e.arg);
+    case "binary":
+      return Math.max(maxIndex(e.left), maxIndex(e.right));
+    default:
+      return -1;
+  }
+}
+
+/**
+ * `<slot>Design(D)`: the block's design row for inputs of length D — its length, the prior mean
+ * and variance of every entry, the coefficient groups (name and length, for labels) and `fill`,
+ * which writes the row and returns the offset.
+ */
+function design(w: CodeWriter, p: KernelPlan, slot: string, d: DesignPlan): void {
+  w.block(`function ${slot}Design(D) {`, () => {
+    const needed = Math.max(maxIndex(d.offset), ...d.groups.map((c) => maxIndex(c.regressor))) + 1;
+    if (needed > 0) {
+      w.line(`if (D < ${num(needed)}) throw new Error("the model reads " + ${nameLiteral(p.input)} + "[${num(needed)}], but the rows have " + D + " inputs");`);
+    }
+    d.groups.forEach((c, i) => w.line(`const n${i} = ${c.length ? sizeCode(c.length, p) : "1"}; // ${commentText(c.name)}`));
+    d.groups.forEach((_, i) => w.line(`const o${i} = ${i === 0 ? "0" : `o${i - 1} + n${i - 1}`};`));
+    const last = d.groups.length - 1;
+    w.line(`const d = o${last} + n${last};`);
+    const priors = d.groups.every((c) => c.prior);
+    if (priors) {
+      w.line("const m0 = new Float64Array(d), g = new Float64Array(d);");
+      d.groups.forEach((c, i) => w.line(`m0.fill(${num(c.prior!.mean)}, o${i}, o${i} + n${i}); g.fill(${num(c.prior!.scale)}, o${i}, o${i} + n${i});`));
+    }
+    const groups = d.groups.map((c, i) => `[${nameLiteral(c.name)}, n${i}, ${c.length ? "true" : "false"}]`);
+    w.block("return Object.freeze({", () => {
+      w.line(priors ? "d, m0, g," : "d,");
+      w.line(`groups: [${groups.join(", ")}],`);
+      w.block("fill(x, xo, h, ho) {", () => {
+        const prelude: string[] = [];
+        const rows = d.groups.map((c, i) => (c.length ? `for (let j = 0; j < n${i}; j++) h[ho + o${i} + j] = ${dataCode(c.regressor, p, prelude)};` : `h[ho + o${i}] = ${dataCode(c.regressor, p, prelude)};`));
+        const offset = d.offset ? dataCode(d.offset, p, prelude) : "0";
+        for (const line of [...prelude, ...rows]) w.line(line);
+        w.line(`return ${offset};`);
+      }, "},");
+    }, "});");
+  });
+}
+
 /** Each block's constants, with the statements it implements. */
 function constants(w: CodeWriter, p: KernelPlan): void {
   for (const b of p.blocks) {
@@ -75,22 +171,32 @@ function constants(w: CodeWriter, p: KernelPlan): void {
  */
 function build(w: CodeWriter, p: KernelPlan): void {
   w.block("function build(N, D, json) {", () => {
+    const designs: string[] = [];
+    // Design rows first: a prior's size is that of the block whose coefficients it governs.
+    for (const b of p.blocks) if (b.design) w.line(`const ${ident(b.slot)}Row = ${ident(b.slot)}Design(D);`);
+    const sized = (slot: string) => (p.blocks.find((x) => x.slot === slot)?.design ? `${ident(slot)}Row.d` : "D");
     for (const b of p.blocks) {
       const cls = `rt.blocks.${ident(b.block)}`;
       const slot = ident(b.slot);
-      const c = slot.toUpperCase();
       const dep = b.uses ? ident(b.uses) : "undefined";
-      w.line(`const ${slot} = json ? ${cls}.restore(json.${slot}, ${c}, ${dep}, N) : ${cls}.create(N, K, D, ${c}, ${dep});`);
+      let c = slot.toUpperCase();
+      const d = sized(b.sizeOf ?? slot);
+      if (b.design) {
+        // The block's size is its design row's; its prior mean and variance are per entry.
+        if (b.design.groups.every((x) => x.prior)) c = `{ ...${c}, m0: ${slot}Row.m0, g: ${slot}Row.g }`;
+        designs.push(`${slot}Design: ${slot}Row`);
+      }
+      w.line(`const ${slot} = json ? ${cls}.restore(json.${slot}, ${c}, ${dep}, N) : ${cls}.create(N, K, ${d}, ${c}, ${dep});`);
     }
     // Snapshot order: the experts first, as the driver's summaries read them.
     const names = p.blocks.map((b) => ident(b.slot)).reverse();
-    w.line(`return { expert, gate, blocks: { ${names.join(", ")} }, D };`);
+    w.line(`return { expert, gate, blocks: { ${names.join(", ")} }, D${designs.map((x) => `, ${x}`).join("")} };`);
   });
   w.block("function create(N, D, rng) {", () => w.line("return rt.composeState(build(N, D, null), rng);"));
   w.block("function restore(json) {", () => {
     w.line("const expert = json && typeof json === \"object\" ? json.expert : undefined;");
     w.line("if (!expert || typeof expert !== \"object\") throw new Error(\"not a snapshot of this kernel: no expert block\");");
-    w.line("return rt.composeState(build(expert.N, expert.d, json));");
+    w.line("return rt.composeState(build(expert.N, json.D, json));");
   });
 }
 
@@ -105,6 +211,7 @@ export function emitKernel(plan: KernelPlan, format: KernelFormat = "module"): s
     w.line(`const K = ${num(plan.experts)}; // experts`);
     info(w, plan);
     constants(w, plan);
+    for (const b of plan.blocks) if (b.design) design(w, plan, ident(b.slot), b.design);
     build(w, plan);
     w.line("return { info, create, restore };");
   }, format === "module" ? "}" : "})");

@@ -4,7 +4,8 @@
  * {@link diagnose}. Codes are stable: tests, `--json` consumers and the language reference
  * depend on them. Add a code here, never inline a message at the point of use.
  */
-import type { Severity } from "./diagnostic.js";
+/** How serious a diagnostic is: errors stop compilation, warnings and notes do not. */
+export type Severity = "error" | "warning" | "note";
 
 /** One catalogue entry. */
 export interface CatalogueEntry {

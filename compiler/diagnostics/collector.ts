@@ -6,8 +6,8 @@
  * broken model can produce.
  */
 import type { Span } from "../ast.js";
-import { catalogue, type DiagnosticCode } from "./catalogue.js";
-import { diagnose, type Diagnostic, type Label, type MessageArgs, type Severity } from "./diagnostic.js";
+import { catalogue, type DiagnosticCode, type Severity } from "./catalogue.js";
+import { diagnose, type Diagnostic, type Label, type MessageArgs } from "./diagnostic.js";
 
 /** Errors reported by default before the rest are only counted. */
 export const DEFAULT_MAX_ERRORS = 20;

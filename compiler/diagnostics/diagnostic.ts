@@ -4,10 +4,7 @@
  * for bad input.
  */
 import type { Span } from "../ast.js";
-import { catalogue, type CatalogueEntry, type DiagnosticCode } from "./catalogue.js";
-
-/** How serious a diagnostic is: errors stop compilation, warnings and notes do not. */
-export type Severity = "error" | "warning" | "note";
+import { catalogue, type CatalogueEntry, type DiagnosticCode, type Severity } from "./catalogue.js";
 
 /** A secondary location with its own short message ("first declared here"). */
 export interface Label {

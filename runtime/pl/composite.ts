@@ -15,14 +15,78 @@ import type { Block, ExpertBlock, GateBlock } from "../rules/roles.js";
 import type { ModelState } from "./kernel.js";
 import type { RowStore } from "./rows.js";
 
+/**
+ * How a data row becomes a block's design row, written by the emitted kernel from the model's
+ * linear predictor (an intercept, single inputs, transforms of the inputs, an offset).
+ */
+export interface Design {
+  /** Length of the design row. */
+  readonly d: number;
+  /** Its coefficient groups in order: name, entries, and whether it is a vector (its entries named `name[j]`). */
+  readonly groups: readonly (readonly [string, number, boolean])[];
+  /** Writes the design row of the data row `x[xOff …]` at `h[hOff …]` and returns the offset (0 without one). */
+  fill(x: Float64Array, xOff: number, h: Float64Array, hOff: number): number;
+}
+
 /** The blocks of one particle set, by role, and every block by its snapshot name. */
 export interface Composition {
   expert: ExpertBlock;
   gate: GateBlock;
   /** Every block with state, by the name its snapshot is stored under (each gathered once). */
   blocks: Readonly<Record<string, Block>>;
-  /** Length of the input row. */
+  /** Length of the data row. */
   D: number;
+  /** The experts' design; without one they read the data row itself. */
+  expertDesign?: Design;
+  /** The gate's design (its offset must be 0); without one it reads the data row itself. */
+  gateDesign?: Design;
+}
+
+/**
+ * Design rows of the stored rows for the sweeps, extended as the store grows (it is append-only),
+ * or the data rows themselves when there is no design.
+ */
+class DesignedRows {
+  private source: RowStore | null = null;
+  private done = 0;
+  H: Float64Array = new Float64Array(0);
+  Y: Float64Array = new Float64Array(0);
+
+  constructor(
+    private readonly design: Design | undefined,
+    private readonly D: number,
+    private readonly offsetY: boolean,
+  ) {}
+
+  /** Brings the design rows up to date with `rows`. */
+  update(rows: RowStore): void {
+    const design = this.design;
+    if (!design) {
+      this.H = rows.x;
+      this.Y = rows.y;
+      return;
+    }
+    if (rows !== this.source) {
+      this.source = rows;
+      this.done = 0;
+    }
+    const n = rows.n;
+    const d = design.d;
+    if (this.H.length < n * d) {
+      const cap = Math.max(n, 2 * (this.H.length / Math.max(d, 1)), 16);
+      const H = new Float64Array(cap * d);
+      H.set(this.H.subarray(0, this.done * d));
+      this.H = H;
+      const Y = new Float64Array(cap);
+      Y.set(this.Y.subarray(0, this.done));
+      this.Y = Y;
+    }
+    for (let s = this.done; s < n; s++) {
+      const o = design.fill(rows.x, s * this.D, this.H, s * d);
+      this.Y[s] = this.offsetY ? rows.y[s] - o : rows.y[s];
+    }
+    this.done = n;
+  }
 }
 
 /**
@@ -31,10 +95,12 @@ export interface Composition {
  * @throws Error if the gate and the experts disagree on K, or a particle's gate cannot be drawn.
  */
 export function composeState(parts: Composition, rng?: Rng): ModelState {
-  const { expert, gate, blocks, D } = parts;
+  const { expert, gate, blocks, D, expertDesign, gateDesign } = parts;
   const N = expert.N;
   const K = expert.K;
   if (gate.K !== K || gate.N !== N) throw new Error("compose: the gate and the experts disagree on the number of experts or particles");
+  if (!(Number.isInteger(D) && D >= 1)) throw new Error("compose: D must be a positive integer");
+  if (expert.d !== (expertDesign ? expertDesign.d : D)) throw new Error("compose: the experts' size is not their design row's");
   if (rng) {
     for (let i = 0; i < N; i++) {
       expert.init(i);
@@ -47,15 +113,31 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
   const mom = new Float64Array(4);
   const count = new Int32Array(K);
   let byExpert = new Int32Array(0);
+  // The current row's design rows and the experts' offset (the data row itself without a design).
+  const he = expertDesign ? new Float64Array(expertDesign.d) : null;
+  const hg = gateDesign ? new Float64Array(gateDesign.d) : null;
+  const experts = new DesignedRows(expertDesign, D, true);
+  const gates = new DesignedRows(gateDesign, D, false);
+  /** Fills the design rows of x; returns the experts' offset. */
+  const design = (x: Float64Array): number => {
+    if (hg) gateDesign!.fill(x, 0, hg, 0);
+    return he ? expertDesign!.fill(x, 0, he, 0) : 0;
+  };
 
+  const names = expertDesign ? expertDesign.groups.flatMap(([name, n, vector]) => (vector ? Array.from({ length: n }, (_, j) => `${name}[${j + 1}]`) : [name])) : null;
   return {
     N,
     K,
     D,
+    P: expert.d,
+    coefficientNames: names,
     weigh(x, y, ell) {
+      const ye = y - design(x);
+      const xe = he ?? x;
+      const xg = hg ?? x;
       for (let i = 0; i < N; i++) {
-        gate.logGate(i, x, 0, ell, i * K);
-        expert.predictive(i, x, 0, y, pred, 0);
+        gate.logGate(i, xg, 0, ell, i * K);
+        expert.predictive(i, xe, 0, ye, pred, 0);
         for (let k = 0; k < K; k++) ell[i * K + k] += pred[k];
       }
     },
@@ -63,12 +145,15 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       for (const [, b] of stateful) b.gather(a);
     },
     propagate(rng, x, y, ell, z, t) {
+      const ye = y - design(x);
+      const xe = he ?? x;
+      const xg = hg ?? x;
       for (let i = 0; i < N; i++) {
         // Step 4, the allocation (one expert takes every row without a draw).
         const k = K === 1 ? 0 : categoricalLog(rng, ell, i * K, K);
         z[i] = k;
-        if (!expert.updateStashed(i, k, x, 0, y)) return false; // step 5
-        if (!gate.update(rng, i, k, x, 0)) return false; // step 6
+        if (!expert.updateStashed(i, k, xe, 0, ye)) return false; // step 5
+        if (!gate.update(rng, i, k, xg, 0)) return false; // step 6
       }
       // Steps 7 and 8 on the gate's schedule (spec §3.6).
       return gate.refreshEvery > 0 && (t + 1) % gate.refreshEvery === 0 ? gate.refresh(rng) : true;
@@ -77,37 +162,44 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       // One expert: its statistics are exact and there is no allocation to revisit.
       if (K === 1) return true;
       const n = rows.n;
-      const X = rows.x;
-      const Y = rows.y;
+      experts.update(rows);
+      gates.update(rows);
+      const { H: X, Y } = experts;
+      const G = gates.H;
+      const de = expert.d;
+      const dg = gateDesign ? gateDesign.d : D;
       if (byExpert.length < K * n) byExpert = new Int32Array(2 * K * n);
       for (let i = 0; i < N; i++) {
         const h = i * stride;
         expert.drawParameters(rng, i); // 1. expert parameters (auxiliary, discarded after the sweep)
         for (let s = 0; s < n; s++) {
           // 2. every allocation from gate × expert density (the gate's ω marginalised)
-          gate.logGate(i, X, s * D, lw, 0);
-          expert.addLogLikelihoods(X, s * D, Y[s], lw, 0);
+          gate.logGate(i, G, s * dg, lw, 0);
+          expert.addLogLikelihoods(X, s * de, Y[s], lw, 0);
           hist[h + s] = categoricalLog(rng, lw, 0, K);
         }
-        if (!gate.sweep(rng, i, X, hist, h, n)) return false; // 3. the gate's moves, statistics and coefficients
+        if (!gate.sweep(rng, i, G, hist, h, n)) return false; // 3. the gate's moves, statistics and coefficients
         // 4. expert statistics from scratch, from the rows now allocated to each
         count.fill(0);
         for (let s = 0; s < n; s++) {
           const k = hist[h + s];
           byExpert[k * n + count[k]++] = s;
         }
-        for (let k = 0; k < K; k++) if (!expert.rebuild(i, k, X, Y, byExpert.subarray(k * n, (k + 1) * n), count[k])) return false;
+        if (!expert.rebuildAll(i, X, Y, byExpert, count, n)) return false;
       }
       return true;
     },
     predictive(x, out) {
+      const offset = design(x);
+      const xe = he ?? x;
+      const xg = hg ?? x;
       for (let i = 0; i < N; i++) {
-        gate.logGate(i, x, 0, lw, 0);
+        gate.logGate(i, xg, 0, lw, 0);
         for (let k = 0; k < K; k++) {
           const o = (i * K + k) * 5;
-          expert.predictiveMoments(i, k, x, 0, mom, 0);
+          expert.predictiveMoments(i, k, xe, 0, mom, 0);
           out[o] = Math.exp(lw[k]);
-          out[o + 1] = mom[0];
+          out[o + 1] = mom[0] + offset;
           out[o + 2] = mom[1];
           out[o + 3] = mom[2];
           out[o + 4] = mom[3];
@@ -115,8 +207,10 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       }
     },
     gateProbabilities(x, out) {
+      design(x);
+      const xg = hg ?? x;
       for (let i = 0; i < N; i++) {
-        gate.logGate(i, x, 0, out, i * K);
+        gate.logGate(i, xg, 0, out, i * K);
         for (let k = 0; k < K; k++) out[i * K + k] = Math.exp(out[i * K + k]);
       }
     },
@@ -133,7 +227,8 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * expert.d * 3);
     },
     toJSON() {
-      const json: Record<string, unknown> = {};
+      // D first: a restore needs it to rebuild the designs before any block.
+      const json: Record<string, unknown> = { D };
       for (const [name, b] of stateful) {
         const j = b.toJSON();
         if (j !== null) json[name] = j;

@@ -16,6 +16,13 @@ export interface ModelState {
   readonly N: number;
   readonly K: number;
   readonly D: number;
+  /** Coefficients per expert: the length of the experts' design row (D when they read the data row itself). */
+  readonly P: number;
+  /**
+   * A name for each expert coefficient (`alpha`, `b[1]`, …) when the experts' design row is
+   * assembled from the data; null when it is the data row itself (the inputs name them).
+   */
+  readonly coefficientNames: readonly string[] | null;
   /**
    * Step 1 of the PL step (spec §3.3): fills `ell[i·K + k]` for every particle and expert and
    * stashes what {@link propagate} needs. Must be finite or −∞; NaN is a bug.
@@ -54,7 +61,7 @@ export interface ModelState {
   noiseVariances(k: number, out: Float64Array): void;
   /**
    * Marginal posterior of each coefficient of expert k in every particle: writes `[location,
-   * squared scale, dof]` at `out[(i·D + j)·3 …]` (a Student-t, or a Gaussian when dof is ∞).
+   * squared scale, dof]` at `out[(i·P + j)·3 …]` (a Student-t, or a Gaussian when dof is ∞).
    */
   coefficientMarginals(k: number, out: Float64Array): void;
   /** JSON-safe snapshot of every block; {@link KernelModule.restore} restores it bit for bit. */

@@ -20,35 +20,52 @@ import { isCheckpoint, type Schedule } from "./schedule.js";
 export interface SetOptions {
   /** "every" step (plain PL) or when ESS < essThreshold·N. */
   resampling: "every" | "ess";
+  /** Fraction of N under which ESS-triggered resampling fires. */
   essThreshold: number;
+  /** Resampling scheme. */
   scheme: SchemeName;
   /** Resample-move sweeps at checkpoints (spec §3.7); on by default. */
   rejuvenate: boolean;
+  /** Rejuvenation checkpoints. */
   schedule: Schedule;
 }
 
-/** The JSON form of a particle set. */
+/** The JSON form of a particle set, opaque: `poolSets` and filter snapshots restore it bit for bit. */
 export interface ParticleSetJson {
+  /** @internal The model state's own snapshot. */
   state: unknown;
+  /** @internal */
   rng: RngState;
+  /** @internal */
   logW: string;
+  /** @internal */
   logEvidence: number;
-  /** Rows the set has processed (the length of its per-row histories). */
+  /** @internal Rows the set has processed (the length of its per-row histories). */
   rows: number;
+  /** @internal */
   essHistory: string;
+  /** @internal */
   evidenceHistory: string;
-  /** Rows at which the set resampled, as {@link encodeIntegers} text. */
+  /** @internal Rows at which the set resampled, as `encodeIntegers` text. */
   resampledAt: string;
-  /** Initial ancestor of each particle, as {@link encodeIntegers} text. */
+  /** @internal Initial ancestor of each particle, as `encodeIntegers` text. */
   origin: string;
+  /** @internal */
   history: HistoryJson;
 }
 
+/**
+ * One particle set of a filter; `createSets` builds them. The rows are the caller's (a
+ * {@link RowStore} shared by the sets of a filter), appended before each row is observed.
+ */
 export class ParticleSet {
+  /** Particles. */
   readonly N: number;
+  /** Experts of the model. */
   readonly K: number;
   /** Normalised log weights. */
   logW: Float64Array;
+  /** Running log evidence, log Ẑ (E17). */
   logEvidence = 0;
   /** ESS before resampling, per row. */
   readonly essHistory: number[] = [];
@@ -58,9 +75,11 @@ export class ParticleSet {
   readonly resampledAt: number[] = [];
   /** Initial particle each particle descends from. */
   origin: Int32Array;
-  /** Time spent filtering (rows and sweeps) and in sweeps alone, in seconds; not part of snapshots. */
+  /** Time spent filtering (rows and sweeps), in seconds; not part of snapshots. */
   seconds = 0;
+  /** Time spent in sweeps alone, in seconds; not part of snapshots. */
   sweepSeconds = 0;
+  /** @internal Each particle's allocations of the rows, for the sweeps. */
   readonly history: AllocationHistory;
   private ell: Float64Array;
   private ellSpare: Float64Array;
@@ -72,6 +91,13 @@ export class ParticleSet {
   private readonly scratchStep: { z: Int32Array; ancestors: Int32Array };
   private readonly resampler: Resampler;
 
+  /**
+   * @internal
+   * @param state - the particles' model state, from the kernel
+   * @param rng - the set's own random stream
+   * @param options - how the set resamples and rejuvenates
+   * @param history - restored allocation histories; empty by default
+   */
   constructor(
     readonly state: ModelState,
     readonly rng: Rng,
@@ -110,7 +136,7 @@ export class ParticleSet {
   }
 
   /**
-   * Restores a set from {@link toJSON}; `state` is the model state restored by the kernel.
+   * @internal Restores a set from {@link toJSON}; `state` is the model state restored by the kernel.
    * @throws Error naming the field when the JSON is malformed or inconsistent.
    */
   static fromJSON(state: ModelState, options: SetOptions, j: ParticleSetJson): ParticleSet {

@@ -12,6 +12,11 @@ export class RowStore {
   /** Rows stored. */
   n = 0;
 
+  /**
+   * @param D - inputs per row
+   * @param capacity - rows held before the buffers first grow
+   * @param kept - whether the rows' values are kept (for the sweeps) or only counted
+   */
   constructor(
     readonly D: number,
     capacity = 256,

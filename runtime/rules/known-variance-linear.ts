@@ -1,9 +1,9 @@
 /**
  * Rule `normal_known_variance_linear`: expert k of particle i is `y ~ N(xᵀβ_k, s²)` with s
- * fixed and `β_k ~ N(m₀, g·I)`.
+ * fixed and `β_k ~ N(m₀, diag(g))`.
  *
  * The state is that of {@link LinearExpertState} in units of s²: `L` factors P̃ = s²·Cov(β)⁻¹
- * (prior P̃₀ = (s²/g)·I), so the update is E11 unchanged and Cov(β | data) = s²·P̃⁻¹. The
+ * (prior P̃₀ = diag(s²/g)), so the update is E11 unchanged and Cov(β | data) = s²·P̃⁻¹. The
  * one-step predictive is Gaussian, `N(xᵀm, s²(1 + xᵀṼx)) = N(xᵀm, s² + xᵀ Cov(β) x)`.
  */
 import { normalLogPdfVar } from "../math/index.js";
@@ -11,12 +11,12 @@ import { mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
 import { expectKind } from "./snapshot.js";
 
-/** Hyperparameters: noise sd s, prior β ~ N(m₀, g·I). */
+/** Hyperparameters: noise sd s, prior β ~ N(m₀, diag(g)). */
 export interface KnownVarianceLinearHyper {
   /** Noise standard deviation (> 0). */
   readonly s: number;
   /** Prior covariance scale of β (> 0). */
-  readonly g: number;
+  readonly g: number | ArrayLike<number>;
   /** Prior mean of β (length d). */
   readonly m0: ArrayLike<number>;
 }
@@ -27,22 +27,23 @@ export class KnownVarianceLinearState extends LinearExpertState {
   static readonly rule = "normal_known_variance_linear";
   /** Noise standard deviation s. */
   readonly s: number;
-  /** Prior covariance scale, Cov(β) = g·I a priori. */
-  readonly g: number;
+  /** Prior covariance, Cov(β) = diag(g) a priori (length d). */
+  readonly g: Float64Array;
   private readonly s2: number;
 
   /** @throws Error unless s, g > 0 and m₀ has length d. */
   constructor(N: number, K: number, d: number, hyper: KnownVarianceLinearHyper) {
-    if (!(hyper.s > 0 && hyper.g > 0)) throw new Error("normal_known_variance_linear: s and g must be positive");
-    super(N, K, d, hyper.m0, (hyper.s * hyper.s) / hyper.g);
+    const g = typeof hyper.g === "number" ? new Float64Array(d).fill(hyper.g) : Float64Array.from(hyper.g);
+    if (!(hyper.s > 0 && g.every((v) => v > 0))) throw new Error("normal_known_variance_linear: s and g must be positive");
+    super(N, K, d, hyper.m0, g.map((v) => (hyper.s * hyper.s) / v));
     this.s = hyper.s;
-    this.g = hyper.g;
+    this.g = g;
     this.s2 = hyper.s * hyper.s;
   }
 
   /** The compiler's constructor. */
-  static create(N: number, K: number, d: number, hyper: { s: number; g: number; m0: number }): KnownVarianceLinearState {
-    return new KnownVarianceLinearState(N, K, d, { ...hyper, m0: new Float64Array(d).fill(hyper.m0) });
+  static create(N: number, K: number, d: number, hyper: { s: number; g: number | ArrayLike<number>; m0: number | ArrayLike<number> }): KnownVarianceLinearState {
+    return new KnownVarianceLinearState(N, K, d, { ...hyper, m0: typeof hyper.m0 === "number" ? new Float64Array(d).fill(hyper.m0) : hyper.m0 });
   }
 
   /** Restores a state written by {@link toJSON} (its constants are in the snapshot). */
@@ -114,8 +115,8 @@ export class KnownVarianceLinearState extends LinearExpertState {
 
   /** JSON-safe snapshot; {@link KnownVarianceLinearState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {
-    const { N, K, d, s, g } = this;
-    return { kind: KnownVarianceLinearState.rule, N, K, d, s, g, m0: Array.from(this.m0), ...this.coreJSON() };
+    const { N, K, d, s } = this;
+    return { kind: KnownVarianceLinearState.rule, N, K, d, s, g: Array.from(this.g), m0: Array.from(this.m0), ...this.coreJSON() };
   }
 
   /**
@@ -126,7 +127,7 @@ export class KnownVarianceLinearState extends LinearExpertState {
     const o = expectKind(json, KnownVarianceLinearState.rule);
     const st = new KnownVarianceLinearState(Number(o.N), Number(o.K), Number(o.d), {
       s: Number(o.s),
-      g: Number(o.g),
+      g: Array.isArray(o.g) ? (o.g as number[]) : Number(o.g),
       m0: o.m0 as number[],
     });
     st.restoreCore(o);

@@ -4,8 +4,9 @@
  *
  * Both rules are regressions `y ~ N(xᵀβ, σ²)` with `β | σ² ~ N(m, σ² Ṽ)`, where Ṽ is the
  * covariance in units of the noise variance: the NIG rule integrates σ² out under an IG prior,
- * the known-variance rule fixes σ² = s². In these units the prior precision is `P̃₀ = p₀·I`
- * (p₀ = 1/g for NIG, s²/g for the known-variance rule with `β ~ N(m₀, g·I)`), and one
+ * the known-variance rule fixes σ² = s². In these units the prior precision is diagonal,
+ * `P̃₀ = diag(p₀)` (p₀ⱼ = 1/gⱼ for NIG with `βⱼ | σ² ~ N(m₀ⱼ, gⱼσ²)`, s²/gⱼ for the
+ * known-variance rule with `βⱼ ~ N(m₀ⱼ, gⱼ)`: one value per coefficient group), and one
  * observation changes `(P̃, m)` the same way in both rules (E11 with `q = 1 + xᵀṼx`):
  * `P̃ += x xᵀ`, `m += Ṽx·r/q`, `r = y − xᵀm`. Only the σ² part differs, through {@link
  * LinearExpertState.absorb} and {@link LinearExpertState.reset}.
@@ -39,8 +40,8 @@ export abstract class LinearExpertState implements ExpertBlock {
   readonly d: number;
   /** Prior mean m₀ (length d). */
   readonly m0: Float64Array;
-  /** Prior precision in noise units: P̃₀ = p0·I. */
-  readonly p0: number;
+  /** Prior precision in noise units, diagonal: P̃₀ = diag(p0) (length d). */
+  readonly p0: Float64Array;
   /** Cholesky factors of P̃ (N·K blocks of d²). */
   readonly L: Float64Array;
   /** Posterior means (N·K blocks of d). */
@@ -69,20 +70,22 @@ export abstract class LinearExpertState implements ExpertBlock {
 
   /**
    * @param m0 - prior mean of β (length d)
-   * @param p0 - prior precision scale in noise units (> 0)
-   * @throws Error on non-positive sizes, a wrong-length m₀ or p0 ≤ 0.
+   * @param p0 - prior precision in noise units: one value for every coefficient, or one each (> 0)
+   * @throws Error on non-positive sizes, a wrong-length m₀ or p0, or p0 ≤ 0.
    */
-  protected constructor(N: number, K: number, d: number, m0: ArrayLike<number>, p0: number) {
+  protected constructor(N: number, K: number, d: number, m0: ArrayLike<number>, p0: number | ArrayLike<number>) {
     if (!(N >= 1 && K >= 1 && d >= 1) || ![N, K, d].every(Number.isInteger)) {
       throw new Error("linear expert: N, K, d must be positive integers");
     }
     if (m0.length !== d) throw new Error(`linear expert: m0 has length ${m0.length}, expected ${d}`);
-    if (!(p0 > 0 && p0 < Infinity)) throw new Error("linear expert: prior precision must be positive");
+    const prec = typeof p0 === "number" ? new Float64Array(d).fill(p0) : Float64Array.from(p0);
+    if (prec.length !== d) throw new Error(`linear expert: p0 has length ${prec.length}, expected ${d}`);
+    if (!prec.every((v) => v > 0 && v < Infinity)) throw new Error("linear expert: prior precision must be positive");
     this.N = N;
     this.K = K;
     this.d = d;
     this.m0 = Float64Array.from(m0);
-    this.p0 = p0;
+    this.p0 = prec;
     const B = N * K;
     this.L = new Float64Array(B * d * d);
     this.m = new Float64Array(B * d);
@@ -128,7 +131,7 @@ export abstract class LinearExpertState implements ExpertBlock {
   /** Subclass statistics updated after a successful E11 step with residual r and q = 1 + xᵀṼx. */
   protected abstract absorb(b: number, r: number, q: number): void;
 
-  /** Subclass statistics set by a rebuild over n rows with ss = ‖y − Xm‖² + p₀‖m − m₀‖². */
+  /** Subclass statistics set by a rebuild over n rows with ss = ‖y − Xm‖² + (m − m₀)ᵀP̃₀(m − m₀). */
   protected abstract reset(b: number, n: number, ss: number): void;
 
   /** Every per-block field, gathered together (the first three plus the subclass's own statistics are snapshotted). */
@@ -136,15 +139,14 @@ export abstract class LinearExpertState implements ExpertBlock {
     return [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ];
   }
 
-  /** Sets the K experts of particle i to the prior: L = √p₀·I, m = m₀, count 0. */
+  /** Sets the K experts of particle i to the prior: L = diag(√p₀), m = m₀, count 0. */
   protected initBlocks(i: number): void {
     const d = this.d;
-    const s = Math.sqrt(this.p0);
     for (let b = i * this.K; b < (i + 1) * this.K; b++) {
       const lo = b * d * d;
       this.L.fill(0, lo, lo + d * d);
       for (let j = 0; j < d; j++) {
-        this.L[lo + j * d + j] = s;
+        this.L[lo + j * d + j] = Math.sqrt(this.p0[j]);
         this.m[b * d + j] = this.m0[j];
       }
       this.count[b] = 0;
@@ -231,12 +233,32 @@ export abstract class LinearExpertState implements ExpertBlock {
    * @returns `false` if P̃ cannot be factorised (non-finite data); the block is then invalid.
    */
   rebuild(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number): boolean {
+    const ss = this.rebuildStatistics(i, k, X, y, rows, nRows);
+    if (ss < 0) return false;
+    this.reset(i * this.K + k, nRows, ss);
+    return true;
+  }
+
+  /**
+   * Sweep step 4 for every expert of particle i: expert k from the rows `byExpert[k·n …]`, the
+   * first `counts[k]` of them.
+   */
+  rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number): boolean {
+    for (let k = 0; k < this.K; k++) if (!this.rebuild(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k])) return false;
+    return true;
+  }
+
+  /**
+   * The Gaussian part of {@link rebuild}: L, m and the count of expert k from its rows. Returns
+   * ss = ‖y − Xm‖² + (m − m₀)ᵀP̃₀(m − m₀), or −1 if P̃ cannot be factorised.
+   */
+  protected rebuildStatistics(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number): number {
     const d = this.d;
     const { P, h } = this;
     P.fill(0);
     for (let j = 0; j < d; j++) {
-      P[j * d + j] = this.p0;
-      h[j] = this.p0 * this.m0[j];
+      P[j * d + j] = this.p0[j];
+      h[j] = this.p0[j] * this.m0[j];
     }
     for (let t = 0; t < nRows; t++) {
       const o = rows[t] * d;
@@ -246,7 +268,7 @@ export abstract class LinearExpertState implements ExpertBlock {
     addGram(P, 0, d, X, rows, null, nRows);
     const b = i * this.K + k;
     const lo = b * d * d;
-    if (!cholesky(P, 0, d, this.L, lo)) return false;
+    if (!cholesky(P, 0, d, this.L, lo)) return -1;
     solveLower(this.L, lo, d, h, 0, h, 0);
     solveLowerT(this.L, lo, d, h, 0, this.m, b * d);
     let ss = 0;
@@ -256,12 +278,11 @@ export abstract class LinearExpertState implements ExpertBlock {
     }
     for (let j = 0; j < d; j++) {
       const e = this.m[b * d + j] - this.m0[j];
-      ss += this.p0 * e * e;
+      ss += this.p0[j] * e * e;
     }
     this.count[b] = nRows;
     this.stashQ[b] = 0;
-    this.reset(b, nRows, ss);
-    return true;
+    return ss;
   }
 
   /** xᵀm and xᵀṼx = ‖L⁻¹x‖² for expert k of particle i (prediction off the hot path). */

@@ -1,6 +1,8 @@
 /**
  * Rule `normal_inverse_gamma_linear` (spec §2.1): expert k of particle i is
- * `y ~ N(xᵀβ_k, σ_k²)`, `β_k | σ_k² ~ N(m₀, σ_k² g·I)`, `σ_k² ~ IG(a₀, b₀)`.
+ * `y ~ N(xᵀβ_k, σ_k²)`, `β_k | σ_k² ~ N(m₀, σ_k² diag(g))`, `σ_k² ~ IG(a₀, b₀)` — or, with a
+ * shared variance, one σ² for all K experts of a particle: the experts' Gaussian statistics stay
+ * separate and (a, b) pool their rows, so the predictive, the update and the rebuild stay exact.
  *
  * State per block b = i·K + k (layout of {@link LinearExpertState}, where the spec's
  * V = P⁻¹ is the covariance in units of σ², P₀ = I/g): the Cholesky factor `L` of P, the mean
@@ -14,31 +16,35 @@ import { inverseGamma, mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
-/** Hyperparameters of the NIG linear expert: V₀ = g·I, prior mean m₀, σ² ~ IG(a₀, b₀). */
+/** Hyperparameters of the NIG linear expert: V₀ = diag(g), prior mean m₀, σ² ~ IG(a₀, b₀). */
 export interface NigLinearHyper {
-  /** Prior covariance scale in units of σ² (> 0). */
-  readonly g: number;
+  /** Prior covariance in units of σ², one value for every coefficient or one each (> 0). */
+  readonly g: number | ArrayLike<number>;
   /** Prior mean of β (length d). */
   readonly m0: ArrayLike<number>;
   /** IG shape of σ² (> 0). */
   readonly a0: number;
   /** IG scale of σ² (> 0). */
   readonly b0: number;
+  /** One noise variance shared by the K experts of a particle (default false). */
+  readonly shared?: boolean;
 }
 
 /** Particle state of NIG linear experts with O(d²) streaming updates (spec E10–E12). */
 export class NigLinearState extends LinearExpertState {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "normal_inverse_gamma_linear";
-  /** Prior covariance scale, V₀ = g·I. */
-  readonly g: number;
+  /** Prior covariance in units of σ², V₀ = diag(g) (length d). */
+  readonly g: Float64Array;
+  /** One σ² per particle (true) or per expert. */
+  readonly shared: boolean;
   /** Prior shape of σ² ~ IG(a₀, b₀). */
   readonly a0: number;
   /** Prior scale of σ² ~ IG(a₀, b₀). */
   readonly b0: number;
-  /** Posterior IG shape per block (N·K). */
+  /** Posterior IG shape per variance: per block (N·K), or per particle (N) when shared. */
   readonly a: Float64Array;
-  /** Posterior IG scale per block (N·K). */
+  /** Posterior IG scale, laid out as {@link a}. */
   readonly b: Float64Array;
   /**
    * The part of the predictive's log density that depends on the block alone,
@@ -46,22 +52,33 @@ export class NigLinearState extends LinearExpertState {
    * changes in a step, so the K predictives need no lgamma (derived, not snapshotted).
    */
   private readonly logNorm: Float64Array;
+  /** The shared σ² drawn with expert 0 of the particle being swept, for its other experts. */
+  private readonly drawnShared: Float64Array;
 
-  /** @throws Error unless g, a₀, b₀ > 0 and m₀ has length d. */
+  /** @throws Error unless g, a₀, b₀ > 0 and m₀ and g have length d. */
   constructor(N: number, K: number, d: number, hyper: NigLinearHyper) {
-    super(N, K, d, hyper.m0, 1 / hyper.g);
-    if (!(hyper.a0 > 0 && hyper.b0 > 0 && hyper.g > 0)) throw new Error("normal_inverse_gamma_linear: g, a0, b0 must be positive");
-    this.g = hyper.g;
+    const g = typeof hyper.g === "number" ? new Float64Array(d).fill(hyper.g) : Float64Array.from(hyper.g);
+    super(N, K, d, hyper.m0, g.map((v) => 1 / v));
+    if (!(hyper.a0 > 0 && hyper.b0 > 0 && g.every((v) => v > 0))) throw new Error("normal_inverse_gamma_linear: g, a0, b0 must be positive");
+    this.g = g;
+    this.shared = hyper.shared ?? false;
     this.a0 = hyper.a0;
     this.b0 = hyper.b0;
-    this.a = new Float64Array(N * K);
-    this.b = new Float64Array(N * K);
-    this.logNorm = new Float64Array(N * K);
+    const V = this.shared ? N : N * K;
+    this.a = new Float64Array(V);
+    this.b = new Float64Array(V);
+    this.logNorm = new Float64Array(V);
+    this.drawnShared = new Float64Array(1);
+  }
+
+  /** Index into (a, b) of block b = i·K + k. */
+  private v(blk: number): number {
+    return this.shared ? (blk / this.K) | 0 : blk;
   }
 
   /** The compiler's constructor. */
-  static create(N: number, K: number, d: number, hyper: { g: number; m0: number; a0: number; b0: number }): NigLinearState {
-    return new NigLinearState(N, K, d, { ...hyper, m0: new Float64Array(d).fill(hyper.m0) });
+  static create(N: number, K: number, d: number, hyper: { g: number | ArrayLike<number>; m0: number | ArrayLike<number>; a0: number; b0: number; shared?: boolean }): NigLinearState {
+    return new NigLinearState(N, K, d, { ...hyper, m0: typeof hyper.m0 === "number" ? new Float64Array(d).fill(hyper.m0) : hyper.m0 });
   }
 
   /** Restores a state written by {@link toJSON} (its constants are in the snapshot). */
@@ -71,21 +88,23 @@ export class NigLinearState extends LinearExpertState {
 
   /** E[σ²] of IG(a, b) for expert k of particle i; NaN while a ≤ 1 (no finite mean). */
   noiseVariance(i: number, k: number): number {
-    const b = i * this.K + k;
-    return this.a[b] > 1 ? this.b[b] / (this.a[b] - 1) : NaN;
+    const v = this.v(i * this.K + k);
+    return this.a[v] > 1 ? this.b[v] / (this.a[v] - 1) : NaN;
   }
 
-  /** Recomputes {@link logNorm} of block `blk` from its (a, b). */
-  private normalise(blk: number): void {
-    this.logNorm[blk] = lgammaHalfRatio(this.a[blk]) - 0.5 * Math.log(2 * Math.PI * this.b[blk]);
+  /** Recomputes {@link logNorm} of variance `v` from its (a, b). */
+  private normalise(v: number): void {
+    this.logNorm[v] = lgammaHalfRatio(this.a[v]) - 0.5 * Math.log(2 * Math.PI * this.b[v]);
   }
 
-  /** Sets every expert of particle i to the prior (m₀, P₀ = I/g, a₀, b₀, no rows). */
+  /** Sets every expert of particle i to the prior (m₀, P₀ = diag(1/g), a₀, b₀, no rows). */
   init(i: number): void {
     this.initBlocks(i);
-    this.a.fill(this.a0, i * this.K, (i + 1) * this.K);
-    this.b.fill(this.b0, i * this.K, (i + 1) * this.K);
-    for (let blk = i * this.K; blk < (i + 1) * this.K; blk++) this.normalise(blk);
+    const v0 = this.v(i * this.K);
+    const v1 = this.v((i + 1) * this.K - 1) + 1;
+    this.a.fill(this.a0, v0, v1);
+    this.b.fill(this.b0, v0, v1);
+    for (let v = v0; v < v1; v++) this.normalise(v);
   }
 
   /**
@@ -98,7 +117,8 @@ export class NigLinearState extends LinearExpertState {
     for (let k = 0, b = i * this.K; k < this.K; k++, b++) {
       const q = this.stashQ[b];
       const r = y - this.stashXm[b];
-      out[outOff + k] = this.logNorm[b] - 0.5 * Math.log(q) - (this.a[b] + 0.5) * Math.log1p((r * r) / (2 * this.b[b] * q));
+      const v = this.v(b);
+      out[outOff + k] = this.logNorm[v] - 0.5 * Math.log(q) - (this.a[v] + 0.5) * Math.log1p((r * r) / (2 * this.b[v] * q));
     }
   }
 
@@ -109,8 +129,9 @@ export class NigLinearState extends LinearExpertState {
   predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void {
     this.locationAndSpread(i, k, x, xOff, out, outOff);
     const b = i * this.K + k;
-    const scaleSq = (this.b[b] / this.a[b]) * (1 + out[outOff + 1]);
-    const dof = 2 * this.a[b];
+    const v = this.v(b);
+    const scaleSq = (this.b[v] / this.a[v]) * (1 + out[outOff + 1]);
+    const dof = 2 * this.a[v];
     out[outOff + 1] = scaleSq;
     out[outOff + 2] = dof;
     out[outOff + 3] = dof > 2 ? (scaleSq * dof) / (dof - 2) : Infinity;
@@ -122,26 +143,30 @@ export class NigLinearState extends LinearExpertState {
    */
   coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void {
     const d = this.d;
-    const blk = i * this.K + k;
+    const iv = this.v(i * this.K + k);
     this.coefficientSpread(i, k, out, off);
     // spread wrote pairs; widen them to triples from the last feature down so nothing is overwritten
     for (let j = d - 1; j >= 0; j--) {
       const loc = out[off + 2 * j];
       const v = out[off + 2 * j + 1];
       out[off + 3 * j] = loc;
-      out[off + 3 * j + 1] = (this.b[blk] / this.a[blk]) * v;
-      out[off + 3 * j + 2] = 2 * this.a[blk];
+      out[off + 3 * j + 1] = (this.b[iv] / this.a[iv]) * v;
+      out[off + 3 * j + 2] = 2 * this.a[iv];
     }
   }
 
   /**
    * Posterior draw for the sweep (spec §3.7 step 1): σ² ~ IG(a, b), β = m + σ·L⁻ᵀε, so
-   * β | σ² ~ N(m, σ²V). Writes β at `beta[betaOff …]` and returns σ².
+   * β | σ² ~ N(m, σ²V). Writes β at `beta[betaOff …]` and returns σ². A shared σ² is drawn
+   * with expert 0 and reused for the particle's other experts, so draw them in order.
    */
   drawParams(rng: Rng, i: number, k: number, beta: Float64Array, betaOff: number): number {
     const blk = i * this.K + k;
     const d = this.d;
-    const s2 = inverseGamma(rng, this.a[blk], this.b[blk]);
+    const v = this.v(blk);
+    // A shared σ² is drawn once per particle and sweep, with the first expert.
+    const s2 = !this.shared || k === 0 ? inverseGamma(rng, this.a[v], this.b[v]) : this.drawnShared[0];
+    this.drawnShared[0] = s2;
     const s = Math.sqrt(s2);
     mvnPrecChol(rng, d, this.L, blk * d * d, null, 0, beta, betaOff);
     for (let j = 0; j < d; j++) beta[betaOff + j] = this.m[blk * d + j] + s * beta[betaOff + j];
@@ -150,16 +175,35 @@ export class NigLinearState extends LinearExpertState {
 
   /** E11's σ² part: a += ½, b += r²/(2q). */
   protected absorb(blk: number, r: number, q: number): void {
-    this.a[blk] += 0.5;
-    this.b[blk] += (0.5 * r * r) / q;
-    this.normalise(blk);
+    const v = this.v(blk);
+    this.a[v] += 0.5;
+    this.b[v] += (0.5 * r * r) / q;
+    this.normalise(v);
   }
 
-  /** E12's σ² part: a = a₀ + n/2, b = b₀ + ss/2. */
+  /** E12's σ² part: a = a₀ + n/2, b = b₀ + ss/2 (a per-expert variance only). */
   protected reset(blk: number, n: number, ss: number): void {
+    if (this.shared) throw new Error("normal_inverse_gamma_linear: a shared variance is rebuilt with every expert (rebuildAll)");
     this.a[blk] = this.a0 + 0.5 * n;
     this.b[blk] = this.b0 + 0.5 * ss;
     this.normalise(blk);
+  }
+
+  /** Sweep step 4; a shared σ² pools every expert's rows: a = a₀ + Σn/2, b = b₀ + Σss/2. */
+  override rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number): boolean {
+    if (!this.shared) return super.rebuildAll(i, X, y, byExpert, counts, n);
+    let rows = 0;
+    let ss = 0;
+    for (let k = 0; k < this.K; k++) {
+      const e = this.rebuildStatistics(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k]);
+      if (e < 0) return false;
+      rows += counts[k];
+      ss += e;
+    }
+    this.a[i] = this.a0 + 0.5 * rows;
+    this.b[i] = this.b0 + 0.5 * ss;
+    this.normalise(i);
+    return true;
   }
 
   protected override fields(): Float64Array[] {
@@ -170,8 +214,8 @@ export class NigLinearState extends LinearExpertState {
 
   /** JSON-safe snapshot; {@link NigLinearState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {
-    const { N, K, d, g, a0, b0 } = this;
-    return { kind: NigLinearState.rule, N, K, d, g, m0: Array.from(this.m0), a0, b0, ...this.coreJSON(), a: encodeFloat64(this.a), b: encodeFloat64(this.b) };
+    const { N, K, d, a0, b0, shared } = this;
+    return { kind: NigLinearState.rule, N, K, d, g: Array.from(this.g), m0: Array.from(this.m0), a0, b0, shared, ...this.coreJSON(), a: encodeFloat64(this.a), b: encodeFloat64(this.b) };
   }
 
   /**
@@ -181,15 +225,16 @@ export class NigLinearState extends LinearExpertState {
   static fromJSON(json: unknown): NigLinearState {
     const o = expectKind(json, NigLinearState.rule);
     const s = new NigLinearState(Number(o.N), Number(o.K), Number(o.d), {
-      g: Number(o.g),
+      g: Array.isArray(o.g) ? (o.g as number[]) : Number(o.g),
       m0: o.m0 as number[],
       a0: Number(o.a0),
       b0: Number(o.b0),
+      shared: o.shared === true,
     });
     s.restoreCore(o);
     s.a.set(decodeFloat64(String(o.a), s.a.length));
     s.b.set(decodeFloat64(String(o.b), s.b.length));
-    for (let blk = 0; blk < s.a.length; blk++) s.normalise(blk);
+    for (let v = 0; v < s.a.length; v++) s.normalise(v);
     return s;
   }
 }

@@ -48,8 +48,8 @@ export interface ExpertBlock extends Block {
   drawParameters(rng: Rng, i: number): void;
   /** Sweep step 2: adds `log p(y | h, drawn parameters of expert k)` to `out[outOff + k]` for k < K. */
   addLogLikelihoods(h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
-  /** Sweep step 4: expert k of particle i rebuilt from the rows `rows[0 … n)` of (H, Y) allocated to it. */
-  rebuild(i: number, k: number, H: Float64Array, Y: Float64Array, rows: Int32Array, n: number): boolean;
+  /** Sweep step 4: every expert k of particle i rebuilt from the rows of (H, Y) allocated to it, `byExpert[k·n …]`, the first `counts[k]`. */
+  rebuildAll(i: number, H: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number): boolean;
   /** Predictive of y at h for expert k: `[mean, squared scale, dof, variance]` at `out[outOff …]` (dof ∞: Gaussian). */
   predictiveMoments(i: number, k: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
   /** Posterior mean of expert k's noise variance in particle i (NaN where it has none). */

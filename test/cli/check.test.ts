@@ -47,7 +47,7 @@ describe("hsmoe check", () => {
   it("dumps the kernel plan with --dump plan", async () => {
     const r = await cli("check", flagship, "--dump", "plan");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("gate prior: horseshoe_makalic_schmidt");
+    expect(r.stdout).toContain("prior: horseshoe_makalic_schmidt (HorseshoeState)");
     expect(r.stdout).toMatch(/line 19: y ~ normal\(dot\(beta\[z\], x\), sqrt\(sigma2\[z\]\)\)/);
   });
 

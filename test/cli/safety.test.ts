@@ -141,6 +141,7 @@ describe("states", () => {
       [text.slice(0, text.length >> 1), "not JSON"],
       ["", "not JSON"],
       [JSON.stringify({ format: "hsmoe-state/1" }), "older hsmoe"],
+      [JSON.stringify({ format: "hsmoe-state/2" }), "older hsmoe"],
       [JSON.stringify({ format: "something" }), "not a state saved by hsmoe"],
     ]) {
       const path = join(dir, "t.json");

@@ -4,17 +4,17 @@
  * the model however many problems it has.
  */
 import { describe, expect, it } from "vitest";
-import { analyzeSource, renderDiagnostic, renderDiagnostics, SourceFile, diagnose } from "../../compiler/index.js";
+import { compileModel, renderDiagnostic, renderDiagnostics, SourceFile, diagnose } from "../../compiler/index.js";
 
 /** Renders what `hsmoe check` would print, with how long it took. */
 function checkTimed(text: string) {
   const t0 = performance.now();
-  const r = analyzeSource(text, { file: "big.moe" });
+  const r = compileModel(text, { file: "big.moe" });
   const out = renderDiagnostics(r.diagnostics, r.source, r.omitted);
   return { r, out, ms: performance.now() - t0 };
 }
 
-const errors = (r: ReturnType<typeof analyzeSource>) => r.diagnostics.filter((d) => d.severity === "error");
+const errors = (r: ReturnType<typeof compileModel>) => r.diagnostics.filter((d) => d.severity === "error");
 
 /** A model on one line: a valid single expert followed by `body`. */
 const oneLine = (body: string, header = "a0: real = 2, b0: real = 1, g: real = 10") =>
@@ -36,7 +36,7 @@ describe("the error cap", () => {
 
   it("keeps the first errors by position in the analysis stage", () => {
     const text = oneLine(Array.from({ length: 30 }, (_, i) => `u${i} ~ normal(0, 1)`).join(" "));
-    const r = analyzeSource(text, { maxErrors: 3 });
+    const r = compileModel(text, { maxErrors: 3 });
     expect(r.diagnostics.map((d) => d.message.match(/`(\w+)`/)![1])).toEqual(["u0", "u1", "u2"]);
     expect(r.omitted).toBe(27);
   });

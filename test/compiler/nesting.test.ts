@@ -5,12 +5,10 @@
  * frames are the largest).
  */
 import { describe, expect, it } from "vitest";
-import { analyzeSource, renderDiagnostics } from "../../compiler/index.js";
+import { compileModel, dumpGraph, renderDiagnostics, summaryText } from "../../compiler/index.js";
 import { MAX_NESTING } from "../../compiler/1-parse/index.js";
 import { compile, DiagnosticError } from "../../api.js";
 import { printExpr } from "../../compiler/print.js";
-import { summaryText } from "../../compiler/summary.js";
-import { dumpGraph } from "../../compiler/3-graph/index.js";
 
 /** A single linear expert with known noise whose sd is `sd`; `extra` statements come before the likelihood. */
 const withSd = (sd: string, extra = "") =>
@@ -25,7 +23,7 @@ const nestedIndex = (n: number) => `${"w[".repeat(n)}1${"]".repeat(n)}`;
 
 /** Runs the front end and analysis; never lets an exception through unnoticed. */
 function analyze(text: string) {
-  const r = analyzeSource(text, { file: "deep.moe" });
+  const r = compileModel(text, { file: "deep.moe" });
   renderDiagnostics(r.diagnostics, r.source, r.omitted);
   return r;
 }
@@ -115,7 +113,7 @@ describe("long flat chains compile", () => {
     expect(printExpr(sd)).toBe(Array.from({ length: n }, () => "0.5").join(" + "));
     expect(summaryText(r.checked!, "deep.moe")).toContain("y");
     expect(dumpGraph(r.graph!)).toContain("0.5 + 0.5");
-    expect(compile(text).plan.expert).toMatchObject({ s: n / 2 });
+    expect(compile(text).plan.blocks.find((b) => b.slot === "expert")?.constants).toMatchObject({ s: n / 2 });
   });
 
   it.each([5_000, 50_000])("%d-term sums and products of hyperparameters in sizes, defaults and indices", (n) => {
@@ -130,7 +128,7 @@ describe("long flat chains compile", () => {
     const text = withSd("1").replace("mvnormal(0, I(D))", `mvnormal(0, ${Array.from({ length: 50_000 }, () => "1").join(" * ")} * I(D))`);
     const r = analyze(text);
     expect(r.diagnostics).toEqual([]);
-    expect(r.analysis?.expert).toMatchObject({ priorScale: 1 });
+    expect(r.analysis?.expert.groups[0]).toMatchObject({ scale: 1 });
   });
 
   it("10,000 chained constant definitions", () => {

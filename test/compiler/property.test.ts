@@ -1,17 +1,17 @@
 /**
  * Robustness: random byte strings and random token sequences must come back as diagnostics
- * (or a checked model), never as an exception. 2,000 cases each.
+ * (or a compiled model), never as an exception. 2,000 cases each.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { checkSource } from "../../compiler/index.js";
+import { compileModel } from "../../compiler/index.js";
 
 const RUNS = 2_000;
 
 function neverThrows(text: string): boolean {
-  const r = checkSource(text, { file: "fuzz.moe" });
-  // Either it checks, or it says why: nothing in between, nothing thrown.
-  return r.checked !== undefined || r.diagnostics.some((d) => d.severity === "error");
+  const r = compileModel(text, { file: "fuzz.moe" });
+  // Either it compiles, or it says why: nothing in between, nothing thrown.
+  return r.plan !== undefined || r.diagnostics.some((d) => d.severity === "error");
 }
 
 const fragments = [

@@ -5,11 +5,15 @@
 import { Matrix, CholeskyDecomposition, inverse } from "ml-matrix";
 import { lgamma } from "../../runtime/math/special.js";
 
-/** Batch posterior (E12) and log marginal likelihood (E13) of rows X (n×d) and y under prior (m0 = 0, V0 = gI, a0, b0). */
-export function nigPosterior(X: number[][], y: number[], g: number, a0: number, b0: number) {
-  const d = X[0]?.length ?? 0;
+/**
+ * Batch posterior (E12) and log marginal likelihood (E13) of rows X (n×d) and y under prior
+ * (m0 = 0, V0 = diag(g), a0, b0); g is one value for every coefficient or one each.
+ */
+export function nigPosterior(X: number[][], y: number[], g: number | number[], a0: number, b0: number) {
+  const d = X[0]?.length ?? (typeof g === "number" ? 0 : g.length);
   const n = X.length;
-  const V0inv = Matrix.eye(d).mul(1 / g);
+  const gs = typeof g === "number" ? new Array<number>(d).fill(g) : g;
+  const V0inv = Matrix.diag(gs.map((v) => 1 / v));
   const Xm = new Matrix(X.length ? X : [new Array(d).fill(0)]);
   const XtX = n ? Xm.transpose().mmul(Xm) : Matrix.zeros(d, d);
   const Xty = n ? Xm.transpose().mmul(Matrix.columnVector(y)) : Matrix.zeros(d, 1);
@@ -26,6 +30,6 @@ export function nigPosterior(X: number[][], y: number[], g: number, a0: number, 
     return s;
   };
   const logEvidence =
-    (-n / 2) * Math.log(2 * Math.PI) + 0.5 * (-logDet(Pn) - d * Math.log(g)) + a0 * Math.log(b0) - an * Math.log(bn) + lgamma(an) - lgamma(a0);
+    (-n / 2) * Math.log(2 * Math.PI) + 0.5 * (-logDet(Pn) - gs.reduce((acc, v) => acc + Math.log(v), 0)) + a0 * Math.log(b0) - an * Math.log(bn) + lgamma(an) - lgamma(a0);
   return { m: mn.to1DArray(), V: Vn.to2DArray(), a: an, b: bn, logEvidence };
 }

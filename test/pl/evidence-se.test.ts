@@ -1,6 +1,6 @@
 /** The evidence's Monte Carlo standard error from independent particle sets. */
 import { describe, expect, it } from "vitest";
-import { logEvidenceStandardError } from "../../runtime/pl/filter.js";
+import { logEvidenceStandardError } from "../../runtime/pl/summaries.js";
 
 describe("logEvidenceStandardError", () => {
   it("is 0 for agreeing sets and NaN for one set", () => {

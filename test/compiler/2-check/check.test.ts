@@ -1,11 +1,15 @@
 /** Stage 2: what the checker establishes about a model that checks. */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { checkSource } from "../../../compiler/index.js";
+import { parse } from "../../../compiler/1-parse/index.js";
+import { check, type CheckOptions } from "../../../compiler/2-check/index.js";
 import { formatAffine } from "../../../compiler/lang/affine.js";
 import { formatRange, formatTy } from "../../../compiler/lang/types.js";
 
 const flagship = readFileSync(new URL("../../../stdlib/hsmoe.moe", import.meta.url), "utf8");
+
+/** Stage 2 alone on a model that parses. */
+const checkSource = (text: string, options?: CheckOptions) => check(parse(text).model!, options);
 
 describe("check on the flagship", () => {
   const r = checkSource(flagship, { hypers: new Map([["K", 5]]) });

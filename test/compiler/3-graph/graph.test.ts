@@ -1,21 +1,20 @@
 /** Stage 3: the model graph of each stdlib model, snapshotted with its source. */
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
-import { checkSource } from "../../../compiler/index.js";
-import { buildGraph, dumpGraph } from "../../../compiler/3-graph/index.js";
+import { compileModel, dumpGraph } from "../../../compiler/index.js";
 
 const stdlib = new URL("../../../stdlib/", import.meta.url);
 const models = readdirSync(stdlib).filter((f) => f.endsWith(".moe"));
 
-describe("buildGraph", () => {
+describe("the model graph", () => {
   it.each(models)("dumps the graph of %s", async (file) => {
     const text = readFileSync(new URL(file, stdlib), "utf8");
-    const g = buildGraph(checkSource(text).checked!);
+    const g = compileModel(text).graph!;
     await expect(`${text}\n----- graph -----\n${dumpGraph(g)}`).toMatchFileSnapshot(`../__snapshots__/graph/${file}.txt`);
   });
 
   it("links parents and children both ways, parents first", () => {
-    const g = buildGraph(checkSource(readFileSync(new URL("hsmoe.moe", stdlib), "utf8")).checked!);
+    const g = compileModel(readFileSync(new URL("hsmoe.moe", stdlib), "utf8")).graph!;
     for (const n of g.nodes) {
       for (const p of n.parents) {
         expect(p).toBeLessThan(n.id);

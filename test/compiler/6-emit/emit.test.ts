@@ -6,9 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
-import { analyzeSource } from "../../../compiler/index.js";
-import { planKernel } from "../../../compiler/5-plan/index.js";
-import { emitKernel } from "../../../compiler/6-emit/index.js";
+import { compileModel } from "../../../compiler/index.js";
 import { commentText, nameLiteral, numberLiteral } from "../../../compiler/6-emit/safe.js";
 import { compile, DiagnosticError } from "../../../api.js";
 
@@ -16,9 +14,9 @@ const stdlib = new URL("../../../stdlib/", import.meta.url);
 const models = readdirSync(stdlib).filter((f) => f.endsWith(".moe"));
 
 function kernelOf(text: string, file: string, hypers = new Map<string, number>()) {
-  const r = analyzeSource(text, { file, hypers });
+  const r = compileModel(text, { file, hypers });
   expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  return emitKernel(planKernel(r.analysis!, { source: file, text }));
+  return r.kernelSource!();
 }
 
 describe("emitted kernels", () => {

@@ -36,84 +36,25 @@ export default function createKernel(rt) {
       { node: "sigma2", rule: "normal_inverse_gamma_linear", role: "expert" },
     ],
   };
-  function blocks(N, D) {
-    // expert: line 9: y ~ normal(dot(beta, x), sqrt(sigma2))
-    // expert: line 8: beta ~ mvnormal(0, g * sigma2 * I(D))
-    // expert: line 7: sigma2 ~ invgamma(a0, b0)
-    const expert = new rt.rules.NigLinearState(N, K, D, { g: 10, m0: new Float64Array(D).fill(0), a0: 2, b0: 1 });
-    return { expert, gate: null, prior: null };
+  // gate: rule single_expert, runtime block FixedGate
+  const GATE = Object.freeze({ logProbs: [0] });
+  // expert: rule normal_inverse_gamma_linear, runtime block NigLinearState
+  // expert: line 9: y ~ normal(dot(beta, x), sqrt(sigma2))
+  // expert: line 8: beta ~ mvnormal(0, g * sigma2 * I(D))
+  // expert: line 7: sigma2 ~ invgamma(a0, b0)
+  const EXPERT = Object.freeze({ a0: 2, b0: 1, shared: true, m0: 0, g: 10 });
+  function build(N, D, json) {
+    const gate = json ? rt.blocks.FixedGate.restore(json.gate, GATE, undefined, N) : rt.blocks.FixedGate.create(N, K, D, GATE, undefined);
+    const expert = json ? rt.blocks.NigLinearState.restore(json.expert, EXPERT, undefined, N) : rt.blocks.NigLinearState.create(N, K, D, EXPERT, undefined);
+    return { expert, gate, blocks: { expert, gate }, D };
   }
   function create(N, D, rng) {
-    const b = blocks(N, D);
-    for (let i = 0; i < N; i++) {
-      b.expert.init(i);
-    }
-    return state(N, D, b.expert, b.gate, b.prior);
+    return rt.composeState(build(N, D, null), rng);
   }
   function restore(json) {
-    const expert = rt.rules.NigLinearState.fromJSON(json.expert);
-    return state(expert.N, expert.d, expert, null, null);
-  }
-  function state(N, D, expert, gate, prior) {
-    const pred = new Float64Array(K), lw = new Float64Array(K), mom = new Float64Array(4);
-    const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);
-    let byExpert = new Int32Array(0);
-    return {
-      N, K, D,
-      weigh(x, y, ell) {
-        for (let i = 0; i < N; i++) {
-          ell[i * K] = 0;
-          // expert: line 9: y ~ normal(dot(beta, x), sqrt(sigma2))
-          // expert: line 8: beta ~ mvnormal(0, g * sigma2 * I(D))
-          // expert: line 7: sigma2 ~ invgamma(a0, b0)
-          expert.predictive(i, x, 0, y, pred, 0);
-          for (let k = 0; k < K; k++) ell[i * K + k] += pred[k];
-        }
-      },
-      gather(a) { expert.gather(a); },
-      propagate(rng, x, y, ell, z, t) {
-        for (let i = 0; i < N; i++) {
-          const k = 0;
-          z[i] = k;
-          if (!expert.updateStashed(i, k, x, 0, y)) return false; // step 5: rank-one update of expert k
-        }
-        return true;
-      },
-      sweep(rng, rows, hist, stride) {
-        return true; // one expert: its statistics are exact and there is no allocation to revisit
-      },
-      predictive(x, out) {
-        for (let i = 0; i < N; i++) {
-          lw[0] = 0;
-          for (let k = 0; k < K; k++) {
-            const o = (i * K + k) * 5;
-            expert.predictiveMoments(i, k, x, 0, mom, 0);
-            out[o] = Math.exp(lw[k]);
-            out[o + 1] = mom[0]; out[o + 2] = mom[1]; out[o + 3] = mom[2]; out[o + 4] = mom[3];
-          }
-        }
-      },
-      gateProbabilities(x, out) {
-        for (let i = 0; i < N; i++) {
-          out[i * K] = 0;
-          for (let k = 0; k < K; k++) out[i * K + k] = Math.exp(out[i * K + k]);
-        }
-      },
-      shrinkage(weights) {
-        return null;
-      },
-      expertCounts(out) { out.set(expert.count); },
-      noiseVariances(k, out) {
-        for (let i = 0; i < N; i++) {
-          const b = i * K + k;
-          out[i] = expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN; // E[σ²] of IG(a, b)
-        }
-      },
-      coefficientMarginals(k, out) { for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * D * 3); },
-      toJSON() {
-        return { expert: expert.toJSON() };
-      },
-    };
+    const expert = json && typeof json === "object" ? json.expert : undefined;
+    if (!expert || typeof expert !== "object") throw new Error("not a snapshot of this kernel: no expert block");
+    return rt.composeState(build(expert.N, json.D, json));
   }
   return { info, create, restore };
 }

@@ -27,7 +27,6 @@
 export default function createKernel(rt) {
   "use strict";
   const K = 4; // experts
-  const S = 3; // sticks of the gate
   const info = {
     model: "moe_normal_gate",
     source: "stdlib/moe-normal-gate.moe",
@@ -45,130 +44,30 @@ export default function createKernel(rt) {
       { node: "phi", rule: "normal_fixed_scale", role: "gate_prior" },
     ],
   };
-  function blocks(N, D) {
-    // expert: line 13: y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))
-    // expert: line 10: beta[k] ~ mvnormal(0, g * sigma2[k] * I(D))
-    // expert: line 9: sigma2[k] ~ invgamma(a0, b0)
-    const expert = new rt.rules.NigLinearState(N, K, D, { g: 10, m0: new Float64Array(D).fill(0), a0: 2, b0: 1 });
-    // gate: line 12: z ~ stickbreaking(logistic(phi * x))
-    const gate = new rt.rules.StickGateState(N, K, D);
-    // gate prior: line 7: phi[k, j] ~ normal(0, s)
-    const prior = new rt.rules.FixedNormalPrior(N, S, D, 2.5);
-    return { expert, gate, prior };
+  // prior: rule normal_fixed_scale, runtime block FixedNormalPrior
+  // prior: line 7: phi[k, j] ~ normal(0, s)
+  const PRIOR = Object.freeze({ s: 2.5 });
+  // gate: rule polya_gamma_stickbreaking, runtime block PolyaGammaGate
+  // gate: line 12: z ~ stickbreaking(logistic(phi * x))
+  const GATE = Object.freeze({ refreshEvery: 10, scaleMoves: 5 });
+  // expert: rule normal_inverse_gamma_linear, runtime block NigLinearState
+  // expert: line 13: y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))
+  // expert: line 10: beta[k] ~ mvnormal(0, g * sigma2[k] * I(D))
+  // expert: line 9: sigma2[k] ~ invgamma(a0, b0)
+  const EXPERT = Object.freeze({ a0: 2, b0: 1, shared: false, m0: 0, g: 10 });
+  function build(N, D, json) {
+    const prior = json ? rt.blocks.FixedNormalPrior.restore(json.prior, PRIOR, undefined, N) : rt.blocks.FixedNormalPrior.create(N, K, D, PRIOR, undefined);
+    const gate = json ? rt.blocks.PolyaGammaGate.restore(json.gate, GATE, prior, N) : rt.blocks.PolyaGammaGate.create(N, K, D, GATE, prior);
+    const expert = json ? rt.blocks.NigLinearState.restore(json.expert, EXPERT, undefined, N) : rt.blocks.NigLinearState.create(N, K, D, EXPERT, undefined);
+    return { expert, gate, blocks: { expert, gate, prior }, D };
   }
   function create(N, D, rng) {
-    const b = blocks(N, D);
-    for (let i = 0; i < N; i++) {
-      b.expert.init(i);
-      b.prior.init(rng, i);
-      if (!b.gate.init(rng, i, b.prior)) throw new Error("the gate prior precision is not positive definite");
-    }
-    return state(N, D, b.expert, b.gate, b.prior);
+    return rt.composeState(build(N, D, null), rng);
   }
   function restore(json) {
-    const expert = rt.rules.NigLinearState.fromJSON(json.expert);
-    const gate = rt.rules.StickGateState.fromJSON(json.gate);
-    const prior = rt.rules.FixedNormalPrior.fromJSON(json.prior);
-    return state(expert.N, expert.d, expert, gate, prior);
-  }
-  function state(N, D, expert, gate, prior) {
-    const pred = new Float64Array(K), lw = new Float64Array(K), mom = new Float64Array(4);
-    const beta = new Float64Array(K * D), s2 = new Float64Array(K), logNorm = new Float64Array(K), count = new Int32Array(K);
-    let byExpert = new Int32Array(0);
-    const REFRESH = Math.max(10, D);
-    function refreshGate(rng) {
-      for (let i = 0; i < N; i++) {
-        for (let l = 0; l < S; l++) gate.drawPhi(rng, i, l);
-      }
-      return true;
-    }
-    return {
-      N, K, D,
-      weigh(x, y, ell) {
-        for (let i = 0; i < N; i++) {
-          // gate: line 12: z ~ stickbreaking(logistic(phi * x))
-          gate.logGate(i, x, 0, ell, i * K);
-          // expert: line 13: y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))
-          // expert: line 10: beta[k] ~ mvnormal(0, g * sigma2[k] * I(D))
-          // expert: line 9: sigma2[k] ~ invgamma(a0, b0)
-          expert.predictive(i, x, 0, y, pred, 0);
-          for (let k = 0; k < K; k++) ell[i * K + k] += pred[k];
-        }
-      },
-      gather(a) { expert.gather(a); gate.gather(a); prior.gather(a); },
-      propagate(rng, x, y, ell, z, t) {
-        for (let i = 0; i < N; i++) {
-          const k = rt.categoricalLog(rng, ell, i * K, K); // step 4: the allocation
-          z[i] = k;
-          if (!expert.updateStashed(i, k, x, 0, y)) return false; // step 5: rank-one update of expert k
-          if (!gate.update(rng, i, k, x, 0)) return false; // step 6: PG draws and updates of the visited sticks
-        }
-        // steps 7 and 8: gate coefficients and prior scales every max(R, D) rows (spec §3.6)
-        if ((t + 1) % REFRESH === 0) return refreshGate(rng);
-        return true;
-      },
-      sweep(rng, rows, hist, stride) {
-        const n = rows.n, X = rows.x, Y = rows.y;
-        if (byExpert.length < K * n) byExpert = new Int32Array(2 * K * n);
-        for (let i = 0; i < N; i++) {
-          const h = i * stride;
-          // 1. expert parameters from their conditionals (auxiliary, discarded after the sweep)
-          for (let k = 0; k < K; k++) s2[k] = expert.drawParams(rng, i, k, beta, k * D);
-          // 2. every allocation from gate × expert density (ω marginalised); log N(y; μ, σ²) = c_k − r²/(2σ²)
-          for (let k = 0; k < K; k++) logNorm[k] = -0.5 * Math.log(2 * Math.PI * s2[k]);
-          for (let s = 0; s < n; s++) {
-            gate.logGate(i, X, s * D, lw, 0);
-            for (let k = 0; k < K; k++) {
-              const r = Y[s] - rt.dot(X, s * D, beta, k * D, D);
-              lw[k] += logNorm[k] - (0.5 * r * r) / s2[k];
-            }
-            hist[h + s] = rt.categoricalLog(rng, lw, 0, K);
-          }
-          // 3. scale moves on each stick, ω marginalised
-          for (let l = 0; l < S; l++) for (let m = 0; m < 5; m++) gate.scaleMove(rng, i, l, prior, X, hist, h, n);
-          // 4. fresh ω and stick statistics from scratch
-          if (!gate.rebuild(rng, i, X, hist, h, n, prior)) return false;
-          // 4. expert statistics from scratch, from the rows now allocated to each
-          count.fill(0);
-          for (let s = 0; s < n; s++) { const k = hist[h + s]; byExpert[k * n + count[k]++] = s; }
-          for (let k = 0; k < K; k++) if (!expert.rebuild(i, k, X, Y, byExpert.subarray(k * n, (k + 1) * n), count[k])) return false;
-          // 5. coefficients given the statistics, then the prior scales given them
-          for (let l = 0; l < S; l++) gate.drawPhi(rng, i, l);
-        }
-        return true;
-      },
-      predictive(x, out) {
-        for (let i = 0; i < N; i++) {
-          gate.logGate(i, x, 0, lw, 0);
-          for (let k = 0; k < K; k++) {
-            const o = (i * K + k) * 5;
-            expert.predictiveMoments(i, k, x, 0, mom, 0);
-            out[o] = Math.exp(lw[k]);
-            out[o + 1] = mom[0]; out[o + 2] = mom[1]; out[o + 3] = mom[2]; out[o + 4] = mom[3];
-          }
-        }
-      },
-      gateProbabilities(x, out) {
-        for (let i = 0; i < N; i++) {
-          gate.logGate(i, x, 0, out, i * K);
-          for (let k = 0; k < K; k++) out[i * K + k] = Math.exp(out[i * K + k]);
-        }
-      },
-      shrinkage(weights) {
-        return null;
-      },
-      expertCounts(out) { out.set(expert.count); },
-      noiseVariances(k, out) {
-        for (let i = 0; i < N; i++) {
-          const b = i * K + k;
-          out[i] = expert.a[b] > 1 ? expert.b[b] / (expert.a[b] - 1) : NaN; // E[σ²] of IG(a, b)
-        }
-      },
-      coefficientMarginals(k, out) { for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * D * 3); },
-      toJSON() {
-        return { expert: expert.toJSON(), gate: gate.toJSON(), prior: prior.toJSON() };
-      },
-    };
+    const expert = json && typeof json === "object" ? json.expert : undefined;
+    if (!expert || typeof expert !== "object") throw new Error("not a snapshot of this kernel: no expert block");
+    return rt.composeState(build(expert.N, json.D, json));
   }
   return { info, create, restore };
 }

@@ -1,0 +1,377 @@
+/**
+ * The read-only questions a filter answers (DESIGN §4) about its M particle sets, pooled by
+ * their evidence (spec §3.7): set m weighs ω_m ∝ Ẑ_m and particle i within it its normalised
+ * weight. Evidence and its standard error, ESS and resampling histories, the predictive, gate
+ * probabilities, experts under stable labels and shrinkage. The driver that feeds the sets
+ * rows, snapshots and restores them is filter.ts.
+ */
+import { logSumExp } from "../math/special.js";
+import { FilterError } from "./errors.js";
+import type { ParticleSet } from "./particle-set.js";
+import { TMixture } from "./mixture.js";
+import { alignLabels } from "./labels.js";
+import { validatePoint, validateProbabilities } from "./options.js";
+
+/** A predictive quantile. */
+export interface Quantile {
+  /** The probability. */
+  p: number;
+  /** The value below which y falls with probability p. */
+  value: number;
+}
+
+/** One expert's posterior summary. */
+export interface ExpertSummary {
+  /** Posterior mean share of the rows allocated to the expert. */
+  usage: number;
+  /** Posterior mean of the coefficients, one per input. */
+  coefficients: number[];
+  /** Posterior mean of the noise variance. */
+  noiseVariance: number;
+  /** Lower ends of the coefficients' central credible intervals (level as asked, default 90 %). */
+  lower: number[];
+  /** Upper ends of the coefficients' central credible intervals. */
+  upper: number[];
+}
+
+/** Posterior predictive summary at one input. */
+export interface Prediction {
+  /** Predictive mean. */
+  mean: number;
+  /** Predictive standard deviation. */
+  sd: number;
+  /** Quantiles at the requested probabilities. */
+  quantiles: Quantile[];
+  /** log p(y | x, data) */
+  logDensity(y: number): number;
+  /** p(y | x, data) */
+  density(y: number): number;
+}
+
+/**
+ * Standard error of log((1/M) Σ Ẑ_m) from M independent log estimates log Ẑ_m: the larger of the
+ * delta-method error of the pooled mean, sd(Ẑ_m)/(√M·mean Ẑ), and the standard error of the log
+ * estimates, sd(log Ẑ_m)/√M. The delta method alone can never exceed 1 (it saturates when one
+ * estimate dominates), while the log estimates may lie many nats apart: then their spread is the
+ * honest measure. NaN for fewer than two estimates.
+ */
+export function logEvidenceStandardError(logZ: readonly number[]): number {
+  const M = logZ.length;
+  if (M < 2) return NaN;
+  const top = logZ.reduce((a, b) => Math.max(a, b), -Infinity);
+  const w = logZ.map((v) => Math.exp(v - top));
+  const mean = w.reduce((a, b) => a + b, 0) / M;
+  const variance = w.reduce((a, b) => a + (b - mean) ** 2, 0) / (M - 1);
+  const logMean = logZ.reduce((a, b) => a + b, 0) / M;
+  const logVariance = logZ.reduce((a, b) => a + (b - logMean) ** 2, 0) / (M - 1);
+  return Math.max(Math.sqrt(variance / M) / mean, Math.sqrt(logVariance / M));
+}
+
+/** A gate probability with a credible interval over the posterior. */
+export interface GateProbability {
+  /** Expert number, from 1. */
+  expert: number;
+  /** Posterior mean of the gate probability. */
+  mean: number;
+  /** Lower end of the credible interval. */
+  lower: number;
+  /** Upper end of the credible interval. */
+  upper: number;
+}
+
+const DEFAULT_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/**
+ * The read-only half of a filter: summaries of its particle sets pooled by evidence. The
+ * filter (filter.ts) extends it with the rows and the steps.
+ */
+export abstract class PooledSummaries {
+  /** Counts the changes of state, so derived summaries know when to recompute. */
+  protected version = 0;
+  private labelCache: { version: number; orders: Int32Array[]; usage: Float64Array } | null = null;
+  private readonly scratch: Float64Array;
+
+  /**
+   * @param sets - the particle sets, all with the same particle count
+   * @param K - experts of the model
+   * @param D - inputs per row
+   */
+  constructor(
+    readonly sets: ParticleSet[],
+    readonly K: number,
+    readonly D: number,
+  ) {
+    this.scratch = new Float64Array(sets[0].N * K * 5);
+  }
+
+  /** Particles per set. */
+  get N(): number {
+    return this.sets[0].N;
+  }
+
+  /** Share of the filtering time spent in rejuvenation sweeps (over all sets). */
+  get sweepShare(): number {
+    const total = this.sets.reduce((a, s) => a + s.seconds, 0);
+    return total > 0 ? this.sets.reduce((a, s) => a + s.sweepSeconds, 0) / total : 0;
+  }
+
+  /** Log evidence of each set. */
+  get setLogEvidence(): number[] {
+    return this.sets.map((s) => s.logEvidence);
+  }
+
+  /** Pooled log evidence: log of the mean of the sets' evidence estimates (E17 per set). */
+  get logEvidence(): number {
+    const z = Float64Array.from(this.setLogEvidence);
+    return logSumExp(z, 0, z.length) - Math.log(z.length);
+  }
+
+  /** Monte Carlo standard error of {@link logEvidence}, from the spread of the sets ({@link logEvidenceStandardError}). */
+  get logEvidenceSE(): number {
+    return logEvidenceStandardError(this.setLogEvidence);
+  }
+
+  /** Pooling weights of the sets, ω_m ∝ Ẑ_m. */
+  setWeights(): number[] {
+    const z = Float64Array.from(this.setLogEvidence);
+    const lse = logSumExp(z, 0, z.length);
+    return Array.from(z, (v) => Math.exp(v - lse));
+  }
+
+  /** ESS summed over the sets, per row. */
+  get essHistory(): number[] {
+    return this.sets[0].essHistory.map((_, t) => this.essAt(t));
+  }
+
+  /** ESS summed over the sets at row t (0-based). */
+  private essAt(t: number): number {
+    return this.sets.reduce((a, s) => a + s.essHistory[t], 0);
+  }
+
+  /** Smallest summed ESS over the rows (the number of particles before any row). */
+  get essMin(): number {
+    const n = this.sets[0].essHistory.length;
+    let min = n ? Infinity : this.sets.length * this.N;
+    for (let t = 0; t < n; t++) min = Math.min(min, this.essAt(t));
+    return min;
+  }
+
+  /** Pooled running log evidence after each row: log of the mean of the sets' estimates (E17). */
+  get evidenceHistory(): number[] {
+    const M = this.sets.length;
+    return this.sets[0].evidenceHistory.map((_, t) => {
+      let top = -Infinity;
+      for (const s of this.sets) top = Math.max(top, s.evidenceHistory[t]);
+      return top + Math.log(this.sets.reduce((a, s) => a + Math.exp(s.evidenceHistory[t] - top), 0) / M);
+    });
+  }
+
+  /** For each row, how many of the sets resampled at it. */
+  get resampleCounts(): number[] {
+    const counts = new Array<number>(this.sets[0].essHistory.length).fill(0);
+    for (const s of this.sets) for (const row of s.resampledAt) counts[row - 1]++;
+    return counts;
+  }
+
+  /** Current ESS summed over the sets. */
+  get ess(): number {
+    const n = this.sets[0].essHistory.length;
+    return n ? this.essAt(n - 1) : this.sets.length * this.N;
+  }
+
+  /** Distinct initial ancestors left, summed over the sets. */
+  get ancestors(): number {
+    return this.sets.reduce((a, s) => a + s.distinctAncestors(), 0);
+  }
+
+  /** Posterior predictive of y at x: a weighted mixture of Student-t experts over all particles. */
+  predict(x: ArrayLike<number>, probabilities: number[] = DEFAULT_QUANTILES): Prediction {
+    validatePoint(x, this.D, "predict");
+    validateProbabilities(probabilities, "predict: quantile probabilities");
+    const comps: number[] = []; // weight, loc, scaleSq, dof, variance
+    const omega = this.setWeights();
+    const xs = Float64Array.from(x);
+    this.sets.forEach((s, m) => {
+      s.state.predictive(xs, this.scratch);
+      for (let i = 0; i < s.N; i++) {
+        const wi = omega[m] * Math.exp(s.logW[i]);
+        for (let k = 0; k < this.K; k++) {
+          const o = (i * this.K + k) * 5;
+          comps.push(wi * this.scratch[o], this.scratch[o + 1], this.scratch[o + 2], this.scratch[o + 3], this.scratch[o + 4]);
+        }
+      }
+    });
+    let mean = 0;
+    for (let c = 0; c < comps.length; c += 5) mean += comps[c] * comps[c + 1];
+    let second = 0;
+    for (let c = 0; c < comps.length; c += 5) second += comps[c] * (comps[c + 4] + (comps[c + 1] - mean) ** 2);
+    const parts = new Float64Array((comps.length / 5) * 4);
+    for (let c = 0, j = 0; c < comps.length; c += 5, j += 4) {
+      parts[j] = comps[c];
+      parts[j + 1] = comps[c + 1];
+      parts[j + 2] = comps[c + 2];
+      parts[j + 3] = comps[c + 3];
+    }
+    if (!Number.isFinite(mean) || !Number.isFinite(second)) {
+      throw new FilterError("bad_input", "predict: the predictive at this x overflows (its mean or variance is not finite); rescale the inputs");
+    }
+    const mixture = new TMixture(parts);
+    const logDensity = (y: number) => {
+      if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
+      return mixture.logPdf(y);
+    };
+    const sd = Math.sqrt(second);
+    const quantiles = probabilities.map((p) => ({ p, value: mixture.quantile(p, mean, sd) }));
+    return { mean, sd, quantiles, logDensity, density: (y) => Math.exp(logDensity(y)) };
+  }
+
+  /**
+   * Gate probabilities of each expert at x: posterior mean and a central credible interval
+   * (default 90 %), under the stable labels of {@link experts}.
+   */
+  gateProbabilities(x: ArrayLike<number>, level = 0.9): GateProbability[] {
+    validatePoint(x, this.D, "gateProbabilities");
+    validateProbabilities([level], "gateProbabilities: credible level");
+    const xs = Float64Array.from(x);
+    const values: { w: number; g: Float64Array }[] = [];
+    const omega = this.setWeights();
+    const { orders } = this.labels();
+    this.sets.forEach((s, m) => {
+      const out = new Float64Array(s.N * this.K);
+      s.state.gateProbabilities(xs, out);
+      const order = orders[m];
+      for (let i = 0; i < s.N; i++) {
+        const g = new Float64Array(this.K);
+        for (let r = 0; r < this.K; r++) g[r] = out[i * this.K + order[i * this.K + r]];
+        values.push({ w: omega[m] * Math.exp(s.logW[i]), g });
+      }
+    });
+    return Array.from({ length: this.K }, (_, k) => {
+      const pts = values.map((v) => ({ w: v.w, v: v.g[k] })).sort((a, b) => a.v - b.v);
+      const mean = pts.reduce((a, p) => a + p.w * p.v, 0);
+      if (!Number.isFinite(mean)) throw new FilterError("bad_input", "gateProbabilities: the gate at this x overflows; rescale the inputs");
+      return { expert: k + 1, mean, lower: weightedQuantile(pts, (1 - level) / 2), upper: weightedQuantile(pts, (1 + level) / 2) };
+    });
+  }
+
+  /** Pooled particle weights of set m (ω_m times the normalised particle weights). */
+  private pooledWeights(m: number): Float64Array {
+    const omega = this.setWeights()[m];
+    return Float64Array.from(this.sets[m].logW, (lw) => omega * Math.exp(lw));
+  }
+
+  /**
+   * A name for each expert coefficient (`alpha`, `b[1]`, …) when the model assembles the experts'
+   * regressors from the data; null when they are the inputs themselves, in order.
+   */
+  get coefficientNames(): readonly string[] | null {
+    return this.sets[0].state.coefficientNames;
+  }
+
+  /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`, or null without a horseshoe. */
+  shrinkage(): number[][] | null {
+    let total: number[][] | null = null;
+    this.sets.forEach((s, m) => {
+      const part = s.state.shrinkage(this.pooledWeights(m));
+      if (!part) return;
+      total = total ? total.map((row, l) => row.map((v, j) => v + part[l][j])) : part;
+    });
+    return total;
+  }
+
+  /**
+   * Per-expert summaries under stable labels (spec §8.2; see labels.ts): every particle's experts
+   * are matched to the heaviest particle's by their allocations of the rows, then numbered by
+   * usage, most used first. Usage is the posterior mean share of the rows allocated to the
+   * expert. A coefficient's interval is the central `level` interval of its exact marginal
+   * posterior, a mixture over particles of Student-t's (NIG) or Gaussians (known variance).
+   */
+  experts(level = 0.9): ExpertSummary[] {
+    validateProbabilities([level], "experts: credible level");
+    const omega = this.setWeights();
+    const { K } = this;
+    // Coefficients per expert: the experts' design row, the inputs themselves by default.
+    const D = this.sets[0].state.P;
+    const { orders, usage } = this.labels();
+    const out = Array.from({ length: K }, (_, r) => ({
+      usage: usage[r],
+      coefficients: new Array<number>(D).fill(0),
+      noiseVariance: 0,
+      lower: new Array<number>(D).fill(0),
+      upper: new Array<number>(D).fill(0),
+    }));
+    // mixture components per reported expert and feature: weight, location, squared scale, dof
+    const comps = Array.from({ length: K * D }, () => [] as number[]);
+    this.sets.forEach((s, m) => {
+      const marginals = Array.from({ length: K }, (_, k) => {
+        const buf = new Float64Array(s.N * D * 3);
+        s.state.coefficientMarginals(k, buf);
+        return buf;
+      });
+      const noise = Array.from({ length: K }, (_, k) => {
+        const buf = new Float64Array(s.N);
+        s.state.noiseVariances(k, buf);
+        return buf;
+      });
+      for (let i = 0; i < s.N; i++) {
+        const w = omega[m] * Math.exp(s.logW[i]);
+        if (w === 0) continue;
+        for (let r = 0; r < K; r++) {
+          const k = orders[m][i * K + r];
+          out[r].noiseVariance += w * noise[k][i];
+          for (let j = 0; j < D; j++) {
+            const c = (i * D + j) * 3;
+            out[r].coefficients[j] += w * marginals[k][c];
+            comps[r * D + j].push(w, marginals[k][c], marginals[k][c + 1], marginals[k][c + 2]);
+          }
+        }
+      }
+    });
+    out.forEach((o, r) => {
+      for (let j = 0; j < D; j++) {
+        const c = comps[r * D + j];
+        let spread = 0;
+        for (let t = 0; t < c.length; t += 4) spread += c[t] * (c[t + 2] + (c[t + 1] - o.coefficients[j]) ** 2);
+        const mixture = new TMixture(c);
+        o.lower[j] = mixture.quantile((1 - level) / 2, o.coefficients[j], Math.sqrt(spread));
+        o.upper[j] = mixture.quantile((1 + level) / 2, o.coefficients[j], Math.sqrt(spread));
+      }
+    });
+    return out;
+  }
+
+  /** Posterior usage of each expert under the stable labels of {@link experts}. */
+  usage(): number[] {
+    return Array.from(this.labels().usage);
+  }
+
+  /** The label alignment of the current state, recomputed after the state changes. */
+  private labels(): { orders: Int32Array[]; usage: Float64Array } {
+    if (this.labelCache?.version === this.version) return this.labelCache;
+    const omega = this.setWeights();
+    const rows = this.sets.reduce((a, s) => Math.min(a, s.history.settled), Infinity);
+    const sources = this.sets.map((s, m) => {
+      const counts = new Float64Array(s.N * this.K);
+      s.state.expertCounts(counts);
+      return {
+        N: s.N,
+        counts,
+        weights: Float64Array.from(s.logW, (lw) => omega[m] * Math.exp(lw)),
+        history: s.options.rejuvenate ? s.history.full : null,
+        stride: s.history.stride,
+      };
+    });
+    this.labelCache = { version: this.version, ...alignLabels(sources, this.K, rows) };
+    return this.labelCache;
+  }
+}
+
+/** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */
+function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {
+  let acc = 0;
+  for (const s of sorted) {
+    acc += s.w;
+    if (acc >= p) return s.v;
+  }
+  return sorted[sorted.length - 1]?.v ?? NaN;
+}
