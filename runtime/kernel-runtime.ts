@@ -8,6 +8,7 @@ import { KnownVarianceLinearState } from "./rules/known-variance-linear.js";
 import { FixedGate, PolyaGammaGate } from "./rules/gates.js";
 import { HorseshoeState } from "./rules/horseshoe.js";
 import { FixedNormalPrior } from "./rules/fixed-normal.js";
+import { ScalePrior } from "./rules/scale-prior.js";
 import { composeState } from "./pl/composite.js";
 import type { KernelModule } from "./pl/kernel.js";
 
@@ -15,7 +16,7 @@ import type { KernelModule } from "./pl/kernel.js";
  * The runtime blocks a kernel may build, by the class name the compiler's rule table gives
  * (each with a static `create(N, K, d, constants, prior?)` and `restore(json, constants, prior?, N)`).
  */
-export const kernelBlocks = Object.freeze({ NigLinearState, KnownVarianceLinearState, PolyaGammaGate, FixedGate, HorseshoeState, FixedNormalPrior });
+export const kernelBlocks = Object.freeze({ NigLinearState, KnownVarianceLinearState, PolyaGammaGate, FixedGate, HorseshoeState, FixedNormalPrior, ScalePrior });
 
 /** The name of a runtime block class. */
 export type KernelBlockName = keyof typeof kernelBlocks;

@@ -5,6 +5,8 @@
 import type { Expr, Span } from "../ast.js";
 import type { Affine } from "../lang/affine.js";
 import type { DataExpr } from "../lang/data-expr.js";
+import type { ScaleTree } from "../../runtime/rules/scale-prior.js";
+import type { ConstantCheck } from "./constants.js";
 
 /** Every rule's id: `<prior>_<likelihood>` in the Birch style. */
 export type RuleId =
@@ -13,7 +15,8 @@ export type RuleId =
   | "polya_gamma_stickbreaking"
   | "fixed_stickbreaking"
   | "horseshoe_makalic_schmidt"
-  | "normal_fixed_scale";
+  | "normal_fixed_scale"
+  | "scale_mixture_normal";
 
 /** The role a rule plays in a mixture of experts. */
 export type Role = "expert" | "gate" | "gate_prior";
@@ -114,7 +117,17 @@ export interface FixedScaleMatch extends MatchBase {
 
 export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch;
 export type GateMatch = StickGateMatch | FixedGateMatch;
-export type GatePriorMatch = HorseshoeMatch | FixedScaleMatch;
+/** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
+export interface ScaleMixtureMatch extends MatchBase {
+  rule: "scale_mixture_normal";
+  coefficients: string;
+  /** The hierarchy the runtime samples. */
+  tree: ScaleTree;
+  /** Its constants and what each must be. */
+  checks: ConstantCheck[];
+}
+
+export type GatePriorMatch = HorseshoeMatch | FixedScaleMatch | ScaleMixtureMatch;
 
 /** Why a rule did not match, where, and what would make it match. */
 export interface Mismatch {

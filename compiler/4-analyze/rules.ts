@@ -9,6 +9,7 @@ import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import type { KernelBlockName } from "../../runtime/kernel-runtime.js";
 import { matchKnownVarianceExpert, matchNigExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
+import { matchScaleMixture } from "./scale-rules.js";
 import type { ConstantCheck } from "./constants.js";
 import type { CoefficientGroup } from "./matches.js";
 import type { ExpertMatch, GateMatch, GatePriorMatch, MatchResult, Role, RuleId } from "./matches.js";
@@ -41,8 +42,14 @@ export interface Rule<M> {
   moves: readonly string[];
 }
 
-/** A block's constants: plain numbers, flags and number lists, printed as literals in the kernel. */
-export type BlockConstants = Readonly<Record<string, number | boolean | readonly number[]>>;
+/**
+ * A block's constant: a number, a flag, a word of the runtime's vocabulary (`stick`), or lists
+ * and records of them, printed as a literal in the kernel.
+ */
+export type BlockValue = number | boolean | string | readonly BlockValue[] | { readonly [key: string]: BlockValue };
+
+/** A block's constants, by the names its `create` reads. */
+export type BlockConstants = Readonly<Record<string, BlockValue>>;
 
 /**
  * The Pólya-Gamma gate's schedule (spec §3.6–3.7): φ and the prior scales are refreshed every
@@ -212,6 +219,22 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
       { what: `the prior sd of \`${m.coefficients}\``, value: m.sd, keys: ["sd"], from: m.origins.sd, constraint: "positive" },
       { what: `the prior precision of \`${m.coefficients}\``, value: 1 / m.variance, keys: ["sd"], from: m.origins.sd, constraint: "positive" },
     ],
+  }),
+  row({
+    id: "scale_mixture_normal",
+    role: "gate_prior",
+    prior: "phi ~ normal(0, c · Π scales): half-Cauchy scales (squared) or inverse-gamma variances, indexed by stick, feature, both or neither; a half-Cauchy's scale constant, half-Cauchy or sqrt(inverse-gamma)",
+    link: "scale: each coefficient's variance is a product of scale nodes",
+    dependent: "normal (the gate coefficients)",
+    statistics: "the value of every scale node and auxiliary per particle",
+    update: "every node from its inverse-gamma conditional given φ and the other nodes, locals before globals; then refactor each stick's G + D",
+    conditional: "the same Gibbs sweep; a joint (scale, φ) move for each node that scales whole sticks",
+    kind: "conjugate",
+    match: matchScaleMixture,
+    constants: (m) => m.checks,
+    block: "ScalePrior",
+    build: (m) => ({ tree: m.tree as unknown as BlockValue }),
+    moves: ["joint (scale, φ) moves for the nodes that scale whole sticks", "every scale node from its inverse-gamma conditional"],
   }),
 ];
 

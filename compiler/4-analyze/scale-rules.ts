@@ -1,0 +1,130 @@
+/**
+ * Matcher of the general gate-prior rule `scale_mixture_normal`: a zero-mean Normal prior on the
+ * gate coefficients whose variance is a constant times a product of scale parameters, each a
+ * half-Cauchy scale (entering squared) or an inverse-gamma variance (entering once), indexed by
+ * the coefficient's stick, its column, or a constant. A half-Cauchy scale's own scale may be a
+ * constant, another half-Cauchy scale, or the square root of an inverse-gamma variance. The
+ * result is the {@link ScaleTree} the runtime's ScalePrior block samples, so every grouping the
+ * indices express — λ per coefficient, per stick, per feature shared across sticks; τ global or
+ * per stick; global-only; fixed scales — is one rule.
+ */
+import type { Span } from "../ast.js";
+import type { GraphNode, ModelGraph } from "../3-graph/index.js";
+import { constant, difference } from "../lang/affine.js";
+import { printExpr } from "../print.js";
+import type { ScaleFamily, ScaleIndex, ScaleTree } from "../../runtime/rules/scale-prior.js";
+import type { ConstantCheck } from "./constants.js";
+import type { MatchResult, Mismatch, ScaleMixtureMatch } from "./matches.js";
+import { varianceMonomial } from "./monomial.js";
+import { call, constantValue, nodeRef } from "./patterns.js";
+
+type Fail = { ok: false; why: Mismatch };
+const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
+
+const FIX = "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` with half-Cauchy scales indexed by the stick `k`, the feature `j`, or neither; or a constant sd";
+
+/** Builds the scale tree of a gate coefficient family's prior. */
+export function matchScaleMixture(g: ModelGraph, phi: GraphNode): MatchResult<ScaleMixtureMatch> {
+  const d = phi.distribution;
+  const vector = phi.plates.length === 1 && phi.elem.kind === "vector";
+  const family = vector ? "mvnormal" : "normal";
+  if (d?.name !== family) return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need ${family}`, FIX);
+  if (constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
+  const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
+  if (typeof mono === "string") return fail(1, d.args[1].span, `the prior ${vector ? "covariance" : "sd"} of \`${phi.name}\`: ${mono}`, FIX);
+  const [stick, column] = phi.plates;
+  const families: ScaleFamily[] = [];
+  const known = new Map<GraphNode, number>();
+  const covers = [phi.name];
+  const spans = [phi.span];
+  const checks: ConstantCheck[] = [{ what: `the constant part of the prior variance of \`${phi.name}\``, value: mono.c, keys: ["base"], from: mono.constants, constraint: "positive" }];
+
+  /** What a plate of a scale family ranges over: the sticks or the columns of φ. */
+  const dimOf = (n: GraphNode, q: number): ScaleIndex | undefined => {
+    const r = n.plates[q].range;
+    const same = (p: typeof stick | undefined) => p && difference(r.lo, constant(1), g.values) === 0 && difference(r.hi, p.range.hi, g.values) === 0 && difference(p.range.lo, constant(1), g.values) === 0;
+    if (same(stick)) return "stick";
+    if (vector ? phi.elem.kind === "vector" && phi.elem.n && difference(r.hi, phi.elem.n, g.values) === 0 && difference(r.lo, constant(1), g.values) === 0 : same(column)) return "column";
+    return undefined;
+  };
+
+  /**
+   * The family index of scale node `n` (adding it and whatever its prior needs): `power` is how
+   * it enters a variance, 2 for a scale (half-Cauchy) and 1 for a variance (inverse-gamma).
+   */
+  const familyOf = (n: GraphNode, power: number, at: Span): number | Fail => {
+    const seen = known.get(n);
+    if (seen !== undefined) return seen;
+    const p = n.distribution;
+    if (n.kind !== "parameter" || !p) return fail(2, at, `\`${n.name}\` in the prior scale is not a parameter with a prior`, FIX);
+    const dims: ScaleIndex[] = [];
+    for (let q = 0; q < n.plates.length; q++) {
+      const dim = dimOf(n, q);
+      if (!dim) return fail(3, n.span, `\`${n.name}\` must be declared over the sticks or the features of \`${phi.name}\` (its index ${q + 1} ranges over neither)`, `declare it as \`${n.name}[k in 1..K-1]\` or \`${n.name}[j in 1..D]\``);
+      dims.push(dim);
+    }
+    covers.push(n.name);
+    spans.push(n.span);
+    if (p.name === "halfcauchy") {
+      if (power !== 2) return fail(3, at, `\`${n.name}\` has a half-Cauchy prior, so it is a scale: it multiplies the sd (or enters the variance squared), not the variance`, `write \`normal(0, ${n.name} * …)\` or \`${n.name}^2\` in a covariance`);
+      const value = families.length;
+      families.push({ dims, shape: 0.5, rate: { parent: value + 1 }, scale: true });
+      families.push({ dims, shape: 0.5, rate: { constant: 1 }, scale: false });
+      known.set(n, value);
+      // The auxiliary's rate is 1/A², A the half-Cauchy's scale: a constant, or a scalar parameter.
+      const A = p.args[0];
+      const c = constantValue(g, A);
+      if (c !== undefined) {
+        families[value + 1] = { ...families[value + 1], rate: { constant: 1 / (c * c) } };
+        checks.push({ what: `the scale of the halfcauchy prior of \`${n.name}\``, value: c, keys: [`${n.name}.scale`], from: [A], constraint: "positive" });
+        return value;
+      }
+      const root = call(A, "sqrt");
+      const ref = nodeRef(g, root && root.length === 1 ? root[0] : A);
+      if (!ref || ref.indices.length > 0 || ref.node.plates.length > 0) {
+        return fail(3, A.span, `the scale of \`${n.name}\`'s half-Cauchy prior is \`${printExpr(A)}\`, neither a constant nor one scalar parameter`, `write \`halfcauchy(1)\`, \`halfcauchy(s)\` with \`s ~ halfcauchy(1)\`, or \`halfcauchy(sqrt(v))\` with \`v ~ invgamma(a, b)\``);
+      }
+      const parent = familyOf(ref.node, root ? 1 : 2, A.span);
+      if (typeof parent !== "number") return parent;
+      families[value + 1] = { ...families[value + 1], rate: { parent } };
+      return value;
+    }
+    if (p.name === "invgamma") {
+      if (power !== 1) return fail(3, at, `\`${n.name}\` has an inverse-gamma prior, so it is a variance: it enters the sd under a square root`, `write \`normal(0, sqrt(${n.name}) * …)\``);
+      const a = constantValue(g, p.args[0]);
+      const b = constantValue(g, p.args[1]);
+      if (a === undefined || b === undefined) return fail(3, n.span, `the invgamma prior of \`${n.name}\` must have constant arguments`, "use literals or hyperparameters");
+      checks.push(
+        { what: `the shape of the invgamma prior of \`${n.name}\``, value: a, keys: [`${n.name}.a`], from: [p.args[0]], constraint: "positive" },
+        { what: `the scale of the invgamma prior of \`${n.name}\``, value: b, keys: [`${n.name}.b`], from: [p.args[1]], constraint: "positive" },
+      );
+      known.set(n, families.length);
+      families.push({ dims, shape: a, rate: { constant: b }, scale: true });
+      return families.length - 1;
+    }
+    return fail(3, n.span, `\`${n.name}\` has a ${p.name} prior; a scale of the gate prior needs halfcauchy (a scale) or invgamma (a variance)`, `write \`${n.name} ~ halfcauchy(1)\``);
+  };
+
+  const factors: ScaleTree["groups"][number]["factors"][number][] = [];
+  for (const f of mono.factors) {
+    const fam = familyOf(f.ref.node, f.power, f.ref.expr.span);
+    if (typeof fam !== "number") return fam;
+    const n = f.ref.node;
+    if (f.ref.indices.length !== n.plates.length) return fail(2, f.ref.expr.span, `\`${n.name}\` is used with ${f.ref.indices.length} indices but declared with ${n.plates.length}`, FIX);
+    const index: ScaleIndex[] = [];
+    for (let q = 0; q < f.ref.indices.length; q++) {
+      const ix = f.ref.indices[q];
+      const c = constantValue(g, ix);
+      const dim = families[fam].dims[q];
+      if (ix.kind === "name" && ix.name === stick.index && dim === "stick") index.push("stick");
+      else if (ix.kind === "name" && column && ix.name === column.index && dim === "column") index.push("column");
+      else if (c !== undefined && Number.isInteger(c) && c >= 1) index.push(c - 1);
+      else {
+        return fail(2, ix.span, `the index \`${printExpr(ix)}\` of \`${n.name}\` must be \`${phi.name}\`'s ${dim === "stick" ? `stick index \`${stick.index}\`` : `feature index${column ? ` \`${column.index}\`` : ""}`}, or a constant`, FIX);
+      }
+    }
+    factors.push({ family: fam, index });
+  }
+  const tree: ScaleTree = { families, groups: [{ base: mono.c, factors }] };
+  return { ok: true, match: { rule: "scale_mixture_normal", coefficients: phi.name, tree, checks, covers, spans, origins: {} } };
+}

@@ -1,0 +1,327 @@
+/**
+ * Rule `scale_mixture_normal` (spec §1.4–1.5, E7–E9, E16 generalised): a Normal prior on the gate
+ * coefficients whose variances are products of inverse-gamma "scale nodes", `φ_c ~ N(0, b_c·Π_f
+ * v_f)`. Every half-Cauchy scale is written as an inverse-gamma pair (E8): its square
+ * `v ~ IG(½, 1/u)` with the auxiliary `u ~ IG(½, 1/A²)`, where A² is a constant or another node
+ * (a half-Cauchy prior on the half-Cauchy's scale); an inverse-gamma variance node has a constant
+ * shape and rate. So the horseshoe with one local scale per coefficient, per stick, per feature
+ * shared across sticks, a global scale or one per stick, global-only shrinkage and fixed scales
+ * are one block with different index maps, and every node's full conditional is inverse-gamma:
+ *
+ *   v_m | · ~ IG(α_m + Σ_{children c} α_c + n_m/2,  r_m + Σ_{children c} 1/v_c + Σ_{φ_c under m} φ_c²/(2·b_c·Π_{f≠m} v_f))
+ *
+ * where r_m is the constant rate or 1/v_parent, the children are the nodes whose rate is 1/v_m,
+ * and n_m the coefficients whose variance v_m multiplies.
+ *
+ * Layout: M nodes per particle, values `v[i·M + m]`, clamped to [1e−150, 1e150] after every draw
+ * (as the horseshoe's, ./scale-bounds.ts). Coefficient c = l·d + j of stick l, column j has the
+ * constant `base[c]` and the nodes `factors[c·F …]` (−1 where it has fewer than F). Everything
+ * but the node values is fixed by the model and D, and built once from a {@link ScaleTree}.
+ */
+import { inverseGamma, type Rng } from "../rng/index.js";
+import type { GatePrior, ScalableGate } from "./gate-prior.js";
+import { gatherInPlace } from "./gather.js";
+import { jointScaleLogAlpha } from "./joint-scale-move.js";
+import { clampScale, HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
+import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
+
+/** How a family of scale nodes is indexed from a coefficient: by its stick, its column, or a fixed position. */
+export type ScaleIndex = "stick" | "column" | number;
+
+/** One family of scale nodes (a model parameter such as `lambda[k, j]`, or its auxiliaries). */
+export interface ScaleFamily {
+  /** Its indices, in declaration order; [] for a scalar. */
+  readonly dims: readonly ScaleIndex[];
+  /** IG shape of each node's prior. */
+  readonly shape: number;
+  /** IG rate: a constant, or 1/v of a parent family's node (a scalar one, or the same position in one of the same size). */
+  readonly rate: { readonly constant: number } | { readonly parent: number };
+  /** Whether its values are reported as shrinkage scales (the model's own λ and τ, not auxiliaries). */
+  readonly scale: boolean;
+}
+
+/**
+ * The hierarchy as the compiler writes it: the families, and for each coefficient group of the
+ * gate's design (columns `[offset, offset + length)` of every stick) its constant variance and
+ * the families whose nodes multiply it, indexed as {@link ScaleIndex}es into each family's dims.
+ */
+export interface ScaleTree {
+  readonly families: readonly ScaleFamily[];
+  readonly groups: readonly {
+    /** Its columns; the last group may leave it out to take the rest of the design row. */
+    readonly columns?: number;
+    readonly base: number;
+    readonly factors: readonly { readonly family: number; readonly index: readonly ScaleIndex[] }[];
+  }[];
+}
+
+/** Options of the block: the tree and whether to make joint (scale, φ) moves. */
+export interface ScalePriorOptions {
+  readonly tree: ScaleTree;
+}
+
+/** Per-particle state of a scale-mixture Normal prior on the gate coefficients (see the module header). */
+export class ScalePrior implements GatePrior {
+  /** Rule id in the compiler's rule table. */
+  static readonly rule = "scale_mixture_normal";
+  readonly rule = ScalePrior.rule;
+  readonly N: number;
+  readonly sticks: number;
+  readonly d: number;
+  readonly tree: ScaleTree;
+  /** Nodes per particle. */
+  readonly M: number;
+  /** Node values (N·M). */
+  readonly v: Float64Array;
+  readonly shrinks: boolean;
+  /** Per node: prior shape, constant rate (NaN when it has a parent), parent node (−1), and the sum of its children's shapes. */
+  private readonly shape: Float64Array;
+  private readonly rate: Float64Array;
+  private readonly parent: Int32Array;
+  private readonly childShape: Float64Array;
+  /** Children of each node (nodes whose rate is 1/v of it), CSR. */
+  private readonly childStart: Int32Array;
+  private readonly childList: Int32Array;
+  /** Coefficients each node multiplies, CSR. */
+  private readonly coefStart: Int32Array;
+  private readonly coefList: Int32Array;
+  /** Per coefficient: constant variance and up to F factor nodes. */
+  private readonly base: Float64Array;
+  private readonly factors: Int32Array;
+  private readonly F: number;
+  /** Update order of the Gibbs sweep (each node's auxiliary right after it), and a parents-first order for prior draws. */
+  private readonly order: Int32Array;
+  private readonly initOrder: Int32Array;
+  /** Joint moves: node, first and last stick + 1, for nodes that scale whole sticks. */
+  private readonly joint: Int32Array;
+  /** The node values, gathered. */
+  private readonly fields: readonly Float64Array[];
+
+  /** @throws Error if the tree does not fit (sizes, indices, shapes, rates). */
+  constructor(N: number, sticks: number, d: number, options: ScalePriorOptions) {
+    const tree = options.tree;
+    this.N = N;
+    this.sticks = sticks;
+    this.d = d;
+    this.tree = tree;
+    const fixed = tree.groups.slice(0, -1).reduce((acc, g) => acc + (g.columns ?? NaN), 0);
+    const widths = tree.groups.map((g, q) => g.columns ?? (q === tree.groups.length - 1 ? d - fixed : NaN));
+    const columns = widths.reduce((acc, w) => acc + w, 0);
+    if (!(N >= 1 && sticks >= 1 && d >= 1) || columns !== d || !widths.every((w) => Number.isInteger(w) && w >= 1)) {
+      throw new Error(`scale prior: the groups cover ${columns} columns, the gate has ${d}`);
+    }
+    // Node ranges of each family: its size is the product of its dims.
+    const extent = (x: ScaleIndex): number => (x === "stick" ? sticks : x === "column" ? d : 1);
+    const start: number[] = [];
+    let M = 0;
+    for (const f of tree.families) {
+      if (!(f.shape > 0)) throw new Error("scale prior: a node's shape must be positive");
+      start.push(M);
+      M += f.dims.reduce<number>((acc, x) => acc * extent(x), 1);
+    }
+    this.M = M;
+    const nodeOf = (family: number, index: readonly ScaleIndex[], l: number, j: number): number => {
+      const f = tree.families[family];
+      let at = 0;
+      f.dims.forEach((dim, q) => {
+        const x = index[q];
+        const value: number = x === "stick" ? l : x === "column" ? j : x;
+        if (!(Number.isInteger(value) && value >= 0 && value < extent(dim))) throw new Error("scale prior: an index is out of range");
+        at = at * extent(dim) + value;
+      });
+      return start[family] + at;
+    };
+    this.shape = new Float64Array(M);
+    this.rate = new Float64Array(M).fill(NaN);
+    this.parent = new Int32Array(M).fill(-1);
+    tree.families.forEach((f, q) => {
+      for (let m = start[q]; m < (start[q + 1] ?? M); m++) {
+        this.shape[m] = f.shape;
+        if ("constant" in f.rate) {
+          if (!(f.rate.constant > 0 && f.rate.constant < Infinity)) throw new Error("scale prior: a constant rate must be positive and finite");
+          this.rate[m] = f.rate.constant;
+        } else {
+          // The parent is a scalar family, or one of the same size paired node by node (a local
+          // scale and its own auxiliary).
+          const p = f.rate.parent;
+          const size = (start[p + 1] ?? M) - start[p];
+          if (!tree.families[p] || p === q || !(size === 1 || size === (start[q + 1] ?? M) - start[q])) {
+            throw new Error("scale prior: a parent must be another family, scalar or of the same size");
+          }
+          this.parent[m] = start[p] + (size === 1 ? 0 : m - start[q]);
+        }
+      }
+    });
+    this.childShape = new Float64Array(M);
+    const children: number[][] = Array.from({ length: M }, () => []);
+    for (let m = 0; m < M; m++) {
+      if (this.parent[m] >= 0) {
+        children[this.parent[m]].push(m);
+        this.childShape[this.parent[m]] += this.shape[m];
+      }
+    }
+    [this.childStart, this.childList] = csr(children);
+    this.F = Math.max(1, ...tree.groups.map((g) => g.factors.length));
+    this.base = new Float64Array(sticks * d);
+    this.factors = new Int32Array(sticks * d * this.F).fill(-1);
+    const coefs: number[][] = Array.from({ length: M }, () => []);
+    for (let l = 0; l < sticks; l++) {
+      let j0 = 0;
+      for (const [q, g] of tree.groups.entries()) {
+        if (!(g.base > 0 && g.base < Infinity)) throw new Error("scale prior: a constant variance must be positive and finite");
+        for (let j = j0; j < j0 + widths[q]; j++) {
+          const c = l * d + j;
+          this.base[c] = g.base;
+          g.factors.forEach((f, q) => {
+            const m = nodeOf(f.family, f.index, l, j - j0);
+            this.factors[c * this.F + q] = m;
+            coefs[m].push(c);
+          });
+        }
+        j0 += widths[q];
+      }
+    }
+    [this.coefStart, this.coefList] = csr(coefs);
+    // Gibbs order: the nodes that multiply coefficients, finest first (the locals before the
+    // globals), each followed by its auxiliary chain; prior draws go parents first.
+    const isAux = (m: number) => children[m].length > 0 && coefs[m].length === 0;
+    const order: number[] = [];
+    const seen = new Uint8Array(M);
+    const visit = (m: number) => {
+      for (let x = m; x >= 0 && !seen[x]; x = this.parent[x]) {
+        seen[x] = 1;
+        order.push(x);
+      }
+    };
+    const leaves = Array.from({ length: M }, (_, m) => m).filter((m) => coefs[m].length > 0);
+    leaves.sort((a, b) => coefs[a].length - coefs[b].length || a - b);
+    leaves.forEach(visit);
+    for (let m = 0; m < M; m++) if (!seen[m] && !isAux(m)) visit(m);
+    for (let m = 0; m < M; m++) visit(m);
+    this.order = Int32Array.from(order);
+    this.initOrder = Int32Array.from(order.slice().reverse());
+    this.shrinks = tree.families.some((f) => f.scale);
+    // A node whose coefficients are whole sticks l0 … l1−1 can move jointly with them.
+    const joint: number[] = [];
+    for (let m = 0; m < M; m++) {
+      const cs = coefs[m];
+      if (cs.length === 0 || cs.length % d !== 0) continue;
+      const l0 = Math.floor(cs[0] / d);
+      if (cs.every((c, t) => c === l0 * d + t)) joint.push(m, l0, l0 + cs.length / d);
+    }
+    this.joint = Int32Array.from(joint);
+    this.v = new Float64Array(N * M);
+    this.fields = [this.v];
+  }
+
+  /** The compiler's constructor: sticks K − 1 of a K-expert gate with d coefficients each. */
+  static create(N: number, K: number, d: number, options: ScalePriorOptions): ScalePrior {
+    return new ScalePrior(N, K - 1, d, options);
+  }
+
+  /** Restores a state written by {@link toJSON}, with the tree from the kernel. */
+  static restore(json: unknown, options: ScalePriorOptions): ScalePrior {
+    const o = expectKind(json, ScalePrior.rule);
+    const s = new ScalePrior(Number(o.N), Number(o.sticks), Number(o.d), options);
+    s.v.set(decodeFloat64(String(o.v), s.v.length));
+    return s;
+  }
+
+  /** The rate of node m's prior in particle i: constant, or 1/v of its parent. */
+  private priorRate(i: number, m: number): number {
+    const p = this.parent[m];
+    return p < 0 ? this.rate[m] : 1 / this.v[i * this.M + p];
+  }
+
+  /** Prior draw, parents first (E9). */
+  init(rng: Rng, i: number): void {
+    for (const m of this.initOrder) this.v[i * this.M + m] = clampScale(inverseGamma(rng, this.shape[m], this.priorRate(i, m)));
+  }
+
+  /** One Gibbs sweep over the nodes given φ (E16 generalised; see the module header). */
+  gibbs(rng: Rng, i: number, phi: Float64Array, phiOff: number): boolean {
+    const { M, F, v } = this;
+    const o = i * M;
+    for (const m of this.order) {
+      let shape = this.shape[m] + this.childShape[m];
+      let rate = this.priorRate(i, m);
+      for (let t = this.childStart[m]; t < this.childStart[m + 1]; t++) rate += 1 / v[o + this.childList[t]];
+      let ss = 0;
+      for (let t = this.coefStart[m]; t < this.coefStart[m + 1]; t++) {
+        const c = this.coefList[t];
+        let other = this.base[c];
+        for (let f = 0; f < F; f++) {
+          const n = this.factors[c * F + f];
+          if (n >= 0 && n !== m) other *= v[o + n];
+        }
+        const x = phi[phiOff + c];
+        ss += (x * x) / other;
+      }
+      shape += 0.5 * (this.coefStart[m + 1] - this.coefStart[m]);
+      rate += 0.5 * ss;
+      v[o + m] = clampScale(inverseGamma(rng, shape, rate));
+    }
+    return true;
+  }
+
+  /**
+   * Joint (v, φ) moves (spec §3.7 item 3, generalised): for each node that scales whole sticks,
+   * v → c²v and their φ → cφ, accepted with Δℓ − 2ε(α + Σα_children) − R(e^{−2ε} − 1)/v, R its
+   * full prior rate (the horseshoe's τ move when α = ½ and R = 1/ξ).
+   */
+  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Int32Array, zOff: number, t: number, sd = 0.5): void {
+    const o = i * this.M;
+    for (let q = 0; q < this.joint.length; q += 3) {
+      const m = this.joint[q];
+      const eps = sd * rng.normal();
+      const c = Math.exp(eps);
+      const v = this.v[o + m];
+      const proposed = c * c * v;
+      if (!(proposed >= HORSESHOE_SCALE_MIN && proposed <= HORSESHOE_SCALE_MAX)) continue;
+      let R = this.priorRate(i, m);
+      for (let s = this.childStart[m]; s < this.childStart[m + 1]; s++) R += 1 / this.v[o + this.childList[s]];
+      const dLogLik = gate.scaleLogLikChange(i, this.joint[q + 1], this.joint[q + 2], c, X, z, zOff, t);
+      const alpha = jointScaleLogAlpha(dLogLik, eps, v, 1 / R) - 2 * eps * (this.shape[m] + this.childShape[m] - 0.5);
+      if (!(Math.log(rng.uniform()) < alpha)) continue;
+      this.v[o + m] = proposed;
+      gate.rescale(i, this.joint[q + 1], this.joint[q + 2], c);
+    }
+  }
+
+  /** The prior variance of coefficient j of stick l in particle i. */
+  private variance(i: number, c: number): number {
+    let s = this.base[c];
+    for (let f = 0; f < this.F; f++) {
+      const n = this.factors[c * this.F + f];
+      if (n >= 0) s *= this.v[i * this.M + n];
+    }
+    return s;
+  }
+
+  precisionDiagonal(i: number, l: number, out: Float64Array, outOff: number): void {
+    for (let j = 0; j < this.d; j++) out[outOff + j] = 1 / this.variance(i, l * this.d + j);
+  }
+
+  /** κ = 1/(1 + variance) of each coefficient of stick l (1 = shrunk away). */
+  shrinkage(i: number, l: number, out: Float64Array, outOff: number): void {
+    for (let j = 0; j < this.d; j++) out[outOff + j] = 1 / (1 + this.variance(i, l * this.d + j));
+  }
+
+  gather(ancestors: Int32Array): void {
+    gatherInPlace(this.fields, ancestors, this.N);
+  }
+
+  /** JSON-safe snapshot of the node values (the tree comes from the kernel). */
+  toJSON(): Record<string, unknown> {
+    return { kind: ScalePrior.rule, N: this.N, sticks: this.sticks, d: this.d, M: this.M, v: encodeFloat64(this.v) };
+  }
+}
+
+/** Lists of lists as compressed rows: start offsets (length + 1) and the entries. */
+function csr(lists: readonly number[][]): [Int32Array, Int32Array] {
+  const start = new Int32Array(lists.length + 1);
+  lists.forEach((l, m) => (start[m + 1] = start[m] + l.length));
+  const list = new Int32Array(start[lists.length]);
+  lists.forEach((l, m) => list.set(l, start[m]));
+  return [start, list];
+}
