@@ -7,7 +7,7 @@
  * {@link KernelModule} of runtime/pl/kernel.ts. Model text reaches the output only through
  * safe.ts. Output is deterministic: the same plan gives the same bytes.
  */
-import { DATA_FUNCTIONS, type BlockConstants, type DataExpr } from "../4-analyze/index.js";
+import { DATA_FUNCTIONS, type BlockConstants, type BlockValue, type DataExpr } from "../4-analyze/index.js";
 import type { DesignPlan, KernelPlan, Provenance } from "../5-plan/index.js";
 import type { Affine } from "../lang/affine.js";
 import { commentText, nameLiteral, numberLiteral as num } from "./safe.js";
@@ -54,11 +54,21 @@ function ident(name: string): string {
   return name;
 }
 
-/** A block's constants as an object literal of numbers, flags and number lists. */
+/** A constant as a literal: numbers, flags, lower-case words of the runtime's vocabulary, lists and records. */
+function valueLiteral(v: BlockValue): string {
+  if (typeof v === "boolean") return String(v);
+  if (typeof v === "number") return num(v);
+  if (typeof v === "string") {
+    if (!/^[a-z]+$/.test(v)) throw new Error(`internal: refusing to emit the word ${JSON.stringify(v)}`);
+    return JSON.stringify(v);
+  }
+  if (Array.isArray(v)) return `[${v.map(valueLiteral).join(", ")}]`;
+  return `{ ${Object.entries(v).map(([k, x]) => `${ident(k)}: ${valueLiteral(x)}`).join(", ")} }`;
+}
+
+/** A block's constants as a frozen object literal. */
 function constantsLiteral(c: BlockConstants): string {
-  const value = (v: number | boolean | readonly number[]): string => (typeof v === "boolean" ? String(v) : typeof v === "number" ? num(v) : `[${v.map(num).join(", ")}]`);
-  const fields = Object.entries(c).map(([k, v]) => `${ident(k)}: ${value(v)}`);
-  return fields.length ? `Object.freeze({ ${fields.join(", ")} })` : "Object.freeze({})";
+  return `Object.freeze(${Object.keys(c).length ? valueLiteral(c) : "{}"})`;
 }
 
 /** An affine size of the data (`D`, `D + 1`) as JavaScript, with the input's size name bound to `D`. */
