@@ -10,10 +10,13 @@ import { constant, difference } from "../lang/affine.js";
 import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
 import type { CoefficientGroup, KnownVarianceExpertMatch, MatchResult, Mismatch, NigExpertMatch } from "./matches.js";
-import { call, constantValue, indexedBy, nodeRef, type NodeRef } from "./patterns.js";
+import { call, constantValue, indexedBy, inlineConstantFamilies, nodeRef, type NodeRef } from "./patterns.js";
 import { varianceMonomial } from "./monomial.js";
 
 type Fail = { ok: false; why: Mismatch };
+
+/** Names a statistician gives a variance: passed as an sd they are probably a mistake. */
+const VARIANCE_NAME = /^(sigma_?2|sigma_?sq|s2|sig2|var|variance|tau_?2)(_|$)/i;
 const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
 
 /** The model's one per-row allocation, if it has one. */
@@ -56,14 +59,10 @@ function expertFamily(g: ModelGraph, node: GraphNode, allocation: GraphNode | un
 type Noise = { kind: "variance"; ref: NodeRef; shared: boolean } | { kind: "known"; sd: number } | Fail;
 
 function noiseOf(g: ModelGraph, y: GraphNode, sd: Expr, allocation: GraphNode | undefined): Noise {
-  const known = constantValue(g, sd);
+  // A constant, possibly through families of equal constants (`s[k] = 0.5` used as `s[z]`).
+  const known = constantValue(g, sd) ?? constantValue(g, inlineConstantFamilies(g, sd));
   if (known !== undefined) return { kind: "known", sd: known };
-  // A family of equal constants indexed by the allocation (`s[k] = 0.5`, used as `s[z]`).
   const r = nodeRef(g, sd);
-  if (r?.node.kind === "deterministic" && r.node.value && r.node.plates.length === r.indices.length) {
-    const c = constantValue(g, r.node.value);
-    if (c !== undefined) return { kind: "known", sd: c };
-  }
   const root = call(sd, "sqrt");
   const v = root && root.length === 1 ? nodeRef(g, root[0]) : undefined;
   const fix = `write the sd as \`sqrt(sigma2[${allocation?.name ?? "z"}])\` with \`sigma2[k in 1..K] ~ invgamma(a, b)\` (or \`sqrt(sigma2)\` for one variance shared by the experts), or a constant`;
@@ -86,7 +85,7 @@ function noiseOf(g: ModelGraph, y: GraphNode, sd: Expr, allocation: GraphNode | 
  * with cov a multiple of the identity for a vector family; its mean and its variance as a
  * constant times the monomial `expected` (the noise variance for NIG, nothing when known).
  */
-function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNode; indices: readonly string[] } | undefined): CoefficientGroup | string {
+function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNode; indices: readonly string[] } | undefined): CoefficientGroup | string | { reason: string; fix: string } {
   const n = t.node;
   const d = n.distribution;
   const vector = t.length !== undefined;
@@ -101,6 +100,14 @@ function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNo
   const matches =
     mono.factors.length === wanted.length &&
     mono.factors.every((f, i) => f.ref.node === wanted[i].node && f.power === wanted[i].power && indexedBy(f.ref.indices, expected!.indices.map((ix) => (ix === "k" ? k! : ix))));
+  const random = mono.factors.find((f) => f.ref.node.kind === "parameter" && f.ref.node !== expected?.node);
+  if (!matches && random) {
+    const r = random.ref.node.name;
+    return {
+      reason: `the prior variance of \`${n.name}\` is scaled by the parameter \`${r}\`; a random prior scale on expert coefficients is not supported yet`,
+      fix: `make \`${r}\` a hyperparameter with a value (\`model ${g.model}(${r}: real = 10)\`) instead of giving it a prior`,
+    };
+  }
   if (!matches) {
     return expected
       ? `the prior variance of \`${n.name}\` must be a constant times its expert's noise variance \`${expected.node.name}${expected.indices.length ? `[${k}]` : ""}\` for the Normal-inverse-gamma rule`
@@ -134,6 +141,7 @@ function linearExpert(
     if (fam) return fail(3, t.node.span, fam, `declare it over \`[k in 1..K]\` and index it with the allocation`);
     const p = groupPrior(g, t, priorScale(noise, lin.allocation));
     if (typeof p === "string") return fail(4, t.node.span, p, rewrite(noise, lin.allocation));
+    if ("reason" in p) return fail(4, t.node.span, p.reason, p.fix);
     groups.push(p);
   }
   return { lin, noise, groups };
@@ -203,6 +211,8 @@ export function matchKnownVarianceExpert(g: ModelGraph, y: GraphNode): MatchResu
   const { lin, noise, groups } = r;
   if (noise.kind !== "known") throw new Error("internal: known variance without a constant sd");
   const sdExpr = y.distribution!.args[1];
+  const named = nodeRef(g, sdExpr);
+  const warnings = named && VARIANCE_NAME.test(named.node.name) ? [{ code: "sd_named_like_variance" as const, span: sdExpr.span, args: { name: named.node.name, expr: printExpr(sdExpr) } }] : [];
   return {
     ok: true,
     match: {
@@ -215,6 +225,7 @@ export function matchKnownVarianceExpert(g: ModelGraph, y: GraphNode): MatchResu
       covers: coversOf(y, groups, []),
       spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span)],
       origins: { sd: [sdExpr] },
+      warnings,
     },
   };
 }

@@ -22,14 +22,23 @@ function stickCount(g: ModelGraph, phi: GraphNode): number | undefined {
   return affineValue(substitute(first.range.hi, g.values));
 }
 
-/** Constant stop probabilities: a family of constants `p[k in 1..S] = c` or a single one. */
-function constantStops(g: ModelGraph, e: Expr): number[] | undefined {
+/**
+ * Constant stop probabilities: a family `p[k in 1..S] = <expression of k and constants>`, one
+ * value per stick, or a sentence saying why the family is not constant.
+ */
+function constantStops(g: ModelGraph, e: Expr): number[] | string | undefined {
   const ref = nodeRef(g, e);
   if (!ref || ref.node.kind !== "deterministic" || ref.indices.length > 0 || !ref.node.value) return undefined;
-  const v = constantValue(g, ref.node.value);
   const s = stickCount(g, ref.node);
-  if (v === undefined || ref.node.plates.length !== 1 || s === undefined) return undefined;
-  return new Array<number>(s).fill(v);
+  if (ref.node.plates.length !== 1 || s === undefined) return `\`${ref.node.name}\` must be one value per stick, declared over \`[k in 1..K-1]\``;
+  const k = ref.node.plates[0].index;
+  const stops: number[] = [];
+  for (let l = 1; l <= s; l++) {
+    const v = constantValue(g, ref.node.value, new Map([[k, l]]));
+    if (v === undefined) return `the stop probabilities \`${ref.node.name}\` depend on something other than the stick index and constants`;
+    stops.push(v);
+  }
+  return stops;
 }
 
 /** Matches `z ~ stickbreaking(p)` with constant stop probabilities `p[k in 1..K-1] = c`. */
@@ -37,6 +46,7 @@ export function matchFixedGate(g: ModelGraph, z: GraphNode): MatchResult<FixedGa
   const d = z.distribution!;
   const stops = d.name === "stickbreaking" ? constantStops(g, d.args[0]) : undefined;
   if (!stops) return fail(0, z.span, `\`${z.name}\` does not have constant stop probabilities`, "see the Pólya-Gamma gate");
+  if (typeof stops === "string") return fail(2, d.args[0].span, stops, "give each stick a constant, e.g. `stop[k in 1..K-1] = 1 / (K - k + 1)`, or learn the gate with `logistic(phi * x)`");
   if (stops.some((p) => !(p > 0 && p < 1))) return fail(2, d.args[0].span, "constant stop probabilities must lie strictly between 0 and 1", "use values in (0, 1)");
   return { ok: true, match: { rule: "fixed_stickbreaking", allocation: z.name, stops, covers: [z.name], spans: [z.span], origins: {} } };
 }

@@ -116,6 +116,7 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
     out.report("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; hsmoe supports at most ${MAX_EXPERTS}`, fix: "use fewer experts: the horseshoe switches off those the data do not need" });
     return done();
   }
+  for (const m of [expert, gate, gatePrior]) for (const w of m?.warnings ?? []) out.report(w.code, w.span, w.args);
   const covered = new Set(coverage.map((c) => c.node));
   for (const n of g.nodes) {
     if ((n.kind === "parameter" || n.kind === "latent") && !covered.has(n.name)) out.report("unused_parameter", n.span, { name: n.name });

@@ -3,6 +3,7 @@
  * kernel needs. These are the analysis results the plan is built from.
  */
 import type { Expr, Span } from "../ast.js";
+import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import type { Affine } from "../lang/affine.js";
 import type { DataExpr } from "../lang/data-expr.js";
 import type { ScaleTree } from "../../runtime/rules/scale-prior.js";
@@ -32,6 +33,8 @@ export interface MatchBase {
    * `priorScale`, …): where a diagnostic about its value points.
    */
   origins: Readonly<Record<string, readonly Expr[]>>;
+  /** Warnings about what it matched, reported with the analysis. */
+  warnings?: { code: DiagnosticCode; span: Span; args: Record<string, string> }[];
 }
 
 /** One coefficient group of a linear predictor with its prior. */

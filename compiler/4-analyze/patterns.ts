@@ -6,6 +6,7 @@
 import type { Expr } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { foldConstant } from "../lang/arithmetic.js";
+import { foldLeftSpine } from "../walk.js";
 
 const scalarFunctions: ReadonlyMap<string, (v: number) => number> = new Map([
   ["sqrt", Math.sqrt], ["exp", Math.exp], ["log", Math.log], ["log1p", Math.log1p], ["abs", Math.abs],
@@ -31,15 +32,20 @@ function constantNodes(g: ModelGraph): ReadonlyMap<string, number | undefined> {
   return values;
 }
 
-/** The value of an expression of literals and hyperparameters (and constant `=` nodes). */
-export function constantValue(g: ModelGraph, e: Expr): number | undefined {
-  return evaluate(g, e, constantNodes(g));
+/**
+ * The value of an expression of literals and hyperparameters (and constant `=` nodes), with
+ * index variables given values by `bindings` (a family's value at one index).
+ */
+export function constantValue(g: ModelGraph, e: Expr, bindings?: ReadonlyMap<string, number>): number | undefined {
+  return evaluate(g, e, constantNodes(g), bindings);
 }
 
-function evaluate(g: ModelGraph, e: Expr, nodes: ReadonlyMap<string, number | undefined>): number | undefined {
+function evaluate(g: ModelGraph, e: Expr, nodes: ReadonlyMap<string, number | undefined>, bindings?: ReadonlyMap<string, number>): number | undefined {
   return foldConstant(
     e,
     (id) => {
+      const bound = bindings?.get(id);
+      if (bound !== undefined) return bound;
       const n = g.byName.get(id);
       return n?.kind === "hyper" ? n.hyperValue : nodes.get(id);
     },
@@ -95,4 +101,27 @@ export function call(e: Expr, name: string): Expr[] | undefined {
 /** `I(D)` (possibly written with a size expression): the identity matrix. */
 export function isIdentity(e: Expr): boolean {
   return e.kind === "call" && e.callee.name === "I";
+}
+
+/**
+ * `e` with each reference to a family of equal constants (`s[k in 1..K] = 0.5`, used as `s[z]`)
+ * replaced by that constant's expression, so {@link constantValue} sees through it.
+ */
+export function inlineConstantFamilies(g: ModelGraph, e: Expr): Expr {
+  switch (e.kind) {
+    case "index": {
+      const n = e.target.kind === "name" ? g.byName.get(e.target.name) : undefined;
+      if (n?.kind === "deterministic" && n.value && n.plates.length === e.indices.length && constantValue(g, n.value) !== undefined) return n.value;
+      return e;
+    }
+    case "call":
+      return { ...e, args: e.args.map((a) => inlineConstantFamilies(g, a)) };
+    case "binary":
+      // Left spines (a 50,000-term sum) are rebuilt without recursion.
+      return foldLeftSpine<Expr>(e, (x) => inlineConstantFamilies(g, x), (left, node) => ({ ...node, left, right: inlineConstantFamilies(g, node.right) }));
+    case "negate":
+      return { ...e, operand: inlineConstantFamilies(g, e.operand) };
+    default:
+      return e;
+  }
 }

@@ -252,6 +252,13 @@ const entries = {
     hint: "{fix}",
     explanation: "A constant a rule passes to the runtime (a prior covariance scale, shape, scale or sd, or a precision derived from them) is outside the values the update needs, typically because of a hyperparameter's value.",
   },
+  sd_named_like_variance: {
+    stage: "analyze",
+    severity: "warning",
+    message: "`normal` takes a standard deviation, but its sd `{name}` is named like a variance",
+    hint: "if `{name}` is a variance, write `sqrt({expr})`; if it is a standard deviation, a name such as `sigma` says so",
+    explanation: "A constant passed as the sd of a Gaussian likelihood has a variance's name (`sigma2`, `var`, …); taken as an sd it makes the noise variance its square.",
+  },
   unused_parameter: {
     stage: "analyze",
     severity: "error",
