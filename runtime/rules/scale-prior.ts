@@ -25,13 +25,16 @@ import { jointScaleLogAlpha } from "./joint-scale-move.js";
 import { clampScale, HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
-/** How a family of scale nodes is indexed from a coefficient: by its stick, its column, or a fixed position. */
-export type ScaleIndex = "stick" | "column" | number;
+/** What a scale family's index ranges over: the sticks, or the features of the group that uses it. */
+export type ScaleDim = "stick" | "column";
+
+/** How a family of scale nodes is indexed from a coefficient: by its stick, its column in its group, or a fixed position. */
+export type ScaleIndex = ScaleDim | number;
 
 /** One family of scale nodes (a model parameter such as `lambda[k, j]`, or its auxiliaries). */
 export interface ScaleFamily {
   /** Its indices, in declaration order; [] for a scalar. */
-  readonly dims: readonly ScaleIndex[];
+  readonly dims: readonly ScaleDim[];
   /** IG shape of each node's prior. */
   readonly shape: number;
   /** IG rate: a constant, or 1/v of a parent family's node (a scalar one, or the same position in one of the same size). */
@@ -55,9 +58,11 @@ export interface ScaleTree {
   }[];
 }
 
-/** Options of the block: the tree and whether to make joint (scale, φ) moves. */
+/** Options of the block: the tree, and the columns of each group when the gate's design row says them. */
 export interface ScalePriorOptions {
   readonly tree: ScaleTree;
+  /** Columns per group, from the gate's design row (its coefficient families' lengths for this D). */
+  readonly columns?: readonly number[];
 }
 
 /** Per-particle state of a scale-mixture Normal prior on the gate coefficients (see the module header). */
@@ -105,20 +110,37 @@ export class ScalePrior implements GatePrior {
     this.d = d;
     this.tree = tree;
     const fixed = tree.groups.slice(0, -1).reduce((acc, g) => acc + (g.columns ?? NaN), 0);
-    const widths = tree.groups.map((g, q) => g.columns ?? (q === tree.groups.length - 1 ? d - fixed : NaN));
+    const widths = options.columns ? [...options.columns] : tree.groups.map((g, q) => g.columns ?? (q === tree.groups.length - 1 ? d - fixed : NaN));
+    if (widths.length !== tree.groups.length) throw new Error("scale prior: one width per group is needed");
     const columns = widths.reduce((acc, w) => acc + w, 0);
     if (!(N >= 1 && sticks >= 1 && d >= 1) || columns !== d || !widths.every((w) => Number.isInteger(w) && w >= 1)) {
       throw new Error(`scale prior: the groups cover ${columns} columns, the gate has ${d}`);
     }
+    // A family over the features spans the columns of the group that uses it (one group only).
+    const columnsOf = tree.families.map(() => 0);
+    tree.groups.forEach((g, q) => {
+      for (const f of g.factors) {
+        if (!tree.families[f.family]?.dims.includes("column")) continue;
+        if (columnsOf[f.family] !== 0 && columnsOf[f.family] !== widths[q]) throw new Error("scale prior: a family over the features serves groups of different widths");
+        columnsOf[f.family] = widths[q];
+      }
+    });
+    // An auxiliary family (a parent of the same shape) spans what its child spans.
+    for (let pass = 0; pass < tree.families.length; pass++) {
+      tree.families.forEach((f, q) => {
+        const p = "parent" in f.rate ? f.rate.parent : -1;
+        if (p >= 0 && tree.families[p]?.dims.includes("column") && columnsOf[p] === 0) columnsOf[p] = columnsOf[q];
+      });
+    }
+    const extent = (family: number, x: ScaleDim): number => (x === "stick" ? sticks : columnsOf[family]);
     // Node ranges of each family: its size is the product of its dims.
-    const extent = (x: ScaleIndex): number => (x === "stick" ? sticks : x === "column" ? d : 1);
     const start: number[] = [];
     let M = 0;
-    for (const f of tree.families) {
+    tree.families.forEach((f, q) => {
       if (!(f.shape > 0)) throw new Error("scale prior: a node's shape must be positive");
       start.push(M);
-      M += f.dims.reduce<number>((acc, x) => acc * extent(x), 1);
-    }
+      M += f.dims.reduce<number>((acc, x) => acc * extent(q, x), 1);
+    });
     this.M = M;
     const nodeOf = (family: number, index: readonly ScaleIndex[], l: number, j: number): number => {
       const f = tree.families[family];
@@ -126,8 +148,8 @@ export class ScalePrior implements GatePrior {
       f.dims.forEach((dim, q) => {
         const x = index[q];
         const value: number = x === "stick" ? l : x === "column" ? j : x;
-        if (!(Number.isInteger(value) && value >= 0 && value < extent(dim))) throw new Error("scale prior: an index is out of range");
-        at = at * extent(dim) + value;
+        if (!(Number.isInteger(value) && value >= 0 && value < extent(family, dim))) throw new Error("scale prior: an index is out of range");
+        at = at * extent(family, dim) + value;
       });
       return start[family] + at;
     };
@@ -199,7 +221,10 @@ export class ScalePrior implements GatePrior {
     for (let m = 0; m < M; m++) if (!seen[m] && !isAux(m)) visit(m);
     for (let m = 0; m < M; m++) visit(m);
     this.order = Int32Array.from(order);
-    this.initOrder = Int32Array.from(order.slice().reverse());
+    // Prior draws need each node's parent first: by depth in the chain of rates, roots first.
+    const depth = (m: number): number => (this.parent[m] < 0 ? 0 : 1 + depth(this.parent[m]));
+    const depths = Array.from({ length: M }, (_, m) => depth(m));
+    this.initOrder = Int32Array.from(order.slice().sort((a, b) => depths[a] - depths[b]));
     this.shrinks = tree.families.some((f) => f.scale);
     // A node whose coefficients are whole sticks l0 … l1−1 can move jointly with them.
     const joint: number[] = [];
