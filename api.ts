@@ -143,9 +143,22 @@ export class ModelFilter {
     return this.filter.experts(level);
   }
 
-  /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`. */
+  /** Posterior mean shrinkage κ per gate coefficient `[stick][coefficient]`. */
   shrinkage(): number[][] | null {
     return this.filter.shrinkage();
+  }
+
+  /**
+   * Names of the experts' coefficients (`alpha`, `b[1]`, …) when the model builds their
+   * regressors from the inputs; null when they are the inputs, in order.
+   */
+  get coefficientNames(): readonly string[] | null {
+    return this.filter.coefficientNames;
+  }
+
+  /** Names of each stick's gate coefficients (the columns of {@link shrinkage}), or null when they are the inputs. */
+  get gateCoefficientNames(): readonly string[] | null {
+    return this.filter.gateCoefficientNames;
   }
 
   /** A JSON-safe snapshot; restoring it continues bit for bit. */

@@ -200,6 +200,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     inputColumns: train.inputColumns,
     // The experts' coefficients, named when the model builds its regressors from the inputs.
     coefficientNames: f.filter.coefficientNames ?? train.inputColumns,
+    gateCoefficientNames: f.filter.gateCoefficientNames ?? train.inputColumns,
     plan: model.plan.coverage,
   };
   io.stdout(a.json ? JSON.stringify(result, null, 2) + "\n" : fitSummary(result) + "\n");
@@ -247,7 +248,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number }[];
-  gate: { shrinkage: number[][] | null }; inputColumns: string[]; coefficientNames: readonly string[];
+  gate: { shrinkage: number[][] | null }; inputColumns: string[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
 }): string {
   // one set gives no spread to estimate the evidence's error from
   const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : "(no standard error from one set)";
@@ -259,7 +260,7 @@ function fitSummary(r: {
   out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.coefficientNames.join(", ")})`);
   r.experts.forEach((e, i) => out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${fmt(e.noiseVariance).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`));
   if (r.gate.shrinkage) {
-    out.push("", `gate shrinkage κ (1 = switched off), by stick and input (${r.inputColumns.join(", ")})`);
+    out.push("", `gate shrinkage κ (1 = switched off), by stick and coefficient (${r.gateCoefficientNames.join(", ")})`);
     r.gate.shrinkage.forEach((row, l) => out.push(`  stick ${l + 1}: ${row.map((v) => fmt(v, 2)).join("  ")}`));
   }
   return out.join("\n");

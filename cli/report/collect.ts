@@ -175,7 +175,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     coefficients: e.coefficients.map((mean, j) => ({ feature: coefficientNames[j], mean, lower: e.lower[j], upper: e.upper[j] })),
   }));
   const kappa = f.shrinkage();
-  const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: names[j], column: j, kappa: v }))) : null;
+  const gateNames = f.filter.gateCoefficientNames ?? names;
+  const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: gateNames[j], column: j, kappa: v }))) : null;
 
   const ess = f.essHistory;
   const resampled = f.resampleCounts;

@@ -68,24 +68,42 @@ export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<St
   const lin = linearize(g, inner, { role: "gate" }, "the gate predictor", fix);
   if (!lin.ok) return { ok: false, why: { ...lin.why, depth: 2 } };
   const { terms, offset } = lin.form;
-  if (terms.length > 1) {
-    return fail(2, inner.span, `the gate predictor has ${terms.length} coefficient families (${terms.map((t) => `\`${t.node.name}\``).join(", ")}); one family with a prior is supported so far`, "put every gate regressor in one data vector (a column of ones for an intercept) and write `logistic(phi * x)`");
-  }
   if (offset) return fail(2, inner.span, "the gate predictor has a data-only offset; gate offsets are not supported yet", "drop the offset, or add a column of ones to the data and let its coefficient take the offset's place");
-  const phi = terms[0].node;
-  const sticks = stickCount(g, phi);
-  const shapeOk = (phi.plates.length === 2 && phi.elem.kind === "real") || (phi.plates.length === 1 && phi.elem.kind === "vector");
-  if (sticks === undefined || !shapeOk) {
-    return fail(2, phi.span, `the gate coefficients \`${phi.name}\` must be one row per stick, \`[k in 1..K-1, j in 1..D]\``, "declare them as `phi[k in 1..K-1, j in 1..D]`");
+  // Each family is over the sticks: a scalar per stick (an intercept), or a row per stick.
+  let sticks: number | undefined;
+  for (const t of terms) {
+    const n = t.node;
+    const s = stickCount(g, n);
+    const shapeOk = t.length === undefined ? n.plates.length === 1 && n.elem.kind === "real" : (n.plates.length === 2 && n.elem.kind === "real") || (n.plates.length === 1 && n.elem.kind === "vector");
+    if (s === undefined || !shapeOk || (sticks !== undefined && s !== sticks)) {
+      return fail(2, n.span, `the gate coefficients \`${n.name}\` must be one ${t.length === undefined ? "value" : "row"} per stick, \`[k in 1..K-1${t.length === undefined ? "" : ", j in 1..D"}]\``, `declare them as \`${n.name}[k in 1..K-1${t.length === undefined ? "" : ", j in 1..D"}]\``);
+    }
+    sticks = s;
   }
   return {
     ok: true,
-    match: { rule: "polya_gamma_stickbreaking", allocation: z.name, coefficients: phi.name, sticks, design: { name: phi.name, length: terms[0].length, regressor: terms[0].regressor }, covers: [z.name], spans: [z.span], origins: {} },
+    match: {
+      rule: "polya_gamma_stickbreaking",
+      allocation: z.name,
+      coefficients: terms.map((t) => t.node.name),
+      sticks: sticks!,
+      design: terms.map((t) => ({ name: t.node.name, length: t.length, regressor: t.regressor })),
+      covers: [z.name],
+      spans: [z.span],
+      origins: {},
+    },
   };
 }
 
+/** The specialised gate-prior rules cover a gate with one coefficient family; the general rule, any number. */
+function oneFamily(families: readonly GraphNode[]): Fail | undefined {
+  return families.length > 1 ? fail(0, families[1].span, "the specialised gate-prior rules cover one coefficient family", "see the general scale-mixture rule") : undefined;
+}
+
 /** Matches a fixed Normal prior: `phi[k, j] ~ normal(0, s)` or `phi[k] ~ mvnormal(0, c * I(D))`. */
-export function matchFixedScale(g: ModelGraph, phi: GraphNode): MatchResult<FixedScaleMatch> {
+export function matchFixedScale(g: ModelGraph, phi: GraphNode, families: readonly GraphNode[]): MatchResult<FixedScaleMatch> {
+  const several = oneFamily(families);
+  if (several) return several;
   const d = phi.distribution;
   const fixed = (variance: number, sd: number, from: readonly Expr[]): MatchResult<FixedScaleMatch> => ({
     ok: true,
@@ -107,7 +125,9 @@ export function matchFixedScale(g: ModelGraph, phi: GraphNode): MatchResult<Fixe
 }
 
 /** Matches the horseshoe: `phi[k, j] ~ normal(0, tau * lambda[k, j])`, or grouped `tau * lambda[k]`. */
-export function matchHorseshoe(g: ModelGraph, phi: GraphNode): MatchResult<HorseshoeMatch> {
+export function matchHorseshoe(g: ModelGraph, phi: GraphNode, families: readonly GraphNode[]): MatchResult<HorseshoeMatch> {
+  const several = oneFamily(families);
+  if (several) return several;
   const d = phi.distribution;
   if (d?.name !== "normal") {
     return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need normal`, "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` (horseshoe) or `normal(0, s)`");

@@ -43,10 +43,10 @@ export interface AnalyzeOptions {
 export const MAX_EXPERTS = 1024;
 
 /** The first rule of `rules` that matches, with its match, or the deepest mismatch among them. */
-function tryRules<M>(g: ModelGraph, node: GraphNode, rules: readonly Rule<M>[]): { ok: true; rule: Rule<M>; match: M } | { ok: false; why: Mismatch } {
+function tryRules<M>(g: ModelGraph, node: GraphNode, rules: readonly Rule<M>[], families: readonly GraphNode[] = [node]): { ok: true; rule: Rule<M>; match: M } | { ok: false; why: Mismatch } {
   let deepest: Mismatch | undefined;
   for (const rule of rules) {
-    const r = rule.match(g, node);
+    const r = rule.match(g, node, families);
     if (r.ok) return { ok: true, rule, match: r.match };
     if (!deepest || r.why.depth > deepest.depth) deepest = r.why;
   }
@@ -98,8 +98,9 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
     if (hi === undefined) return unsupported(z, `the number of experts \`${expert.allocation}\` ranges over is not known`, "give the number of experts a value, e.g. `K: int = 4`");
     experts = hi;
     if (gate.rule === "polya_gamma_stickbreaking") {
-      const phi = g.byName.get(gate.coefficients)!;
-      const p = tryRules(g, phi, gatePriorRules);
+      const families = gate.coefficients.map((name) => g.byName.get(name)!);
+      const phi = families[0];
+      const p = tryRules(g, phi, gatePriorRules, families);
       if (!p.ok) return report("gate_prior_not_conjugate", p.why);
       gatePrior = p.match;
       checkConstants(g, p.rule.constants(gatePrior), phi.span, out);

@@ -84,10 +84,11 @@ export interface KnownVarianceExpertMatch extends LinearExpertMatch {
 export interface StickGateMatch extends MatchBase {
   rule: "polya_gamma_stickbreaking";
   allocation: string;
-  coefficients: string;
+  /** The coefficient families, in design order (an intercept per stick, a row per stick, …). */
+  coefficients: string[];
   sticks: number;
-  /** What multiplies each stick's row of coefficients: its length and its regressor. */
-  design: { name: string; length: Affine | undefined; regressor: DataExpr };
+  /** What multiplies each family's coefficients: its length per stick (undefined for one) and its regressor. */
+  design: { name: string; length: Affine | undefined; regressor: DataExpr }[];
 }
 
 /** A stick-breaking gate with constant stop probabilities (no gate parameters to learn). */
@@ -123,7 +124,8 @@ export type GateMatch = StickGateMatch | FixedGateMatch;
 /** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
 export interface ScaleMixtureMatch extends MatchBase {
   rule: "scale_mixture_normal";
-  coefficients: string;
+  /** The gate's coefficient families, one group of the tree each. */
+  coefficients: string[];
   /** The hierarchy the runtime samples. */
   tree: ScaleTree;
   /** Its constants and what each must be. */

@@ -28,7 +28,11 @@ export interface Rule<M> {
   conditional: string;
   /** Whether it is an exact conjugate update or needs augmentation first. */
   kind: "conjugate" | "augmented" | "fixed";
-  match: (g: ModelGraph, node: GraphNode) => MatchResult<M>;
+  /**
+   * Tries the rule on a node: the response, the allocation, or the gate's first coefficient
+   * family (with every family of the gate in `families`).
+   */
+  match: (g: ModelGraph, node: GraphNode, families: readonly GraphNode[]) => MatchResult<M>;
   /**
    * The constants it passes to the runtime and what the runtime's update needs of each
    * (checked after a match, reported where the model sets them).

@@ -12,7 +12,7 @@ import type { Span } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { constant, difference } from "../lang/affine.js";
 import { printExpr } from "../print.js";
-import type { ScaleFamily, ScaleIndex, ScaleTree } from "../../runtime/rules/scale-prior.js";
+import type { ScaleDim, ScaleFamily, ScaleIndex, ScaleTree } from "../../runtime/rules/scale-prior.js";
 import type { ConstantCheck } from "./constants.js";
 import type { MatchResult, Mismatch, ScaleMixtureMatch } from "./matches.js";
 import { varianceMonomial } from "./monomial.js";
@@ -24,23 +24,22 @@ const fail = (depth: number, span: Span, reason: string, fix: string): Fail => (
 const FIX = "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` with half-Cauchy scales indexed by the stick `k`, the feature `j`, or neither; or a constant sd";
 
 /** Builds the scale tree of a gate coefficient family's prior. */
-export function matchScaleMixture(g: ModelGraph, phi: GraphNode): MatchResult<ScaleMixtureMatch> {
-  const d = phi.distribution;
-  const vector = phi.plates.length === 1 && phi.elem.kind === "vector";
-  const family = vector ? "mvnormal" : "normal";
-  if (d?.name !== family) return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need ${family}`, FIX);
-  if (constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
-  const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
-  if (typeof mono === "string") return fail(1, d.args[1].span, `the prior ${vector ? "covariance" : "sd"} of \`${phi.name}\`: ${mono}`, FIX);
-  const [stick, column] = phi.plates;
+export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFamilies: readonly GraphNode[]): MatchResult<ScaleMixtureMatch> {
   const families: ScaleFamily[] = [];
   const known = new Map<GraphNode, number>();
-  const covers = [phi.name];
-  const spans = [phi.span];
-  const checks: ConstantCheck[] = [{ what: `the constant part of the prior variance of \`${phi.name}\``, value: mono.c, keys: ["base"], from: mono.constants, constraint: "positive" }];
+  const featureOwner = new Map<number, GraphNode>();
+  const covers: string[] = [];
+  const spans: Span[] = [];
+  const checks: ConstantCheck[] = [];
+  const groups: { base: number; factors: { family: number; index: ScaleIndex[] }[] }[] = [];
+  // The coefficient family being read: its plates give the stick and feature indices.
+  let phi = first;
+  let vector = false;
+  let stick = first.plates[0];
+  let column = first.plates[1];
 
   /** What a plate of a scale family ranges over: the sticks or the columns of φ. */
-  const dimOf = (n: GraphNode, q: number): ScaleIndex | undefined => {
+  const dimOf = (n: GraphNode, q: number): ScaleDim | undefined => {
     const r = n.plates[q].range;
     const same = (p: typeof stick | undefined) => p && difference(r.lo, constant(1), g.values) === 0 && difference(r.hi, p.range.hi, g.values) === 0 && difference(p.range.lo, constant(1), g.values) === 0;
     if (same(stick)) return "stick";
@@ -57,7 +56,7 @@ export function matchScaleMixture(g: ModelGraph, phi: GraphNode): MatchResult<Sc
     if (seen !== undefined) return seen;
     const p = n.distribution;
     if (n.kind !== "parameter" || !p) return fail(2, at, `\`${n.name}\` in the prior scale is not a parameter with a prior`, FIX);
-    const dims: ScaleIndex[] = [];
+    const dims: ScaleDim[] = [];
     for (let q = 0; q < n.plates.length; q++) {
       const dim = dimOf(n, q);
       if (!dim) return fail(3, n.span, `\`${n.name}\` must be declared over the sticks or the features of \`${phi.name}\` (its index ${q + 1} ranges over neither)`, `declare it as \`${n.name}[k in 1..K-1]\` or \`${n.name}[j in 1..D]\``);
@@ -105,26 +104,47 @@ export function matchScaleMixture(g: ModelGraph, phi: GraphNode): MatchResult<Sc
     return fail(3, n.span, `\`${n.name}\` has a ${p.name} prior; a scale of the gate prior needs halfcauchy (a scale) or invgamma (a variance)`, `write \`${n.name} ~ halfcauchy(1)\``);
   };
 
-  const factors: ScaleTree["groups"][number]["factors"][number][] = [];
-  for (const f of mono.factors) {
-    const fam = familyOf(f.ref.node, f.power, f.ref.expr.span);
-    if (typeof fam !== "number") return fam;
-    const n = f.ref.node;
-    if (f.ref.indices.length !== n.plates.length) return fail(2, f.ref.expr.span, `\`${n.name}\` is used with ${f.ref.indices.length} indices but declared with ${n.plates.length}`, FIX);
-    const index: ScaleIndex[] = [];
-    for (let q = 0; q < f.ref.indices.length; q++) {
-      const ix = f.ref.indices[q];
-      const c = constantValue(g, ix);
-      const dim = families[fam].dims[q];
-      if (ix.kind === "name" && ix.name === stick.index && dim === "stick") index.push("stick");
-      else if (ix.kind === "name" && column && ix.name === column.index && dim === "column") index.push("column");
-      else if (c !== undefined && Number.isInteger(c) && c >= 1) index.push(c - 1);
-      else {
-        return fail(2, ix.span, `the index \`${printExpr(ix)}\` of \`${n.name}\` must be \`${phi.name}\`'s ${dim === "stick" ? `stick index \`${stick.index}\`` : `feature index${column ? ` \`${column.index}\`` : ""}`}, or a constant`, FIX);
+  for (const coefficients of coefficientFamilies) {
+    phi = coefficients;
+    vector = phi.plates.length === 1 && phi.elem.kind === "vector";
+    [stick, column] = phi.plates;
+    const d = phi.distribution;
+    const family = vector ? "mvnormal" : "normal";
+    if (d?.name !== family) return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need ${family}`, FIX);
+    if (constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
+    const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
+    if (typeof mono === "string") return fail(1, d.args[1].span, `the prior ${vector ? "covariance" : "sd"} of \`${phi.name}\`: ${mono}`, FIX);
+    covers.push(phi.name);
+    spans.push(phi.span);
+    checks.push({ what: `the constant part of the prior variance of \`${phi.name}\``, value: mono.c, keys: [`${phi.name}.base`], from: mono.constants, constraint: "positive" });
+    const factors: { family: number; index: ScaleIndex[] }[] = [];
+    for (const f of mono.factors) {
+      const fam = familyOf(f.ref.node, f.power, f.ref.expr.span);
+      if (typeof fam !== "number") return fam;
+      // A scale over the features belongs to one coefficient family's columns.
+      const owner = featureOwner.get(fam);
+      if (families[fam].dims.includes("column") && owner && owner !== phi) {
+        return fail(2, f.ref.expr.span, `\`${f.ref.node.name}\` is indexed by the features of both \`${owner.name}\` and \`${phi.name}\``, "give each coefficient family its own local scales");
       }
+      if (families[fam].dims.includes("column")) featureOwner.set(fam, phi);
+      const n = f.ref.node;
+      if (f.ref.indices.length !== n.plates.length) return fail(2, f.ref.expr.span, `\`${n.name}\` is used with ${f.ref.indices.length} indices but declared with ${n.plates.length}`, FIX);
+      const index: ScaleIndex[] = [];
+      for (let q = 0; q < f.ref.indices.length; q++) {
+        const ix = f.ref.indices[q];
+        const c = constantValue(g, ix);
+        const dim = families[fam].dims[q];
+        if (ix.kind === "name" && ix.name === stick.index && dim === "stick") index.push("stick");
+        else if (ix.kind === "name" && column && ix.name === column.index && dim === "column") index.push("column");
+        else if (c !== undefined && Number.isInteger(c) && c >= 1) index.push(c - 1);
+        else {
+          return fail(2, ix.span, `the index \`${printExpr(ix)}\` of \`${n.name}\` must be \`${phi.name}\`'s ${dim === "stick" ? `stick index \`${stick.index}\`` : `feature index${column ? ` \`${column.index}\`` : ""}`}, or a constant`, FIX);
+        }
+      }
+      factors.push({ family: fam, index });
     }
-    factors.push({ family: fam, index });
+    groups.push({ base: mono.c, factors });
   }
-  const tree: ScaleTree = { families, groups: [{ base: mono.c, factors }] };
-  return { ok: true, match: { rule: "scale_mixture_normal", coefficients: phi.name, tree, checks, covers, spans, origins: {} } };
+  const tree: ScaleTree = { families, groups };
+  return { ok: true, match: { rule: "scale_mixture_normal", coefficients: coefficientFamilies.map((n) => n.name), tree, checks, covers, spans, origins: {} } };
 }

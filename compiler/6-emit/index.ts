@@ -191,6 +191,8 @@ function build(w: CodeWriter, p: KernelPlan): void {
       const dep = b.uses ? ident(b.uses) : "undefined";
       let c = slot.toUpperCase();
       const d = sized(b.sizeOf ?? slot);
+      // A prior of a designed block's coefficients learns its groups' widths from that design.
+      if (b.sizeOf && p.blocks.find((x) => x.slot === b.sizeOf)?.design) c = `{ ...${c}, columns: ${ident(b.sizeOf)}Row.groups.map((g) => g[1]) }`;
       if (b.design) {
         // The block's size is its design row's; its prior mean and variance are per entry.
         if (b.design.groups.every((x) => x.prior)) c = `{ ...${c}, m0: ${slot}Row.m0, g: ${slot}Row.g }`;

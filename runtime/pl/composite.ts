@@ -124,13 +124,14 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     return he ? expertDesign!.fill(x, 0, he, 0) : 0;
   };
 
-  const names = expertDesign ? expertDesign.groups.flatMap(([name, n, vector]) => (vector ? Array.from({ length: n }, (_, j) => `${name}[${j + 1}]`) : [name])) : null;
+  const namesOf = (design: Design | undefined) => (design ? design.groups.flatMap(([name, n, vector]) => (vector ? Array.from({ length: n }, (_, j) => `${name}[${j + 1}]`) : [name])) : null);
   return {
     N,
     K,
     D,
     P: expert.d,
-    coefficientNames: names,
+    coefficientNames: namesOf(expertDesign),
+    gateCoefficientNames: namesOf(gateDesign),
     weigh(x, y, ell) {
       const ye = y - design(x);
       const xe = he ?? x;

@@ -23,6 +23,8 @@ export interface ModelState {
    * assembled from the data; null when it is the data row itself (the inputs name them).
    */
   readonly coefficientNames: readonly string[] | null;
+  /** The same for the gate's coefficients per stick (the columns of {@link shrinkage}). */
+  readonly gateCoefficientNames: readonly string[] | null;
   /**
    * Step 1 of the PL step (spec §3.3): fills `ell[i·K + k]` for every particle and expert and
    * stashes what {@link propagate} needs. Must be finite or −∞; NaN is a bug.

@@ -268,6 +268,11 @@ export abstract class PooledSummaries {
     return this.sets[0].state.coefficientNames;
   }
 
+  /** The gate's coefficients per stick, named as {@link coefficientNames} names the experts'. */
+  get gateCoefficientNames(): readonly string[] | null {
+    return this.sets[0].state.gateCoefficientNames;
+  }
+
   /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`, or null without a horseshoe. */
   shrinkage(): number[][] | null {
     let total: number[][] | null = null;

@@ -65,7 +65,7 @@ describe("rule coverage", () => {
         rule.role === "expert" ? g.nodes.find((n) => n.kind === "observed")
         : rule.role === "gate" ? g.nodes.find((n) => n.kind === "latent")
         : g.byName.get("phi");
-      expect(rule.match(g, node!).ok).toBe(false);
+      expect(rule.match(g, node!, [node!]).ok).toBe(false);
     }
   });
 });

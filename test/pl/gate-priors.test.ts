@@ -77,4 +77,23 @@ describe("gate priors as compositions", () => {
     const c = stats(evidences("phi[k in 1..K-1, j in 1..D] ~ normal(0, 0.01)"));
     expect(a.m - c.m).toBeGreaterThan(10 * Math.sqrt(a.se2 + c.se2));
   });
+
+  it.each([
+    ["an intercept per stick with a fixed prior, the rest horseshoe", "alpha[k in 1..K-1] ~ normal(0, 5)\n  tau ~ halfcauchy(1)\n  lambda[k in 1..K-1, j in 1..D] ~ halfcauchy(1)\n  phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])"],
+    ["an intercept and a row per stick sharing one global scale", "tau ~ halfcauchy(1)\n  alpha[k in 1..K-1] ~ normal(0, tau)\n  phi[k in 1..K-1, j in 1..D] ~ normal(0, tau)"],
+  ])("a gate with several coefficient families: %s", (_, prior) => {
+    // The data carry no ones column: the gate's and the experts' intercepts are families of their own.
+    const source = mixture(prior)
+      .replace("logistic(phi * x)", "logistic(alpha + phi * x)")
+      .replace("normal(dot(beta[z], x),", "normal(a[z] + dot(beta[z], x),")
+      .replace("sigma2[k in 1..K] ~ invgamma(2, 1)", "sigma2[k in 1..K] ~ invgamma(2, 1)\n  a[k in 1..K] ~ normal(0, sqrt(10 * sigma2[k]))");
+    const model = compile(source);
+    expect(model.plan.blocks.find((b) => b.slot === "prior")?.rule).toBe("scale_mixture_normal");
+    const f = model.filter({ particles: 64, seed: 2 });
+    for (const r of rows) f.observe(r.x.slice(1), r.y);
+    expect(f.gateCoefficientNames).toEqual(["alpha", "phi[1]", "phi[2]"]);
+    expect(f.shrinkage()?.[0]).toHaveLength(3);
+    expect(Math.abs(f.predict([1, 0]).mean - 3)).toBeLessThan(0.25);
+    expect(Math.abs(f.predict([-1, 0]).mean + 1.5)).toBeLessThan(0.25);
+  });
 });
