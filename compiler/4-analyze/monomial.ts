@@ -10,6 +10,11 @@ import type { ModelGraph } from "../3-graph/index.js";
 import { printExpr } from "../print.js";
 import { call, constantValue, factors, isIdentity, nodeRef, type NodeRef } from "./patterns.js";
 
+/** How many factors `I(…)` a product has. */
+function identityIn(e: Expr): number {
+  return factors(e).filter(isIdentity).length;
+}
+
 /** `c · Π ref^power`, the variance; `constants` are the factors c came from. */
 export interface Monomial {
   c: number;
@@ -54,10 +59,26 @@ export function varianceMonomial(g: ModelGraph, e: Expr, kind: "sd" | "covarianc
       continue;
     }
     if (f.kind === "binary" && f.op === "^") {
+      // (a product)^p: every factor of the product to the power p, `(sqrt(g) * sqrt(s2))^2` included.
       const p = constantValue(g, f.right);
-      const ref = nodeRef(g, f.left);
-      if (p !== undefined && ref && ref.node.kind === "parameter") {
-        addRef(ref, p * unit);
+      const inner = p === undefined ? undefined : varianceMonomial(g, f.left, "product");
+      if (p !== undefined && inner !== undefined && typeof inner !== "string") {
+        out.c *= inner.c ** (p * unit);
+        out.constants.push(...inner.constants);
+        for (const x of inner.factors) addRef(x.ref, x.power * p * unit);
+        continue;
+      }
+    }
+    if (f.kind === "binary" && f.op === "/") {
+      // Division by a constant scales the variance.
+      const c = constantValue(g, f.right);
+      const holdsIdentity = kind === "covariance" && identityIn(f.left) > 0;
+      const inner = c === undefined ? undefined : varianceMonomial(g, f.left, kind === "covariance" && !holdsIdentity ? "product" : kind);
+      if (c !== undefined && inner !== undefined && typeof inner !== "string") {
+        out.c *= inner.c / c ** unit;
+        out.constants.push(...inner.constants, f.right);
+        for (const x of inner.factors) addRef(x.ref, x.power);
+        if (holdsIdentity) identity++;
         continue;
       }
     }

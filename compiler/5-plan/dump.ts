@@ -2,7 +2,10 @@
 import type { KernelPlan } from "./plan.js";
 
 function fmt(v: unknown): string {
-  return typeof v === "number" ? String(v) : Array.isArray(v) ? `[${v.map(fmt).join(", ")}]` : String(v);
+  if (typeof v === "number") return String(v);
+  if (Array.isArray(v)) return `[${v.map(fmt).join(", ")}]`;
+  if (typeof v === "object" && v !== null) return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${fmt(x)}`).join(", ")} }`;
+  return String(v);
 }
 
 /** Human-readable plan: each block with its runtime class, constants, sweep moves and statements. */
