@@ -68,7 +68,6 @@ export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<St
   const lin = linearize(g, inner, { role: "gate" }, "the gate predictor", fix);
   if (!lin.ok) return { ok: false, why: { ...lin.why, depth: 2 } };
   const { terms, offset } = lin.form;
-  if (offset) return fail(2, inner.span, "the gate predictor has a data-only offset; gate offsets are not supported yet", "drop the offset, or add a column of ones to the data and let its coefficient take the offset's place");
   // Each family is over the sticks: a scalar per stick (an intercept), or a row per stick.
   let sticks: number | undefined;
   for (const t of terms) {
@@ -88,6 +87,7 @@ export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<St
       coefficients: terms.map((t) => t.node.name),
       sticks: sticks!,
       design: terms.map((t) => ({ name: t.node.name, length: t.length, regressor: t.regressor })),
+      offset,
       covers: [z.name],
       spans: [z.span],
       origins: {},

@@ -89,6 +89,8 @@ export interface StickGateMatch extends MatchBase {
   sticks: number;
   /** What multiplies each family's coefficients: its length per stick (undefined for one) and its regressor. */
   design: { name: string; length: Affine | undefined; regressor: DataExpr }[];
+  /** The logits' data-only part, the same for every stick; undefined when zero. */
+  offset: DataExpr | undefined;
 }
 
 /** A stick-breaking gate with constant stop probabilities (no gate parameters to learn). */

@@ -64,7 +64,9 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   const blocks: BlockPlan[] = [];
   if (a.gatePrior) blocks.push({ ...blockOf("prior", a.gatePrior), sizeOf: "gate" });
   // One expert takes every row: its gate is the constant log weight 0.
-  const gate: BlockPlan = a.gate ? blockOf("gate", a.gate, a.gate.rule === "polya_gamma_stickbreaking" ? a.gate.design : undefined) : { slot: "gate", rule: "single_expert", block: "FixedGate", constants: { logProbs: [0] }, moves: [] };
+  // A gate with coefficients has a design row (its families' regressors and an offset).
+  const linear = a.gate && "design" in a.gate ? a.gate : undefined;
+  const gate: BlockPlan = a.gate ? blockOf("gate", a.gate, linear?.design, linear?.offset) : { slot: "gate", rule: "single_expert", block: "FixedGate", constants: { logProbs: [0] }, moves: [] };
   if (a.gatePrior) gate.uses = "prior";
   blocks.push(gate, blockOf("expert", a.expert, a.expert.groups, a.expert.offset));
   const observed = g.nodes.find((n) => n.kind === "observed")!;

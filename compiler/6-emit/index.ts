@@ -154,6 +154,7 @@ function design(w: CodeWriter, p: KernelPlan, slot: string, d: DesignPlan): void
     const groups = d.groups.map((c, i) => `[${nameLiteral(c.name)}, n${i}, ${c.length ? "true" : "false"}]`);
     w.block("return Object.freeze({", () => {
       w.line(priors ? "d, m0, g," : "d,");
+      w.line(`offset: ${d.offset ? "true" : "false"},`);
       w.line(`groups: [${groups.join(", ")}],`);
       w.block("fill(x, xo, h, ho) {", () => {
         const prelude: string[] = [];

@@ -26,6 +26,8 @@ export interface Design {
   readonly groups: readonly (readonly [string, number, boolean])[];
   /** Writes the design row of the data row `x[xOff …]` at `h[hOff …]` and returns the offset (0 without one). */
   fill(x: Float64Array, xOff: number, h: Float64Array, hOff: number): number;
+  /** Whether it has an offset at all. */
+  readonly offset: boolean;
 }
 
 /** The blocks of one particle set, by role, and every block by its snapshot name. */
@@ -38,7 +40,7 @@ export interface Composition {
   D: number;
   /** The experts' design; without one they read the data row itself. */
   expertDesign?: Design;
-  /** The gate's design (its offset must be 0); without one it reads the data row itself. */
+  /** The gate's design (its offset shifts the logits); without one it reads the data row itself. */
   gateDesign?: Design;
 }
 
@@ -50,12 +52,13 @@ class DesignedRows {
   private source: RowStore | null = null;
   private done = 0;
   H: Float64Array = new Float64Array(0);
+  /** The responses less the offsets (`y`), or the offsets themselves (`offset`). */
   Y: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly design: Design | undefined,
     private readonly D: number,
-    private readonly offsetY: boolean,
+    private readonly second: "y" | "offset",
   ) {}
 
   /** Brings the design rows up to date with `rows`. */
@@ -83,7 +86,7 @@ class DesignedRows {
     }
     for (let s = this.done; s < n; s++) {
       const o = design.fill(rows.x, s * this.D, this.H, s * d);
-      this.Y[s] = this.offsetY ? rows.y[s] - o : rows.y[s];
+      this.Y[s] = this.second === "y" ? rows.y[s] - o : o;
     }
     this.done = n;
   }
@@ -116,11 +119,13 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
   // The current row's design rows and the experts' offset (the data row itself without a design).
   const he = expertDesign ? new Float64Array(expertDesign.d) : null;
   const hg = gateDesign ? new Float64Array(gateDesign.d) : null;
-  const experts = new DesignedRows(expertDesign, D, true);
-  const gates = new DesignedRows(gateDesign, D, false);
-  /** Fills the design rows of x; returns the experts' offset. */
+  const experts = new DesignedRows(expertDesign, D, "y");
+  const gates = new DesignedRows(gateDesign, D, "offset");
+  // The current row's gate offset (0 without one).
+  let og = 0;
+  /** Fills the design rows of x and the gate's offset; returns the experts' offset. */
   const design = (x: Float64Array): number => {
-    if (hg) gateDesign!.fill(x, 0, hg, 0);
+    og = hg ? gateDesign!.fill(x, 0, hg, 0) : 0;
     return he ? expertDesign!.fill(x, 0, he, 0) : 0;
   };
 
@@ -137,7 +142,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       const xe = he ?? x;
       const xg = hg ?? x;
       for (let i = 0; i < N; i++) {
-        gate.logGate(i, xg, 0, ell, i * K);
+        gate.logGate(i, xg, 0, ell, i * K, og);
         expert.predictive(i, xe, 0, ye, pred, 0);
         for (let k = 0; k < K; k++) ell[i * K + k] += pred[k];
       }
@@ -154,7 +159,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
         const k = K === 1 ? 0 : categoricalLog(rng, ell, i * K, K);
         z[i] = k;
         if (!expert.updateStashed(i, k, xe, 0, ye)) return false; // step 5
-        if (!gate.update(rng, i, k, xg, 0)) return false; // step 6
+        if (!gate.update(rng, i, k, xg, 0, og)) return false; // step 6
       }
       // Steps 7 and 8 on the gate's schedule (spec §3.6).
       return gate.refreshEvery > 0 && (t + 1) % gate.refreshEvery === 0 ? gate.refresh(rng) : true;
@@ -167,6 +172,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       gates.update(rows);
       const { H: X, Y } = experts;
       const G = gates.H;
+      const offsets = gateDesign?.offset ? gates.Y : null;
       const de = expert.d;
       const dg = gateDesign ? gateDesign.d : D;
       if (byExpert.length < K * n) byExpert = new Int32Array(2 * K * n);
@@ -175,11 +181,11 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
         expert.drawParameters(rng, i); // 1. expert parameters (auxiliary, discarded after the sweep)
         for (let s = 0; s < n; s++) {
           // 2. every allocation from gate × expert density (the gate's ω marginalised)
-          gate.logGate(i, G, s * dg, lw, 0);
+          gate.logGate(i, G, s * dg, lw, 0, offsets ? offsets[s] : 0);
           expert.addLogLikelihoods(X, s * de, Y[s], lw, 0);
           hist[h + s] = categoricalLog(rng, lw, 0, K);
         }
-        if (!gate.sweep(rng, i, G, hist, h, n)) return false; // 3. the gate's moves, statistics and coefficients
+        if (!gate.sweep(rng, i, G, offsets, hist, h, n)) return false; // 3. the gate's moves, statistics and coefficients
         // 4. expert statistics from scratch, from the rows now allocated to each
         count.fill(0);
         for (let s = 0; s < n; s++) {
@@ -195,7 +201,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       const xe = he ?? x;
       const xg = hg ?? x;
       for (let i = 0; i < N; i++) {
-        gate.logGate(i, xg, 0, lw, 0);
+        gate.logGate(i, xg, 0, lw, 0, og);
         for (let k = 0; k < K; k++) {
           const o = (i * K + k) * 5;
           expert.predictiveMoments(i, k, xe, 0, mom, 0);
@@ -211,7 +217,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       design(x);
       const xg = hg ?? x;
       for (let i = 0; i < N; i++) {
-        gate.logGate(i, xg, 0, out, i * K);
+        gate.logGate(i, xg, 0, out, i * K, og);
         for (let k = 0; k < K; k++) out[i * K + k] = Math.exp(out[i * K + k]);
       }
     },

@@ -64,12 +64,12 @@ export class PolyaGammaGate implements GateBlock {
     return this.state.init(rng, i, this.prior);
   }
 
-  logGate(i: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void {
-    this.state.logGate(i, h, hOff, out, outOff);
+  logGate(i: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number, offset: number): void {
+    this.state.logGate(i, h, hOff, out, outOff, offset);
   }
 
-  update(rng: Rng, i: number, k: number, h: Float64Array, hOff: number): boolean {
-    return this.state.update(rng, i, k, h, hOff);
+  update(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number): boolean {
+    return this.state.update(rng, i, k, h, hOff, offset);
   }
 
   /** Steps 7–8 for every particle: prior scales given φ (refactoring what changed), then φ. */
@@ -89,8 +89,9 @@ export class PolyaGammaGate implements GateBlock {
    * moves (ω marginalised), fresh ω and statistics from scratch, φ drawn, then the prior scales
    * given φ.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, z: Int32Array, zOff: number, n: number): boolean {
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number): boolean {
     const { state, prior } = this;
+    state.offsets = offsets;
     for (let l = 0; l < state.S; l++) for (let m = 0; m < this.scaleMoves; m++) state.scaleMove(rng, i, l, prior, H, z, zOff, n);
     prior.sweepMoves(rng, i, state, H, z, zOff, n);
     if (!state.rebuild(rng, i, H, z, zOff, n, prior)) return false;

@@ -66,17 +66,18 @@ export interface GateBlock extends Block {
   readonly refreshEvery: number;
   /** Draws particle i's gate (and its prior's state) from the prior. */
   init(rng: Rng, i: number): boolean;
-  /** `out[outOff + k] = log g_k(h)` for k < K. */
-  logGate(i: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
-  /** Step 6: the streaming update after particle i allocated the row h to expert k. */
-  update(rng: Rng, i: number, k: number, h: Float64Array, hOff: number): boolean;
+  /** `out[outOff + k] = log g_k(h)` for k < K, the logits shifted by the row's `offset`. */
+  logGate(i: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number, offset: number): void;
+  /** Step 6: the streaming update after particle i allocated the row (h, offset) to expert k. */
+  update(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number): boolean;
   /** Steps 7–8, every {@link refreshEvery} rows: coefficients and prior scales of every particle. */
   refresh(rng: Rng): boolean;
   /**
-   * The gate's part of one resample-move sweep of particle i over the rows `0 … n)` of H, with
-   * its allocations at `z[zOff …]`: its moves, its statistics rebuilt and its coefficients drawn.
+   * The gate's part of one resample-move sweep of particle i over the rows `0 … n)` of H (their
+   * logit offsets in `offsets`, or null), with its allocations at `z[zOff …]`: its moves, its
+   * statistics rebuilt and its coefficients drawn.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, z: Int32Array, zOff: number, n: number): boolean;
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number): boolean;
   /** Mean shrinkage κ per coefficient `[stick][feature]` under particle `weights`, or null without shrinkage. */
   shrinkage(weights: Float64Array): number[][] | null;
 }

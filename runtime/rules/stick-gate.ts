@@ -60,17 +60,22 @@ const PRODUCT_ROWS = 1000;
  * with it.
  */
 class StickRowCache {
-  /** Key: particle, data and allocation arrays, offset into z, rows. */
+  /** Key: particle, data, offsets and allocation arrays, offset into z, rows. */
   i = -1;
   X: Float64Array | null = null;
+  O: Float64Array | null = null;
   z: Int32Array | null = null;
   zOff = 0;
   t = -1;
   /** Capacity in rows of {@link zCopy}, {@link rowAt}, {@link omega} and of each stick's slice of {@link absU}. */
   cap = 0;
   zCopy = new Int32Array(0);
-  /** |u_s| of the rows that reach stick l, in row order, at `absU[l·cap …]`. */
+  /**
+   * |u_s| of the rows that reach stick l, in row order, at `absU[l·cap …]`; with row offsets
+   * o_s, the signed ±x_sᵀφ₀ instead, and ±o_s in {@link bias} (u = k·absU + bias at scale k).
+   */
   absU = new Float64Array(0);
+  bias = new Float64Array(0);
   /** Rebuild scratch, one stick at a time: the rows that reach it and their fresh ω. */
   rowAt = new Int32Array(0);
   omega = new Float64Array(0);
@@ -100,9 +105,9 @@ class StickRowCache {
     this.proposedLogLik = new Float64Array(S);
   }
 
-  /** Points the cache at (i, X, z, zOff, t); drops every stick unless that is what it holds. */
-  key(i: number, X: Float64Array, z: Int32Array, zOff: number, t: number): void {
-    if (i === this.i && X === this.X && z === this.z && zOff === this.zOff && t === this.t) {
+  /** Points the cache at (i, X, O, z, zOff, t); drops every stick unless that is what it holds. */
+  key(i: number, X: Float64Array, O: Float64Array | null, z: Int32Array, zOff: number, t: number): void {
+    if (i === this.i && X === this.X && O === this.O && z === this.z && zOff === this.zOff && t === this.t) {
       let same = true;
       for (let s = 0; s < t; s++) {
         if (z[zOff + s] !== this.zCopy[s]) {
@@ -114,6 +119,7 @@ class StickRowCache {
     }
     this.i = i;
     this.X = X;
+    this.O = O;
     this.z = z;
     this.zOff = zOff;
     this.t = t;
@@ -121,6 +127,7 @@ class StickRowCache {
       this.cap = Math.max(t, 2 * this.cap);
       this.zCopy = new Int32Array(this.cap);
       this.absU = new Float64Array(this.S * this.cap);
+      this.bias = new Float64Array(0);
       this.rowAt = new Int32Array(this.cap);
       this.omega = new Float64Array(this.cap);
     }
@@ -139,8 +146,9 @@ class StickRowCache {
 
   /** Computes stick l's entry at the coefficients `phi[po …]` over the keyed rows (O(t·d)). */
   fill(l: number, phi: Float64Array, po: number): void {
-    const { d, cap, absU, zCopy } = this;
+    const { d, cap, absU, zCopy, O } = this;
     const X = this.X as Float64Array;
+    if (O && this.bias.length < this.S * cap) this.bias = new Float64Array(this.S * cap);
     let n = 0;
     let pos = 0;
     for (let s = 0; s < this.t; s++) {
@@ -148,6 +156,11 @@ class StickRowCache {
       if (zs < l) continue;
       const eta = dot(X, s * d, phi, po, d);
       const u = zs === l ? -eta : eta;
+      if (O) {
+        this.bias[l * cap + n] = zs === l ? -O[s] : O[s];
+        absU[l * cap + n++] = u;
+        continue;
+      }
       if (u > 0) pos += u;
       absU[l * cap + n++] = Math.abs(u);
     }
@@ -165,6 +178,7 @@ class StickRowCache {
     const k = c * this.scale[l];
     const a = this.absU;
     const end = l * this.cap + this.rows[l];
+    if (this.O) return this.logLikOffset(l, k, end);
     let logs = 0;
     for (let s0 = l * this.cap; s0 < end; s0 += PRODUCT_ROWS) {
       const s1 = Math.min(end, s0 + PRODUCT_ROWS);
@@ -173,6 +187,31 @@ class StickRowCache {
       logs += Math.log(p);
     }
     return -(k * this.posSum[l] + logs);
+  }
+
+  /** {@link logLik} with row offsets: u_s = k·a_s + b_s, −Σ softplus(u_s) with the same product of 1 + e^{−|u|}. */
+  private logLikOffset(l: number, k: number, end: number): number {
+    const a = this.absU;
+    const b = this.bias;
+    let logs = 0;
+    let pos = 0;
+    for (let s0 = l * this.cap; s0 < end; s0 += PRODUCT_ROWS) {
+      const s1 = Math.min(end, s0 + PRODUCT_ROWS);
+      let p = 1;
+      for (let s = s0; s < s1; s++) {
+        const u = k * a[s] + b[s];
+        if (u > 0) pos += u;
+        p *= 1 + Math.exp(-Math.abs(u));
+      }
+      logs += Math.log(p);
+    }
+    return -(pos + logs);
+  }
+
+  /** |x_sᵀφ_l + o_s| of the n-th cached row of stick l at scale k (PG(1, η) depends on |η| alone). */
+  absLogit(l: number, n: number, k: number): number {
+    const at = l * this.cap + n;
+    return this.O ? Math.abs(k * this.absU[at] + this.bias[at]) : k * this.absU[at];
   }
 }
 
@@ -200,6 +239,11 @@ export class StickGateState {
   private readonly work: Float64Array;
   private readonly v: Float64Array;
   private readonly D: Float64Array;
+  /**
+   * Offsets of the stored rows' logits (η_s = x_sᵀφ + o_s), read by the sweep's rebuild and scale
+   * moves; null when the gate has none. The gate block sets it before a sweep.
+   */
+  offsets: Float64Array | null = null;
   /** Logits of the rows seen, for the scale moves and the rebuild of one particle at a time. */
   private readonly cache: StickRowCache;
   /** The four fields, gathered together. */
@@ -241,12 +285,12 @@ export class StickGateState {
 
   /**
    * log g_k(x; φ) for k < K into `out[outOff …]` (E5), in log space (spec §7):
-   * log v_l = −softplus(−η_l), log(1 − v_l) = −softplus(η_l), η_l = xᵀφ_l; finite for any finite η.
+   * log v_l = −softplus(−η_l), log(1 − v_l) = −softplus(η_l), η_l = xᵀφ_l + offset; finite for any finite η.
    */
-  logGate(i: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void {
+  logGate(i: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number, offset = 0): void {
     let pass = 0;
     for (let l = 0; l < this.S; l++) {
-      const eta = dot(x, xOff, this.phi, (i * this.S + l) * this.d, this.d);
+      const eta = dot(x, xOff, this.phi, (i * this.S + l) * this.d, this.d) + offset;
       // softplus(±η) = max(±η, 0) + log1p(e^{−|η|}): the two share their transcendental part.
       const tail = log1pExpNeg(Math.abs(eta));
       out[outOff + l] = pass - ((eta < 0 ? -eta : 0) + tail);
@@ -257,19 +301,20 @@ export class StickGateState {
 
   /**
    * Streaming update after allocating x to expert z (spec §3.3 step 6): for each visited stick
-   * l ≤ min(z, K−2), ω ~ PG(1, xᵀφ_l), κ = 1[z = l] − ½, G += ωxxᵀ, r += κx, and the factor of
-   * Q by cholUpdate with weight ω (O(d²) per stick). The kernel redraws φ with {@link drawPhi} on the refresh schedule.
+   * l ≤ min(z, K−2), ω ~ PG(1, η), η = xᵀφ_l + offset, κ = 1[z = l] − ½, G += ωxxᵀ,
+   * r += (κ − ω·offset)x, and the factor of Q by cholUpdate with weight ω (O(d²) per stick). The
+   * kernel redraws φ with {@link drawPhi} on the refresh schedule.
    * @returns `false` on non-finite x or φ, or a failed factor update.
    */
-  update(rng: Rng, i: number, z: number, x: Float64Array, xOff: number): boolean {
+  update(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0): boolean {
     const last = z < this.S ? z : this.S - 1;
     for (let l = 0; l <= last; l++) {
       const b = i * this.S + l;
-      const eta = dot(x, xOff, this.phi, b * this.d, this.d);
+      const eta = dot(x, xOff, this.phi, b * this.d, this.d) + offset;
       if (!Number.isFinite(eta)) return false;
       const omega = polyaGamma1(rng, eta);
       if (!cholUpdate(this.L, b * this.d * this.d, this.d, x, xOff, this.work, 0, omega)) return false;
-      this.accumulate(b, x, xOff, omega, l === z ? 0.5 : -0.5);
+      this.accumulate(b, x, xOff, omega, (l === z ? 0.5 : -0.5) - omega * offset);
     }
     return true;
   }
@@ -322,25 +367,27 @@ export class StickGateState {
   rebuild(rng: Rng, i: number, X: Float64Array, z: Int32Array, zOff: number, t: number, prior: GatePrior): boolean {
     const d = this.d;
     const cache = this.cache;
-    cache.key(i, X, z, zOff, t);
+    const O = this.offsets;
+    cache.key(i, X, O, z, zOff, t);
     for (let l = 0; l < this.S; l++) {
       const b = i * this.S + l;
       this.G.fill(0, b * d * d, (b + 1) * d * d);
       this.r.fill(0, b * d, (b + 1) * d);
-      // After the scale moves the cache holds |x_sᵀφ_l| of these rows, in row order; PG(1, η)
-      // depends on |η| only.
+      // After the scale moves the cache holds the logits of these rows at a scale of φ_l, in
+      // row order; PG(1, η) depends on |η| only.
       const cached = cache.holds(l, this.phi, b * d);
       const scale = cache.scale[l];
-      const u0 = l * cache.cap;
       let n = 0;
       for (let s = 0; s < t; s++) {
         const zs = z[zOff + s];
         if (zs < l) continue;
-        const eta = cached ? scale * cache.absU[u0 + n] : dot(X, s * d, this.phi, b * d, d);
+        const o = O ? O[s] : 0;
+        const eta = cached ? cache.absLogit(l, n, scale) : dot(X, s * d, this.phi, b * d, d) + o;
         if (!Number.isFinite(eta)) return false;
-        cache.omega[n] = polyaGamma1(rng, eta);
+        const omega = polyaGamma1(rng, eta);
+        cache.omega[n] = omega;
         cache.rowAt[n++] = s;
-        const kappa = zs === l ? 0.5 : -0.5;
+        const kappa = (zs === l ? 0.5 : -0.5) - omega * o;
         for (let j = 0; j < d; j++) this.r[b * d + j] += kappa * X[s * d + j];
       }
       addGram(this.G, b * d * d, d, X, cache.rowAt, cache.omega, n);
@@ -348,6 +395,7 @@ export class StickGateState {
     }
     return true;
   }
+
 
   /**
    * Σ_{l0 ≤ l < l1} [ℓ_l(cφ_l) − ℓ_l(φ_l)]: the change of the sticks' Bernoulli-logit log
@@ -358,7 +406,7 @@ export class StickGateState {
    */
   scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Int32Array, zOff: number, t: number): number {
     const cache = this.cache;
-    cache.key(i, X, z, zOff, t);
+    cache.key(i, X, this.offsets, z, zOff, t);
     let change = 0;
     for (let l = l0; l < l1; l++) {
       const po = (i * this.S + l) * this.d;

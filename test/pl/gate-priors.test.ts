@@ -96,4 +96,32 @@ describe("gate priors as compositions", () => {
     expect(Math.abs(f.predict([1, 0]).mean - 3)).toBeLessThan(0.25);
     expect(Math.abs(f.predict([-1, 0]).mean + 1.5)).toBeLessThan(0.25);
   });
+
+  it("a gate logit with a data-only offset: logistic(phi * x + 4) fits a split phi * x alone cannot", () => {
+    const source = (gate: string) => `model m(K: int = 2) {
+      data x: vector[D]
+      data y: real
+      sigma2[k in 1..K] ~ invgamma(2, 1)
+      a[k in 1..K] ~ normal(0, sqrt(10 * sigma2[k]))
+      b[k in 1..K] ~ normal(0, sqrt(10 * sigma2[k]))
+      phi[k in 1..K-1, j in 1..D] ~ normal(0, 3)
+      z ~ stickbreaking(logistic(${gate}))
+      y ~ normal(a[z] + b[z] * x[1], sqrt(sigma2[z]))
+    }`;
+    // Truth: a split at u = 1, which logit φu + 4 can place (φ = −4) and φu alone cannot.
+    const rng = Rng.fromSeed(8);
+    const rows = Array.from({ length: 300 }, () => {
+      const u = -3 + 6 * rng.uniform();
+      return { x: [u], y: (u < 1 ? -1 - u : 1 + 2 * u) + 0.3 * rng.normal() };
+    });
+    const fit = (gate: string) => {
+      const f = compile(source(gate)).filter({ particles: 128, seed: 1 });
+      for (const r of rows) f.observe(r.x, r.y);
+      return f;
+    };
+    const withOffset = fit("phi * x + 4");
+    expect(Math.abs(withOffset.predict([2]).mean - 5)).toBeLessThan(0.25);
+    expect(Math.abs(withOffset.predict([0]).mean + 1)).toBeLessThan(0.25);
+    expect(withOffset.logEvidence - fit("phi * x").logEvidence).toBeGreaterThan(20);
+  });
 });
