@@ -51,6 +51,31 @@ export interface CompiledModel {
 }
 
 /** A filter that learns its input size from the first row if it was not given. */
+/**
+ * An input row: the inputs' values concatenated in declaration order (a plain array), or by
+ * name — `{ x: [...], w: [...] }`, a number for a scalar input.
+ */
+export type InputRow = ArrayLike<number> | Readonly<Record<string, ArrayLike<number> | number>>;
+
+/** A row given by name flattened in the kernel's input order, with each input's length. */
+function flatten(kernel: KernelModule, x: InputRow, what: string): { row: ArrayLike<number>; sizes: number[] | undefined } {
+  if (x === null || typeof x !== "object") throw new FilterError("bad_input", `${what}: x must be an array of numbers or an object of inputs by name`);
+  if (typeof (x as ArrayLike<number>).length === "number") return { row: x as ArrayLike<number>, sizes: undefined };
+  const named = x as Readonly<Record<string, ArrayLike<number> | number>>;
+  const names = kernel.info.inputs.map((i) => i.name);
+  for (const key of Object.keys(named)) if (!names.includes(key)) throw new FilterError("bad_input", `${what}: the model has no input '${key}' (inputs: ${names.join(", ")})`);
+  const row: number[] = [];
+  const sizes: number[] = [];
+  for (const name of names) {
+    const v = Object.hasOwn(named, name) ? named[name] : undefined;
+    if (typeof v === "number") row.push(v);
+    else if (v !== null && typeof v === "object" && typeof v.length === "number") for (let j = 0; j < v.length; j++) row.push(v[j]);
+    else throw new FilterError("bad_input", `${what}: input '${name}' is missing or not numbers`);
+    sizes.push(typeof v === "number" ? 1 : v.length);
+  }
+  return { row, sizes };
+}
+
 export class ModelFilter {
   private inner: Filter | undefined;
 
@@ -66,32 +91,39 @@ export class ModelFilter {
     validateOptions(options);
     const { D, ...filterOptions } = options;
     this.options = filterOptions;
-    this.inner = restored ?? (D !== undefined ? new Filter(kernel, D, filterOptions) : undefined);
+    const rowLength = D ?? filterOptions.inputs?.reduce((a, n) => a + n, 0);
+    this.inner = restored ?? (rowLength !== undefined ? new Filter(kernel, rowLength, filterOptions) : undefined);
   }
 
   /** @internal The underlying filter; throws before the first row when D was not given. */
   get filter(): Filter {
-    if (!this.inner) throw new FilterError("bad_input", "no row has been observed yet, so the input size is unknown (pass D to filter())");
+    if (!this.inner) throw new FilterError("bad_input", "no row has been observed yet, so the input size is unknown (pass D or inputs to filter())");
     return this.inner;
   }
 
-  /** Feeds one row (x, y). */
-  observe(x: ArrayLike<number>, y: number): void {
+  /**
+   * Feeds one row (x, y); x as a plain array of every input in order, or by name
+   * (`{ x: [...], w: [...] }`). Without D or inputs in the options the first row sets them.
+   */
+  observe(x: InputRow, y: number): void {
+    const { row, sizes } = flatten(this.kernel, x, `row ${this.inner ? this.inner.rows.n + 1 : 1}`);
     if (!this.inner) {
-      if (x === null || typeof x !== "object" || !(x.length >= 1)) throw new FilterError("bad_input", "observe: x must be a non-empty array of numbers", 1);
-      this.inner = new Filter(this.kernel, x.length, this.options);
+      if (!(row.length >= 1)) throw new FilterError("bad_input", "observe: x must be a non-empty array of numbers", 1);
+      this.inner = new Filter(this.kernel, row.length, { ...this.options, ...(sizes && !this.options.inputs ? { inputs: sizes } : {}) });
+    } else if (sizes && sizes.some((n, q) => n !== this.inner!.inputs[q])) {
+      throw new FilterError("bad_input", `row ${this.inner.rows.n + 1}: the inputs have lengths ${sizes.join(", ")}; the filter's are ${this.inner.inputs.join(", ")}`, this.inner.rows.n + 1);
     }
-    this.inner.observe(x, y);
+    this.inner.observe(row, y);
   }
 
-  /** Posterior predictive at x: mean, sd, quantiles, density. */
-  predict(x: ArrayLike<number>, probabilities?: number[]): ReturnType<Filter["predict"]> {
-    return this.filter.predict(x, probabilities);
+  /** Posterior predictive at x (an array or inputs by name): mean, sd, quantiles, density. */
+  predict(x: InputRow, probabilities?: number[]): ReturnType<Filter["predict"]> {
+    return this.filter.predict(flatten(this.kernel, x, "predict").row, probabilities);
   }
 
-  /** Gate probability of each expert at x with a credible interval. */
-  gateProbabilities(x: ArrayLike<number>, level?: number): ReturnType<Filter["gateProbabilities"]> {
-    return this.filter.gateProbabilities(x, level);
+  /** Gate probability of each expert at x (an array or inputs by name) with a credible interval. */
+  gateProbabilities(x: InputRow, level?: number): ReturnType<Filter["gateProbabilities"]> {
+    return this.filter.gateProbabilities(flatten(this.kernel, x, "gateProbabilities").row, level);
   }
 
   /** Runs the end-of-data rejuvenation sweep. */

@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions } from "./api.js";
+export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions, type InputRow } from "./api.js";
 export type { FilterOptions, FilterSnapshot } from "./runtime/pl/filter.js";
 export type { ExpertSummary, Quantile, Prediction, GateProbability } from "./runtime/pl/summaries.js";
 export type { Schedule } from "./runtime/pl/schedule.js";

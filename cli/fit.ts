@@ -6,6 +6,7 @@
  * that file. A saved state (state.ts) holds the model source, the hyperparameters, the input
  * columns and the filter snapshot, so `predict` needs nothing else.
  */
+import { csvInput } from "./data/csv.js";
 import { SingleBar, Presets } from "cli-progress";
 import { compile, compiledModel, DiagnosticError, ModelFilter, type CompiledModel } from "../api.js";
 import { describeModel, renderDiagnostics, type CompileResult } from "../compiler/index.js";
@@ -138,7 +139,8 @@ export interface FitArgs {
 export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Promise<number> {
   checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report });
   const { model, compiled, source, hypers } = compileFile(a.model, a.set, io, a.json);
-  const { input, response } = model.plan;
+  const input = csvInput(model.plan);
+  const { response } = model.plan;
   const train = await streamData(a.data, { input, response });
   const testOptions = { input, response, inputColumns: train.inputColumns };
   const test = a.test ? await streamData(a.test, testOptions) : undefined;
@@ -291,7 +293,7 @@ function loadState(path: string): { payload: StatePayload; model: CompiledModel;
 /** Runs `hsmoe predict`: the data are checked in one pass and predicted row by row in a second. */
 export async function predictCommand(statePath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
   const { payload, model, filter: f } = loadState(statePath);
-  const options = { input: model.plan.input, response: model.plan.response, responseOptional: true, inputColumns: payload.inputColumns };
+  const options = { input: csvInput(model.plan), response: model.plan.response, responseOptional: true, inputColumns: payload.inputColumns };
   const shape = await streamData(dataPath, options);
   const hasY = shape.hasResponse;
   const head = ["row", "mean", "sd", "q05", "q50", "q95", ...(hasY ? ["log density"] : [])];

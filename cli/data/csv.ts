@@ -12,6 +12,7 @@
  * collected with its line, column and column name, and one {@link DataError} is thrown at the end
  * (DESIGN §5). A returned table therefore holds only finite numbers.
  */
+import { FilterError } from "../../runtime/pl/errors.js";
 import { parse, CsvError, type Options } from "csv-parse/sync";
 import { DataError, MAX_DATA_PROBLEMS, dataProblem, type DataProblem, type DataProblemCode } from "./errors.js";
 
@@ -501,4 +502,14 @@ function shown(cell: string): string {
 /** Both lists in one, by line then column (the sort is stable, so ties keep their order). */
 function mergeByPosition(a: DataProblem[], b: DataProblem[]): DataProblem[] {
   return [...a, ...b].sort((p, q) => p.line - q.line || p.column - q.column);
+}
+
+/**
+ * The one input vector a CSV's columns `x1..xD` fill. A model reading several inputs is refused
+ * (exit 1) until the reader maps columns to each of them.
+ */
+export function csvInput(plan: { inputs: readonly { name: string }[] }): string {
+  if (plan.inputs.length === 1) return plan.inputs[0].name;
+  const names = plan.inputs.map((x) => x.name).join(", ");
+  throw new FilterError("bad_input", `the model reads ${plan.inputs.length} inputs (${names}); reading several from a CSV file is not supported yet, so give the model one input vector`);
 }

@@ -10,7 +10,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CompiledModel } from "../../api.js";
-import { setCount, type Filter, type FilterOptions } from "../../runtime/pl/filter.js";
+import { inputSizes, setCount, type Filter, type FilterOptions } from "../../runtime/pl/filter.js";
 import { FilterError } from "../../runtime/pl/errors.js";
 import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.js";
 import { poolSets, type SetTimings } from "../../runtime/pl/pool.js";
@@ -139,7 +139,7 @@ export async function fitParallel(
       });
     }
     onProgress(kept.n);
-    return poolSets(model.kernel, kept, sets, done[0].options, timings);
+    return poolSets(model.kernel, kept, sets, done[0].options, inputSizes(options, D), timings);
   } finally {
     for (const worker of workers) {
       worker.removeAllListeners("exit");

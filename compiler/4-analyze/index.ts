@@ -39,6 +39,15 @@ export interface AnalyzeOptions {
   maxErrors?: number;
 }
 
+/** The length of an input as the kernel names it: a data size (`D`), a constant, or 1 for a number; undefined otherwise. */
+export function inputSize(n: GraphNode, values: ReadonlyMap<string, number>): string | undefined {
+  if (n.elem.kind === "real") return "1";
+  if (n.elem.kind !== "vector" || !n.elem.n) return undefined;
+  const a = substitute(n.elem.n, values);
+  if (a.terms.length === 0) return a.c >= 1 && Number.isInteger(a.c) ? String(a.c) : undefined;
+  return a.terms.length === 1 && a.c === 0 && a.terms[0][1] === 1 ? a.terms[0][0] : undefined;
+}
+
 /** Most experts a model may have: state grows with K·d² per particle. */
 export const MAX_EXPERTS = 1024;
 
@@ -74,9 +83,14 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
     return unsupported(observed[1], observed.length === 0 ? "the model observes nothing, so there is nothing to fit" : `the model observes ${observed.length} responses; hsmoe fits one`, "declare one response, e.g. `data y: real` with `y ~ normal(…)`");
   }
   if (latents.length > 1) return unsupported(latents[1], `the model has ${latents.length} per-row latent variables; hsmoe fits one allocation`, "keep one allocation `z`");
+  // Each input is read from the data row in declaration order: a vector whose length is one size
+  // the data give (`D`) or a constant, or a single number.
   const inputs = g.nodes.filter((n) => n.kind === "input");
-  if (inputs.length !== 1 || inputs[0].elem.kind !== "vector") {
-    return unsupported(inputs[1] ?? inputs[0], inputs.length === 0 ? "the model reads no input vector" : inputs.length > 1 ? `the model reads ${inputs.length} data inputs; reading several is not supported yet` : `the input \`${inputs[0].name}\` is not a vector`, "read one input vector, e.g. `data x: vector[D]`, and take what the gate and the experts need from it (`x[1]`, `abs(x)`)");
+  if (inputs.length === 0) return unsupported(observed[0], "the model reads no input", "declare the inputs, e.g. `data x: vector[D]`");
+  for (const n of inputs) {
+    if (inputSize(n, g.values) === undefined) {
+      return unsupported(n, `the length of the input \`${n.name}\` is neither a size given by the data nor a constant`, `declare it as \`data ${n.name}: vector[P]\` with P a size of its own`);
+    }
   }
 
   const e = tryRules(g, observed[0], expertRules);

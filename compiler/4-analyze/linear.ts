@@ -120,7 +120,12 @@ export function linearize(g: ModelGraph, e: Expr, ctx: LinearContext, what: stri
     const c = constantValue(g, x);
     if (c !== undefined) return { t: "data", e: cst(c), length: undefined };
     if (n.kind === "input") {
-      if (r.indices.length === 0) return { t: "data", e: { kind: "input", input: n.name, index: "j" }, length: n.elem.kind === "vector" ? n.elem.n : undefined };
+      // A scalar input is its one entry; a vector input bare is each of its entries j.
+      if (r.indices.length === 0) {
+        const elem = n.elem;
+        if (elem.kind !== "vector") return { t: "data", e: { kind: "input", input: n.name, index: 0 }, length: undefined };
+        return { t: "data", e: { kind: "input", input: n.name, index: "j" }, length: elem.n };
+      }
       const at = r.indices.length === 1 ? constantValue(g, r.indices[0]) : undefined;
       if (at === undefined || !Number.isInteger(at) || at < 1) return notLinear(x, `the input entry \`${printExpr(x)}\` must be at a constant index`);
       return { t: "data", e: { kind: "input", input: n.name, index: at - 1 }, length: undefined };

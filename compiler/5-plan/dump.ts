@@ -10,7 +10,7 @@ function fmt(v: unknown): string {
 
 /** Human-readable plan: each block with its runtime class, constants, sweep moves and statements. */
 export function dumpPlan(p: KernelPlan): string {
-  const lines = [`kernel plan for ${p.model} (${p.source}), ${p.experts} expert${p.experts === 1 ? "" : "s"}, input ${p.input}[${p.inputSize}], response ${p.response}`];
+  const lines = [`kernel plan for ${p.model} (${p.source}), ${p.experts} expert${p.experts === 1 ? "" : "s"}, input${p.inputs.length === 1 ? "" : "s"} ${p.inputs.map((x) => `${x.name}[${x.size}]`).join(", ")}, response ${p.response}`];
   for (const b of p.blocks) {
     lines.push(`  ${b.slot}: ${b.rule} (${b.block}${b.uses ? ` on the ${b.uses}` : ""})`);
     for (const [k, v] of Object.entries(b.constants)) lines.push(`    ${k} = ${fmt(v)}`);

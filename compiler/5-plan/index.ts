@@ -2,7 +2,7 @@
  * Stage 5: analysis → kernel plan. Decides the blocks, their constants and the schedule; the
  * emitter (stage 6) prints the plan mechanically.
  */
-import { ruleById, type Analysis, type CoefficientGroup, type DataExpr, type MatchBase, type RuleId } from "../4-analyze/index.js";
+import { inputSize, ruleById, type Analysis, type CoefficientGroup, type DataExpr, type MatchBase, type RuleId } from "../4-analyze/index.js";
 import { difference, substitute } from "../lang/affine.js";
 import type { GraphNode } from "../3-graph/index.js";
 import { printExpr } from "../print.js";
@@ -29,8 +29,9 @@ function statement(n: GraphNode): string {
 }
 
 /** Whether a group is a vector of coefficients times the whole input vector, entry by entry. */
-function isWholeInput(c: Pick<CoefficientGroup, "length" | "regressor">, input: GraphNode, values: ReadonlyMap<string, number>): boolean {
+function isWholeInput(c: Pick<CoefficientGroup, "length" | "regressor">, input: GraphNode | undefined, values: ReadonlyMap<string, number>): boolean {
   const r = c.regressor;
+  if (!input) return false;
   const n = input.elem.kind === "vector" ? input.elem.n : undefined;
   return r.kind === "input" && r.input === input.name && r.index === "j" && c.length !== undefined && n !== undefined && difference(c.length, n, values) === 0;
 }
@@ -42,7 +43,9 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     const nodes = names.map((n) => g.byName.get(n)!);
     return provenance(options.text, nodes.map((n) => n.span), nodes.map(statement));
   };
-  const input = g.nodes.find((n) => n.kind === "input")!;
+  const inputs = g.nodes.filter((n) => n.kind === "input");
+  // The data row is the first input alone only when there is one.
+  const input = inputs.length === 1 ? inputs[0] : undefined;
   type Groups = Pick<CoefficientGroup, "name" | "length" | "regressor"> & { mean?: number; scale?: number };
   const blockOf = (slot: BlockPlan["slot"], match: MatchBase & { rule: RuleId }, groups?: readonly Groups[], offset?: DataExpr): BlockPlan => {
     const rule = ruleById(match.rule);
@@ -70,14 +73,12 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   if (a.gatePrior) gate.uses = "prior";
   blocks.push(gate, blockOf("expert", a.expert, a.expert.groups, a.expert.offset));
   const observed = g.nodes.find((n) => n.kind === "observed")!;
-  const inputSize = input.elem.kind === "vector" && input.elem.n?.terms.length === 1 ? input.elem.n.terms[0][0] : "D";
   return {
     model: g.model,
     source: options.source,
     compiler: COMPILER_VERSION,
     experts: a.experts,
-    input: input.name,
-    inputSize,
+    inputs: inputs.map((n) => ({ name: n.name, size: inputSize(n, g.values)! })),
     response: observed.name,
     hypers: Object.fromEntries(g.values),
     coverage: a.coverage,

@@ -37,8 +37,7 @@ function info(w: CodeWriter, p: KernelPlan): void {
     w.line(`source: ${JSON.stringify(p.source)},`);
     w.line(`compiler: ${JSON.stringify(p.compiler)},`);
     w.line("experts: K,");
-    w.line(`input: ${nameLiteral(p.input)},`);
-    w.line(`inputSize: ${nameLiteral(p.inputSize)},`);
+    w.line(`inputs: [${p.inputs.map((x) => `{ name: ${nameLiteral(x.name)}, size: ${/^[0-9]+$/.test(x.size) ? JSON.stringify(x.size) : nameLiteral(x.size)} }`).join(", ")}],`);
     w.line(`response: ${nameLiteral(p.response)},`);
     // Object.fromEntries: a hyperparameter named __proto__ stays an ordinary key.
     w.line(`hypers: Object.fromEntries([${hypers}]),`);
@@ -71,14 +70,22 @@ function constantsLiteral(c: BlockConstants): string {
   return `Object.freeze(${Object.keys(c).length ? valueLiteral(c) : "{}"})`;
 }
 
-/** An affine size of the data (`D`, `D + 1`) as JavaScript, with the input's size name bound to `D`. */
+/** An affine size of the data (`D`, `P + 1`) as JavaScript: each data size is its first input's length. */
 function sizeCode(a: Affine, p: KernelPlan): string {
   const parts: string[] = a.c !== 0 || a.terms.length === 0 ? [num(a.c)] : [];
   for (const [name, coef] of a.terms) {
-    if (name !== p.inputSize) throw new Error(`internal: refusing to emit the size ${JSON.stringify(name)}`);
-    parts.push(coef === 1 ? "D" : `${num(coef)} * D`);
+    const q = p.inputs.findIndex((x) => x.size === name);
+    if (q < 0) throw new Error(`internal: refusing to emit the size ${JSON.stringify(name)}`);
+    parts.push(coef === 1 ? `sizes[${q}]` : `${num(coef)} * sizes[${q}]`);
   }
   return parts.join(" + ");
+}
+
+/** Where input `name` starts in the data row, as JavaScript (`at[q]`, set up by `build`). */
+function inputAt(name: string, p: KernelPlan): string {
+  const q = p.inputs.findIndex((x) => x.name === name);
+  if (q < 0) throw new Error(`internal: refusing to emit the input ${JSON.stringify(name)}`);
+  return q === 0 ? "" : ` + at[${q}]`;
 }
 
 /**
@@ -90,8 +97,7 @@ function dataCode(e: DataExpr, p: KernelPlan, prelude: string[]): string {
     case "const":
       return e.value < 0 || Object.is(e.value, -0) ? `(${num(e.value)})` : num(e.value);
     case "input":
-      if (e.input !== p.input) throw new Error(`internal: refusing to emit the input ${JSON.stringify(e.input)}`);
-      return e.index === "j" ? "x[xo + j]" : `x[xo + ${num(e.index)}]`;
+      return e.index === "j" ? `x[xo${inputAt(e.input, p)} + j]` : `x[xo${inputAt(e.input, p)} + ${num(e.index)}]`;
     case "call": {
       const js = DATA_FUNCTIONS.get(e.fn);
       if (!js) throw new Error(`internal: refusing to emit the function ${JSON.stringify(e.fn)}`);
@@ -114,33 +120,38 @@ function dataCode(e: DataExpr, p: KernelPlan, prelude: string[]): string {
   }
 }
 
-/** The largest constant input index a data expression reads, or −1. */
-function maxIndex(e: DataExpr | undefined): number {
-  if (!e) return -1;
+/** The largest constant index each input is read at by a data expression, into `out` (0-based). */
+function maxIndex(e: DataExpr | undefined, out: Map<string, number>): void {
+  if (!e) return;
   switch (e.kind) {
     case "input":
-      return e.index === "j" ? -1 : e.index;
+      if (e.index !== "j") out.set(e.input, Math.max(out.get(e.input) ?? -1, e.index));
+      return;
     case "call":
     case "negate":
     case "sum":
-      return maxIndex(e.arg);
+      return maxIndex(e.arg, out);
     case "binary":
-      return Math.max(maxIndex(e.left), maxIndex(e.right));
+      maxIndex(e.left, out);
+      return maxIndex(e.right, out);
     default:
-      return -1;
+      return;
   }
 }
 
 /**
- * `<slot>Design(D)`: the block's design row for inputs of length D — its length, the prior mean
- * and variance of every entry, the coefficient groups (name and length, for labels) and `fill`,
- * which writes the row and returns the offset.
+ * `<slot>Design(sizes, at)`: the block's design row for inputs of these lengths (starting at
+ * `at` in the data row) — its length, the prior mean and variance of every entry, the
+ * coefficient groups (name and length, for labels) and `fill`, which writes the row and returns
+ * the offset.
  */
 function design(w: CodeWriter, p: KernelPlan, slot: string, d: DesignPlan): void {
-  w.block(`function ${slot}Design(D) {`, () => {
-    const needed = Math.max(maxIndex(d.offset), ...d.groups.map((c) => maxIndex(c.regressor))) + 1;
-    if (needed > 0) {
-      w.line(`if (D < ${num(needed)}) throw new Error("the model reads " + ${nameLiteral(p.input)} + "[${num(needed)}], but the rows have " + D + " inputs");`);
+  w.block(`function ${slot}Design(sizes, at) {`, () => {
+    const read = new Map<string, number>();
+    for (const e of [d.offset, ...d.groups.map((c) => c.regressor)]) maxIndex(e, read);
+    for (const [name, top] of read) {
+      const q = p.inputs.findIndex((x) => x.name === name);
+      w.line(`if (sizes[${q}] < ${num(top + 1)}) throw new Error("the model reads " + ${nameLiteral(name)} + "[${num(top + 1)}], but the rows give it " + sizes[${q}] + " entries");`);
     }
     d.groups.forEach((c, i) => w.line(`const n${i} = ${c.length ? sizeCode(c.length, p) : "1"}; // ${commentText(c.name)}`));
     d.groups.forEach((_, i) => w.line(`const o${i} = ${i === 0 ? "0" : `o${i - 1} + n${i - 1}`};`));
@@ -177,14 +188,26 @@ function constants(w: CodeWriter, p: KernelPlan): void {
 }
 
 /**
- * `build(N, D, json)`: every block, created from the prior (json null) or restored from a
- * snapshot, in plan order so that a block's dependency exists before it.
+ * `build(N, sizes, json)`: the inputs' lengths checked, then every block, created from the prior
+ * (json null) or restored from a snapshot, in plan order so that a block's dependency exists
+ * before it.
  */
 function build(w: CodeWriter, p: KernelPlan): void {
-  w.block("function build(N, D, json) {", () => {
+  w.block("function build(N, sizes, json) {", () => {
+    const n = p.inputs.length;
+    w.line(`if (!Array.isArray(sizes) || sizes.length !== ${num(n)} || !sizes.every((v) => Number.isInteger(v) && v >= 1)) throw new Error("the model reads ${num(n)} input${n === 1 ? "" : "s"}: give ${n === 1 ? "its length" : "their lengths"}");`);
+    p.inputs.forEach((x, q) => {
+      const first = p.inputs.findIndex((y) => y.size === x.size);
+      const what = `"the input " + ${nameLiteral(x.name)} + " has " + sizes[${q}] + " entries; the model says "`;
+      if (/^[0-9]+$/.test(x.size)) w.line(`if (sizes[${q}] !== ${num(Number(x.size))}) throw new Error(${what} + ${JSON.stringify(x.size)});`);
+      else if (first < q) w.line(`if (sizes[${q}] !== sizes[${first}]) throw new Error(${what} + ${nameLiteral(x.size)} + " = " + sizes[${first}]);`);
+    });
+    // Where each input starts in the data row, and the row's length.
+    w.line(`const at = [0${p.inputs.slice(1).map((_, q) => `, ${p.inputs.slice(0, q + 1).map((__, r) => `sizes[${r}]`).join(" + ")}`).join("")}];`);
+    w.line(`const D = at[${num(n - 1)}] + sizes[${num(n - 1)}];`);
     const designs: string[] = [];
     // Design rows first: a prior's size is that of the block whose coefficients it governs.
-    for (const b of p.blocks) if (b.design) w.line(`const ${ident(b.slot)}Row = ${ident(b.slot)}Design(D);`);
+    for (const b of p.blocks) if (b.design) w.line(`const ${ident(b.slot)}Row = ${ident(b.slot)}Design(sizes, at);`);
     const sized = (slot: string) => (p.blocks.find((x) => x.slot === slot)?.design ? `${ident(slot)}Row.d` : "D");
     for (const b of p.blocks) {
       const cls = `rt.blocks.${ident(b.block)}`;
@@ -203,13 +226,13 @@ function build(w: CodeWriter, p: KernelPlan): void {
     }
     // Snapshot order: the experts first, as the driver's summaries read them.
     const names = p.blocks.map((b) => ident(b.slot)).reverse();
-    w.line(`return { expert, gate, blocks: { ${names.join(", ")} }, D${designs.map((x) => `, ${x}`).join("")} };`);
+    w.line(`return { expert, gate, blocks: { ${names.join(", ")} }, sizes${designs.map((x) => `, ${x}`).join("")} };`);
   });
-  w.block("function create(N, D, rng) {", () => w.line("return rt.composeState(build(N, D, null), rng);"));
+  w.block("function create(N, sizes, rng) {", () => w.line("return rt.composeState(build(N, sizes, null), rng);"));
   w.block("function restore(json) {", () => {
     w.line("const expert = json && typeof json === \"object\" ? json.expert : undefined;");
     w.line("if (!expert || typeof expert !== \"object\") throw new Error(\"not a snapshot of this kernel: no expert block\");");
-    w.line("return rt.composeState(build(expert.N, json.D, json));");
+    w.line("return rt.composeState(build(expert.N, json.sizes, json));");
   });
 }
 

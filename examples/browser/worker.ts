@@ -5,7 +5,7 @@
  * takes; the page stops a fit by terminating the worker, so the loop never needs to yield.
  */
 import { compile, type ModelFilter } from "../../index.js";
-import { readDataTable, type DataTable } from "../../cli/data/csv.js";
+import { csvInput, readDataTable, type DataTable } from "../../cli/data/csv.js";
 import type { BandPoint, FitRequest, WorkerMessage } from "./protocol.js";
 
 /**
@@ -32,7 +32,8 @@ scope.onmessage = (event) => {
 function fit(request: FitRequest): void {
   const started = performance.now();
   const model = compile(request.source, request.hypers, { file: "model.moe" });
-  const { input, response } = model.plan;
+  const input = csvInput(model.plan);
+  const { response } = model.plan;
   const table = readDataTable(request.csv, { file: request.file, input, response });
   const y = table.y!; // present: a response name was given
   const { n, D, x } = table;

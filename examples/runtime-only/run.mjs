@@ -18,7 +18,8 @@ if (!kernelPath || !dataPath) {
 // The kernel's default export builds it from the runtime object.
 const { default: createKernel } = await import(pathToFileURL(resolve(kernelPath)).href);
 const kernel = createKernel(kernelRuntime);
-const { input, response } = kernel.info;
+// One input vector here: its columns are x1..xD (a model may read several; kernel.info.inputs lists them).
+const { inputs: [{ name: input }], response } = kernel.info;
 
 // A plain numeric CSV; the CLI's reader checks every cell, this example trusts the file.
 const [header, ...lines] = readFileSync(dataPath, "utf8").trim().split(/\r?\n/);

@@ -36,8 +36,8 @@ export interface Composition {
   gate: GateBlock;
   /** Every block with state, by the name its snapshot is stored under (each gathered once). */
   blocks: Readonly<Record<string, Block>>;
-  /** Length of the data row. */
-  D: number;
+  /** Lengths of the inputs that make up a data row, in order. */
+  sizes: readonly number[];
   /** The experts' design; without one they read the data row itself. */
   expertDesign?: Design;
   /** The gate's design (its offset shifts the logits); without one it reads the data row itself. */
@@ -98,11 +98,13 @@ class DesignedRows {
  * @throws Error if the gate and the experts disagree on K, or a particle's gate cannot be drawn.
  */
 export function composeState(parts: Composition, rng?: Rng): ModelState {
-  const { expert, gate, blocks, D, expertDesign, gateDesign } = parts;
+  const { expert, gate, blocks, expertDesign, gateDesign } = parts;
+  const sizes = Array.from(parts.sizes);
+  const D = sizes.reduce((acc, v) => acc + v, 0);
   const N = expert.N;
   const K = expert.K;
   if (gate.K !== K || gate.N !== N) throw new Error("compose: the gate and the experts disagree on the number of experts or particles");
-  if (!(Number.isInteger(D) && D >= 1)) throw new Error("compose: D must be a positive integer");
+  if (!(sizes.length >= 1 && sizes.every((v) => Number.isInteger(v) && v >= 1))) throw new Error("compose: the input lengths must be positive integers");
   if (expert.d !== (expertDesign ? expertDesign.d : D)) throw new Error("compose: the experts' size is not their design row's");
   if (rng) {
     for (let i = 0; i < N; i++) {
@@ -234,8 +236,8 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * expert.d * 3);
     },
     toJSON() {
-      // D first: a restore needs it to rebuild the designs before any block.
-      const json: Record<string, unknown> = { D };
+      // The input lengths first: a restore needs them to rebuild the designs before any block.
+      const json: Record<string, unknown> = { sizes };
       for (const [name, b] of stateful) {
         const j = b.toJSON();
         if (j !== null) json[name] = j;

@@ -34,6 +34,19 @@ export interface FilterOptions {
   rejuvenate?: boolean;
   /** Rejuvenation checkpoints; default every 10 rows to 100, then doubling. */
   schedule?: Schedule;
+  /**
+   * Lengths of the model's inputs in the order a row concatenates them (the kernel's
+   * `info.inputs`); default one input of length D.
+   */
+  inputs?: readonly number[];
+}
+
+/** The inputs' lengths the options give for rows of D entries. */
+export function inputSizes(options: FilterOptions, D: number): number[] {
+  const sizes = options.inputs ? Array.from(options.inputs) : [D];
+  const total = sizes.reduce((a, n) => a + n, 0);
+  if (total !== D) throw new FilterError("bad_input", `the inputs' lengths (${sizes.join(" + ")} = ${total}) do not add up to the row's ${D} entries`);
+  return sizes;
 }
 
 /** The number of particle sets the options ask for (default 4). */
@@ -59,9 +72,10 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
     schedule: options.schedule ?? DEFAULT_SCHEDULE,
   };
   const root = Rng.fromSeed(options.seed ?? 1);
+  const sizes = inputSizes(options, D);
   return indices.map((m) => {
     const rng = root.split(m);
-    return new ParticleSet(kernel.create(N, D, rng), rng, setOptions);
+    return new ParticleSet(kernel.create(N, sizes, rng), rng, setOptions);
   });
 }
 
@@ -76,6 +90,8 @@ export interface FilterSnapshot {
   info: KernelInfo;
   /** @internal */
   D: number;
+  /** Lengths of the inputs that make up a row (absent in a one-input snapshot: [D]). */
+  inputs?: readonly number[];
   /** @internal */
   options: SetOptions;
   /** @internal */
@@ -91,6 +107,8 @@ export interface FilterSnapshot {
 export class Filter extends PooledSummaries {
   /** The rows seen (their values too when the sets rejuvenate: the sweeps revisit them). */
   readonly rows: RowStore;
+  /** Lengths of the model's inputs, in the order a row holds them. */
+  readonly inputs: readonly number[];
   private readonly x: Float64Array;
 
   /**
@@ -110,6 +128,7 @@ export class Filter extends PooledSummaries {
   ) {
     if (!(Number.isInteger(D) && D >= 1 && D <= MAX_INPUTS)) throw new FilterError("bad_input", `the input size must be an integer from 1 to ${MAX_INPUTS}, not ${D}`);
     super(sets ?? createSets(kernel, D, options, Array.from({ length: setCount(options) }, (_, m) => m)), kernel.info.experts, D);
+    this.inputs = inputSizes(options, D);
     this.rows = rows ?? new RowStore(D, 256, this.sets[0].options.rejuvenate);
     this.x = new Float64Array(D);
   }
@@ -120,6 +139,7 @@ export class Filter extends PooledSummaries {
       format: SNAPSHOT_FORMAT,
       info: this.kernel.info,
       D: this.D,
+      inputs: this.inputs,
       options: this.sets[0].options,
       rows: encodeRows(this.rows),
       sets: this.sets.map((s) => s.toJSON()),
@@ -187,7 +207,14 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   const options: SetOptions = { resampling, essThreshold, scheme, rejuvenate, schedule: { denseEvery: schedule.denseEvery, denseUntil: schedule.denseUntil } };
   if (!Array.isArray(sets) || sets.length < 1 || sets.length > MAX_SETS) throw new Error("sets is not a list of particle sets");
   if (typeof rows !== "object" || rows === null || !(Number.isSafeInteger(rows.n) && rows.n >= 0)) throw new Error("rows is not a row store");
-  const fresh = kernel.create(1, D, Rng.fromSeed(0)).toJSON();
+  const sizes = snap.inputs === undefined ? [D] : snap.inputs;
+  try {
+    validateOptions({ inputs: sizes });
+    inputSizes({ inputs: sizes }, D);
+  } catch (e) {
+    throw new Error(`inputs: ${(e as Error).message}`);
+  }
+  const fresh = kernel.create(1, sizes, Rng.fromSeed(0)).toJSON();
   let N = 0;
   const restored = sets.map((j, m) => {
     if (typeof j !== "object" || j === null) throw new Error(`set ${m + 1} is not an object`);
@@ -204,7 +231,7 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   const y = decodeFloat64(rows.y, held);
   for (let s = 0; s < held; s++) store.push(x.subarray(s * D, (s + 1) * D), y[s]);
   if (!options.rejuvenate) store.n = rows.n;
-  return new Filter(kernel, D, { particles: restored.length * N, sets: restored.length }, restored, store);
+  return new Filter(kernel, D, { particles: restored.length * N, sets: restored.length, inputs: sizes }, restored, store);
 }
 
 /** What differs between a snapshot's model facts and the kernel's, or "" when nothing does. */

@@ -77,9 +77,12 @@ export interface KernelInfo {
   compiler: string;
   /** Number of experts. */
   experts: number;
-  /** Name of the input vector (`x`) and of its size (`D`), and of the response (`y`). */
-  input: string;
-  inputSize: string;
+  /**
+   * The inputs, in the order their columns make up a data row: each one's name (`x`) and the
+   * name of its length (`D`), or the length itself ("3"; "1" for a single number).
+   */
+  inputs: { name: string; size: string }[];
+  /** Name of the response (`y`). */
   response: string;
   /** Hyperparameter values in force. */
   hypers: Record<string, number>;
@@ -90,8 +93,11 @@ export interface KernelInfo {
 /** What an emitted kernel returns. */
 export interface KernelModule {
   info: KernelInfo;
-  /** Builds the state of N particles for inputs of size D, every particle drawn from the prior. */
-  create(N: number, D: number, rng: Rng): ModelState;
+  /**
+   * Builds the state of N particles for data rows made of inputs of lengths `sizes` (in the
+   * order of {@link KernelInfo.inputs}), every particle drawn from the prior.
+   */
+  create(N: number, sizes: readonly number[], rng: Rng): ModelState;
   /** Rebuilds a state from {@link ModelState.toJSON}. */
   restore(json: unknown): ModelState;
 }

@@ -39,6 +39,10 @@ const OPTION_CHECKS: Readonly<Record<string, Check>> = {
     return undefined;
   },
   D: integerIn(1, MAX_INPUTS),
+  inputs: (v) =>
+    Array.isArray(v) && v.length >= 1 && v.length <= MAX_INPUTS && v.every((n) => integerIn(1, MAX_INPUTS)(n) === undefined) && v.reduce((a: number, n: number) => a + n, 0) <= MAX_INPUTS
+      ? undefined
+      : `a list of the inputs' lengths (positive integers, ${MAX_INPUTS} entries in all at most)`,
 };
 
 /**

@@ -23,11 +23,12 @@ export interface SetTimings {
  * @param rows - the rows every set has seen, in order (their values when the sets rejuvenate)
  * @param sets - snapshots of sets 1…M (`ParticleSet.toJSON`), in order
  * @param options - the options every set ran with
+ * @param inputs - the lengths of the model's inputs that make up a row
  * @param timings - per set, carried over for `sweepShare`
  * @throws FilterError("bad_snapshot") when a set is corrupt or of another model.
  */
-export function poolSets(kernel: KernelModule, rows: RowStore, sets: ParticleSetJson[], options: SetOptions, timings?: readonly SetTimings[]): Filter {
-  const filter = Filter.restore(kernel, { format: SNAPSHOT_FORMAT, info: kernel.info, D: rows.D, options, rows: encodeRows(rows), sets });
+export function poolSets(kernel: KernelModule, rows: RowStore, sets: ParticleSetJson[], options: SetOptions, inputs: readonly number[], timings?: readonly SetTimings[]): Filter {
+  const filter = Filter.restore(kernel, { format: SNAPSHOT_FORMAT, info: kernel.info, D: rows.D, inputs, options, rows: encodeRows(rows), sets });
   timings?.forEach((t, m) => {
     filter.sets[m].seconds = t.seconds;
     filter.sets[m].sweepSeconds = t.sweepSeconds;

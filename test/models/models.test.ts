@@ -44,6 +44,8 @@ interface Truth {
   draw(rng: Rng): Row;
   /** The true conditional mean E[y | x] (for recovery checks). */
   mean(x: number[]): number;
+  /** The lengths of the model's inputs when a row holds several (x then w). */
+  inputs?: number[];
 }
 
 const unif = (rng: Rng, a: number, b: number) => a + (b - a) * rng.uniform();
@@ -65,6 +67,15 @@ const T = {
       return { x: [1, u], y: piecewise(u) + 0.3 * rng.normal() };
     },
     mean: ([, u]) => piecewise(u),
+  },
+  piecewiseTwoInputs: {
+    text: "x = [1, u] for the gate and w = [1, u] for the experts, u ~ U(-3, 3); y = -1 - u if u < 0, 1 + 2 u if u >= 0; + N(0, 0.3^2)",
+    draw: (rng) => {
+      const u = unif(rng, -3, 3);
+      return { x: [1, u, 1, u], y: piecewise(u) + 0.3 * rng.normal() };
+    },
+    mean: ([, u]) => piecewise(u),
+    inputs: [2, 2],
   },
   piecewiseNoOnes: {
     text: "x = [u], u ~ U(-3, 3); y = -1 - u if u < 0, 1 + 2 u if u >= 0; + N(0, 0.3^2)",
@@ -414,6 +425,10 @@ const TABLE: Record<string, Entry> = {
   "mvnormal-gate-prior.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: TWO_EXPERTS })] },
 
   // Expected to be refused (`// expect:` in the file); their checks run as soon as they compile.
+  "two-data-vectors.moe": {
+    truth: T.piecewiseTwoInputs,
+    checks: [nig(40, (x) => x.slice(2), [10, 10]), recovery({ usage: TWO_EXPERTS, means: { ...PIECEWISE_POINTS, at: PIECEWISE_POINTS.at.map((x) => [...x, ...x]) } })],
+  },
   "gate-offset.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: TWO_EXPERTS })] },
   "gate-intercept.moe": {
     truth: T.shiftedNoOnes,
@@ -486,7 +501,9 @@ const compiles = (f: ModelFile) => planOf(compileFile(f)) !== undefined;
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 
 function fit(f: ModelFile, hypers: Hypers, data: Row[], options: { particles: number; seed: number; sets?: number }) {
-  const filter = compile(f.text, hypers, { file: f.name }).filter({ ...options, D: data[0].x.length });
+  // A truth with several inputs says their lengths; the rows hold them one after another.
+  const inputs = TABLE[f.name]?.truth.inputs;
+  const filter = compile(f.text, hypers, { file: f.name }).filter({ ...options, D: data[0].x.length, ...(inputs ? { inputs } : {}) });
   for (const r of data) filter.observe(r.x, r.y);
   return filter;
 }

@@ -79,7 +79,7 @@ describe("fixed gate, K = 2, n = 7", () => {
     const exact1 = enumerate(Y1);
     const N = 200;
     const sweeps = 60;
-    const state = model.kernel.create(N, 2, Rng.fromSeed(11));
+    const state = model.kernel.create(N, [2], Rng.fromSeed(11));
     const rows = new RowStore(2);
     X.forEach((x, t) => rows.push(x, Y1[t]));
     const n = X.length;

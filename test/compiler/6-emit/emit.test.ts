@@ -55,7 +55,7 @@ describe("hostile names and values", () => {
   it("compiles names such as __proto__, constructor, eval, rt and K as plain data", () => {
     const model = compile(hostile);
     const js = model.kernelSource();
-    expect(model.kernel.info.input).toBe("__proto__");
+    expect(model.kernel.info.inputs[0].name).toBe("__proto__");
     expect(model.kernel.info.response).toBe("eval");
     expect(Object.keys(model.kernel.info.hypers)).toEqual(["constructor"]);
     expect(Object.getPrototypeOf(model.kernel.info.hypers)).toBe(Object.prototype);

@@ -26,8 +26,7 @@ export default function createKernel(rt) {
     source: "stdlib/linear-regression.moe",
     compiler: "0.1.0",
     experts: K,
-    input: "x",
-    inputSize: "D",
+    inputs: [{ name: "x", size: "D" }],
     response: "y",
     hypers: Object.fromEntries([["a0", 2], ["b0", 1], ["g", 10]]),
     plan: [
@@ -43,18 +42,21 @@ export default function createKernel(rt) {
   // expert: line 8: beta ~ mvnormal(0, g * sigma2 * I(D))
   // expert: line 7: sigma2 ~ invgamma(a0, b0)
   const EXPERT = Object.freeze({ a0: 2, b0: 1, shared: true, m0: 0, g: 10 });
-  function build(N, D, json) {
+  function build(N, sizes, json) {
+    if (!Array.isArray(sizes) || sizes.length !== 1 || !sizes.every((v) => Number.isInteger(v) && v >= 1)) throw new Error("the model reads 1 input: give its length");
+    const at = [0];
+    const D = at[0] + sizes[0];
     const gate = json ? rt.blocks.FixedGate.restore(json.gate, GATE, undefined, N) : rt.blocks.FixedGate.create(N, K, D, GATE, undefined);
     const expert = json ? rt.blocks.NigLinearState.restore(json.expert, EXPERT, undefined, N) : rt.blocks.NigLinearState.create(N, K, D, EXPERT, undefined);
-    return { expert, gate, blocks: { expert, gate }, D };
+    return { expert, gate, blocks: { expert, gate }, sizes };
   }
-  function create(N, D, rng) {
-    return rt.composeState(build(N, D, null), rng);
+  function create(N, sizes, rng) {
+    return rt.composeState(build(N, sizes, null), rng);
   }
   function restore(json) {
     const expert = json && typeof json === "object" ? json.expert : undefined;
     if (!expert || typeof expert !== "object") throw new Error("not a snapshot of this kernel: no expert block");
-    return rt.composeState(build(expert.N, json.D, json));
+    return rt.composeState(build(expert.N, json.sizes, json));
   }
   return { info, create, restore };
 }
