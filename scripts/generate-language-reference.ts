@@ -9,7 +9,7 @@
  * `npm run generate` runs this file; test/docs/language-reference.test.ts regenerates the
  * page in memory and fails when the checked-in copy differs.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allRules } from "../compiler/4-analyze/index.js";
@@ -250,6 +250,35 @@ function ruleSection(): string[] {
       ["rule", "role", "kind", "prior", "link", "dependent", "tracks"],
       allRules.map((r) => [code(r.id), r.role, r.kind, r.prior, r.link, r.dependent, r.statistics]),
     ),
+    "",
+    ...compositions(),
+  ];
+}
+
+/**
+ * Every composition the model table exercises (test/models/*.moe): what it is, its statements
+ * that the rules read (likelihood, gate, priors of the coefficients and their scales), and the
+ * rules that cover it — or the diagnostic that refuses it. Each file is compiled here, so the
+ * page says what the compiler does, not what was meant.
+ */
+function compositions(): string[] {
+  const dir = fileURLToPath(new URL("test/models/", root));
+  const files = readdirSync(dir).filter((f) => f.endsWith(".moe")).sort();
+  const rows = files.map((file) => {
+    const text = readFileSync(dir + file, "utf8");
+    const about = text.split("\n").filter((l) => l.startsWith("// ") && !/^\/\/ (expect|truth|rewrite|hint-contains):/.test(l)).map((l) => l.slice(3)).join(" ");
+    const statements = text.split("\n").map((l) => l.replace(/\/\/.*$/, "").trim()).filter((l) => / ~ | = /.test(l) && !l.startsWith("model"));
+    const r = compileModel(text, { file });
+    const rules = r.plan ? [...new Set(r.plan.coverage.map((c) => c.rule))].map(code).join(", ") : `refused: ${r.diagnostics.filter((d) => d.severity === "error").map((d) => code(d.code)).join(", ")}`;
+    return [code(`test/models/${file}`), about.replaceAll("|", "\\|"), statements.map((st) => code(st)).join("<br>"), rules];
+  });
+  return [
+    "### Compositions",
+    "",
+    "The variants the model table compiles and fits (test/models/models.test.ts checks each against a",
+    "closed form, exact enumeration or recovery of a known truth), with the statements the rules read.",
+    "",
+    ...table(["file", "what", "statements", "rules"], rows),
   ];
 }
 
