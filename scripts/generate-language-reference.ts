@@ -362,7 +362,10 @@ function diagnosticSection(): string[] {
     "(the fixture test checks that the stage under test reports exactly those), and a `// set: K=1`",
     "line gives hyperparameter values as `compile(source, { K: 1 })` does from TypeScript. Each output",
     "comes from running every stage, as `hsmoe check` does, and is printed by `renderDiagnostics`, the",
-    "function `hsmoe check` prints diagnostics with.",
+    "function `hsmoe check` prints diagnostics with. A refusal's `// rewrite: OLD => NEW` lines apply",
+    "its hint to the source (`// hint-contains:` names the text of the hint the edit takes); a test",
+    "(test/compiler/rewrites.test.ts) checks that the hint offers the edit and that the edited model",
+    "compiles.",
     "",
     ...table(
       ["code", "stage", "severity", "reported when"],

@@ -96,11 +96,15 @@ function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNo
   const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
   if (typeof mono === "string") return `the prior ${vector ? "covariance" : "sd"} of \`${n.name}\`: ${mono}`;
   const k = n.plates[0]?.index;
-  const wanted = expected ? [{ node: expected.node, power: 1 }] : [];
-  const matches =
-    mono.factors.length === wanted.length &&
-    mono.factors.every((f, i) => f.ref.node === wanted[i].node && f.power === wanted[i].power && indexedBy(f.ref.indices, expected!.indices.map((ix) => (ix === "k" ? k! : ix))));
-  const random = mono.factors.find((f) => f.ref.node.kind === "parameter" && f.ref.node !== expected?.node);
+  const isNoise = (f: (typeof mono.factors)[number]) =>
+    expected !== undefined && f.ref.node === expected.node && f.power === 1 && indexedBy(f.ref.indices, expected.indices.map((ix) => (ix === "k" ? k! : ix)));
+  // Under NIG a scalar parameter with an invgamma prior may scale the variance too (g ~ IG(a, b)).
+  const isScale = (f: (typeof mono.factors)[number]) =>
+    expected !== undefined && f.power === 1 && f.ref.indices.length === 0 && f.ref.node.plates.length === 0 && f.ref.node.distribution?.name === "invgamma";
+  const others = mono.factors.filter((f) => !isNoise(f));
+  const scale = others.length === 1 && isScale(others[0]) ? others[0].ref.node : undefined;
+  const matches = mono.factors.some(isNoise) === (expected !== undefined) && (others.length === 0 || scale !== undefined) && mono.factors.length === (expected ? 1 : 0) + others.length;
+  const random = others.find((f) => f.ref.node.kind === "parameter");
   if (!matches && random) {
     const r = random.ref.node.name;
     return {
@@ -113,7 +117,7 @@ function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNo
       ? `the prior variance of \`${n.name}\` must be a constant times its expert's noise variance \`${expected.node.name}${expected.indices.length ? `[${k}]` : ""}\` for the Normal-inverse-gamma rule`
       : `the prior variance of \`${n.name}\` must be a constant when the noise sd is known`;
   }
-  return { name: n.name, length: t.length, regressor: t.regressor, mean, scale: mono.c, origins: { mean: [d.args[0]], scale: mono.constants } };
+  return { name: n.name, length: t.length, regressor: t.regressor, mean, scale: mono.c, ...(scale ? { random: scale.name } : {}), origins: { mean: [d.args[0]], scale: mono.constants } };
 }
 
 /** What both expert rules share: the linear mean, its groups, their priors. */
@@ -172,6 +176,18 @@ export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpe
   const a0 = constantValue(g, vd.args[0]);
   const b0 = constantValue(g, vd.args[1]);
   if (a0 === undefined || b0 === undefined) return fail(3, v.span, `the invgamma prior of \`${v.name}\` must have constant arguments`, "use literals or hyperparameters");
+  // A random prior scale: one scalar g ~ invgamma(a, b) with constant arguments for every group it scales.
+  const scaleNames = [...new Set(groups.flatMap((c) => (c.random ? [c.random] : [])))];
+  let priorScale: NigExpertMatch["priorScale"];
+  const scaleNode = scaleNames.length === 1 ? g.byName.get(scaleNames[0])! : undefined;
+  if (scaleNames.length > 1) return fail(4, g.byName.get(scaleNames[1])!.span, `the experts' prior variances are scaled by ${scaleNames.map((x) => `\`${x}\``).join(" and ")}; one random scale is supported`, `use one scale, e.g. \`${scaleNames[0]}\`, for every group`);
+  if (scaleNode) {
+    const sd = scaleNode.distribution!;
+    const a = constantValue(g, sd.args[0]);
+    const b = constantValue(g, sd.args[1]);
+    if (a === undefined || b === undefined) return fail(4, scaleNode.span, `the invgamma prior of \`${scaleNode.name}\` must have constant arguments`, "use literals or hyperparameters");
+    priorScale = { name: scaleNode.name, a, b };
+  }
   if (!noise.shared) {
     const fam = expertFamily(g, v, lin.allocation);
     if (fam) return fail(3, v.span, fam, "declare it over `[k in 1..K]` and index it with the allocation");
@@ -188,11 +204,12 @@ export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpe
       offset: lin.form.offset,
       variance: v.name,
       shared: noise.shared,
+      ...(priorScale ? { priorScale } : {}),
       a0,
       b0,
-      covers: coversOf(y, groups, [v]),
-      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span), v.span],
-      origins: { a0: [vd.args[0]], b0: [vd.args[1]] },
+      covers: coversOf(y, groups, scaleNode ? [v, scaleNode] : [v]),
+      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span), v.span, ...(scaleNode ? [scaleNode.span] : [])],
+      origins: { a0: [vd.args[0]], b0: [vd.args[1]], ...(scaleNode ? { ga: [scaleNode.distribution!.args[0]], gb: [scaleNode.distribution!.args[1]] } : {}) },
     },
   };
 }

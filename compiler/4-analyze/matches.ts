@@ -49,6 +49,8 @@ export interface CoefficientGroup {
   mean: number;
   /** Prior variance of every entry: in units of the noise variance (NIG), or absolute (known variance). */
   scale: number;
+  /** The parameter with an invgamma prior that also multiplies the variance (NIG's `g ~ invgamma`), if any. */
+  random?: string;
   /** The expressions the mean and the scale come from. */
   origins: { mean: readonly Expr[]; scale: readonly Expr[] };
 }
@@ -68,6 +70,8 @@ interface LinearExpertMatch extends MatchBase {
 export interface NigExpertMatch extends LinearExpertMatch {
   rule: "normal_inverse_gamma_linear";
   variance: string;
+  /** A random scale g ~ IG(a, b) on the groups flagged `random`. */
+  priorScale?: { name: string; a: number; b: number };
   /** One noise variance for all experts. */
   shared: boolean;
   a0: number;

@@ -107,12 +107,18 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     kind: "conjugate",
     match: matchNigExpert,
     block: "NigLinearState",
-    build: (m) => ({ a0: m.a0, b0: m.b0, shared: m.shared }),
-    moves: ["(β, σ²) of every expert from its NIG posterior", "statistics rebuilt from the allocated rows"],
+    build: (m) => ({ a0: m.a0, b0: m.b0, shared: m.shared, ...(m.priorScale ? { gPrior: { a: m.priorScale.a, b: m.priorScale.b } } : {}) }),
+    moves: ["(β, σ²) of every expert from its NIG posterior (then a random prior scale g from its inverse-gamma conditional)", "statistics rebuilt from the allocated rows"],
     constants: (m) => [
       ...groupConstants(m.groups, "variance scale (in units of the noise variance)"),
       { what: `the shape of the invgamma prior of \`${m.variance}\``, value: m.a0, keys: ["a0"], from: m.origins.a0, constraint: "positive" },
       { what: `the scale of the invgamma prior of \`${m.variance}\``, value: m.b0, keys: ["b0"], from: m.origins.b0, constraint: "positive" },
+      ...(m.priorScale
+        ? [
+            { what: `the shape of the invgamma prior of \`${m.priorScale.name}\``, value: m.priorScale.a, keys: ["ga"], from: m.origins.ga, constraint: "positive" as const },
+            { what: `the scale of the invgamma prior of \`${m.priorScale.name}\``, value: m.priorScale.b, keys: ["gb"], from: m.origins.gb, constraint: "positive" as const },
+          ]
+        : []),
     ],
   }),
   row({

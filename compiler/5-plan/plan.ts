@@ -47,7 +47,7 @@ export interface BlockPlan {
  * variance, and the offset. The block's prior mean and variance vectors are laid out the same way.
  */
 export interface DesignPlan {
-  groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number; scale: number } }[];
+  groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number; scale: number; random: boolean } }[];
   offset: DataExpr | undefined;
 }
 

@@ -158,13 +158,19 @@ function design(w: CodeWriter, p: KernelPlan, slot: string, d: DesignPlan): void
     const last = d.groups.length - 1;
     w.line(`const d = o${last} + n${last};`);
     const priors = d.groups.every((c) => c.prior);
+    const random = priors && d.groups.some((c) => c.prior!.random);
     if (priors) {
       w.line("const m0 = new Float64Array(d), g = new Float64Array(d);");
       d.groups.forEach((c, i) => w.line(`m0.fill(${num(c.prior!.mean)}, o${i}, o${i} + n${i}); g.fill(${num(c.prior!.scale)}, o${i}, o${i} + n${i});`));
     }
+    if (random) {
+      // The entries whose prior variance the random scale multiplies.
+      w.line("const scaled = new Uint8Array(d);");
+      d.groups.forEach((c, i) => c.prior!.random && w.line(`scaled.fill(1, o${i}, o${i} + n${i});`));
+    }
     const groups = d.groups.map((c, i) => `[${nameLiteral(c.name)}, n${i}, ${c.length ? "true" : "false"}]`);
     w.block("return Object.freeze({", () => {
-      w.line(priors ? "d, m0, g," : "d,");
+      w.line(priors ? (random ? "d, m0, g, scaled," : "d, m0, g,") : "d,");
       w.line(`offset: ${d.offset ? "true" : "false"},`);
       w.line(`groups: [${groups.join(", ")}],`);
       w.block("fill(x, xo, h, ho) {", () => {
@@ -219,7 +225,10 @@ function build(w: CodeWriter, p: KernelPlan): void {
       if (b.sizeOf && p.blocks.find((x) => x.slot === b.sizeOf)?.design) c = `{ ...${c}, columns: ${ident(b.sizeOf)}Row.groups.map((g) => g[1]) }`;
       if (b.design) {
         // The block's size is its design row's; its prior mean and variance are per entry.
-        if (b.design.groups.every((x) => x.prior)) c = `{ ...${c}, m0: ${slot}Row.m0, g: ${slot}Row.g }`;
+        if (b.design.groups.every((x) => x.prior)) {
+          const random = b.design.groups.some((x) => x.prior!.random) ? `, gPrior: { ...${c}.gPrior, scaled: ${slot}Row.scaled }` : "";
+          c = `{ ...${c}, m0: ${slot}Row.m0, g: ${slot}Row.g${random} }`;
+        }
         designs.push(`${slot}Design: ${slot}Row`);
       }
       w.line(`const ${slot} = json ? ${cls}.restore(json.${slot}, ${c}, ${dep}, N) : ${cls}.create(N, K, ${d}, ${c}, ${dep});`);

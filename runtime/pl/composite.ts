@@ -108,7 +108,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
   if (expert.d !== (expertDesign ? expertDesign.d : D)) throw new Error("compose: the experts' size is not their design row's");
   if (rng) {
     for (let i = 0; i < N; i++) {
-      expert.init(i);
+      expert.init(i, rng);
       if (!gate.init(rng, i)) throw new Error("the gate prior precision is not positive definite");
     }
   }

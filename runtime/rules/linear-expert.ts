@@ -64,8 +64,8 @@ export abstract class LinearExpertState implements ExpertBlock {
   private readonly P: Float64Array;
   private readonly h: Float64Array;
   /** Sweep draws of one particle's experts: coefficients (K·d), noise variances and log normalisers (K). */
-  private readonly drawnBeta: Float64Array;
-  private readonly drawnVar: Float64Array;
+  protected readonly drawnBeta: Float64Array;
+  protected readonly drawnVar: Float64Array;
   private readonly drawnLogNorm: Float64Array;
 
   /**
@@ -103,7 +103,7 @@ export abstract class LinearExpertState implements ExpertBlock {
     this.drawnLogNorm = new Float64Array(K);
   }
 
-  abstract init(i: number): void;
+  abstract init(i: number, rng?: Rng): void;
   abstract predictive(i: number, x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void;
   abstract predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void;
   abstract noiseVariance(i: number, k: number): number;
@@ -139,6 +139,11 @@ export abstract class LinearExpertState implements ExpertBlock {
     return [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ];
   }
 
+  /** Prior precision (noise units) of coefficient j in particle i: p₀ⱼ, unless a subclass scales it per particle. */
+  protected precision(_i: number, j: number): number {
+    return this.p0[j];
+  }
+
   /** Sets the K experts of particle i to the prior: L = diag(√p₀), m = m₀, count 0. */
   protected initBlocks(i: number): void {
     const d = this.d;
@@ -146,7 +151,7 @@ export abstract class LinearExpertState implements ExpertBlock {
       const lo = b * d * d;
       this.L.fill(0, lo, lo + d * d);
       for (let j = 0; j < d; j++) {
-        this.L[lo + j * d + j] = Math.sqrt(this.p0[j]);
+        this.L[lo + j * d + j] = Math.sqrt(this.precision(i, j));
         this.m[b * d + j] = this.m0[j];
       }
       this.count[b] = 0;
@@ -257,8 +262,8 @@ export abstract class LinearExpertState implements ExpertBlock {
     const { P, h } = this;
     P.fill(0);
     for (let j = 0; j < d; j++) {
-      P[j * d + j] = this.p0[j];
-      h[j] = this.p0[j] * this.m0[j];
+      P[j * d + j] = this.precision(i, j);
+      h[j] = P[j * d + j] * this.m0[j];
     }
     for (let t = 0; t < nRows; t++) {
       const o = rows[t] * d;
@@ -278,7 +283,7 @@ export abstract class LinearExpertState implements ExpertBlock {
     }
     for (let j = 0; j < d; j++) {
       const e = this.m[b * d + j] - this.m0[j];
-      ss += this.p0[j] * e * e;
+      ss += this.precision(i, j) * e * e;
     }
     this.count[b] = nRows;
     this.stashQ[b] = 0;

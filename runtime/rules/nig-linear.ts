@@ -14,6 +14,7 @@
 import { lgammaHalfRatio } from "../math/index.js";
 import { inverseGamma, mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
+import { clampScale } from "./scale-bounds.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
 
 /** Hyperparameters of the NIG linear expert: V₀ = diag(g), prior mean m₀, σ² ~ IG(a₀, b₀). */
@@ -28,6 +29,12 @@ export interface NigLinearHyper {
   readonly b0: number;
   /** One noise variance shared by the K experts of a particle (default false). */
   readonly shared?: boolean;
+  /**
+   * A random scale g on the prior variances of the coefficients flagged in `scaled` (1 = scaled):
+   * `β_kj | σ², g ~ N(m₀ⱼ, g·gⱼσ²)`, `g ~ IG(a, b)`, one g per particle. Conjugate given β and σ²;
+   * drawn in the sweeps (spec §3.7), fixed between them.
+   */
+  readonly gPrior?: { readonly a: number; readonly b: number; readonly scaled?: ArrayLike<number> };
 }
 
 /** Particle state of NIG linear experts with O(d²) streaming updates (spec E10–E12). */
@@ -54,6 +61,10 @@ export class NigLinearState extends LinearExpertState {
   private readonly logNorm: Float64Array;
   /** The shared σ² drawn with expert 0 of the particle being swept, for its other experts. */
   private readonly drawnShared: Float64Array;
+  /** The random prior scale's IG(a, b) and the entries it scales (1) — absent without one. */
+  readonly gPrior: { readonly a: number; readonly b: number; readonly scaled: Uint8Array } | undefined;
+  /** Each particle's random prior scale g (N; 1 without one). */
+  readonly gv: Float64Array;
 
   /** @throws Error unless g, a₀, b₀ > 0 and m₀ and g have length d. */
   constructor(N: number, K: number, d: number, hyper: NigLinearHyper) {
@@ -69,6 +80,40 @@ export class NigLinearState extends LinearExpertState {
     this.b = new Float64Array(V);
     this.logNorm = new Float64Array(V);
     this.drawnShared = new Float64Array(1);
+    const gp = hyper.gPrior;
+    if (gp && !(gp.a > 0 && gp.b > 0 && (gp.scaled === undefined || gp.scaled.length === d))) {
+      throw new Error("normal_inverse_gamma_linear: the prior scale's a and b must be positive, with one flag per coefficient");
+    }
+    // Without flags the scale multiplies every coefficient's prior variance.
+    this.gPrior = gp && { a: gp.a, b: gp.b, scaled: gp.scaled ? Uint8Array.from(gp.scaled, (v) => (v ? 1 : 0)) : new Uint8Array(d).fill(1) };
+    this.gv = new Float64Array(N).fill(1);
+  }
+
+  /** Prior precision of coefficient j in particle i: 1/gⱼ, divided by the particle's g where it scales. */
+  protected override precision(i: number, j: number): number {
+    return this.gPrior?.scaled[j] ? this.p0[j] / this.gv[i] : this.p0[j];
+  }
+
+  /**
+   * Sweep step 1, and the random prior scale: (β, σ²) of every expert, then g | β, σ² ~
+   * IG(a + n/2, b + Σ (β − m₀)²/(2gⱼσ²)) over the n scaled coefficients of the K experts.
+   */
+  override drawParameters(rng: Rng, i: number): void {
+    super.drawParameters(rng, i);
+    const gp = this.gPrior;
+    if (!gp) return;
+    const d = this.d;
+    let n = 0;
+    let ss = 0;
+    for (let k = 0; k < this.K; k++) {
+      for (let j = 0; j < d; j++) {
+        if (!gp.scaled[j]) continue;
+        const e = this.drawnBeta[k * d + j] - this.m0[j];
+        ss += (this.p0[j] * e * e) / this.drawnVar[k];
+        n++;
+      }
+    }
+    this.gv[i] = clampScale(inverseGamma(rng, gp.a + 0.5 * n, gp.b + 0.5 * ss));
   }
 
   /** Index into (a, b) of block b = i·K + k. */
@@ -77,7 +122,7 @@ export class NigLinearState extends LinearExpertState {
   }
 
   /** The compiler's constructor. */
-  static create(N: number, K: number, d: number, hyper: { g: number | ArrayLike<number>; m0: number | ArrayLike<number>; a0: number; b0: number; shared?: boolean }): NigLinearState {
+  static create(N: number, K: number, d: number, hyper: { g: number | ArrayLike<number>; m0: number | ArrayLike<number>; a0: number; b0: number; shared?: boolean; gPrior?: NigLinearHyper["gPrior"] }): NigLinearState {
     return new NigLinearState(N, K, d, { ...hyper, m0: typeof hyper.m0 === "number" ? new Float64Array(d).fill(hyper.m0) : hyper.m0 });
   }
 
@@ -97,8 +142,12 @@ export class NigLinearState extends LinearExpertState {
     this.logNorm[v] = lgammaHalfRatio(this.a[v]) - 0.5 * Math.log(2 * Math.PI * this.b[v]);
   }
 
-  /** Sets every expert of particle i to the prior (m₀, P₀ = diag(1/g), a₀, b₀, no rows). */
-  init(i: number): void {
+  /** Sets every expert of particle i to the prior (m₀, P₀ = diag(1/g), a₀, b₀, no rows), a random prior scale drawn first. */
+  init(i: number, rng?: Rng): void {
+    if (this.gPrior) {
+      if (!rng) throw new Error("normal_inverse_gamma_linear: a random prior scale needs a random stream to start from");
+      this.gv[i] = clampScale(inverseGamma(rng, this.gPrior.a, this.gPrior.b));
+    }
     this.initBlocks(i);
     const v0 = this.v(i * this.K);
     const v1 = this.v((i + 1) * this.K - 1) + 1;
@@ -208,14 +257,16 @@ export class NigLinearState extends LinearExpertState {
 
   protected override fields(): Float64Array[] {
     const f = super.fields();
-    f.push(this.a, this.b, this.logNorm);
+    f.push(this.a, this.b, this.logNorm, this.gv);
     return f;
   }
 
   /** JSON-safe snapshot; {@link NigLinearState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {
     const { N, K, d, a0, b0, shared } = this;
-    return { kind: NigLinearState.rule, N, K, d, g: Array.from(this.g), m0: Array.from(this.m0), a0, b0, shared, ...this.coreJSON(), a: encodeFloat64(this.a), b: encodeFloat64(this.b) };
+    const gp = this.gPrior;
+    const random = gp ? { gPrior: { a: gp.a, b: gp.b, scaled: Array.from(gp.scaled) }, gv: encodeFloat64(this.gv) } : {};
+    return { kind: NigLinearState.rule, N, K, d, g: Array.from(this.g), m0: Array.from(this.m0), a0, b0, shared, ...random, ...this.coreJSON(), a: encodeFloat64(this.a), b: encodeFloat64(this.b) };
   }
 
   /**
@@ -230,7 +281,9 @@ export class NigLinearState extends LinearExpertState {
       a0: Number(o.a0),
       b0: Number(o.b0),
       shared: o.shared === true,
+      gPrior: typeof o.gPrior === "object" && o.gPrior !== null ? (o.gPrior as NigLinearHyper["gPrior"]) : undefined,
     });
+    if (s.gPrior) s.gv.set(decodeFloat64(String(o.gv), s.gv.length));
     s.restoreCore(o);
     s.a.set(decodeFloat64(String(o.a), s.a.length));
     s.b.set(decodeFloat64(String(o.b), s.b.length));

@@ -35,8 +35,8 @@ export interface ExpertBlock extends Block {
   readonly d: number;
   /** Rows allocated to each expert, `count[i·K + k]`. */
   readonly count: Float64Array;
-  /** Sets every expert of particle i to its prior. */
-  init(i: number): void;
+  /** Sets every expert of particle i to its prior (drawing what the prior leaves random). */
+  init(i: number, rng: Rng): void;
   /**
    * Step 1 of the PL step: `out[outOff + k] = log p_k(y | h, statistics)` for k < K, and stashes
    * what {@link updateStashed} needs.
