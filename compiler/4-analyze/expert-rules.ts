@@ -172,7 +172,7 @@ export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpe
   if (noise.kind !== "variance") throw new Error("internal: NIG without a variance");
   const v = noise.ref.node;
   const vd = v.distribution;
-  if (vd?.name !== "invgamma") return fail(3, v.span, `\`${v.name}\` has ${vd ? `a ${vd.name}` : "no"} prior; the Normal-inverse-gamma rule needs invgamma`, "give it `invgamma(a, b)` with constant a and b");
+  if (vd?.name !== "invgamma") return fail(3, v.span, `\`${v.name}\` has ${vd ? `a ${vd.name}` : "no"} prior; the Normal-inverse-gamma rule needs invgamma`, "give it an inverse-gamma prior with constant arguments, e.g. `invgamma(2, 1)`");
   const a0 = constantValue(g, vd.args[0]);
   const b0 = constantValue(g, vd.args[1]);
   if (a0 === undefined || b0 === undefined) return fail(3, v.span, `the invgamma prior of \`${v.name}\` must have constant arguments`, "use literals or hyperparameters");

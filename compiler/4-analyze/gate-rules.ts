@@ -35,7 +35,10 @@ function constantStops(g: ModelGraph, e: Expr): number[] | string | undefined {
   const stops: number[] = [];
   for (let l = 1; l <= s; l++) {
     const v = constantValue(g, ref.node.value, new Map([[k, l]]));
-    if (v === undefined) return `the stop probabilities \`${ref.node.name}\` depend on something other than the stick index and constants`;
+    if (v === undefined) {
+      const others = g.nodes.filter((n) => ref.node.parents.includes(n.id) && (n.kind === "parameter" || n.kind === "input"));
+      return `the stop probabilities \`${ref.node.name}\` depend on ${others.length ? others.map((n) => `\`${n.name}\``).join(", ") : "something other than the stick index and constants"}`;
+    }
     stops.push(v);
   }
   return stops;
@@ -55,7 +58,7 @@ export function matchFixedGate(g: ModelGraph, z: GraphNode): MatchResult<FixedGa
 export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<StickGateMatch> {
   const d = z.distribution!;
   if (d.name === "categorical" && call(d.args[0], "softmax")) {
-    return fail(1, d.args[0].span, "a softmax gate has no exact Pólya-Gamma augmentation, so its coefficients cannot be updated in closed form", `write \`${z.name} ~ stickbreaking(logistic(phi * x))\`: each stick is then a Bernoulli-logit term that Pólya-Gamma augmentation makes Gaussian`);
+    return fail(1, d.args[0].span, "a softmax gate has no exact Pólya-Gamma augmentation, so its coefficients cannot be updated in closed form", `write \`${z.name} ~ stickbreaking(logistic(phi * x))\` with \`phi[k in 1..K-1, j in 1..D]\`, one row per stick: each stick is then a Bernoulli-logit term that Pólya-Gamma augmentation makes Gaussian`);
   }
   if (d.name !== "stickbreaking") {
     return fail(0, z.span, `\`${z.name}\` has a ${d.name} distribution; the gate rules need stickbreaking`, `write \`${z.name} ~ stickbreaking(logistic(phi * x))\``);

@@ -121,7 +121,7 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
       coverage.push(...gatePrior.covers.map((node) => ({ node, rule: p.match.rule, role: "gate_prior" as const })));
     }
   } else if (latents.length === 1) {
-    return unsupported(latents[0], `\`${latents[0].name}\` is not used to index the experts`, `index the expert coefficients by it: \`dot(beta[${latents[0].name}], x)\``);
+    return unsupported(latents[0], `\`${latents[0].name}\` is not used to index the experts`, `index the expert coefficients by it, declared one per expert: \`beta[k in 1..K] ~ mvnormal(…)\` and \`dot(beta[${latents[0].name}], x)\``);
   }
   if (experts < 1) {
     out.report("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; it needs at least one`, fix: "give the number of experts a value of 1 or more" });

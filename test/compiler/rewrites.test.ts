@@ -65,12 +65,10 @@ const KNOWN_VAGUE: Record<string, string> = {
   "analyze/halfcauchy-variance": "`invgamma(a, b)` has placeholders a, b the model does not declare; the true fix uses constants or its a0, b0",
   "analyze/huge-noise-sd": "\"give `s` a value that makes it positive and finite\": s = 1e200 is positive and finite; the hint does not say s² must stay finite",
   "analyze/random-sd": "both suggested sds leave `s` unused (unused_parameter), and the hint never says to remove `s ~ halfcauchy(1)`; its `sqrt(sigma2[z])` route also needs `beta`'s prior scaled by `sigma2[k]`",
-  "analyze/softmax-gate": "`z ~ stickbreaking(logistic(phi * x))` alone makes K + 1 experts: phi must also lose a row (`phi[k in 1..K-1, j in 1..D]`), which the hint does not say",
   "analyze/stops-from-data": "the constant stops leave `c` unused (unused_parameter); the hint never says to remove `c ~ normal(0, 1)`",
   "analyze/student-likelihood": "`normal(mean, sd)` has placeholders; the true fix keeps the mean and sd: `normal(dot(beta[z], x), sqrt(sigma2[z]))`",
   "analyze/unused-allocation": "`dot(beta[z], x)` needs `beta` to be a family over the experts (`beta[k in 1..3] ~ …`), which the hint does not say",
   "models/bernoulli-logit-expert": "binary experts are unsupported; the Gaussian fallback `normal(mean, sd)` has placeholders (and changes what the model means)",
-  "models/softmax-gate": "`z ~ stickbreaking(logistic(phi * x))` alone makes K + 1 experts: phi must also lose a row (`phi[k in 1..K-1, j in 1..D]`), which the hint does not say",
 };
 
 // ---------------------------------------------------------------------------------------------
