@@ -3,17 +3,16 @@
  * cell by cell in a first pass and streamed through the filter in a second (memory does not grow
  * with the file, apart from the rows the sweeps keep), and the results printed as a summary or as
  * the JSON object of DESIGN §3 — before any file is written, so a failed write loses nothing but
- * that file. A saved state (state.ts) holds the model source, the hyperparameters, the input
- * columns and the filter snapshot, so `predict` needs nothing else.
+ * that file. A saved state (state.ts) holds the model source, the hyperparameters, the columns
+ * each input reads and the filter snapshot, so `predict` needs nothing else.
  */
-import { csvInput } from "./data/csv.js";
 import { SingleBar, Presets } from "cli-progress";
 import { compile, compiledModel, DiagnosticError, ModelFilter, type CompiledModel } from "../api.js";
 import { describeModel, renderDiagnostics, type CompileResult } from "../compiler/index.js";
 import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
-import { readDataTable, TableScanner, type DataTable, type ReadDataOptions, type TableShape } from "./data/csv.js";
+import { checkInputSizes, ColumnMappingError, csvInputs, readDataTable, TableScanner, type DataTable, type InputColumns, type InputSpec, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
 import { checkOutputs, type FileIdentity, type Io, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
 import { parseState, sha256, StateError, statePieces, type StatePayload } from "./state.js";
@@ -56,15 +55,21 @@ async function streamData(
   expected?: Checked,
 ): Promise<Checked> {
   const scanner = new TableScanner({ file: path, ...options }, onRow);
-  const identity = await readTextPieces(
-    path,
-    "data file",
-    async (text) => {
-      scanner.push(text);
-      if (afterPiece) await afterPiece();
-    },
-    expected?.identity,
-  );
+  let identity: FileIdentity;
+  try {
+    identity = await readTextPieces(
+      path,
+      "data file",
+      async (text) => {
+        scanner.push(text);
+        if (afterPiece) await afterPiece();
+      },
+      expected?.identity,
+    );
+  } catch (e) {
+    if (e instanceof ColumnMappingError) throw new UsageError(e.message);
+    throw e;
+  }
   const shape = scanner.end();
   if (expected && shape.n !== expected.n) throw new UsageError(`${path} changed while it was being read (${shape.n} rows now, ${expected.n} before); fit again once it is complete`);
   return { ...shape, identity };
@@ -73,6 +78,44 @@ async function streamData(
 /** A data file's shape after the checking pass, and the file it was read from. */
 interface Checked extends TableShape {
   identity: FileIdentity;
+}
+
+/** The columns each input read, as the options of a later pass that must read them again. */
+function sameColumns(inputs: readonly InputColumns[]): InputSpec[] {
+  return inputs.map((x) => ({ name: x.name, columns: x.columns }));
+}
+
+/**
+ * The `--input NAME=COL,COL,…` options, checked against the model before any data is read:
+ * every name an input of the model and given once, every column named once and not the
+ * response, and a fixed-size input given as many columns as it has.
+ * @throws UsageError saying which option is wrong.
+ */
+function inputMapping(options: readonly string[], plan: CompiledModel["plan"]): Map<string, string[]> {
+  const mapping = new Map<string, string[]>();
+  const owner = new Map<string, string>();
+  const names = plan.inputs.map((x) => x.name);
+  for (const option of options) {
+    const eq = option.indexOf("=");
+    const name = option.slice(0, Math.max(0, eq));
+    const columns = option.slice(eq + 1).split(",");
+    if (eq <= 0 || columns.some((c) => c === "")) throw new UsageError(`--input takes NAME=COL,COL,… (column names, no empty ones), not '${option}'`);
+    const input = plan.inputs.find((x) => x.name === name);
+    if (input === undefined) throw new UsageError(`--input ${name}: the model has no input '${name}' (its inputs: ${names.join(", ")})`);
+    if (mapping.has(name)) throw new UsageError(`--input ${name} is given twice; give each input's columns once`);
+    for (const column of columns) {
+      if (column === plan.response) throw new UsageError(`--input ${name}: '${column}' is the response, not an input`);
+      const other = owner.get(column);
+      if (other === name) throw new UsageError(`--input ${name}: column '${column}' is named twice`);
+      if (other !== undefined) throw new UsageError(`--input ${name}: column '${column}' is already an input of ${other}; a column feeds one input`);
+      owner.set(column, name);
+    }
+    if (/^[0-9]+$/.test(input.size) && columns.length !== Number(input.size)) {
+      throw new UsageError(`--input ${name}: ${columns.length} column${columns.length === 1 ? "" : "s"} given, but the model says ${name} has ${input.size}`);
+    }
+    mapping.set(name, columns);
+  }
+  return mapping;
 }
 
 /** Reads a whole data file into memory (only for the report, which plots every row). */
@@ -129,6 +172,8 @@ export interface FitArgs {
   report?: string;
   /** Input feature the report plots along. */
   feature?: string;
+  /** `--input NAME=COL,COL,…` options: the columns of an input, instead of its prefix. */
+  input: string[];
 }
 
 /**
@@ -139,28 +184,29 @@ export interface FitArgs {
 export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Promise<number> {
   checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report });
   const { model, compiled, source, hypers } = compileFile(a.model, a.set, io, a.json);
-  const input = csvInput(model.plan);
   const { response } = model.plan;
-  const train = await streamData(a.data, { input, response });
-  const testOptions = { input, response, inputColumns: train.inputColumns };
-  const test = a.test ? await streamData(a.test, testOptions) : undefined;
+  const train = await streamData(a.data, { inputs: csvInputs(model.plan.inputs, inputMapping(a.input, model.plan)), response });
+  // every later pass reads the columns the first one chose
+  const readOptions = { inputs: sameColumns(train.inputs), response };
+  const test = a.test ? await streamData(a.test, readOptions) : undefined;
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
-  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, rejuvenate: a.rejuvenate };
+  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate };
   if (train.D > MAX_INPUTS) throw new FilterError("bad_input", `${a.data} has ${train.D} input columns; a model takes at most ${MAX_INPUTS}`);
+  checkInputSizes(model.plan.inputs, train.inputs, a.data);
   validateOptions(options);
   const bar = progressBar(io, train.n);
   const t0 = performance.now();
   let f: ModelFilter;
   try {
     if (Math.min(a.threads ?? threadCount(a.sets), a.sets) > 1) {
-      const filter = await fitParallel(model, train.D, (onRow, afterPiece) => streamData(a.data, { input, response, inputColumns: train.inputColumns }, onRow, afterPiece, train), options, (rows) => bar.update(rows), a.threads);
+      const filter = await fitParallel(model, train.D, (onRow, afterPiece) => streamData(a.data, readOptions, onRow, afterPiece, train), options, (rows) => bar.update(rows), a.threads);
       f = new ModelFilter(model.kernel, {}, filter);
     } else {
       f = model.filter(options);
       let rows = 0;
-      await streamData(a.data, { input, response, inputColumns: train.inputColumns }, (x, y) => {
+      await streamData(a.data, readOptions, (x, y) => {
         f.observe(x, y);
         if (++rows % 64 === 0) bar.update(rows);
       }, undefined, train);
@@ -176,7 +222,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   let held: { n: number; lpd: number; rmse: number } | undefined;
   if (a.test && test) {
     try {
-      held = await heldout(f, a.test, testOptions, test);
+      held = await heldout(f, a.test, readOptions, test);
     } catch (e) {
       if (!(e instanceof FilterError)) throw e;
       heldoutError = e;
@@ -200,6 +246,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance })),
     gate: { shrinkage: f.shrinkage() },
     inputColumns: train.inputColumns,
+    // The columns of each of the model's inputs, in row order.
+    inputs: train.inputs,
     // The experts' coefficients, named when the model builds its regressors from the inputs.
     coefficientNames: f.filter.coefficientNames ?? train.inputColumns,
     gateCoefficientNames: f.filter.gateCoefficientNames ?? train.inputColumns,
@@ -218,14 +266,14 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   // the state first: a report that cannot be built must not cost the fit
   if (a.save) {
     const save = a.save;
-    const payload: StatePayload = { file: a.model, source, sourceHash: sha256(source), hypers, inputColumns: train.inputColumns, snapshot: f.snapshot() };
+    const payload: StatePayload = { file: a.model, source, sourceHash: sha256(source), hypers, inputColumns: train.inputColumns, inputs: train.inputs, snapshot: f.snapshot() };
     attempt(() => writeFileAtomic(save, statePieces(payload), MAX_STATE_BYTES));
   }
   if (a.report) {
     const report = a.report;
     if (!a.json) io.stderr(`summarising the posterior for ${report} (predictive quantiles over all ${result.particles} particles)…\n`);
-    const trainTable = await readData(a.data, { input, response, inputColumns: train.inputColumns }, train);
-    const testTable = a.test && test ? await readData(a.test, testOptions, test) : undefined;
+    const trainTable = await readData(a.data, readOptions, train);
+    const testTable = a.test && test ? await readData(a.test, readOptions, test) : undefined;
     const wrote = failed.length;
     attempt(() => {
       let page: string;
@@ -250,13 +298,14 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number }[];
-  gate: { shrinkage: number[][] | null }; inputColumns: string[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
+  gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
 }): string {
   // one set gives no spread to estimate the evidence's error from
   const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : "(no standard error from one set)";
   const out = [
-    `model ${r.model}: ${r.n} rows, ${plural(r.D, "input")}, ${plural(r.K, "expert")}, ${plural(r.particles, "particle")} in ${plural(r.sets, "set")}, ${fmt(r.seconds, 2)} s`,
+    `model ${r.model}: ${r.n} rows, ${r.inputs.length > 1 ? `${plural(r.inputs.length, "input")} (${plural(r.D, "column")})` : plural(r.D, "input")}, ${plural(r.K, "expert")}, ${plural(r.particles, "particle")} in ${plural(r.sets, "set")}, ${fmt(r.seconds, 2)} s`,
     `log evidence ${fmt(r.logEvidence, 2)} ${se}   min ESS ${fmt(r.essMin, 0)}   distinct ancestors ${r.ancestors}`,
+    `input columns: ${r.inputs.map((x) => `${x.name} ← ${x.columns.join(", ")}`).join("; ")}`,
   ];
   if (r.heldout) out.push(`held-out: ${r.heldout.n} rows, mean log predictive density ${fmt(r.heldout.lpd, 4)}, RMSE ${fmt(r.heldout.rmse, 4)}`);
   out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.coefficientNames.join(", ")})`);
@@ -269,10 +318,11 @@ function fitSummary(r: {
 }
 
 /**
- * Loads a saved state and the filter it holds.
+ * Loads a saved state, the filter it holds and the columns each input reads (a state saved before
+ * states listed them has one input, reading all its columns).
  * @throws StateError when the file is corrupt or does not fit its own model.
  */
-function loadState(path: string): { payload: StatePayload; model: CompiledModel; filter: ModelFilter } {
+function loadState(path: string): { payload: StatePayload; model: CompiledModel; filter: ModelFilter; inputs: InputColumns[] } {
   const payload = parseState(readTextFile(path, "saved state", MAX_STATE_BYTES), path);
   let model: CompiledModel;
   try {
@@ -281,8 +331,14 @@ function loadState(path: string): { payload: StatePayload; model: CompiledModel;
     if (e instanceof DiagnosticError) throw new StateError(`${path}: the saved model no longer compiles:\n${e.message}`);
     throw e;
   }
+  const names = model.plan.inputs.map((x) => x.name);
+  const inputs = payload.inputs ?? (names.length === 1 ? [{ name: names[0], columns: payload.inputColumns }] : undefined);
+  if (inputs === undefined) throw new StateError(`corrupt state ${path}: its model reads ${names.length} inputs (${names.join(", ")}) but it does not say which columns feed which`);
+  if (inputs.length !== names.length || inputs.some((x, q) => x.name !== names[q])) {
+    throw new StateError(`corrupt state ${path}: its columns feed the inputs ${inputs.map((x) => x.name).join(", ").slice(0, 200)} but its model reads ${names.join(", ")}`);
+  }
   try {
-    return { payload, model, filter: model.restore(payload.snapshot) };
+    return { payload, model, filter: model.restore(payload.snapshot), inputs };
   } catch (e) {
     if (!(e instanceof FilterError)) throw e;
     const another = e.message.startsWith("the snapshot is of another model");
@@ -292,8 +348,8 @@ function loadState(path: string): { payload: StatePayload; model: CompiledModel;
 
 /** Runs `hsmoe predict`: the data are checked in one pass and predicted row by row in a second. */
 export async function predictCommand(statePath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
-  const { payload, model, filter: f } = loadState(statePath);
-  const options = { input: csvInput(model.plan), response: model.plan.response, responseOptional: true, inputColumns: payload.inputColumns };
+  const { model, filter: f, inputs } = loadState(statePath);
+  const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true };
   const shape = await streamData(dataPath, options);
   const hasY = shape.hasResponse;
   const head = ["row", "mean", "sd", "q05", "q50", "q95", ...(hasY ? ["log density"] : [])];

@@ -18,9 +18,11 @@ commands:
   compile MODEL.moe [-o KERNEL.js] [--set NAME=VALUE ...]
       write the particle-learning kernel as an ES module
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
-      [--set NAME=VALUE ...] [--save STATE.json] [--no-rejuvenate] [--threads T] [--json]
-      [--report REPORT.html [--feature NAME]]
-      run particle learning over the rows in order and summarise the posterior
+      [--set NAME=VALUE ...] [--input NAME=COL,COL,... ...] [--save STATE.json] [--no-rejuvenate]
+      [--threads T] [--json] [--report REPORT.html [--feature NAME]]
+      run particle learning over the rows in order and summarise the posterior; each of the
+      model's inputs reads its columns NAME1..NAMEd (a single number: the column NAME), or
+      the columns --input names for it (predict reads them as the fit did)
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
       fit, then write a self-contained HTML report (default report.html): predictive bands,
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
@@ -78,6 +80,7 @@ const FIT_OPTIONS = {
   sets: { type: "string" },
   seed: { type: "string" },
   set: { type: "string", multiple: true },
+  input: { type: "string", multiple: true },
   save: { type: "string" },
   json: { type: "boolean" },
   "no-rejuvenate": { type: "boolean" },
@@ -106,7 +109,7 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
       seed: positiveInt(values.seed, "--seed", 1), set: values.set ?? [], save: values.save,
       json: values.json ?? false, rejuvenate: !values["no-rejuvenate"],
       threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1, MAX_SETS),
-      report, feature: values.feature,
+      report, feature: values.feature, input: values.input ?? [],
     },
     io,
   );

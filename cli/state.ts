@@ -1,9 +1,10 @@
 /**
  * Saved states (`fit --save`, read by `predict`): a versioned JSON document holding the model
- * source, its hyperparameters, the input columns and the filter snapshot, with a SHA-256
- * checksum of the payload. Loading checks everything before use — format and version, the
- * checksum, every field's type, the source against its hash, the columns against the snapshot's
- * input size — and the filter's own restore then checks the snapshot against the compiled model.
+ * source, its hyperparameters, the input columns (and which of them feed which of the model's
+ * inputs) and the filter snapshot, with a SHA-256 checksum of the payload. Loading checks
+ * everything before use — format and version, the checksum, every field's type, the source
+ * against its hash, the columns against the snapshot's input sizes — and the filter's own restore
+ * then checks the snapshot against the compiled model.
  * Whatever is wrong is a {@link StateError} (exit 1) that says what: "corrupt state" for a
  * damaged or edited file, "state from another model" for one that does not fit.
  *
@@ -29,6 +30,11 @@ export interface StatePayload {
   hypers: Record<string, number>;
   /** Input columns, in order; as many as the snapshot's input size. */
   inputColumns: string[];
+  /**
+   * The columns of each of the model's inputs, in row order: `inputColumns` split by input.
+   * States saved before the CLI read several inputs lack it (their model has one input).
+   */
+  inputs?: { name: string; columns: string[] }[];
   snapshot: FilterSnapshot;
 }
 
@@ -70,6 +76,7 @@ function payloadChecksum(p: StatePayload): string {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isColumnList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === "string");
 
 /**
  * Parses and checks a state file's text.
@@ -96,7 +103,8 @@ export function parseState(text: string, path: string): StatePayload {
     ["source", (v) => typeof v === "string", "text"],
     ["sourceHash", (v) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v), "a SHA-256 hex digest"],
     ["hypers", (v) => isObject(v) && Object.values(v).every((h) => typeof h === "number" && Number.isFinite(h)), "an object of finite numbers"],
-    ["inputColumns", (v) => Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === "string"), "a list of column names"],
+    ["inputColumns", isColumnList, "a list of column names"],
+    ["inputs", (v) => v === undefined || (Array.isArray(v) && v.length > 0 && v.every((x) => isObject(x) && typeof x.name === "string" && isColumnList(x.columns))), "a list of inputs with their columns"],
     ["snapshot", isObject, "an object"],
   ];
   for (const [name, ok, what] of fields) if (!ok(p[name])) throw corrupt(`payload.${name} is not ${what}`);
@@ -106,6 +114,15 @@ export function parseState(text: string, path: string): StatePayload {
   if (sha256(payload.source) !== payload.sourceHash) throw corrupt("the model source does not match its hash");
   if (payload.inputColumns.length !== payload.snapshot.D) {
     throw corrupt(`it names ${payload.inputColumns.length} input columns but its filter has ${String(payload.snapshot.D).slice(0, 20)} inputs`);
+  }
+  if (payload.inputs !== undefined) {
+    const flat = payload.inputs.flatMap((x) => x.columns);
+    if (flat.length !== payload.inputColumns.length || flat.some((c, j) => c !== payload.inputColumns[j])) throw corrupt("its inputs' columns are not its input columns");
+    const lengths = payload.inputs.map((x) => x.columns.length);
+    const sizes: unknown = payload.snapshot.inputs ?? [payload.snapshot.D];
+    if (!Array.isArray(sizes) || sizes.length !== lengths.length || sizes.some((n, q) => n !== lengths[q])) {
+      throw corrupt(`its inputs read ${lengths.join(", ")} columns but its filter's inputs have ${JSON.stringify(sizes).slice(0, 40)} entries`);
+    }
   }
   return payload;
 }

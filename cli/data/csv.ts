@@ -1,12 +1,14 @@
 /**
  * Reading a CSV file's text into the numeric table a model fits or predicts from (DESIGN §3).
  *
- * Column rules: the first non-blank row is the header. The input vector `x` is read from the
- * columns `x1..xD` when any column is named that way (numeric order, contiguous from 1; other
- * columns are then ignored), otherwise from every column except the response, in file order. The
- * response is the column named like the model's response. A saved fit passes `inputColumns`,
- * which forces exactly those columns in that order. Blank lines are skipped; cells may be quoted
- * and padded with spaces.
+ * Column rules: the first non-blank row is the header. A model's one input vector `x` is read
+ * from the columns `x1..xD` when any column is named that way (numeric order, contiguous from 1;
+ * other columns are then ignored), otherwise from every column except the response, in file
+ * order. With several inputs each reads its own prefix (`x1..xD`, `w1..wP`; a single number `s`
+ * the column `s`, else `s1`), and no input falls back to "every other column". The response is
+ * the column named like the model's response. Columns named for an input (`--input NAME=…`, or
+ * a saved fit's) are read exactly, in that order. A row is the inputs' columns concatenated in
+ * the model's input order. Blank lines are skipped; cells may be quoted and padded with spaces.
  *
  * Bad input never stops at the first problem and never escapes as a stack trace: every problem is
  * collected with its line, column and column name, and one {@link DataError} is thrown at the end
@@ -16,37 +18,71 @@ import { FilterError } from "../../runtime/pl/errors.js";
 import { parse, CsvError, type Options } from "csv-parse/sync";
 import { DataError, MAX_DATA_PROBLEMS, dataProblem, type DataProblem, type DataProblemCode } from "./errors.js";
 
-/** A numeric table: `n` rows of an input vector of length `D` and, when fitting, a response. */
+/** The header names one of the model's inputs was read from, in order. */
+export interface InputColumns {
+  /** The input's name in the model. */
+  name: string;
+  columns: string[];
+}
+
+/** A numeric table: `n` rows of `D` inputs (all the model's inputs, concatenated) and, when fitting, a response. */
 export interface DataTable {
   n: number;
   D: number;
-  /** The header names the input vector was read from, in order (save them with a fit). */
+  /** The header names the row was read from, in order (all inputs' columns, concatenated). */
   inputColumns: string[];
+  /** The columns of each input, in the model's input order (save them with a fit). */
+  inputs: InputColumns[];
   /** Inputs, `n*D`, row-major: row `i`, component `j` is `x[i*D + j]`. */
   x: Float64Array;
   /** Responses, length `n`; present when a response name was given. */
   y?: Float64Array;
 }
 
+/** One of the model's inputs, and the columns it reads when they are fixed. */
+export interface InputSpec {
+  /** The input's name in the model: a vector `w` reads columns `w1..wP`. */
+  name: string;
+  /** A single number (`data s: real`): read from the column named like it when there is one. */
+  scalar?: boolean;
+  /** Exactly these columns, in this order (`--input NAME=…`, or a saved fit's). */
+  columns?: readonly string[];
+  /**
+   * The columns were named on the command line: one the header lacks is a
+   * {@link ColumnMappingError}, not a data problem.
+   */
+  given?: boolean;
+}
+
 /** How to read a table: the file name for messages, the model's data names, forced columns. */
 export interface ReadDataOptions {
   /** Shown in every problem (`train.csv:5:3: …`); the text is not read from it. */
   file: string;
-  /** Name of the model's input vector, e.g. `x` (columns `x1..xD`). */
-  input: string;
+  /** Name of the model's one input vector, e.g. `x` (columns `x1..xD`); or give {@link inputs}. */
+  input?: string;
+  /** The model's inputs in row order (see {@link csvInputs}); replaces `input` and `inputColumns`. */
+  inputs?: readonly InputSpec[];
   /** Name of the model's response, e.g. `y`; omit when predicting. */
   response?: string;
   /** Read the response only if the header has it (predicting from rows that may carry it). */
   responseOptional?: boolean;
-  /** Exactly these input columns in this order (from a saved fit). */
-  inputColumns?: string[];
+  /** With `input`: exactly these input columns in this order (from a saved fit). */
+  inputColumns?: readonly string[];
 }
+
+/**
+ * Columns named for inputs that the header cannot serve: a column it lacks, the response, or a
+ * column two inputs would both read. The mapping is the user's to change (exit 2 in the CLI).
+ */
+export class ColumnMappingError extends Error {}
 
 /** What a whole scan found: the table's shape, without its values. */
 export interface TableShape {
   n: number;
   D: number;
   inputColumns: string[];
+  /** The columns of each input, in the model's input order. */
+  inputs: InputColumns[];
   /** Whether rows carry a response. */
   hasResponse: boolean;
 }
@@ -85,7 +121,7 @@ export function readDataTable(text: string, options: ReadDataOptions): DataTable
   });
   scan.push(text);
   const shape = scan.end();
-  const table: DataTable = { n, D: shape.D, inputColumns: shape.inputColumns, x: x.slice(0, n * shape.D) };
+  const table: DataTable = { n, D: shape.D, inputColumns: shape.inputColumns, inputs: shape.inputs, x: x.slice(0, n * shape.D) };
   if (shape.hasResponse) table.y = y.slice(0, n);
   return table;
 }
@@ -162,8 +198,12 @@ export class TableScanner {
     const problems = mergeByPosition(this.parseSink.kept, this.sink.kept);
     const total = this.parseSink.count + this.sink.count;
     if (total > 0) throw new DataError(problems.slice(0, MAX_DATA_PROBLEMS), total - Math.min(problems.length, MAX_DATA_PROBLEMS));
-    const columns = this.columns!;
-    return { n: this.n, D: columns.inputs.length, inputColumns: columns.inputs.map((j) => this.header!.fields[j]), hasResponse: columns.response !== undefined };
+    const { inputs, sizes, response } = this.columns!;
+    const names = this.header.fields;
+    const specs = inputSpecs(this.options);
+    let at = 0;
+    const perInput = sizes.map((size, q) => ({ name: specs[q].name, columns: inputs.slice(at, (at += size)).map((j) => names[j]) }));
+    return { n: this.n, D: inputs.length, inputColumns: inputs.map((j) => names[j]), inputs: perInput, hasResponse: response !== undefined };
   }
 
   private record(r: CsvRecord): void {
@@ -406,10 +446,19 @@ function scanQuotes(text: string, start: number, line: number): { line: number; 
   return open;
 }
 
-/** Which header positions hold the inputs (in order) and the response. */
+/** Which header positions hold the inputs (all inputs' columns, in row order) and the response. */
 interface Columns {
   inputs: number[];
+  /** How many of {@link inputs} each of the model's inputs takes, in order. */
+  sizes: number[];
   response?: number;
+}
+
+/** The inputs the options describe: {@link ReadDataOptions.inputs}, or the one `input`. */
+function inputSpecs(options: ReadDataOptions): readonly InputSpec[] {
+  if (options.inputs !== undefined) return options.inputs;
+  if (options.input === undefined) throw new TypeError("ReadDataOptions needs input or inputs");
+  return [{ name: options.input, columns: options.inputColumns }];
 }
 
 /** Applies the column rules to the header, reporting header problems. */
@@ -431,38 +480,73 @@ function resolveColumns(header: CsvRecord, options: ReadDataOptions, sink: Probl
     if (response === undefined && !options.responseOptional) sink.add("data_missing_response", line, 1, options.response, { name: options.response, header: headerList });
   }
 
-  const missingInput = (name: string) => sink.add("data_missing_input", line, 1, name, { name, input: options.input, header: headerList });
-  if (options.inputColumns !== undefined) {
-    const inputs: number[] = [];
-    for (const name of options.inputColumns) {
-      const j = position.get(name);
-      if (j === undefined) missingInput(name);
-      else inputs.push(j);
+  const missingInput = (name: string, input: string) => sink.add("data_missing_input", line, 1, name, { name, input, header: headerList });
+  /** Positions of `input1..inputK` (contiguous from 1, gaps reported), or undefined when there is none. */
+  const numbered = (input: string): number[] | undefined => {
+    const pattern = new RegExp(`^${input.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([1-9][0-9]*)$`);
+    const found = new Map<number, number>();
+    for (const [name, j] of position) {
+      const m = pattern.exec(name);
+      if (m !== null && j !== response) found.set(Number(m[1]), j);
     }
-    return { inputs, response };
-  }
-
-  const pattern = new RegExp(`^${options.input.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([1-9][0-9]*)$`);
-  const numbered = new Map<number, number>();
-  for (const [name, j] of position) {
-    const m = pattern.exec(name);
-    if (m !== null && j !== response) numbered.set(Number(m[1]), j);
-  }
-  if (numbered.size > 0) {
+    if (found.size === 0) return undefined;
     let D = 0;
-    for (const k of numbered.keys()) D = Math.max(D, k);
+    for (const k of found.keys()) D = Math.max(D, k);
     const inputs: number[] = [];
     for (let k = 1; k <= D; k++) {
-      const j = numbered.get(k);
+      const j = found.get(k);
       if (j !== undefined) inputs.push(j);
-      else sink.add("data_input_gap", line, 1, `${options.input}${k}`, { first: `${options.input}1`, last: `${options.input}${D}`, name: `${options.input}${k}` });
+      else sink.add("data_input_gap", line, 1, `${input}${k}`, { first: `${input}1`, last: `${input}${D}`, name: `${input}${k}` });
     }
-    return { inputs, response };
-  }
+    return inputs;
+  };
 
-  const inputs = names.map((_, j) => j).filter((j) => j !== response && names[j] !== "");
-  if (inputs.length === 0) missingInput(`${options.input}1`);
-  return { inputs, response };
+  const specs = inputSpecs(options);
+  const mapping: string[] = [];
+  const chosen = specs.map((spec): number[] => {
+    if (spec.columns !== undefined) {
+      const inputs: number[] = [];
+      for (const name of spec.columns) {
+        const j = position.get(name);
+        if (j === undefined) {
+          if (spec.given) mapping.push(`input '${spec.name}': no column '${shown(name)}'; the header has ${headerList}`);
+          else missingInput(name, spec.name);
+        } else if (j === response) {
+          mapping.push(`input '${spec.name}': column '${shown(name)}' is the response`);
+        } else {
+          inputs.push(j);
+        }
+      }
+      return inputs;
+    }
+    if (specs.length > 1 && spec.scalar) {
+      const j = position.get(spec.name);
+      if (j !== undefined && j !== response) return [j];
+    }
+    const inputs = numbered(spec.name);
+    if (inputs !== undefined) return inputs;
+    if (specs.length === 1) {
+      // the one input vector: every column but the response
+      const all = names.map((_, j) => j).filter((j) => j !== response && names[j] !== "");
+      if (all.length === 0) missingInput(`${spec.name}1`, spec.name);
+      return all;
+    }
+    missingInput(spec.scalar ? spec.name : `${spec.name}1`, spec.name);
+    return [];
+  });
+
+  // No column feeds two inputs (a prefix may reach another input's columns: `x` and `x1`).
+  const owner = new Map<number, number>();
+  chosen.forEach((inputs, q) => {
+    for (const j of inputs) {
+      const p = owner.get(j);
+      if (p === undefined) owner.set(j, q);
+      else if (p !== q) mapping.push(`column '${shown(names[j])}' would feed both input '${specs[p].name}' and input '${specs[q].name}'; name each input's columns with --input NAME=COL,COL,…`);
+      else mapping.push(`input '${specs[q].name}': column '${shown(names[j])}' is named twice`);
+    }
+  });
+  if (mapping.length > 0) throw new ColumnMappingError(mapping.map((m) => `${options.file}: ${m}`).join("\n"));
+  return { inputs: chosen.flat(), sizes: chosen.map((c) => c.length), response };
 }
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -505,11 +589,32 @@ function mergeByPosition(a: DataProblem[], b: DataProblem[]): DataProblem[] {
 }
 
 /**
- * The one input vector a CSV's columns `x1..xD` fill. A model reading several inputs is refused
- * (exit 1) until the reader maps columns to each of them.
+ * The CSV reader's view of a model's inputs (the kernel plan's, in row order): each reads its
+ * prefix, or the columns `given` names for it (`--input NAME=COL,…`).
  */
-export function csvInput(plan: { inputs: readonly { name: string }[] }): string {
-  if (plan.inputs.length === 1) return plan.inputs[0].name;
-  const names = plan.inputs.map((x) => x.name).join(", ");
-  throw new FilterError("bad_input", `the model reads ${plan.inputs.length} inputs (${names}); reading several from a CSV file is not supported yet, so give the model one input vector`);
+export function csvInputs(inputs: readonly { name: string; size: string }[], given?: ReadonlyMap<string, readonly string[]>): InputSpec[] {
+  return inputs.map((x) => {
+    const columns = given?.get(x.name);
+    return { name: x.name, ...(x.size === "1" ? { scalar: true } : {}), ...(columns !== undefined ? { columns, given: true } : {}) };
+  });
+}
+
+/**
+ * Checks the columns read for each input against the model's sizes: a fixed size (`vector[3]`,
+ * a single number) and inputs that share a size name (`vector[D]` twice).
+ * @throws FilterError("bad_input") saying which input and which columns.
+ */
+export function checkInputSizes(inputs: readonly { name: string; size: string }[], read: readonly InputColumns[], file: string): void {
+  const listed = (c: InputColumns) => `${c.columns.length} column${c.columns.length === 1 ? "" : "s"} (${c.columns.slice(0, 8).map(shown).join(", ")}${c.columns.length > 8 ? ", …" : ""})`;
+  inputs.forEach((x, q) => {
+    const n = read[q].columns.length;
+    if (/^[0-9]+$/.test(x.size)) {
+      if (n !== Number(x.size)) throw new FilterError("bad_input", `${file}: the input ${x.name} reads ${listed(read[q])}; the model says it has ${x.size}`);
+      return;
+    }
+    const first = inputs.findIndex((y) => y.size === x.size);
+    if (first < q && n !== read[first].columns.length) {
+      throw new FilterError("bad_input", `${file}: the input ${x.name} reads ${listed(read[q])} and ${inputs[first].name} ${listed(read[first])}; the model gives both the length ${x.size}`);
+    }
+  });
 }

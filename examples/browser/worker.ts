@@ -5,7 +5,7 @@
  * takes; the page stops a fit by terminating the worker, so the loop never needs to yield.
  */
 import { compile, type ModelFilter } from "../../index.js";
-import { csvInput, readDataTable, type DataTable } from "../../cli/data/csv.js";
+import { checkInputSizes, csvInputs, readDataTable, type DataTable } from "../../cli/data/csv.js";
 import type { BandPoint, FitRequest, WorkerMessage } from "./protocol.js";
 
 /**
@@ -32,9 +32,10 @@ scope.onmessage = (event) => {
 function fit(request: FitRequest): void {
   const started = performance.now();
   const model = compile(request.source, request.hypers, { file: "model.moe" });
-  const input = csvInput(model.plan);
   const { response } = model.plan;
-  const table = readDataTable(request.csv, { file: request.file, input, response });
+  // each input reads its own columns (x1..xD, w1..wP, s); a row is them concatenated in order
+  const table = readDataTable(request.csv, { file: request.file, inputs: csvInputs(model.plan.inputs), response });
+  checkInputSizes(model.plan.inputs, table.inputs, request.file);
   const y = table.y!; // present: a response name was given
   const { n, D, x } = table;
 
@@ -58,7 +59,7 @@ function fit(request: FitRequest): void {
   const lo = xs.reduce((a, b) => Math.min(a, b), Infinity);
   const hi = xs.reduce((a, b) => Math.max(a, b), -Infinity);
   const grid = gridInputs(lo, hi, request.gridSize, column, means);
-  const filter = model.filter({ particles: request.particles, seed: request.seed, D });
+  const filter = model.filter({ particles: request.particles, seed: request.seed, D, inputs: table.inputs.map((i) => i.columns.length) });
   const report = (rows: number) =>
     scope.postMessage({ type: "progress", rows, logEvidence: filter.logEvidence, logEvidenceSE: filter.logEvidenceSE, ess: filter.ess, band: band(filter, grid, column) });
 

@@ -8,9 +8,9 @@
 import { Rng } from "../rng/rng.js";
 import type { SchemeName } from "../smc/index.js";
 import { FilterError } from "./errors.js";
-import type { KernelInfo, KernelModule } from "./kernel.js";
+import type { KernelInfo, KernelModule, ModelState } from "./kernel.js";
 import { ParticleSet, type ParticleSetJson, type SetOptions } from "./particle-set.js";
-import { decodeFloat64, encodeFloat64 } from "../rules/snapshot.js";
+import { decodeFloat64, encodeFloat64 } from "../snapshot.js";
 import { RowStore } from "./rows.js";
 import { PooledSummaries } from "./summaries.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
@@ -75,7 +75,14 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
   const sizes = inputSizes(options, D);
   return indices.map((m) => {
     const rng = root.split(m);
-    return new ParticleSet(kernel.create(N, sizes, rng), rng, setOptions);
+    let state: ModelState;
+    try {
+      state = kernel.create(N, sizes, rng);
+    } catch (e) {
+      // The kernel checks the inputs' lengths against the model (and its prior against them).
+      throw new FilterError("bad_input", e instanceof Error ? e.message : String(e));
+    }
+    return new ParticleSet(state, rng, setOptions);
   });
 }
 

@@ -1,4 +1,4 @@
-import { decodeIntegers, encodeIntegers } from "../rules/snapshot.js";
+import { decodeIntegers, encodeIntegers } from "../snapshot.js";
 
 /**
  * Allocation histories along particle lineages. The sweep needs each particle's allocation of

@@ -7,7 +7,7 @@
  * not in the ESS).
  */
 import { Rng, type RngState } from "../rng/rng.js";
-import { decodeFloat64, decodeIntegers, encodeFloat64, encodeIntegers } from "../rules/snapshot.js";
+import { decodeFloat64, decodeIntegers, encodeFloat64, encodeIntegers } from "../snapshot.js";
 import { logSumExp } from "../math/special.js";
 import { DegenerateWeightsError, Resampler, type SchemeName } from "../smc/index.js";
 import { AllocationHistory, historyFromJson, historyToJson, type HistoryJson } from "./history.js";

@@ -4,7 +4,7 @@
  * gate is unchanged.
  */
 import type { GatePrior } from "./gate-prior.js";
-import { expectKind } from "./snapshot.js";
+import { expectKind } from "../snapshot.js";
 
 /** Stateless {@link GatePrior} with constant precision 1/s². */
 export class FixedNormalPrior implements GatePrior {

@@ -17,7 +17,7 @@ import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
 import { jointScaleMove } from "./joint-scale-move.js";
 import { clampScale } from "./scale-bounds.js";
-import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
+import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
 /** Options of the horseshoe rule: grouped local scales, global scale A, local scale B (both 1 by default). */
 export interface HorseshoeOptions {

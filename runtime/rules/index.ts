@@ -24,4 +24,4 @@ export { HorseshoeState, type HorseshoeOptions } from "./horseshoe.js";
 export { HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
 export { FixedNormalPrior } from "./fixed-normal.js";
 export { jointScaleLogAlpha, jointScaleMove } from "./joint-scale-move.js";
-export { decodeFloat64, encodeFloat64 } from "./snapshot.js";
+export { decodeFloat64, encodeFloat64 } from "../snapshot.js";

@@ -9,7 +9,7 @@
 import { normalLogPdfVar } from "../math/index.js";
 import { mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
-import { expectKind } from "./snapshot.js";
+import { expectKind } from "../snapshot.js";
 
 /** Hyperparameters: noise sd s, prior β ~ N(m₀, diag(g)). */
 export interface KnownVarianceLinearHyper {

@@ -28,7 +28,7 @@ import type { Rng } from "../rng/index.js";
 import type { ExpertBlock } from "./roles.js";
 import { gatherInPlace } from "./gather.js";
 import { addGram } from "./gram.js";
-import { decodeFloat64, encodeFloat64 } from "./snapshot.js";
+import { decodeFloat64, encodeFloat64 } from "../snapshot.js";
 
 /** Common state and O(d²) updates of the conjugate Gaussian linear experts (see module header). */
 export abstract class LinearExpertState implements ExpertBlock {

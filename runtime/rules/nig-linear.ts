@@ -15,7 +15,7 @@ import { lgammaHalfRatio } from "../math/index.js";
 import { inverseGamma, mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
 import { clampScale } from "./scale-bounds.js";
-import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
+import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
 /** Hyperparameters of the NIG linear expert: V₀ = diag(g), prior mean m₀, σ² ~ IG(a₀, b₀). */
 export interface NigLinearHyper {

@@ -23,7 +23,7 @@ import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
 import { jointScaleLogAlpha } from "./joint-scale-move.js";
 import { clampScale, HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
-import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
+import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
 /** What a scale family's index ranges over: the sticks, or the features of the group that uses it. */
 export type ScaleDim = "stick" | "column";

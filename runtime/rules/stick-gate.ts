@@ -27,7 +27,7 @@ import { polyaGamma1, type Rng } from "../rng/index.js";
 import type { GatePrior } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
 import { addGram } from "./gram.js";
-import { decodeFloat64, encodeFloat64, expectKind } from "./snapshot.js";
+import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
 /**
  * log acceptance ratio of the stick scale move φ' = cφ (spec §3.7 step 3): the likelihood

@@ -147,7 +147,7 @@ describe("long streams", () => {
 
 describe("snapshot fields of a long stream", () => {
   it("16 MB of doubles round-trip (a regular expression used to overflow on such text)", async () => {
-    const { decodeFloat64, encodeFloat64 } = await import("../../runtime/rules/snapshot.js");
+    const { decodeFloat64, encodeFloat64 } = await import("../../runtime/snapshot.js");
     const a = Float64Array.from({ length: 2_000_000 }, (_, i) => i / 7);
     const b = decodeFloat64(encodeFloat64(a), a.length);
     let same = 0;
