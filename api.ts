@@ -50,7 +50,6 @@ export interface CompiledModel {
   restore(snapshot: FilterSnapshot): ModelFilter;
 }
 
-/** A filter that learns its input size from the first row if it was not given. */
 /**
  * An input row: the inputs' values concatenated in declaration order (a plain array), or by
  * name — `{ x: [...], w: [...] }`, a number for a scalar input.
@@ -76,6 +75,7 @@ function flatten(kernel: KernelModule, x: InputRow, what: string): { row: ArrayL
   return { row, sizes };
 }
 
+/** A filter that learns its inputs' lengths from the first row if they were not given. */
 export class ModelFilter {
   private inner: Filter | undefined;
 
