@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { allRules } from "../compiler/4-analyze/index.js";
+import { allRules, ruleStatistics } from "../compiler/4-analyze/index.js";
 import { catalogue, compileModel, diagnosticCodes, renderDiagnostics, type CatalogueEntry, type DiagnosticCode } from "../compiler/index.js";
 import { distributions, type DistributionSpec } from "../compiler/lang/distributions.js";
 import { functions, type FunctionSpec } from "../compiler/lang/functions.js";
@@ -248,7 +248,7 @@ function ruleSection(): string[] {
     "",
     ...table(
       ["rule", "role", "kind", "prior", "link", "dependent", "tracks"],
-      allRules.map((r) => [code(r.id), r.role, r.kind, r.prior, r.link, r.dependent, r.statistics]),
+      allRules.map((r) => [code(r.id), r.role, r.kind, r.prior, r.link, r.dependent, ruleStatistics(r).map((st) => `${code(st.name)} (${st.size}): ${st.about}`).join("<br>") || "nothing"]),
     ),
     "",
     ...compositions(),

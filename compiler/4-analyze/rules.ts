@@ -1,12 +1,14 @@
 /**
  * The rule table: every conjugacy or augmentation rule the compiler knows, with what it
- * covers — prior family, link, dependent family, the sufficient statistics it tracks, the
- * streaming update it implies (for the particle-learning step) and the full conditional it
- * implies (for the resample-move sweep) — and its matcher. Analysis tries the rules of each
+ * covers — prior family, link, dependent family, the streaming update it implies (for the
+ * particle-learning step) and the full conditional it implies (for the resample-move sweep) —
+ * its matcher, and the runtime block that implements it (whose own table of statistics is what
+ * the rule tracks: see {@link ruleStatistics}). Analysis tries the rules of each
  * role in table order; adding a rule is adding a row here and its runtime block.
  */
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
-import type { KernelBlockName } from "../../runtime/kernel-runtime.js";
+import { kernelBlocks, type KernelBlockName } from "../../runtime/kernel-runtime.js";
+import type { Statistic } from "../../runtime/rules/statistics.js";
 import { matchKnownVarianceExpert, matchNigExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
 import { matchScaleMixture } from "./scale-rules.js";
@@ -21,7 +23,6 @@ export interface Rule<M> {
   prior: string;
   link: string;
   dependent: string;
-  statistics: string;
   /** The streaming update (particle-learning step). */
   update: string;
   /** The full conditional (rejuvenation sweep). */
@@ -101,7 +102,6 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     prior: "beta[k] ~ mvnormal(m0, g·sigma2[k]·I), sigma2[k] ~ invgamma(a0, b0)",
     link: "identity: mean dot(beta[z], x), sd sqrt(sigma2[z])",
     dependent: "normal",
-    statistics: "per expert: Cholesky factor of the precision, mean m, a, b, count",
     update: "rank-one Cholesky update and Sherman–Morrison mean (spec E11); Student-t predictive (E10)",
     conditional: "sigma2[k] ~ IG(a, b), beta[k] ~ N(m, sigma2[k] V); statistics rebuilt from the allocated rows (E12)",
     kind: "conjugate",
@@ -127,7 +127,6 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     prior: "beta[k] ~ mvnormal(m0, c·I)",
     link: "identity: mean dot(beta[z], x), sd constant",
     dependent: "normal",
-    statistics: "per expert: Cholesky factor of the precision, mean, count",
     update: "rank-one precision update; Gaussian predictive N(xᵀm, s² + xᵀVx)",
     conditional: "beta[k] ~ N(m, V); statistics rebuilt from the allocated rows",
     kind: "conjugate",
@@ -158,7 +157,6 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     prior: "Gaussian prior on each stick's coefficients (a gate-prior rule)",
     link: "logit: stop probability logistic(dot(phi[l], x)) on stick l",
     dependent: "stickbreaking: one Bernoulli-logit term per visited stick (spec E6)",
-    statistics: "per stick: G = Σ ω x xᵀ, r = Σ κ x, Cholesky factor of G + D, current phi",
     update: "ω ~ PG(1, xᵀphi) for each visited stick, rank-one update of G + D, phi ~ N(Q⁻¹r, Q⁻¹) (spec E15)",
     conditional: "every allocation from its gate × expert weights; ω rebuilt; scale moves on each stick; phi ~ N(Q⁻¹r, Q⁻¹)",
     kind: "augmented",
@@ -174,7 +172,6 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     prior: "none: the stop probabilities are constants",
     link: "stickbreaking with constant stops",
     dependent: "stickbreaking",
-    statistics: "none",
     update: "the allocation is drawn from constant gate weights × expert predictives",
     conditional: "every allocation from its gate × expert weights",
     kind: "fixed",
@@ -195,7 +192,6 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     prior: "tau ~ halfcauchy(A), lambda ~ halfcauchy(B) (per coefficient, or per stick when grouped)",
     link: "scale: phi ~ normal(0, tau·lambda)",
     dependent: "normal (the gate coefficients)",
-    statistics: "lambda², nu (per coefficient or per stick), tau², xi",
     update: "inverse-gamma auxiliaries (spec E8–E9); Gibbs updates E16 on a schedule, then refactor each stick's G + D",
     conditional: "E16 given phi; joint (tau, phi) scale move",
     kind: "conjugate",
@@ -216,7 +212,6 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     prior: "phi ~ normal(0, s) with s constant (no shrinkage)",
     link: "none",
     dependent: "normal (the gate coefficients)",
-    statistics: "none: the prior precision 1/s² is constant",
     update: "none",
     conditional: "none",
     kind: "fixed",
@@ -236,7 +231,6 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     prior: "phi ~ normal(0, c · Π scales): half-Cauchy scales (squared) or inverse-gamma variances, indexed by stick, feature, both or neither; a half-Cauchy's scale constant, half-Cauchy or sqrt(inverse-gamma)",
     link: "scale: each coefficient's variance is a product of scale nodes",
     dependent: "normal (the gate coefficients)",
-    statistics: "the value of every scale node and auxiliary per particle",
     update: "every node from its inverse-gamma conditional given φ and the other nodes, locals before globals; then refactor each stick's G + D",
     conditional: "the same Gibbs sweep; a joint (scale, φ) move for each node that scales whole sticks",
     kind: "conjugate",
@@ -256,4 +250,9 @@ export function ruleById(id: RuleId): Rule<unknown> {
   const r = allRules.find((x) => x.id === id);
   if (!r) throw new Error(`no rule ${id}`);
   return r;
+}
+
+/** The statistics a rule tracks per particle: its runtime block's own table, which the block gathers from. */
+export function ruleStatistics(rule: Rule<unknown>): readonly Statistic[] {
+  return kernelBlocks[rule.block].statistics;
 }

@@ -5,6 +5,7 @@
  */
 import type { GatePrior } from "./gate-prior.js";
 import { expectKind } from "../snapshot.js";
+import type { Statistic } from "./statistics.js";
 
 /** Stateless {@link GatePrior} with constant precision 1/s². */
 export class FixedNormalPrior implements GatePrior {
@@ -34,6 +35,9 @@ export class FixedNormalPrior implements GatePrior {
 
   /** No shrinkage to report: every coefficient has the same fixed scale. */
   readonly shrinks = false;
+
+  /** Nothing is kept per particle: the precision is a constant. */
+  static readonly statistics: readonly Statistic[] = [];
 
   /** The compiler's constructor: sticks K − 1 of a K-expert gate, prior sd `s`. */
   static create(N: number, K: number, d: number, options: { s: number }): FixedNormalPrior {

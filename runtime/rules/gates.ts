@@ -8,6 +8,7 @@ import type { Rng } from "../rng/index.js";
 import type { GatePrior } from "./gate-prior.js";
 import type { GateBlock } from "./roles.js";
 import { StickGateState } from "./stick-gate.js";
+import type { Statistic } from "./statistics.js";
 
 /** Schedule of the Pólya-Gamma gate (spec §3.6–3.7). */
 export interface StickGateOptions {
@@ -19,6 +20,8 @@ export interface StickGateOptions {
 
 /** Rule `polya_gamma_stickbreaking` as a {@link GateBlock}: stick statistics plus the prior of φ. */
 export class PolyaGammaGate implements GateBlock {
+  /** The stick statistics it runs on (its prior is a block of its own). */
+  static readonly statistics: readonly Statistic[] = StickGateState.statistics;
   readonly N: number;
   readonly K: number;
   readonly refreshEvery: number;
@@ -130,6 +133,8 @@ export class PolyaGammaGate implements GateBlock {
  * and the one-expert model (log weight 0). It has no state and no moves.
  */
 export class FixedGate implements GateBlock {
+  /** Nothing is kept per particle: the log weights are constants. */
+  static readonly statistics: readonly Statistic[] = [];
   readonly N: number;
   readonly K: number;
   readonly refreshEvery = 0;

@@ -15,6 +15,7 @@
 import { inverseGamma, type Rng } from "../rng/index.js";
 import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
+import { statisticArrays, type Statistic } from "./statistics.js";
 import { jointScaleMove } from "./joint-scale-move.js";
 import { clampScale } from "./scale-bounds.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
@@ -57,7 +58,13 @@ export class HorseshoeState implements GatePrior {
   readonly tau2: Float64Array;
   /** Auxiliary ξ of the global scale (N). */
   readonly xi: Float64Array;
-  /** The four fields, gathered together. */
+  /** What the horseshoe keeps per particle: its scales and their auxiliaries, gathered together. */
+  static readonly statistics: readonly Statistic[] = [
+    { name: "lambda2", size: "S·d (S when grouped)", about: "local scales λ²" },
+    { name: "nu", size: "S·d (S when grouped)", about: "their inverse-gamma auxiliaries ν" },
+    { name: "tau2", size: "1", about: "the global scale τ²" },
+    { name: "xi", size: "1", about: "its auxiliary ξ" },
+  ];
   private readonly fields: readonly Float64Array[];
 
   /** @throws Error on non-positive sizes or scales. */
@@ -77,7 +84,7 @@ export class HorseshoeState implements GatePrior {
     this.nu = new Float64Array(N * sticks * this.G);
     this.tau2 = new Float64Array(N);
     this.xi = new Float64Array(N);
-    this.fields = [this.lambda2, this.nu, this.tau2, this.xi];
+    this.fields = statisticArrays(this, HorseshoeState.statistics);
   }
 
   /** Whether the prior shrinks: yes, κ per coefficient is reported. */

@@ -27,6 +27,7 @@ import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/in
 import type { Rng } from "../rng/index.js";
 import type { ExpertBlock } from "./roles.js";
 import { gatherInPlace } from "./gather.js";
+import { statisticArrays, type Statistic } from "./statistics.js";
 import { addGram } from "./gram.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot.js";
 
@@ -54,7 +55,7 @@ export abstract class LinearExpertState implements ExpertBlock {
   readonly stashXm: Float64Array;
   /** Predictive stash: q = 1 + xᵀṼx per block (N·K); 0 once consumed. */
   readonly stashQ: Float64Array;
-  /** {@link fields}, listed on the first gather (a subclass's fields exist only after construction). */
+  /** The arrays of {@link statistics}, listed on the first gather (a subclass's exist only after construction). */
   private gathered: Float64Array[] | null = null;
   /** Scratch: L⁻¹x for an unstashed update, Ṽx, and the cholUpdate work vector. */
   private readonly w: Float64Array;
@@ -134,9 +135,19 @@ export abstract class LinearExpertState implements ExpertBlock {
   /** Subclass statistics set by a rebuild over n rows with ss = ‖y − Xm‖² + (m − m₀)ᵀP̃₀(m − m₀). */
   protected abstract reset(b: number, n: number, ss: number): void;
 
-  /** Every per-block field, gathered together (the first three plus the subclass's own statistics are snapshotted). */
-  protected fields(): Float64Array[] {
-    return [this.L, this.m, this.count, this.stashW, this.stashXm, this.stashQ];
+  /** The statistics both expert rules keep per particle (the stash is gathered but not snapshotted). */
+  static readonly statistics: readonly Statistic[] = [
+    { name: "L", size: "K·d²", about: "Cholesky factor of each expert's precision in noise units" },
+    { name: "m", size: "K·d", about: "posterior mean of each expert's coefficients" },
+    { name: "count", size: "K", about: "rows allocated to each expert" },
+    { name: "stashW", size: "K·d", about: "L⁻¹x of the row being weighed (predictive stash)" },
+    { name: "stashXm", size: "K", about: "xᵀm of the row being weighed" },
+    { name: "stashQ", size: "K", about: "1 + xᵀṼx of the row being weighed; 0 once consumed" },
+  ];
+
+  /** This block's statistics: its class's table. */
+  get statistics(): readonly Statistic[] {
+    return (this.constructor as typeof LinearExpertState).statistics;
   }
 
   /** Prior precision (noise units) of coefficient j in particle i: p₀ⱼ, unless a subclass scales it per particle. */
@@ -308,7 +319,7 @@ export abstract class LinearExpertState implements ExpertBlock {
    * every i (see {@link gatherInPlace}).
    */
   gather(ancestors: Int32Array): void {
-    this.gathered ??= this.fields();
+    this.gathered ??= statisticArrays(this, this.statistics);
     gatherInPlace(this.gathered, ancestors, this.N);
   }
 

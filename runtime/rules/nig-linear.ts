@@ -14,6 +14,7 @@
 import { lgammaHalfRatio } from "../math/index.js";
 import { inverseGamma, mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
+import type { Statistic } from "./statistics.js";
 import { clampScale } from "./scale-bounds.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
@@ -255,11 +256,14 @@ export class NigLinearState extends LinearExpertState {
     return true;
   }
 
-  protected override fields(): Float64Array[] {
-    const f = super.fields();
-    f.push(this.a, this.b, this.logNorm, this.gv);
-    return f;
-  }
+  /** The linear experts' statistics and the inverse-gamma part of the NIG posterior. */
+  static override readonly statistics: readonly Statistic[] = [
+    ...LinearExpertState.statistics,
+    { name: "a", size: "K (1 when shared)", about: "inverse-gamma shape of each noise variance" },
+    { name: "b", size: "K (1 when shared)", about: "inverse-gamma scale of each noise variance" },
+    { name: "logNorm", size: "K (1 when shared)", about: "the Student-t predictive's normaliser, kept with (a, b)" },
+    { name: "gv", size: "1", about: "the random prior scale g (1 without one)" },
+  ];
 
   /** JSON-safe snapshot; {@link NigLinearState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {

@@ -21,6 +21,7 @@
 import { inverseGamma, type Rng } from "../rng/index.js";
 import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
+import { statisticArrays, type Statistic } from "./statistics.js";
 import { jointScaleLogAlpha } from "./joint-scale-move.js";
 import { clampScale, HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
@@ -99,7 +100,8 @@ export class ScalePrior implements GatePrior {
   private readonly initOrder: Int32Array;
   /** Joint moves: node, first and last stick + 1, for nodes that scale whole sticks. */
   private readonly joint: Int32Array;
-  /** The node values, gathered. */
+  /** What the prior keeps per particle: the value of every scale node and auxiliary of its tree. */
+  static readonly statistics: readonly Statistic[] = [{ name: "v", size: "M (the tree's nodes)", about: "every scale node's value (squared scales, variances, auxiliaries)" }];
   private readonly fields: readonly Float64Array[];
 
   /** @throws Error if the tree does not fit (sizes, indices, shapes, rates). */
@@ -236,7 +238,7 @@ export class ScalePrior implements GatePrior {
     }
     this.joint = Int32Array.from(joint);
     this.v = new Float64Array(N * M);
-    this.fields = [this.v];
+    this.fields = statisticArrays(this, ScalePrior.statistics);
   }
 
   /** The compiler's constructor: sticks K − 1 of a K-expert gate with d coefficients each. */

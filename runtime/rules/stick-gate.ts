@@ -26,6 +26,7 @@ import { log1pExpNeg } from "../math/index.js";
 import { polyaGamma1, type Rng } from "../rng/index.js";
 import type { GatePrior } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
+import { statisticArrays, type Statistic } from "./statistics.js";
 import { addGram } from "./gram.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
@@ -246,7 +247,13 @@ export class StickGateState {
   offsets: Float64Array | null = null;
   /** Logits of the rows seen, for the scale moves and the rebuild of one particle at a time. */
   private readonly cache: StickRowCache;
-  /** The four fields, gathered together. */
+  /** What the gate keeps per particle: its statistics, gathered together. */
+  static readonly statistics: readonly Statistic[] = [
+    { name: "G", size: "S·d²", about: "Σ ω x xᵀ of each stick (lower triangle)" },
+    { name: "r", size: "S·d", about: "Σ (κ − ω·offset) x of each stick" },
+    { name: "L", size: "S·d²", about: "Cholesky factor of each stick's Q = G + D" },
+    { name: "phi", size: "S·d", about: "the current draw of each stick's coefficients" },
+  ];
   private readonly fields: readonly Float64Array[];
 
   /** @throws Error unless N, d ≥ 1 and K ≥ 2 are integers. */
@@ -267,7 +274,7 @@ export class StickGateState {
     this.v = new Float64Array(d);
     this.D = new Float64Array(d);
     this.cache = new StickRowCache(this.S, d);
-    this.fields = [this.G, this.r, this.L, this.phi];
+    this.fields = statisticArrays(this, StickGateState.statistics);
   }
 
   /** Empties particle i's statistics and draws each φ_l from the prior N(0, diag(1/D_l)). */
