@@ -11,7 +11,7 @@ export function dumpAnalysis(a: Analysis): string {
   const used = [...new Set(a.coverage.map((c) => c.rule))];
   for (const id of used) {
     const rule = allRules.find((r) => r.id === id)!;
-    lines.push(`  ${id}: ${rule.kind}; ${rule.update}`);
+    lines.push(`  ${id}: ${rule.kind}; ${rule.update.spec} (${rule.block}: ${rule.update.methods.join(", ")})`);
   }
   return lines.join("\n");
 }

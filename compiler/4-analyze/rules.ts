@@ -23,10 +23,10 @@ export interface Rule<M> {
   prior: string;
   link: string;
   dependent: string;
-  /** The streaming update (particle-learning step). */
-  update: string;
-  /** The full conditional (rejuvenation sweep). */
-  conditional: string;
+  /** The streaming update (particle-learning step): the block's methods that make it, and the equations they implement. */
+  update: BlockStep;
+  /** The full conditional (rejuvenation sweep): the block's methods and their equations. */
+  conditional: BlockStep;
   /** Whether it is an exact conjugate update or needs augmentation first. */
   kind: "conjugate" | "augmented" | "fixed";
   /**
@@ -45,6 +45,12 @@ export interface Rule<M> {
   build(m: M): BlockConstants;
   /** The moves the block makes in a resample-move sweep, for the plan dump and the reference. */
   moves: readonly string[];
+}
+
+/** A step of a rule: the names of its block's methods that implement it (checked to exist), and what they compute. */
+export interface BlockStep {
+  readonly methods: readonly string[];
+  readonly spec: string;
 }
 
 /**
@@ -102,8 +108,8 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     prior: "beta[k] ~ mvnormal(m0, g·sigma2[k]·I), sigma2[k] ~ invgamma(a0, b0)",
     link: "identity: mean dot(beta[z], x), sd sqrt(sigma2[z])",
     dependent: "normal",
-    update: "rank-one Cholesky update and Sherman–Morrison mean (spec E11); Student-t predictive (E10)",
-    conditional: "sigma2[k] ~ IG(a, b), beta[k] ~ N(m, sigma2[k] V); statistics rebuilt from the allocated rows (E12)",
+    update: { methods: ["predictive", "updateStashed"], spec: "E10–E11: Student-t predictive; rank-one Cholesky update and Sherman–Morrison mean" },
+    conditional: { methods: ["drawParameters", "rebuildAll"], spec: "E12: σ², β (and a random g) drawn; statistics rebuilt from the allocated rows" },
     kind: "conjugate",
     match: matchNigExpert,
     block: "NigLinearState",
@@ -127,8 +133,8 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     prior: "beta[k] ~ mvnormal(m0, c·I)",
     link: "identity: mean dot(beta[z], x), sd constant",
     dependent: "normal",
-    update: "rank-one precision update; Gaussian predictive N(xᵀm, s² + xᵀVx)",
-    conditional: "beta[k] ~ N(m, V); statistics rebuilt from the allocated rows",
+    update: { methods: ["predictive", "updateStashed"], spec: "E11 with σ² = s²: Gaussian predictive N(xᵀm, s² + xᵀVx), rank-one precision update" },
+    conditional: { methods: ["drawParameters", "rebuildAll"], spec: "β drawn; statistics rebuilt from the allocated rows" },
     kind: "conjugate",
     match: matchKnownVarianceExpert,
     block: "KnownVarianceLinearState",
@@ -157,8 +163,8 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     prior: "Gaussian prior on each stick's coefficients (a gate-prior rule)",
     link: "logit: stop probability logistic(dot(phi[l], x)) on stick l",
     dependent: "stickbreaking: one Bernoulli-logit term per visited stick (spec E6)",
-    update: "ω ~ PG(1, xᵀphi) for each visited stick, rank-one update of G + D, phi ~ N(Q⁻¹r, Q⁻¹) (spec E15)",
-    conditional: "every allocation from its gate × expert weights; ω rebuilt; scale moves on each stick; phi ~ N(Q⁻¹r, Q⁻¹)",
+    update: { methods: ["logGate", "update", "refresh"], spec: "E5, E15: ω ~ PG(1, η) per visited stick, rank-one update of G + D; φ ~ N(Q⁻¹r, Q⁻¹) on the schedule" },
+    conditional: { methods: ["sweep"], spec: "§3.7: scale moves on each stick, ω and statistics rebuilt, φ drawn" },
     kind: "augmented",
     match: matchPolyaGammaGate,
     block: "PolyaGammaGate",
@@ -172,8 +178,8 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     prior: "none: the stop probabilities are constants",
     link: "stickbreaking with constant stops",
     dependent: "stickbreaking",
-    update: "the allocation is drawn from constant gate weights × expert predictives",
-    conditional: "every allocation from its gate × expert weights",
+    update: { methods: ["logGate"], spec: "E5 with constant stops" },
+    conditional: { methods: [], spec: "nothing of its own" },
     kind: "fixed",
     match: matchFixedGate,
     block: "FixedGate",
@@ -192,8 +198,8 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     prior: "tau ~ halfcauchy(A), lambda ~ halfcauchy(B) (per coefficient, or per stick when grouped)",
     link: "scale: phi ~ normal(0, tau·lambda)",
     dependent: "normal (the gate coefficients)",
-    update: "inverse-gamma auxiliaries (spec E8–E9); Gibbs updates E16 on a schedule, then refactor each stick's G + D",
-    conditional: "E16 given phi; joint (tau, phi) scale move",
+    update: { methods: ["gibbs", "precisionDiagonal"], spec: "E8–E9, E16 on the gate's schedule" },
+    conditional: { methods: ["sweepMoves", "gibbs"], spec: "§3.7: the joint (τ, φ) move, then E16" },
     kind: "conjugate",
     match: matchHorseshoe,
     block: "HorseshoeState",
@@ -212,8 +218,8 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     prior: "phi ~ normal(0, s) with s constant (no shrinkage)",
     link: "none",
     dependent: "normal (the gate coefficients)",
-    update: "none",
-    conditional: "none",
+    update: { methods: ["precisionDiagonal"], spec: "a constant precision" },
+    conditional: { methods: [], spec: "nothing of its own" },
     kind: "fixed",
     match: matchFixedScale,
     block: "FixedNormalPrior",
@@ -231,8 +237,8 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
     prior: "phi ~ normal(0, c · Π scales): half-Cauchy scales (squared) or inverse-gamma variances, indexed by stick, feature, both or neither; a half-Cauchy's scale constant, half-Cauchy or sqrt(inverse-gamma)",
     link: "scale: each coefficient's variance is a product of scale nodes",
     dependent: "normal (the gate coefficients)",
-    update: "every node from its inverse-gamma conditional given φ and the other nodes, locals before globals; then refactor each stick's G + D",
-    conditional: "the same Gibbs sweep; a joint (scale, φ) move for each node that scales whole sticks",
+    update: { methods: ["gibbs", "precisionDiagonal"], spec: "E16 generalised: every node from its inverse-gamma conditional, locals before globals" },
+    conditional: { methods: ["sweepMoves", "gibbs"], spec: "§3.7: a joint (scale, φ) move per node that scales whole sticks, then the Gibbs sweep" },
     kind: "conjugate",
     match: matchScaleMixture,
     constants: (m) => m.checks,

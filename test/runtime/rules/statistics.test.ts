@@ -11,6 +11,7 @@ import { NigLinearState } from "../../../runtime/rules/nig-linear.js";
 import { ScalePrior } from "../../../runtime/rules/scale-prior.js";
 import { StickGateState } from "../../../runtime/rules/stick-gate.js";
 import { statisticArrays, type Statistic } from "../../../runtime/rules/statistics.js";
+import { kernelBlocks } from "../../../runtime/kernel-runtime.js";
 
 const N = 3;
 const blocks: [string, { gather(a: Int32Array): void }, readonly Statistic[]][] = [
@@ -47,5 +48,12 @@ describe("block statistics", () => {
 
   it("a table out of step with its block is an error, not a silent skip", () => {
     expect(() => statisticArrays(new StickGateState(1, 2, 1), [{ name: "nope", size: "1", about: "" }])).toThrow(/not an array/);
+  });
+
+  it("every rule's update and conditional name methods its block has", () => {
+    for (const r of allRules) {
+      const proto = (kernelBlocks[r.block] as unknown as { prototype: Record<string, unknown> }).prototype;
+      for (const m of [...r.update.methods, ...r.conditional.methods]) expect(typeof proto[m], `${r.id}: ${r.block}.${m}`).toBe("function");
+    }
   });
 });
