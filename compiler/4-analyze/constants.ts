@@ -34,6 +34,8 @@ export interface ConstantCheck {
   /** The expressions behind those keys. */
   from: readonly Expr[];
   constraint: Constraint;
+  /** The rewrite to offer, given the hyperparameters behind the value, when the generic one would not help. */
+  fix?: (hypers: readonly string[]) => string;
 }
 
 /** The hyperparameters an expression's value comes from, through constant `=` definitions. */
@@ -84,7 +86,7 @@ export function checkConstants(g: ModelGraph, checks: readonly ConstantCheck[], 
       what: check.what,
       constraint: c.text,
       value: values.length > 0 ? `${check.value}, with ${values.join(", ")}` : String(check.value),
-      fix: hypers.length > 0 ? `give ${hypers.map((h) => `\`${h}\``).join(", ")} a value that makes it ${c.text}` : `use a value that is ${c.text}`,
+      fix: check.fix ? check.fix(hypers) : hypers.length > 0 ? `give ${hypers.map((h) => `\`${h}\``).join(", ")} a value that makes it ${c.text}` : `use a value that is ${c.text}`,
     });
   }
 }

@@ -150,6 +150,9 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
         keys: ["sd", `${c.name}.scale`],
         from: [...m.origins.sd, ...c.origins.scale],
         constraint: "positive" as const,
+        // s and c can each be positive and finite while s²/c overflows: say what must change.
+        fix: (hypers: readonly string[]) =>
+          hypers.length > 0 ? `give ${hypers.map((h) => `\`${h}\``).join(", ")} ${hypers.length === 1 ? "a value that keeps" : "values that keep"} s²/c finite, e.g. \`${hypers[0]}: real = 1\`` : "use an sd and a prior variance whose ratio s²/c is finite",
       })),
     ],
   }),

@@ -63,7 +63,6 @@ const REFUSALS = new Set([
  */
 const KNOWN_VAGUE: Record<string, string> = {
   "analyze/halfcauchy-variance": "`invgamma(a, b)` has placeholders a, b the model does not declare; the true fix uses constants or its a0, b0",
-  "analyze/huge-noise-sd": "\"give `s` a value that makes it positive and finite\": s = 1e200 is positive and finite; the hint does not say s² must stay finite",
   "analyze/random-sd": "both suggested sds leave `s` unused (unused_parameter), and the hint never says to remove `s ~ halfcauchy(1)`; its `sqrt(sigma2[z])` route also needs `beta`'s prior scaled by `sigma2[k]`",
   "analyze/stops-from-data": "the constant stops leave `c` unused (unused_parameter); the hint never says to remove `c ~ normal(0, 1)`",
   "analyze/student-likelihood": "`normal(mean, sd)` has placeholders; the true fix keeps the mean and sd: `normal(dot(beta[z], x), sqrt(sigma2[z]))`",
