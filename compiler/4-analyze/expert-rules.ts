@@ -124,7 +124,7 @@ function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNo
 function linearExpert(
   g: ModelGraph,
   y: GraphNode,
-  rule: string,
+  noiseFix: string,
   noiseWanted: (noise: Exclude<Noise, Fail>) => string | undefined,
   priorScale: (noise: Exclude<Noise, Fail>, allocation: GraphNode | undefined) => { node: GraphNode; indices: string[] } | undefined,
   rewrite: (noise: Exclude<Noise, Fail>, allocation: GraphNode | undefined) => string,
@@ -138,7 +138,7 @@ function linearExpert(
   const noise = noiseOf(g, y, d.args[1], lin.allocation);
   if ("ok" in noise) return noise;
   const wrong = noiseWanted(noise);
-  if (wrong) return fail(2, d.args[1].span, wrong, rule);
+  if (wrong) return fail(2, d.args[1].span, wrong, noiseFix);
   const groups: CoefficientGroup[] = [];
   for (const t of lin.form.terms) {
     const fam = expertFamily(g, t.node, lin.allocation);

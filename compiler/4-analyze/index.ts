@@ -18,7 +18,7 @@ import { expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
 
 export type * from "./matches.js";
 export type { Analysis, Coverage } from "./analysis.js";
-export { allRules, expertRules, gatePriorRules, gateRules, GATE_SCHEDULE, ruleById, ruleStatistics, type BlockConstants, type BlockValue, type Rule } from "./rules.js";
+export { allRules, expertRules, gatePriorRules, gateRules, ruleById, ruleStatistics, type BlockConstants, type BlockValue, type Rule } from "./rules.js";
 export { constraints, type Constraint, type ConstantCheck } from "./constants.js";
 export { DATA_FUNCTIONS, type DataExpr } from "../lang/data-expr.js";
 export type { LinearForm } from "./linear.js";

@@ -69,7 +69,7 @@ export type BlockConstants = Readonly<Record<string, BlockValue>>;
  * staleness that matters is in the frozen ω, which the sweeps revisit) — and each sweep makes
  * this many scale moves per stick.
  */
-export const GATE_SCHEDULE = { refreshEvery: 10, scaleMoves: 5 } as const;
+const GATE_SCHEDULE = { refreshEvery: 10, scaleMoves: 5 } as const;
 
 /** log g_k of a stick-breaking gate with constant stop probabilities: log p_k + Σ_{l<k} log(1 − p_l). */
 function stickLogProbs(stops: readonly number[]): number[] {
