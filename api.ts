@@ -201,10 +201,11 @@ export class ModelFilter {
 
 /**
  * Compiles a model.
- * @param hypers - hyperparameter values replacing the defaults
+ * @param hypers - hyperparameter values replacing the defaults; an array hyperparameter
+ *   (`group: int[D]`, `m0: vector[D]`) takes an array
  * @throws {@link DiagnosticError} when the model has errors or a term no rule covers.
  */
-export function compile(source: string, hypers: Record<string, number> = {}, options: CompileOptions = {}): CompiledModel {
+export function compile(source: string, hypers: Record<string, number | readonly number[]> = {}, options: CompileOptions = {}): CompiledModel {
   const r = compileModel(source, { file: options.file ?? "<model>", hypers: new Map(Object.entries(hypers)) });
   if (!r.plan) throw new DiagnosticError(r.diagnostics, r.source, r.omitted);
   return compiledModel(r);

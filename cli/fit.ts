@@ -8,7 +8,7 @@
  */
 import { SingleBar, Presets } from "cli-progress";
 import { compile, compiledModel, DiagnosticError, ModelFilter, type CompiledModel } from "../api.js";
-import { describeModel, renderDiagnostics, type CompileResult } from "../compiler/index.js";
+import { describeModel, renderDiagnostics, type CompileResult, type HyperValue } from "../compiler/index.js";
 import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
@@ -28,7 +28,7 @@ interface CompiledFile {
   compiled: CompileResult;
   source: string;
   /** The `--set` values. */
-  hypers: Record<string, number>;
+  hypers: Record<string, HyperValue>;
 }
 
 function compileFile(file: string, sets: readonly string[], io: Io, json: boolean): CompiledFile {

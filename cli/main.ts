@@ -28,6 +28,8 @@ commands:
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
   predict STATE.json --data NEW.csv [--json]
       predictive summaries for new rows from a saved fit
+
+--set NAME=VALUE replaces a hyperparameter's default; an array takes its entries, NAME=1,1,2
 `;
 
 function runCheck(args: string[], io: Io): number {

@@ -26,8 +26,8 @@ export interface StatePayload {
   source: string;
   /** SHA-256 of `source`, hex. */
   sourceHash: string;
-  /** Hyperparameters set with `--set`. */
-  hypers: Record<string, number>;
+  /** Hyperparameters set with `--set` (an array's entries as a list). */
+  hypers: Record<string, number | readonly number[]>;
   /** Input columns, in order; as many as the snapshot's input size. */
   inputColumns: string[];
   /**
@@ -102,7 +102,7 @@ export function parseState(text: string, path: string): StatePayload {
     ["file", (v) => typeof v === "string", "text"],
     ["source", (v) => typeof v === "string", "text"],
     ["sourceHash", (v) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v), "a SHA-256 hex digest"],
-    ["hypers", (v) => isObject(v) && Object.values(v).every((h) => typeof h === "number" && Number.isFinite(h)), "an object of finite numbers"],
+    ["hypers", (v) => isObject(v) && Object.values(v).every((h) => (Array.isArray(h) ? h : [h]).every((x) => typeof x === "number" && Number.isFinite(x))), "an object of finite numbers and lists of them"],
     ["inputColumns", isColumnList, "a list of column names"],
     ["inputs", (v) => v === undefined || (Array.isArray(v) && v.length > 0 && v.every((x) => isObject(x) && typeof x.name === "string" && isColumnList(x.columns))), "a list of inputs with their columns"],
     ["snapshot", isObject, "an object"],

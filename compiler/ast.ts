@@ -65,18 +65,25 @@ export interface NegateExpr {
   span: Span;
 }
 
-/** `int`, `real`, `vector[n]` or `matrix[r, c]`. */
+/** `int`, `int[n]` (an integer array, for hyperparameters), `real`, `vector[n]` or `matrix[r, c]`. */
 export type TypeExpr =
-  | { kind: "int"; span: Span }
+  | { kind: "int"; length?: Expr; span: Span }
   | { kind: "real"; span: Span }
   | { kind: "vector"; length: Expr; span: Span }
   | { kind: "matrix"; rows: Expr; cols: Expr; span: Span };
 
-/** A model argument: `K: int = 4`. */
+/** `[1, 1, 2]`: the default of an array hyperparameter. */
+export interface ArrayLiteral {
+  kind: "array";
+  items: Expr[];
+  span: Span;
+}
+
+/** A model argument: `K: int = 4`, `group: int[D] = [1, 1, 2]`. */
 export interface HyperParam {
   name: Ident;
   type: TypeExpr;
-  default: Expr | undefined;
+  default: Expr | ArrayLiteral | undefined;
   span: Span;
 }
 

@@ -5,7 +5,7 @@
  * API use only this module: the stage modules stay private to the compiler.
  */
 import { parse } from "./1-parse/index.js";
-import { check, type CheckedModel } from "./2-check/index.js";
+import { check, type CheckedModel, type HyperValue } from "./2-check/index.js";
 import { buildGraph, type ModelGraph } from "./3-graph/index.js";
 import { analyze, dumpAnalysis, type Analysis } from "./4-analyze/index.js";
 import { planKernel, type KernelPlan } from "./5-plan/index.js";
@@ -17,7 +17,7 @@ import { SourceFile } from "./diagnostics/source.js";
 import { summaryText } from "./summary.js";
 
 export type { Model } from "./ast.js";
-export type { CheckedModel } from "./2-check/index.js";
+export type { CheckedModel, HyperValue } from "./2-check/index.js";
 export type { ModelGraph } from "./3-graph/index.js";
 export type { Analysis } from "./4-analyze/index.js";
 export type { KernelPlan } from "./5-plan/index.js";
@@ -35,8 +35,9 @@ export interface CompileModelOptions {
   /**
    * Hyperparameter values by name, replacing the defaults. A name the model does not declare
    * is an `unknown_hyperparameter` diagnostic; a value of the wrong type a `hyper_type` one.
+   * An array hyperparameter (`int[n]`, `vector[n]`) takes an array.
    */
-  hypers?: ReadonlyMap<string, number>;
+  hypers?: ReadonlyMap<string, HyperValue>;
   /** Cap on errors reported, over all stages; default 20. */
   maxErrors?: number;
 }

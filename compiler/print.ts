@@ -68,6 +68,7 @@ export function printExpr(e: Expr, min = 0): string {
 export function printType(t: TypeExpr): string {
   switch (t.kind) {
     case "int":
+      return t.length ? `int[${printExpr(t.length)}]` : "int";
     case "real":
       return t.kind;
     case "vector":
@@ -85,7 +86,8 @@ export function printBinders(binders: Binder[]): string {
 }
 
 function printHyper(h: HyperParam): string {
-  return `${h.name.name}: ${printType(h.type)}${h.default ? ` = ${printExpr(h.default)}` : ""}`;
+  const d = h.default?.kind === "array" ? `[${h.default.items.map(printExpr).join(", ")}]` : h.default && printExpr(h.default);
+  return `${h.name.name}: ${printType(h.type)}${d ? ` = ${d}` : ""}`;
 }
 
 /** One statement, without indentation. */

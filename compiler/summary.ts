@@ -6,7 +6,7 @@
 import type { CheckedModel, VariableInfo } from "./2-check/index.js";
 import { formatAffine } from "./lang/affine.js";
 import { formatTy, type Ty } from "./lang/types.js";
-import { printBinders, printExpr } from "./print.js";
+import { printBinders, printExpr, printType } from "./print.js";
 
 function table(rows: string[][]): string[] {
   // A reduction, not Math.max(...): a model can have more rows than a call can take arguments.
@@ -28,7 +28,7 @@ function variableRow(v: VariableInfo): string[] {
 export function summaryJson(m: CheckedModel): object {
   return {
     model: m.name,
-    hyperparameters: m.hypers.map((h) => ({ name: h.name, type: h.type, value: h.value ?? null, source: h.source })),
+    hyperparameters: m.hypers.map((h) => ({ name: h.name, type: printType(h.decl.type), value: (h.array ? h.array.entries : h.value) ?? null, source: h.source })),
     sizes: m.dims.map((d) => d.name),
     data: m.data.map((d) => ({
       name: d.name,
@@ -51,7 +51,8 @@ export function summaryText(m: CheckedModel, file: string): string {
   // Lines are concatenated, not pushed with a spread: a model can have more rows than a call can take arguments.
   let out = [`model ${m.name} (${file}): OK`, ""];
   if (m.hypers.length > 0) {
-    out = out.concat("hyperparameters", table(m.hypers.map((h) => [h.name, h.type, h.value === undefined ? "(no value)" : String(h.value), h.source === "set" ? "(set)" : h.source === "default" ? "(default)" : ""])), "");
+    const shown = (h: (typeof m.hypers)[number]) => (h.array ? h.array.entries && `[${h.array.entries.join(", ")}]` : h.value !== undefined ? String(h.value) : undefined);
+    out = out.concat("hyperparameters", table(m.hypers.map((h) => [h.name, printType(h.decl.type), shown(h) ?? "(no value)", h.source === "set" ? "(set)" : h.source === "default" ? "(default)" : ""])), "");
   }
   out = out.concat("data", table(m.data.map((d) => [d.name, formatTy(d.ty), d.observed ? "observed" : "input"])));
   if (m.dims.length > 0) out.push(`  sizes read from the data: ${m.dims.map((d) => d.name).join(", ")}`);

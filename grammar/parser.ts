@@ -102,13 +102,29 @@ export class MoeParser extends CstParser {
     this.SUBRULE(this.typeExpr);
     this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.expression);
+      this.OR([{ ALT: () => this.SUBRULE(this.arrayLiteral) }, { ALT: () => this.SUBRULE(this.expression) }]);
     });
+  });
+
+  /** `[1, 1, 2]`: the value of an array hyperparameter. */
+  arrayLiteral = this.RULE("arrayLiteral", () => {
+    this.CONSUME(T.LBracket);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(T.RBracket);
   });
 
   typeExpr = this.RULE("typeExpr", () => {
     this.OR([
-      { ALT: () => this.CONSUME(T.Int) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Int);
+          this.OPTION(() => {
+            this.CONSUME3(T.LBracket);
+            this.SUBRULE4(this.expression);
+            this.CONSUME3(T.RBracket);
+          });
+        },
+      },
       { ALT: () => this.CONSUME(T.Real) },
       {
         ALT: () => {

@@ -7,7 +7,7 @@
  */
 import type { IToken } from "chevrotain";
 import type * as C from "../../grammar/generated/cst.js";
-import type { BinaryOp, Binder, Expr, HyperParam, Ident, Model, Span, Statement, TypeExpr } from "../ast.js";
+import type { ArrayLiteral, BinaryOp, Binder, Expr, HyperParam, Ident, Model, Span, Statement, TypeExpr } from "../ast.js";
 import { span } from "./span.js";
 
 /** The exclusive end offset of a token. */
@@ -39,13 +39,21 @@ function hyperParam(node: C.HyperParamCstNode): HyperParam {
   const c = node.children;
   const name = ident(c.Identifier[0]);
   const type = typeExpr(c.typeExpr[0]);
-  const dflt = c.expression ? expression(c.expression[0]) : undefined;
+  const dflt = c.arrayLiteral ? arrayLiteral(c.arrayLiteral[0]) : c.expression ? expression(c.expression[0]) : undefined;
   return { name, type, default: dflt, span: span(name.span.start, (dflt ?? type).span.end) };
+}
+
+function arrayLiteral(node: C.ArrayLiteralCstNode): ArrayLiteral {
+  const c = node.children;
+  return { kind: "array", items: c.expression.map(expression), span: span(c.LBracket[0].startOffset, endOf(c.RBracket[0])) };
 }
 
 function typeExpr(node: C.TypeExprCstNode): TypeExpr {
   const c = node.children;
-  if (c.Int) return { kind: "int", span: tokenSpan(c.Int[0]) };
+  if (c.Int) {
+    if (!c.expression) return { kind: "int", span: tokenSpan(c.Int[0]) };
+    return { kind: "int", length: expression(c.expression[0]), span: span(c.Int[0].startOffset, endOf(c.RBracket![0])) };
+  }
   if (c.Real) return { kind: "real", span: tokenSpan(c.Real[0]) };
   const dims = c.expression!.map(expression);
   const whole = span((c.Vector ?? c.Matrix)![0].startOffset, endOf(c.RBracket![0]));

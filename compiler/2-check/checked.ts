@@ -4,15 +4,22 @@
  * of every variable, the type of every expression and the dependency order.
  */
 import type { DataDecl, Expr, HyperParam, Model, ParamDecl, Relation, Span } from "../ast.js";
+import type { Affine } from "../lang/affine.js";
 import type { IndexRange, Ty } from "../lang/types.js";
+
+/** A hyperparameter's value from outside (`--set`, the API): a number, or an array's entries. */
+export type HyperValue = number | readonly number[];
 
 /** A model argument and the value in force. */
 export interface HyperInfo {
   kind: "hyper";
   name: string;
+  /** Its type, or its entries' type for an array (`int[n]`, `vector[n]`). */
   type: "int" | "real";
-  /** Undefined when there is neither a default nor a `--set` value. */
+  /** Undefined when there is neither a default nor a `--set` value, and for an array. */
   value: number | undefined;
+  /** An array's entries and declared length (known once the data have bound their sizes); absent for a scalar. */
+  array?: { entries: readonly number[] | undefined; length: Affine | undefined };
   source: "default" | "set" | "none";
   decl: HyperParam;
 }

@@ -3,11 +3,12 @@
  * and the sizes they bind, and the variables defined by `param`, `~` and `=` with their
  * index families. Nothing here types a right-hand side; that waits for dependency order.
  */
-import type { Binder, DataDecl, Expr, Ident, Model, Relation, TypeExpr } from "../ast.js";
+import type { Binder, DataDecl, Expr, HyperParam, Ident, Model, Relation, Span, TypeExpr } from "../ast.js";
 import { constant, difference, formatAffine } from "../lang/affine.js";
 import { reservedNames } from "../lang/reserved.js";
+import { printType } from "../print.js";
 import { formatRange, type IndexRange, type Ty } from "../lang/types.js";
-import type { DataInfo, HyperInfo, VariableInfo } from "./checked.js";
+import type { DataInfo, HyperInfo, HyperValue, VariableInfo } from "./checked.js";
 import type { CheckContext, Definition, Scope } from "./context.js";
 import { namesUsed } from "./dependencies.js";
 import { constantOf, sizeOf } from "./sizes.js";
@@ -50,45 +51,92 @@ function undeclaredNames(ctx: CheckContext, e: Expr): string[] {
   return out;
 }
 
+/** The value of a default (or one entry of an array's default), or undefined after reporting. */
+function constantDefault(ctx: CheckContext, h: HyperParam, e: Expr): number | undefined {
+  const c = constantOf(ctx, e);
+  if (c) return c.value;
+  const names = undeclaredNames(ctx, e);
+  const detail = names.length > 0 ? `\`${names[0]}\` is not a hyperparameter declared before \`${h.name.name}\`` : "it uses a value that is not a constant";
+  ctx.report("hyper_not_constant", e.span, { name: h.name.name, detail });
+  return undefined;
+}
+
+/**
+ * Resolves each array hyperparameter's declared length, which may name a size the data bind
+ * (`group: int[D]`), and checks its entries against it when the length is known now; a length
+ * that depends on the data is checked where the kernel first uses the array.
+ */
+export function sizeHyperArrays(ctx: CheckContext, hypers: readonly HyperInfo[]): void {
+  for (const h of hypers) {
+    if (!h.array) continue;
+    const t = h.decl.type;
+    const e = t.kind === "vector" ? t.length : t.kind === "int" ? t.length! : undefined;
+    if (!e) continue;
+    const length = sizeOf(ctx, e, noScope);
+    h.array.length = length;
+    const n = length && difference(length, constant(0), ctx.values);
+    const entries = h.array.entries;
+    if (n !== undefined && entries && entries.length !== n) {
+      const at = h.source === "set" ? h.decl.name.span : h.decl.default!.span;
+      ctx.report("hyper_type", at, {
+        name: h.name,
+        type: `${h.type === "int" ? "int" : "vector"}[${formatAffine(length!)}]`,
+        value: `a list of ${entries.length} entr${entries.length === 1 ? "y" : "ies"}${h.source === "set" ? " (as set)" : ""}`,
+        fix: `give ${n} entr${n === 1 ? "y" : "ies"}`,
+      });
+      h.array.entries = undefined;
+    }
+  }
+}
+
 /** Declares the hyperparameters in order; defaults may use the ones before. */
-export function declareHypers(ctx: CheckContext, model: Model, given: ReadonlyMap<string, number>): HyperInfo[] {
+export function declareHypers(ctx: CheckContext, model: Model, given: ReadonlyMap<string, HyperValue>): HyperInfo[] {
   const hypers: HyperInfo[] = [];
   for (const h of model.hypers) {
     if (!claim(ctx, h.name, declSpan(ctx, h.name.name))) continue;
-    const type = h.type.kind;
-    if (type !== "int" && type !== "real") {
+    if (h.type.kind === "matrix") {
       ctx.report("hyper_not_scalar", h.type.span, { name: h.name.name });
       continue;
     }
-    let value: number | undefined;
-    let source: HyperInfo["source"] = "none";
-    if (given.has(h.name.name)) {
-      value = given.get(h.name.name);
-      source = "set";
+    const array = h.type.kind === "vector" || (h.type.kind === "int" && h.type.length !== undefined);
+    const type = h.type.kind === "vector" ? "real" : h.type.kind;
+    const declared = printType(h.type);
+    const info: HyperInfo = { kind: "hyper", name: h.name.name, type, value: undefined, source: "none", decl: h };
+    const wrong = (span: Span, value: string, fix: string) => ctx.report("hyper_type", span, { name: h.name.name, type: declared, value, fix });
+    const set = given.get(h.name.name);
+    if (set !== undefined) info.source = "set";
+    else if (h.default) info.source = "default";
+    const at = info.source === "set" ? h.name.span : (h.default?.span ?? h.name.span);
+    let entries: number[] | undefined;
+    if (set !== undefined) {
+      if (array) entries = typeof set === "number" ? [set] : [...set];
+      else if (typeof set === "number") info.value = set;
+      else wrong(at, `a list of ${set.length} numbers (as set)`, `give one number, or declare \`${h.name.name}: ${type === "int" ? "int[n]" : "vector[n]"}\``);
+    } else if (h.default?.kind === "array") {
+      if (!array) wrong(at, `a list of ${h.default.items.length} numbers`, `give one number, or declare \`${h.name.name}: ${type === "int" ? "int[n]" : "vector[n]"}\``);
+      else entries = h.default.items.map((e) => constantDefault(ctx, h, e) ?? NaN);
+      if (entries?.some(Number.isNaN)) entries = undefined; // reported per entry
     } else if (h.default) {
-      const c = constantOf(ctx, h.default);
-      if (c) {
-        value = c.value;
-        source = "default";
-      } else {
-        const names = undeclaredNames(ctx, h.default);
-        const detail = names.length > 0 ? `\`${names[0]}\` is not a hyperparameter declared before \`${h.name.name}\`` : "it uses a value that is not a constant";
-        ctx.report("hyper_not_constant", h.default.span, { name: h.name.name, detail });
-      }
+      const c = constantDefault(ctx, h, h.default);
+      if (!array) info.value = c;
+      else if (c !== undefined) wrong(at, String(c), `list the entries, as in \`[${c}, ${c}, …]\``);
     }
-    const info: HyperInfo = { kind: "hyper", name: h.name.name, type, value, source, decl: h };
-    if (value !== undefined && !(Number.isFinite(value) && (type === "real" || Number.isInteger(value)))) {
-      const span = source === "set" ? h.name.span : h.default!.span;
-      const fix = !Number.isFinite(value)
-        ? "a hyperparameter must be a finite number"
-        : `write an integer, or declare \`${h.name.name}: real\``;
-      ctx.report("hyper_type", span, { name: h.name.name, type, value: source === "set" ? `${value} (as set)` : String(value), fix });
+    const fits = (v: number) => Number.isFinite(v) && (type === "real" || Number.isInteger(v));
+    const shown = info.source === "set" ? " (as set)" : "";
+    if (info.value !== undefined && !fits(info.value)) {
+      wrong(at, `${info.value}${shown}`, !Number.isFinite(info.value) ? "a hyperparameter must be a finite number" : `write an integer, or declare \`${h.name.name}: real\``);
       info.value = undefined;
     }
+    if (entries && !entries.every(fits)) {
+      const bad = entries.find((v) => !fits(v))!;
+      wrong(at, `[${entries.join(", ")}]${shown}`, !Number.isFinite(bad) ? "every entry must be a finite number" : `every entry must be an integer (${bad} is not), or declare \`${h.name.name}: vector[…]\``);
+      entries = undefined;
+    }
+    if (array) info.array = { entries, length: undefined };
     ctx.symbols.set(info.name, info);
     if (info.value !== undefined) {
       ctx.values.set(info.name, info.value);
-      ctx.valueSources.set(info.name, source === "set" ? "set" : "default");
+      ctx.valueSources.set(info.name, info.source === "set" ? "set" : "default");
     }
     hypers.push(info);
   }
@@ -120,8 +168,13 @@ export function typeFromExpr(ctx: CheckContext, t: TypeExpr, scope: Scope): Ty |
   };
   switch (t.kind) {
     case "int":
+      if (t.length) {
+        ctx.report("integer_array_type", t.span, {});
+        return undefined;
+      }
+      return { kind: "int" };
     case "real":
-      return { kind: t.kind };
+      return { kind: "real" };
     case "vector": {
       const n = size(t.length);
       return n && { kind: "vector", n };

@@ -10,19 +10,19 @@ import { distributions } from "../lang/distributions.js";
 import { functions } from "../lang/functions.js";
 import { ERROR, formatTy, typesAgree, type Ty } from "../lang/types.js";
 import { checkCall } from "./calls.js";
-import type { CheckedModel, DataInfo } from "./checked.js";
+import type { CheckedModel, DataInfo, HyperValue } from "./checked.js";
 import { CheckContext, type Definition } from "./context.js";
-import { declareData, declareHypers, declareVariables } from "./declarations.js";
+import { declareData, declareHypers, declareVariables, sizeHyperArrays } from "./declarations.js";
 import { orderDefinitions } from "./dependencies.js";
 import { didYouMean } from "./suggest.js";
 import { typeOf } from "./typer.js";
 
-export type { CheckedModel, DataInfo, DimInfo, HyperInfo, SymbolInfo, VariableInfo } from "./checked.js";
+export type { CheckedModel, DataInfo, DimInfo, HyperInfo, HyperValue, SymbolInfo, VariableInfo } from "./checked.js";
 
 /** Options of {@link check}. */
 export interface CheckOptions {
   /** Hyperparameter values that replace the defaults (from `--set` or the API). */
-  hypers?: ReadonlyMap<string, number>;
+  hypers?: ReadonlyMap<string, HyperValue>;
   /** At most this many errors are kept (the first by position); default 20. */
   maxErrors?: number;
 }
@@ -124,6 +124,7 @@ export function check(model: Model, options: CheckOptions = {}): CheckResult {
   const ctx = new CheckContext(options.maxErrors);
   const hypers = declareHypers(ctx, model, options.hypers ?? new Map());
   const data = declareData(ctx, model);
+  sizeHyperArrays(ctx, hypers);
   const definitions = declareVariables(ctx, model);
   const { order, onCycle } = orderDefinitions(ctx, definitions);
   for (const n of onCycle) ctx.pending.add(n);

@@ -43,8 +43,8 @@ export function sizeOf(ctx: CheckContext, e: Expr, scope: Scope): Affine | undef
       const sym = ctx.symbols.get(e.name);
       if (sym?.kind === "dim") return variable(e.name);
       if (sym?.kind === "hyper") {
-        if (sym.type === "int") return variable(e.name);
-        ctx.report("invalid_dimension", e.span, { detail: `\`${e.name}\` is a real hyperparameter, and a size must be an integer` });
+        if (sym.type === "int" && !sym.array) return variable(e.name);
+        ctx.report("invalid_dimension", e.span, { detail: `\`${e.name}\` is ${sym.array ? "an array" : "a real hyperparameter"}, and a size must be an integer` });
         return undefined;
       }
       if (sym || scope.has(e.name)) {

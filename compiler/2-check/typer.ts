@@ -99,7 +99,8 @@ function nameDims(ctx: CheckContext, e: NameExpr, scope: Scope): Dims | undefine
   }
   switch (sym.kind) {
     case "hyper":
-      return { ranges: [], scalar: sym.type };
+      if (!sym.array) return { ranges: [], scalar: sym.type };
+      return sym.array.length ? { ranges: [{ lo: constant(1), hi: sym.array.length }], scalar: sym.type } : undefined;
     case "dim":
       return { ranges: [], scalar: "int" };
     case "data":
@@ -114,7 +115,7 @@ function nameType(ctx: CheckContext, e: NameExpr, scope: Scope): Ty {
   const bound = scope.get(e.name);
   if (bound) return { kind: "int", lo: bound.lo, hi: bound.hi };
   const sym = ctx.symbols.get(e.name);
-  if (sym && (sym.kind === "dim" || (sym.kind === "hyper" && sym.type === "int"))) {
+  if (sym && (sym.kind === "dim" || (sym.kind === "hyper" && sym.type === "int" && !sym.array))) {
     const v = variable(e.name);
     return { kind: "int", lo: v, hi: v };
   }
@@ -155,6 +156,18 @@ function indexType(ctx: CheckContext, e: IndexExpr, scope: Scope): Ty {
     ok = checkIndex(ctx, name, i + 1, index, indexTypes[i], dims!.ranges[i]) && ok;
   });
   if (!ok) return ERROR;
+  // An entry of an integer array takes the values it lists, which is what proves `lambda[group[j]]` in range.
+  const sym = e.target.kind === "name" && !scope.has(e.target.name) ? ctx.symbols.get(e.target.name) : undefined;
+  const entries = sym?.kind === "hyper" && sym.type === "int" ? sym.array?.entries : undefined;
+  if (entries && entries.length > 0) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of entries) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    return { kind: "int", lo: constant(lo), hi: constant(hi) };
+  }
   return tyOfDims({ ranges: dims.ranges.slice(e.indices.length), scalar: dims.scalar }) ?? ERROR;
 }
 

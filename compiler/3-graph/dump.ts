@@ -16,7 +16,9 @@ function line(g: ModelGraph, n: GraphNode): string {
       ? ` = ${printExpr(n.value)}`
       : n.hyperValue !== undefined
         ? ` = ${n.hyperValue}`
-        : "";
+        : n.hyperEntries
+          ? ` = [${n.hyperEntries.join(", ")}]`
+          : "";
   const parents = n.parents.length ? `    <- ${n.parents.map((p) => g.nodes[p].name).join(", ")}` : "";
   return `  ${n.kind.padEnd(13)} ${n.name}${plates}: ${describeTy(n.elem)}${def}${parents}`;
 }

@@ -49,6 +49,8 @@ export interface GraphNode {
   span: Span;
   /** Hyperparameters: the value in force. */
   hyperValue?: number;
+  /** Array hyperparameters (`int[n]`, `vector[n]`): the entries in force. */
+  hyperEntries?: readonly number[];
   /** Hyperparameters: where the value came from (`set` from outside: `--set` or the API). */
   hyperSource?: "default" | "set" | "none";
 }

@@ -5,6 +5,7 @@
 import type { CheckedModel } from "../2-check/index.js";
 import { namesUsed } from "../2-check/dependencies.js";
 import type { Binder } from "../ast.js";
+import type { Ty } from "../lang/types.js";
 import type { GraphNode, ModelGraph, Plate } from "./graph.js";
 
 export type { GraphNode, ModelGraph, NodeKind, Plate } from "./graph.js";
@@ -25,7 +26,8 @@ export function buildGraph(m: CheckedModel): ModelGraph {
     return node;
   };
   for (const h of m.hypers) {
-    add({ name: h.name, kind: "hyper", plates: [], elem: { kind: h.type }, span: h.decl.span, hyperValue: h.value, hyperSource: h.source });
+    const elem: Ty = h.array ? { kind: "vector", n: h.array.length } : { kind: h.type };
+    add({ name: h.name, kind: "hyper", plates: [], elem, span: h.decl.span, hyperValue: h.value, hyperEntries: h.array?.entries, hyperSource: h.source });
   }
   for (const d of m.data) {
     if (!d.observed) add({ name: d.name, kind: "input", plates: [], elem: d.ty, span: d.decl.span });

@@ -6,11 +6,12 @@
  */
 import type { Expr, Span } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
-import { constant, difference } from "../lang/affine.js";
+import { constant, difference, formatAffine } from "../lang/affine.js";
+import { distributions } from "../lang/distributions.js";
 import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
 import type { CoefficientGroup, KnownVarianceExpertMatch, MatchResult, Mismatch, NigExpertMatch } from "./matches.js";
-import { call, constantValue, indexedBy, inlineConstantFamilies, nodeRef, type NodeRef } from "./patterns.js";
+import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
 import { varianceMonomial } from "./monomial.js";
 
 type Fail = { ok: false; why: Mismatch };
@@ -55,6 +56,23 @@ function expertFamily(g: ModelGraph, node: GraphNode, allocation: GraphNode | un
   return undefined;
 }
 
+/** The experts' noise variance, if the model declares one: a parameter with an invgamma prior, one per expert. */
+function declaredVariance(g: ModelGraph, allocation: GraphNode | undefined): GraphNode | undefined {
+  return allocation && g.nodes.find((n) => n.kind === "parameter" && n.distribution?.name === "invgamma" && expertFamily(g, n, allocation) === undefined);
+}
+
+/**
+ * The fix for an sd that is a parameter with a prior (`s ~ halfcauchy(1)`): the experts'
+ * variance in its place if the model declares one, else a value in place of its prior.
+ */
+function sdParameterFix(g: ModelGraph, s: GraphNode, allocation: GraphNode | undefined): string {
+  const v = declaredVariance(g, allocation);
+  // Replaced by the variance, `s` is left unused unless something else reads it.
+  if (v) return `write the sd as \`sqrt(${v.name}[${allocation!.name}])\`, the experts' variance${s.children.length === 1 ? `, and remove \`${declaration(s)}\`` : ""}`;
+  const k = allocation?.elem.kind === "int" && allocation.elem.hi ? `[k in 1..${formatAffine(allocation.elem.hi)}]` : "";
+  return `replace \`${declaration(s)}\` by a known sd, e.g. \`${declaration(s, "= 1")}\` (to learn the noise instead, declare a variance \`sigma2${k} ~ invgamma(2, 1)\`, write the sd as \`sqrt(sigma2${allocation ? `[${allocation.name}]` : ""})\` and scale the coefficients' prior variance by \`sigma2${k ? "[k]" : ""}\`)`;
+}
+
 /** The noise: `sqrt(v[z])` / `sqrt(v)` with v a parameter, or a constant sd. */
 type Noise = { kind: "variance"; ref: NodeRef; shared: boolean } | { kind: "known"; sd: number } | Fail;
 
@@ -70,7 +88,7 @@ function noiseOf(g: ModelGraph, y: GraphNode, sd: Expr, allocation: GraphNode | 
     if (r?.node.distribution?.name === "invgamma") {
       return fail(2, sd.span, `\`normal\` takes a standard deviation, but \`${r.node.name}\` has an invgamma prior, as a variance does`, `write \`sqrt(${printExpr(sd)})\``);
     }
-    return fail(2, sd.span, `the sd of ${y.name} is \`${printExpr(sd)}\`, neither a constant nor the square root of a variance parameter`, fix);
+    return fail(2, sd.span, `the sd of ${y.name} is \`${printExpr(sd)}\`, neither a constant nor the square root of a variance parameter`, r?.node.kind === "parameter" ? sdParameterFix(g, r.node, allocation) : fix);
   }
   if (v.node.kind !== "parameter") return fail(2, sd.span, `\`${v.node.name}\` inside the sd of ${y.name} is not a parameter with a prior`, fix);
   const perExpert = allocation !== undefined && indexedBy(v.indices, [allocation.name]);
@@ -91,8 +109,8 @@ function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNo
   const vector = t.length !== undefined;
   const family = vector ? "mvnormal" : "normal";
   if (!d || d.name !== family) return `\`${n.name}\` has ${d ? `a ${d.name}` : "no"} prior; a ${vector ? "vector" : "scalar"} coefficient of a Gaussian expert needs ${family}`;
-  const mean = constantValue(g, d.args[0]);
-  if (mean === undefined) return `the prior mean of \`${n.name}\` must be a constant`;
+  const mean = priorMean(g, d.args[0], vector);
+  if (mean === undefined) return `the prior mean of \`${n.name}\` must be a constant${vector ? " or a vector hyperparameter (`m0: vector[D] = [0, 1, 0]`)" : ""}`;
   const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
   if (typeof mono === "string") return `the prior ${vector ? "covariance" : "sd"} of \`${n.name}\`: ${mono}`;
   const k = n.plates[0]?.index;
@@ -120,6 +138,30 @@ function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNo
   return { name: n.name, length: t.length, regressor: t.regressor, mean, scale: mono.c, ...(scale ? { random: scale.name } : {}), origins: { mean: [d.args[0]], scale: mono.constants } };
 }
 
+/**
+ * A Gaussian expert in place of a likelihood the rules do not cover: a location-scale family
+ * keeps its location and scale (the distribution table names them); a binary response becomes
+ * a linear-probability model, which the hint must say is a different model.
+ */
+function gaussianFix(g: ModelGraph, y: GraphNode): string {
+  const d = y.distribution!;
+  const spec = distributions.get(d.name)!;
+  const arg = (name: string): Expr | undefined => d.args[spec.params.findIndex((p) => p.name === name)];
+  const [location, scale] = [arg("location"), arg("scale")];
+  if (location && scale) return `write \`${y.name} ~ normal(${printExpr(location)}, ${printExpr(scale)})\`, a Gaussian expert with the same location and scale (and lighter tails)`;
+  if (spec.result.kind !== "int" || spec.result.lo !== 0 || spec.result.hi !== 1) return "write `normal(mean, sd)`";
+  // Its one argument: the log-odds, or a probability (`logistic(…)` of the log-odds).
+  const logit = arg("logit") ?? call(d.args[0], "logistic")?.[0];
+  const mean = printExpr(logit ?? d.args[0]);
+  const z = allocationOf(g);
+  const v = declaredVariance(g, z);
+  return (
+    `binary experts are not supported yet; a Gaussian expert is a different model: ` +
+    `\`${y.name} ~ normal(${mean}, ${v ? `sqrt(${v.name}[${z!.name}])` : "0.5"})\` is a linear-probability model, whose mean is the probability that ${y.name} = 1${logit ? ", not its log-odds" : ""}, ` +
+    (v ? `and whose noise variance is the experts' \`${v.name}\`` : "and whose noise sd 0.5 is the largest a 0/1 response has")
+  );
+}
+
 /** What both expert rules share: the linear mean, its groups, their priors. */
 function linearExpert(
   g: ModelGraph,
@@ -131,7 +173,7 @@ function linearExpert(
 ) {
   const d = y.distribution!;
   if (d.name !== "normal") {
-    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the expert rules cover Gaussian experts only`, d.name === "bernoulli_logit" || d.name === "bernoulli" ? "binary experts are not supported yet; for a Gaussian expert write `normal(mean, sd)`" : "write `normal(mean, sd)`");
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the expert rules cover Gaussian experts only`, gaussianFix(g, y));
   }
   const lin = linearMean(g, y, d.args[0]);
   if ("ok" in lin) return lin;

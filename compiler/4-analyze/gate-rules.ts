@@ -6,10 +6,10 @@
  */
 import type { Expr, Span } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
-import { constant, constantValue as affineValue, difference, substitute } from "../lang/affine.js";
+import { constant, constantValue as affineValue, difference, formatAffine, sub, substitute, variable } from "../lang/affine.js";
 import { printExpr } from "../print.js";
 import type { FixedGateMatch, FixedScaleMatch, HorseshoeMatch, MatchResult, Mismatch, StickGateMatch } from "./matches.js";
-import { call, constantValue, factors, indexedBy, isIdentity, nodeRef } from "./patterns.js";
+import { call, constantValue, declaration, factors, indexedBy, isIdentity, nodeRef } from "./patterns.js";
 import { linearize } from "./linear.js";
 
 type Fail = { ok: false; why: Mismatch };
@@ -23,21 +23,30 @@ function stickCount(g: ModelGraph, phi: GraphNode): number | undefined {
 }
 
 /**
- * Constant stop probabilities: a family `p[k in 1..S] = <expression of k and constants>`, one
- * value per stick, or a sentence saying why the family is not constant.
+ * Constant stop probabilities of the allocation z: a family `p[k in 1..S] = <expression of k
+ * and constants>`, one value per stick, or why the family is not constant and its fix.
  */
-function constantStops(g: ModelGraph, e: Expr): number[] | string | undefined {
+function constantStops(g: ModelGraph, z: GraphNode, e: Expr): number[] | { reason: string; fix: string } | undefined {
   const ref = nodeRef(g, e);
   if (!ref || ref.node.kind !== "deterministic" || ref.indices.length > 0 || !ref.node.value) return undefined;
+  // Equal prior weights for the K experts: stick k stops with probability 1 / (K - k + 1).
+  const experts = z.elem.kind === "int" && z.elem.hi ? z.elem.hi : variable("K");
+  const k = ref.node.plates[0]?.index ?? "k";
+  const constants = `give each stick a constant, e.g. \`${ref.node.name}[${k} in 1..${formatAffine(sub(experts, constant(1)))}] = 1 / (${formatAffine(experts)} - ${k} + 1)\` (equally likely experts)`;
+  const learn = "or learn the gate with `logistic(phi * x)`";
   const s = stickCount(g, ref.node);
-  if (ref.node.plates.length !== 1 || s === undefined) return `\`${ref.node.name}\` must be one value per stick, declared over \`[k in 1..K-1]\``;
-  const k = ref.node.plates[0].index;
+  if (ref.node.plates.length !== 1 || s === undefined) return { reason: `\`${ref.node.name}\` must be one value per stick, declared over \`[k in 1..K-1]\``, fix: `${constants}, ${learn}` };
   const stops: number[] = [];
   for (let l = 1; l <= s; l++) {
     const v = constantValue(g, ref.node.value, new Map([[k, l]]));
     if (v === undefined) {
       const others = g.nodes.filter((n) => ref.node.parents.includes(n.id) && (n.kind === "parameter" || n.kind === "input"));
-      return `the stop probabilities \`${ref.node.name}\` depend on ${others.length ? others.map((n) => `\`${n.name}\``).join(", ") : "something other than the stick index and constants"}`;
+      // A parameter only the stops read is left unused by constant stops.
+      const unused = others.filter((n) => n.kind === "parameter" && n.children.length === 1).map((n) => `\`${declaration(n)}\``);
+      return {
+        reason: `the stop probabilities \`${ref.node.name}\` depend on ${others.length ? others.map((n) => `\`${n.name}\``).join(", ") : "something other than the stick index and constants"}`,
+        fix: `${constants}${unused.length ? `, and remove ${unused.join(" and ")}` : ""}; ${learn}`,
+      };
     }
     stops.push(v);
   }
@@ -47,9 +56,9 @@ function constantStops(g: ModelGraph, e: Expr): number[] | string | undefined {
 /** Matches `z ~ stickbreaking(p)` with constant stop probabilities `p[k in 1..K-1] = c`. */
 export function matchFixedGate(g: ModelGraph, z: GraphNode): MatchResult<FixedGateMatch> {
   const d = z.distribution!;
-  const stops = d.name === "stickbreaking" ? constantStops(g, d.args[0]) : undefined;
+  const stops = d.name === "stickbreaking" ? constantStops(g, z, d.args[0]) : undefined;
   if (!stops) return fail(0, z.span, `\`${z.name}\` does not have constant stop probabilities`, "see the Pólya-Gamma gate");
-  if (typeof stops === "string") return fail(2, d.args[0].span, stops, "give each stick a constant, e.g. `stop[k in 1..K-1] = 1 / (K - k + 1)`, or learn the gate with `logistic(phi * x)`");
+  if ("reason" in stops) return fail(2, d.args[0].span, stops.reason, stops.fix);
   if (stops.some((p) => !(p > 0 && p < 1))) return fail(2, d.args[0].span, "constant stop probabilities must lie strictly between 0 and 1", "use values in (0, 1)");
   return { ok: true, match: { rule: "fixed_stickbreaking", allocation: z.name, stops, covers: [z.name], spans: [z.span], origins: {} } };
 }

@@ -9,10 +9,11 @@ import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { DiagnosticCode } from "../diagnostics/catalogue.js";
 import { DEFAULT_MAX_ERRORS, DiagnosticCollector } from "../diagnostics/collector.js";
-import { constantValue, substitute } from "../lang/affine.js";
+import { constantValue, formatAffine, substitute } from "../lang/affine.js";
 import { checkConstants } from "./constants.js";
 import type { Mismatch } from "./matches.js";
 import type { Analysis, Coverage } from "./analysis.js";
+import { prior } from "./patterns.js";
 import type { GateMatch, GatePriorMatch } from "./matches.js";
 import { expertRules, gatePriorRules, gateRules, type Rule } from "./rules.js";
 
@@ -121,7 +122,14 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
       coverage.push(...gatePrior.covers.map((node) => ({ node, rule: p.match.rule, role: "gate_prior" as const })));
     }
   } else if (latents.length === 1) {
-    return unsupported(latents[0], `\`${latents[0].name}\` is not used to index the experts`, `index the expert coefficients by it, declared one per expert: \`beta[k in 1..K] ~ mvnormal(…)\` and \`dot(beta[${latents[0].name}], x)\``);
+    // The mean's coefficients are shared by the experts: each becomes a family over them.
+    const z = latents[0];
+    const k = `k in 1..${z.elem.kind === "int" && z.elem.hi ? formatAffine(z.elem.hi) : "K"}`;
+    const shared = expert.groups.map((c) => g.byName.get(c.name)!);
+    const fix = shared.length
+      ? `declare the coefficients one per expert, ${shared.map((n) => `\`${n.name}[${k}] ~ ${prior(n)}\``).join(" and ")}, and index them by it in the mean: ${shared.map((n) => `\`${n.name}[${z.name}]\``).join(", ")}`
+      : `index the expert coefficients by it, declared one per expert: \`beta[${k}] ~ mvnormal(…)\` and \`dot(beta[${z.name}], x)\``;
+    return unsupported(z, `\`${z.name}\` is not used to index the experts`, fix);
   }
   if (experts < 1) {
     out.report("too_large", g.byName.get(expert.allocation!)!.span, { detail: `the model has ${experts} experts; it needs at least one`, fix: "give the number of experts a value of 1 or more" });

@@ -37,6 +37,12 @@ export interface MatchBase {
   warnings?: { code: DiagnosticCode; span: Span; args: Record<string, string> }[];
 }
 
+/** A prior mean vector: the array hyperparameter that gives it, and its entries. */
+export interface PriorMeanVector {
+  name: string;
+  entries: readonly number[];
+}
+
 /** One coefficient group of a linear predictor with its prior. */
 export interface CoefficientGroup {
   /** The coefficient family's name (for labels). */
@@ -45,8 +51,8 @@ export interface CoefficientGroup {
   length: Affine | undefined;
   /** What multiplies each entry in the design row. */
   regressor: DataExpr;
-  /** Prior mean of every entry. */
-  mean: number;
+  /** Prior mean of every entry, or of each entry of a vector family (an array hyperparameter, `mvnormal(m0, …)`). */
+  mean: number | PriorMeanVector;
   /** Prior variance of every entry: in units of the noise variance (NIG), or absolute (known variance). */
   scale: number;
   /** The parameter with an invgamma prior that also multiplies the variance (NIG's `g ~ invgamma`), if any. */

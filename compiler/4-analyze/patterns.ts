@@ -7,6 +7,8 @@ import type { Expr } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { foldConstant } from "../lang/arithmetic.js";
 import { foldLeftSpine } from "../walk.js";
+import { formatRange } from "../lang/types.js";
+import { printExpr } from "../print.js";
 
 const scalarFunctions: ReadonlyMap<string, (v: number) => number> = new Map([
   ["sqrt", Math.sqrt], ["exp", Math.exp], ["log", Math.log], ["log1p", Math.log1p], ["abs", Math.abs],
@@ -54,6 +56,28 @@ function evaluate(g: ModelGraph, e: Expr, nodes: ReadonlyMap<string, number | un
       return args.length === 1 && f ? f(args[0]) : undefined;
     },
   );
+}
+
+/**
+ * A prior mean: a constant (every entry), or for a vector family the name of an array
+ * hyperparameter with its entries (`mvnormal(m0, …)`, `m0: vector[D] = [0, 1]`); undefined otherwise.
+ */
+export function priorMean(g: ModelGraph, e: Expr, vector: boolean): number | { name: string; entries: readonly number[] } | undefined {
+  const c = constantValue(g, e);
+  if (c !== undefined) return c;
+  const n = e.kind === "name" ? g.byName.get(e.name) : undefined;
+  return vector && n?.kind === "hyper" && n.hyperEntries ? { name: n.name, entries: n.hyperEntries } : undefined;
+}
+
+/** A parameter's prior as a hint quotes it: `normal(0, 1)`. */
+export function prior(n: GraphNode): string {
+  return `${n.distribution!.name}(${n.distribution!.args.map((a) => printExpr(a)).join(", ")})`;
+}
+
+/** A parameter's declaration as a hint quotes it, `c ~ normal(0, 1)`, or with `definition` (`= 1`) in place of its prior. */
+export function declaration(n: GraphNode, definition = `~ ${prior(n)}`): string {
+  const plates = n.plates.length ? `[${n.plates.map((p) => `${p.index} in ${formatRange(p.range)}`).join(", ")}]` : "";
+  return `${n.name}${plates} ${definition}`;
 }
 
 /** The factors of a product `a * b * c`, in source order (a single factor when it is not a product). */

@@ -93,8 +93,9 @@ function row<M>(r: Rule<M>): Rule<M> {
 
 /** The prior mean and variance of every coefficient group, checked finite and positive. */
 function groupConstants(groups: readonly CoefficientGroup[], scaleWhat: string): ConstantCheck[] {
+  // A mean vector's entries were checked finite with the hyperparameter that gives them.
   return groups.flatMap((c) => [
-    { what: `the prior mean of \`${c.name}\``, value: c.mean, keys: [`${c.name}.mean`], from: c.origins.mean, constraint: "finite" as const },
+    ...(typeof c.mean === "number" ? [{ what: `the prior mean of \`${c.name}\``, value: c.mean, keys: [`${c.name}.mean`], from: c.origins.mean, constraint: "finite" as const }] : []),
     { what: `the prior ${scaleWhat} of \`${c.name}\``, value: c.scale, keys: [`${c.name}.scale`], from: c.origins.scale, constraint: "positive" as const },
     { what: `the prior precision of \`${c.name}\``, value: 1 / c.scale, keys: [`${c.name}.scale`], from: c.origins.scale, constraint: "positive" as const },
   ]);

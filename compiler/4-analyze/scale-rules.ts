@@ -8,7 +8,7 @@
  * indices express — λ per coefficient, per stick, per feature shared across sticks; τ global or
  * per stick; global-only; fixed scales — is one rule.
  */
-import type { Span } from "../ast.js";
+import type { Expr, Span } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { constant, difference } from "../lang/affine.js";
 import { printExpr } from "../print.js";
@@ -22,6 +22,26 @@ type Fail = { ok: false; why: Mismatch };
 const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
 
 const FIX = "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` with half-Cauchy scales indexed by the stick `k`, the feature `j`, or neither; or a constant sd";
+
+/** What a plate of a scale family may range over (see `dimsOf`). */
+interface Candidates {
+  stick: boolean;
+  column: boolean;
+  /** Its size when it is `1..c` with c constant. */
+  size: number | undefined;
+}
+
+/**
+ * `group[j]`, an integer-array hyperparameter indexed by the feature index `j`: the index map
+ * of the scale nodes it selects (0-based), or undefined.
+ */
+function groupArray(g: ModelGraph, ix: Expr, feature: string | undefined): ScaleIndex | undefined {
+  if (ix.kind !== "index" || ix.target.kind !== "name" || ix.indices.length !== 1 || feature === undefined) return undefined;
+  const j = ix.indices[0];
+  const node = g.byName.get(ix.target.name);
+  if (j.kind !== "name" || j.name !== feature || node?.kind !== "hyper" || !node.hyperEntries) return undefined;
+  return { column: node.hyperEntries.map((v) => v - 1), name: node.name };
+}
 
 /** Builds the scale tree of a gate coefficient family's prior. */
 export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFamilies: readonly GraphNode[]): MatchResult<ScaleMixtureMatch> {
@@ -38,14 +58,23 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
   let stick = first.plates[0];
   let column = first.plates[1];
 
-  /** What a plate of a scale family ranges over: the sticks or the columns of φ. */
-  const dimOf = (n: GraphNode, q: number): ScaleDim | undefined => {
+  /**
+   * What a plate of a scale family may range over: the sticks, the columns of φ, or a fixed
+   * number of positions (groups named by an integer array). Sizes compare by value, so a plate
+   * may fit several; its first use by a stick, feature or group index settles which.
+   */
+  const dimsOf = (n: GraphNode, q: number): Candidates => {
     const r = n.plates[q].range;
     const same = (p: typeof stick | undefined) => p && difference(r.lo, constant(1), g.values) === 0 && difference(r.hi, p.range.hi, g.values) === 0 && difference(p.range.lo, constant(1), g.values) === 0;
-    if (same(stick)) return "stick";
-    if (vector ? phi.elem.kind === "vector" && phi.elem.n && difference(r.hi, phi.elem.n, g.values) === 0 && difference(r.lo, constant(1), g.values) === 0 : same(column)) return "column";
-    return undefined;
+    const size = difference(r.lo, constant(1), g.values) === 0 ? difference(r.hi, constant(0), g.values) : undefined;
+    return {
+      stick: !!same(stick),
+      column: vector ? phi.elem.kind === "vector" && !!phi.elem.n && difference(r.hi, phi.elem.n, g.values) === 0 && difference(r.lo, constant(1), g.values) === 0 : !!same(column),
+      size: size !== undefined && size >= 1 ? size : undefined,
+    };
   };
+  /** Per family and plate: what it may range over, and whether a use has settled it. */
+  const candidates = new Map<number, { may: Candidates; settled: boolean }[]>();
 
   /**
    * The family index of scale node `n` (adding it and whatever its prior needs): `power` is how
@@ -57,16 +86,20 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
     const p = n.distribution;
     if (n.kind !== "parameter" || !p) return fail(2, at, `\`${n.name}\` in the prior scale is not a parameter with a prior`, FIX);
     const dims: ScaleDim[] = [];
+    const may: { may: Candidates; settled: boolean }[] = [];
     for (let q = 0; q < n.plates.length; q++) {
-      const dim = dimOf(n, q);
-      if (!dim) return fail(3, n.span, `\`${n.name}\` must be declared over the sticks or the features of \`${phi.name}\` (its index ${q + 1} ranges over neither)`, `declare it as \`${n.name}[k in 1..K-1]\` or \`${n.name}[j in 1..D]\``);
+      const c = dimsOf(n, q);
+      const dim: ScaleDim | undefined = c.stick ? "stick" : c.column ? "column" : c.size !== undefined ? { size: c.size } : undefined;
+      if (!dim) return fail(3, n.span, `\`${n.name}\` must be declared over the sticks, the features of \`${phi.name}\` or groups \`1..G\` (its index ${q + 1} ranges over none of them)`, `declare it as \`${n.name}[k in 1..K-1]\`, \`${n.name}[j in 1..D]\` or \`${n.name}[q in 1..G]\``);
       dims.push(dim);
+      may.push({ may: c, settled: false });
     }
     covers.push(n.name);
     spans.push(n.span);
     if (p.name === "halfcauchy") {
       if (power !== 2) return fail(3, at, `\`${n.name}\` has a half-Cauchy prior, so it is a scale: it multiplies the sd (or enters the variance squared), not the variance`, `write \`normal(0, ${n.name} * …)\` or \`${n.name}^2\` in a covariance`);
       const value = families.length;
+      candidates.set(value, may);
       families.push({ dims, shape: 0.5, rate: { parent: value + 1 }, scale: true });
       families.push({ dims, shape: 0.5, rate: { constant: 1 }, scale: false });
       known.set(n, value);
@@ -98,6 +131,7 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
         { what: `the scale of the invgamma prior of \`${n.name}\``, value: b, keys: [`${n.name}.b`], from: [p.args[1]], constraint: "positive" },
       );
       known.set(n, families.length);
+      candidates.set(families.length, may);
       families.push({ dims, shape: a, rate: { constant: b }, scale: true });
       return families.length - 1;
     }
@@ -121,26 +155,43 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
     for (const f of mono.factors) {
       const fam = familyOf(f.ref.node, f.power, f.ref.expr.span);
       if (typeof fam !== "number") return fam;
-      // A scale over the features belongs to one coefficient family's columns.
-      const owner = featureOwner.get(fam);
-      if (families[fam].dims.includes("column") && owner && owner !== phi) {
-        return fail(2, f.ref.expr.span, `\`${f.ref.node.name}\` is indexed by the features of both \`${owner.name}\` and \`${phi.name}\``, "give each coefficient family its own local scales");
-      }
-      if (families[fam].dims.includes("column")) featureOwner.set(fam, phi);
       const n = f.ref.node;
       if (f.ref.indices.length !== n.plates.length) return fail(2, f.ref.expr.span, `\`${n.name}\` is used with ${f.ref.indices.length} indices but declared with ${n.plates.length}`, FIX);
       const index: ScaleIndex[] = [];
       for (let q = 0; q < f.ref.indices.length; q++) {
         const ix = f.ref.indices[q];
         const c = constantValue(g, ix);
-        const dim = families[fam].dims[q];
-        if (ix.kind === "name" && ix.name === stick.index && dim === "stick") index.push("stick");
-        else if (ix.kind === "name" && column && ix.name === column.index && dim === "column") index.push("column");
+        const dims = families[fam].dims as ScaleDim[];
+        const plate = candidates.get(fam)![q];
+        const mapped = groupArray(g, ix, column?.index);
+        // Settles what the plate ranges over at its first use by a stick, feature or group index.
+        const settle = (dim: ScaleDim): boolean => {
+          const kind = typeof dim === "string" ? dim : "size";
+          const ok = kind === "size" ? plate.may.size !== undefined : plate.may[kind];
+          if (!ok || (plate.settled && (typeof dims[q] === "string" ? dims[q] : "size") !== kind)) return false;
+          dims[q] = dim;
+          plate.settled = true;
+          return true;
+        };
+        if (ix.kind === "name" && ix.name === stick.index && settle("stick")) index.push("stick");
+        else if (ix.kind === "name" && column && ix.name === column.index && settle("column")) index.push("column");
+        else if (mapped && plate.may.size !== undefined && settle({ size: plate.may.size })) index.push(mapped);
         else if (c !== undefined && Number.isInteger(c) && c >= 1) index.push(c - 1);
         else {
-          return fail(2, ix.span, `the index \`${printExpr(ix)}\` of \`${n.name}\` must be \`${phi.name}\`'s ${dim === "stick" ? `stick index \`${stick.index}\`` : `feature index${column ? ` \`${column.index}\`` : ""}`}, or a constant`, FIX);
+          const expected = [
+            plate.may.stick && `the stick index \`${stick.index}\``,
+            plate.may.column && `the feature index${column ? ` \`${column.index}\`` : ""}`,
+            plate.may.size !== undefined && `a group of the feature, \`g[${column?.index ?? "j"}]\` with \`g\` an integer array`,
+          ].filter((x) => x);
+          return fail(2, ix.span, `the index \`${printExpr(ix)}\` of \`${n.name}\` must be ${[...expected, "a constant"].join(", or ")}${plate.settled ? ", as its other uses index it" : ""}`, FIX);
         }
       }
+      // Once its indices settle what it ranges over: a scale over the features belongs to one coefficient family's columns.
+      const owner = featureOwner.get(fam);
+      if (families[fam].dims.includes("column") && owner && owner !== phi) {
+        return fail(2, f.ref.expr.span, `\`${f.ref.node.name}\` is indexed by the features of both \`${owner.name}\` and \`${phi.name}\``, "give each coefficient family its own local scales");
+      }
+      if (families[fam].dims.includes("column")) featureOwner.set(fam, phi);
       factors.push({ family: fam, index });
     }
     groups.push({ base: mono.c, factors });

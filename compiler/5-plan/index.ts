@@ -46,14 +46,15 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   const inputs = g.nodes.filter((n) => n.kind === "input");
   // The data row is the first input alone only when there is one.
   const input = inputs.length === 1 ? inputs[0] : undefined;
-  type Groups = Pick<CoefficientGroup, "name" | "length" | "regressor"> & { mean?: number; scale?: number; random?: string };
+  type Groups = Pick<CoefficientGroup, "name" | "length" | "regressor"> & { mean?: CoefficientGroup["mean"]; scale?: number; random?: string };
   const blockOf = (slot: BlockPlan["slot"], match: MatchBase & { rule: RuleId }, groups?: readonly Groups[], offset?: DataExpr): BlockPlan => {
     const rule = ruleById(match.rule);
     const plan: BlockPlan = { slot, rule: rule.id, block: rule.block, constants: rule.build(match), moves: rule.moves, from: from(match.covers) };
     if (groups) {
       const [only] = groups;
-      // `dot(beta[z], x)` or `phi * x` alone reads the data row as it is.
-      if (groups.length === 1 && offset === undefined && isWholeInput(only, input, g.values)) {
+      // `dot(beta[z], x)` or `phi * x` alone reads the data row as it is; a prior mean vector
+      // is laid out (and its length checked) by a design row.
+      if (groups.length === 1 && offset === undefined && isWholeInput(only, input, g.values) && typeof only.mean !== "object") {
         if (only.mean !== undefined) plan.constants = { ...plan.constants, m0: only.mean, g: only.scale! };
       } else {
         plan.design = {
@@ -80,7 +81,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     experts: a.experts,
     inputs: inputs.map((n) => ({ name: n.name, size: inputSize(n, g.values)! })),
     response: observed.name,
-    hypers: Object.fromEntries(g.values),
+    hypers: Object.fromEntries(g.nodes.filter((n) => n.kind === "hyper" && (n.hyperValue !== undefined || n.hyperEntries)).map((n) => [n.name, n.hyperEntries ?? n.hyperValue!])),
     coverage: a.coverage,
     blocks,
   };

@@ -6,7 +6,7 @@
 import type { Span } from "../ast.js";
 import type { KernelInfo } from "../../runtime/pl/kernel.js";
 import type { KernelBlockName } from "../../runtime/kernel-runtime.js";
-import type { BlockConstants, DataExpr } from "../4-analyze/index.js";
+import type { BlockConstants, DataExpr, PriorMeanVector } from "../4-analyze/index.js";
 import type { Affine } from "../lang/affine.js";
 
 /** Where a piece of the kernel comes from in the model file, for comments. */
@@ -47,7 +47,7 @@ export interface BlockPlan {
  * variance, and the offset. The block's prior mean and variance vectors are laid out the same way.
  */
 export interface DesignPlan {
-  groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number; scale: number; random: boolean } }[];
+  groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number | PriorMeanVector; scale: number; random: boolean } }[];
   offset: DataExpr | undefined;
 }
 

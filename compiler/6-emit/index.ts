@@ -30,7 +30,7 @@ function header(w: CodeWriter, p: KernelPlan): void {
 }
 
 function info(w: CodeWriter, p: KernelPlan): void {
-  const hypers = Object.entries(p.hypers).map(([k, v]) => `[${nameLiteral(k)}, ${num(v)}]`).join(", ");
+  const hypers = Object.entries(p.hypers).map(([k, v]) => `[${nameLiteral(k)}, ${typeof v === "number" ? num(v) : `[${v.map(num).join(", ")}]`}]`).join(", ");
   const plan = p.coverage.map((c) => `{ node: ${nameLiteral(c.node)}, rule: ${JSON.stringify(c.rule)}, role: ${JSON.stringify(c.role)} }`);
   w.block("const info = {", () => {
     w.line(`model: ${nameLiteral(p.model)},`);
@@ -161,7 +161,17 @@ function design(w: CodeWriter, p: KernelPlan, slot: string, d: DesignPlan): void
     const random = priors && d.groups.some((c) => c.prior!.random);
     if (priors) {
       w.line("const m0 = new Float64Array(d), g = new Float64Array(d);");
-      d.groups.forEach((c, i) => w.line(`m0.fill(${num(c.prior!.mean)}, o${i}, o${i} + n${i}); g.fill(${num(c.prior!.scale)}, o${i}, o${i} + n${i});`));
+      d.groups.forEach((c, i) => {
+        const mean = c.prior!.mean;
+        if (typeof mean === "number") w.line(`m0.fill(${num(mean)}, o${i}, o${i} + n${i});`);
+        else {
+          // The mean vector's length is the data's to match: say so in the model's terms.
+          const n = mean.entries.length;
+          w.line(`if (n${i} !== ${num(n)}) throw new Error("the model's \`" + ${nameLiteral(mean.name)} + "\` has ${num(n)} entr${n === 1 ? "y" : "ies"}, the prior mean of \`" + ${nameLiteral(c.name)} + "\`, which has " + n${i} + " coefficients");`);
+          w.line(`m0.set([${mean.entries.map(num).join(", ")}], o${i});`);
+        }
+        w.line(`g.fill(${num(c.prior!.scale)}, o${i}, o${i} + n${i});`);
+      });
     }
     if (random) {
       // The entries whose prior variance the random scale multiplies.

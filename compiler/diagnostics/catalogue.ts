@@ -199,9 +199,16 @@ const entries = {
   hyper_not_scalar: {
     stage: "check",
     severity: "error",
-    message: "hyperparameter `{name}` must be `int` or `real`",
-    hint: "declare vectors and matrices in the model body, as data or parameters",
-    explanation: "A model argument is declared with a vector or matrix type.",
+    message: "hyperparameter `{name}` must be `int`, `real`, `int[n]` or `vector[n]`",
+    hint: "declare matrices in the model body, as data or parameters",
+    explanation: "A model argument is declared with a matrix type.",
+  },
+  integer_array_type: {
+    stage: "check",
+    severity: "error",
+    message: "`int[…]` is an integer array, which only a hyperparameter can be",
+    hint: "declare it in the model's header, e.g. `model m(group: int[D] = [1, 1, 2])`, or use `vector[…]` here",
+    explanation: "A data or parameter declaration has an integer-array type; integer arrays (such as group labels) are constants given in the header.",
   },
   hyper_not_constant: {
     stage: "check",

@@ -37,7 +37,20 @@ export type HyperParamCstChildren = {
   Colon: IToken[];
   typeExpr: TypeExprCstNode[];
   Equals?: IToken[];
+  arrayLiteral?: ArrayLiteralCstNode[];
   expression?: ExpressionCstNode[];
+};
+
+export interface ArrayLiteralCstNode extends CstNode {
+  name: "arrayLiteral";
+  children: ArrayLiteralCstChildren;
+}
+
+export type ArrayLiteralCstChildren = {
+  LBracket: IToken[];
+  expression: ExpressionCstNode[];
+  Comma?: IToken[];
+  RBracket: IToken[];
 };
 
 export interface TypeExprCstNode extends CstNode {
@@ -47,11 +60,11 @@ export interface TypeExprCstNode extends CstNode {
 
 export type TypeExprCstChildren = {
   Int?: IToken[];
-  Real?: IToken[];
-  Vector?: IToken[];
   LBracket?: (IToken)[];
   expression?: (ExpressionCstNode)[];
   RBracket?: (IToken)[];
+  Real?: IToken[];
+  Vector?: IToken[];
   Matrix?: IToken[];
   Comma?: IToken[];
 };
@@ -181,6 +194,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   program(children: ProgramCstChildren, param?: IN): OUT;
   modelDecl(children: ModelDeclCstChildren, param?: IN): OUT;
   hyperParam(children: HyperParamCstChildren, param?: IN): OUT;
+  arrayLiteral(children: ArrayLiteralCstChildren, param?: IN): OUT;
   typeExpr(children: TypeExprCstChildren, param?: IN): OUT;
   statement(children: StatementCstChildren, param?: IN): OUT;
   dataDecl(children: DataDeclCstChildren, param?: IN): OUT;

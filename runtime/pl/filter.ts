@@ -251,7 +251,8 @@ function infoDifference(theirs: KernelInfo | undefined, ours: KernelInfo): strin
   for (const h of names) {
     const a = theirs.hypers?.[h];
     const b = ours.hypers[h];
-    if (a !== b) out.push(`${h} = ${a ?? "(none)"}, not ${b ?? "(none)"}`);
+    const shown = (v: number | readonly number[] | undefined) => (v === undefined ? "(none)" : typeof v === "number" ? String(v) : `[${v.join(", ")}]`);
+    if (shown(a) !== shown(b)) out.push(`${h} = ${shown(a)}, not ${shown(b)}`);
   }
   if (out.length === 0 && JSON.stringify(theirs) !== JSON.stringify(ours)) out.push("its inference plan or data names differ");
   return out.join(", ");

@@ -84,8 +84,8 @@ export interface KernelInfo {
   inputs: { name: string; size: string }[];
   /** Name of the response (`y`). */
   response: string;
-  /** Hyperparameter values in force. */
-  hypers: Record<string, number>;
+  /** Hyperparameter values in force (an array hyperparameter's entries as a list). */
+  hypers: Record<string, number | readonly number[]>;
   /** Which rule covers each node: the inference plan. */
   plan: { node: string; rule: string; role: string }[];
 }

@@ -26,11 +26,18 @@ import { jointScaleLogAlpha } from "./joint-scale-move.js";
 import { clampScale, HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
-/** What a scale family's index ranges over: the sticks, or the features of the group that uses it. */
-export type ScaleDim = "stick" | "column";
+/**
+ * What a scale family's index ranges over: the sticks, the features of the group that uses it,
+ * or a fixed number of positions (groups of features named by an integer array).
+ */
+export type ScaleDim = "stick" | "column" | { readonly size: number };
 
-/** How a family of scale nodes is indexed from a coefficient: by its stick, its column in its group, or a fixed position. */
-export type ScaleIndex = ScaleDim | number;
+/**
+ * How a family of scale nodes is indexed from a coefficient: by its stick, its column in its
+ * group, a fixed position, or its column mapped through an array of 0-based positions (the
+ * model's integer array `name`, one entry per feature: `lambda[k, group[j]]`).
+ */
+export type ScaleIndex = "stick" | "column" | number | { readonly column: readonly number[]; readonly name: string };
 
 /** One family of scale nodes (a model parameter such as `lambda[k, j]`, or its auxiliaries). */
 export interface ScaleFamily {
@@ -134,7 +141,7 @@ export class ScalePrior implements GatePrior {
         if (p >= 0 && tree.families[p]?.dims.includes("column") && columnsOf[p] === 0) columnsOf[p] = columnsOf[q];
       });
     }
-    const extent = (family: number, x: ScaleDim): number => (x === "stick" ? sticks : columnsOf[family]);
+    const extent = (family: number, x: ScaleDim): number => (x === "stick" ? sticks : x === "column" ? columnsOf[family] : x.size);
     // Node ranges of each family: its size is the product of its dims.
     const start: number[] = [];
     let M = 0;
@@ -149,7 +156,7 @@ export class ScalePrior implements GatePrior {
       let at = 0;
       f.dims.forEach((dim, q) => {
         const x = index[q];
-        const value: number = x === "stick" ? l : x === "column" ? j : x;
+        const value: number = x === "stick" ? l : x === "column" ? j : typeof x === "number" ? x : x.column[j];
         if (!(Number.isInteger(value) && value >= 0 && value < extent(family, dim))) throw new Error("scale prior: an index is out of range");
         at = at * extent(family, dim) + value;
       });
@@ -193,6 +200,12 @@ export class ScalePrior implements GatePrior {
       let j0 = 0;
       for (const [q, g] of tree.groups.entries()) {
         if (!(g.base > 0 && g.base < Infinity)) throw new Error("scale prior: a constant variance must be positive and finite");
+        for (const f of g.factors) {
+          for (const x of f.index) {
+            // The array's length is the data's to match: say so in the model's terms.
+            if (typeof x === "object" && x.column.length !== widths[q]) throw new Error(`the model's \`${x.name}\` has ${x.column.length} entries, one per feature of the gate, but the gate has ${widths[q]} features`);
+          }
+        }
         for (let j = j0; j < j0 + widths[q]; j++) {
           const c = l * d + j;
           this.base[c] = g.base;

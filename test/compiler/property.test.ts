@@ -2,7 +2,7 @@
  * Robustness: random byte strings and random token sequences must come back as diagnostics
  * (or a compiled model), never as an exception. 2,000 cases each.
  */
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import fc from "fast-check";
 import { compileModel } from "../../compiler/index.js";
 

@@ -62,12 +62,6 @@ const REFUSALS = new Set([
  * `analyze` or `models`), each with the reason. Their `// rewrite:` lines are the true fix.
  */
 const KNOWN_VAGUE: Record<string, string> = {
-  "analyze/halfcauchy-variance": "`invgamma(a, b)` has placeholders a, b the model does not declare; the true fix uses constants or its a0, b0",
-  "analyze/random-sd": "both suggested sds leave `s` unused (unused_parameter), and the hint never says to remove `s ~ halfcauchy(1)`; its `sqrt(sigma2[z])` route also needs `beta`'s prior scaled by `sigma2[k]`",
-  "analyze/stops-from-data": "the constant stops leave `c` unused (unused_parameter); the hint never says to remove `c ~ normal(0, 1)`",
-  "analyze/student-likelihood": "`normal(mean, sd)` has placeholders; the true fix keeps the mean and sd: `normal(dot(beta[z], x), sqrt(sigma2[z]))`",
-  "analyze/unused-allocation": "`dot(beta[z], x)` needs `beta` to be a family over the experts (`beta[k in 1..3] ~ …`), which the hint does not say",
-  "models/bernoulli-logit-expert": "binary experts are unsupported; the Gaussian fallback `normal(mean, sd)` has placeholders (and changes what the model means)",
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  *     w[k 1..K] ~ normal(0, 1)   // error[syntax_error] @col 7
  *
  * `@line N` places the expectation on another line (for errors at the end of the file), and
- * a `// set: K=1, a0=2` line gives hyperparameter values as `--set` would. Analysis fixtures
+ * a `// set: K=1, a0=2, group=[1, 2]` line gives hyperparameter values as `--set` would. Analysis fixtures
  * name the rules they exercise: `// rules: a, b` (each must cover part of the model) and
  * `// rejects: a` (each must refuse the term of its role).
  */
@@ -27,7 +27,7 @@ export interface Fixture {
   path: string;
   text: string;
   expectations: Expectation[];
-  hypers: Map<string, number>;
+  hypers: Map<string, number | number[]>;
   rules: string[];
   rejects: string[];
 }
@@ -38,7 +38,7 @@ const EXPECT = /\/\/\s*(error|warning|note)\[(\w+)\]((?:\s*@(?:line|col)\s+\d+)*
 export function readFixture(path: string, name: string): Fixture {
   const text = readFileSync(path, "utf8");
   const expectations: Expectation[] = [];
-  const hypers = new Map<string, number>();
+  const hypers = new Map<string, number | number[]>();
   const rules: string[] = [];
   const rejects: string[] = [];
   text.split("\n").forEach((lineText, i) => {
@@ -51,9 +51,9 @@ export function readFixture(path: string, name: string): Fixture {
     }
     const set = /^\/\/\s*set:\s*(.*)$/.exec(lineText);
     if (set) {
-      for (const pair of set[1].split(",")) {
-        const [k, v] = pair.split("=").map((s) => s.trim());
-        hypers.set(k, Number(v));
+      // `name=value` pairs, an array's entries in brackets: `K=2, group=[1, 1, 2]`.
+      for (const [, k, v] of set[1].matchAll(/(\w+)\s*=\s*(\[[^\]]*\]|[^,]+)/g)) {
+        hypers.set(k, v.startsWith("[") ? v.slice(1, -1).split(",").map(Number) : Number(v));
       }
     }
   });

@@ -248,8 +248,9 @@ function enumerateEvidence(data: Row[], stops: number[], group: (X: number[][], 
 
 type Check =
   | {
-      /** K = 1 (or no gate): one NIG regression of y − offset(x) on design(x), prior variances g (in σ² units). */
+      /** K = 1 (or no gate): one NIG regression of y − offset(x) on design(x), prior variances g (in σ² units) and mean m0 (default 0). */
       kind: "nig";
+      m0?: number[];
       hypers?: Hypers;
       n: number;
       design: (x: number[]) => number[];
@@ -322,32 +323,30 @@ const recovery = (more: Partial<Extract<Check, { kind: "recovery" }>> = {}): Che
   ...more,
 });
 const xu = (x: number[]) => x;
+// The piecewise truth with two noise inputs, fitted at K = 4 (flagship-k4) or 3 (lambda-per-group, the noise inputs sharing one local scale per stick).
+const NOISE_INPUTS_SHRUNK = recovery({
+  n: 300,
+  particles: 400,
+  means: { at: [[1, -2, 0, 0], [1, -1, 0, 0], [1, 1, 0, 0], [1, 2, 0, 0]], tol: 0.3, why: PIECEWISE_POINTS.why },
+  usage: TWO_EXPERTS,
+  shrunk: {
+    features: [2, 3],
+    min: 0.2,
+    driver: 1,
+    driverMax: 0.05,
+    why:
+      "the gate ignores n1, n2 and routes by u. With 4 gate inputs, of which 1 drives a sharp split, τ stays moderate " +
+      "and κ of n1, n2 sits at 0.25–0.45 (seeds 1–2, n = 300–600, N = 400–1000), against ≤ 0.01 for u on the stick that splits; " +
+      "the stdlib test's κ ≥ 0.8 needs 8 noise inputs and 2,000 rows",
+  },
+});
 
 const TABLE: Record<string, Entry> = {
   "flagship-k1.moe": { truth: T.lin3, checks: [nig(60, xu, [10, 10, 10], { hypers: {} })] },
   "flagship-k2.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: { top: 2, share: 0.99, why: "K = 2: both experts are the truth's two" } })] },
-  "flagship-k4.moe": {
-    truth: T.piecewiseNoise,
-    checks: [
-      nig(40, xu, [10, 10, 10, 10]),
-      recovery({
-        n: 300,
-        particles: 400,
-        means: { at: [[1, -2, 0, 0], [1, -1, 0, 0], [1, 1, 0, 0], [1, 2, 0, 0]], tol: 0.3, why: PIECEWISE_POINTS.why },
-        usage: TWO_EXPERTS,
-        shrunk: {
-          features: [2, 3],
-          min: 0.2,
-          driver: 1,
-          driverMax: 0.05,
-          why:
-            "the gate ignores n1, n2 and routes by u. With 4 gate inputs, of which 1 drives a sharp split, τ stays moderate " +
-            "and κ of n1, n2 sits at 0.25–0.45 (seeds 1–2, n = 300–600, N = 400–1000), against ≤ 0.01 for u on the stick that splits; " +
-            "the stdlib test's κ ≥ 0.8 needs 8 noise inputs and 2,000 rows",
-        },
-      }),
-    ],
-  },
+  "lambda-per-group.moe": { truth: T.piecewiseNoise, checks: [nig(40, xu, [10, 10, 10, 10]), NOISE_INPUTS_SHRUNK] },
+  "prior-mean.moe": { truth: T.lin3, checks: [nig(60, xu, [10, 10, 10], { hypers: { K: 1 }, m0: [0.5, 1, -1] })] },
+  "flagship-k4.moe": { truth: T.piecewiseNoise, checks: [nig(40, xu, [10, 10, 10, 10]), NOISE_INPUTS_SHRUNK] },
   "group-horseshoe.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ hypers: { K: 3 }, usage: TWO_EXPERTS })] },
   "normal-gate.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: { top: 2, share: 0.99, why: "K = 2" } })] },
   "fixed-gate.moe": {
@@ -561,14 +560,17 @@ describe.each(FILES)("$name", (f) => {
       it(`closed form (NIG, ${JSON.stringify(check.hypers ?? {})}): evidence, coefficients and predictive mean to 1e-8`, () => {
         const data = rows(entry.truth, check.n, 101);
         const g = fit(f, check.hypers ?? {}, data, { particles: 8, seed: 2 });
-        const off = check.offset ?? (() => 0);
-        const exact = nigPosterior(
+        // A prior mean m0 is a zero-mean prior on β − m0 with the offset design·m0 (E12–E13 shifted).
+        const m0 = check.m0 ?? check.g.map(() => 0);
+        const off = (x: number[]) => (check.offset ?? (() => 0))(x) + check.design(x).reduce((s, v, j) => s + v * m0[j], 0);
+        const shifted = nigPosterior(
           data.map((r) => check.design(r.x)),
           data.map((r) => r.y - off(r.x)),
           check.g,
           check.a0,
           check.b0,
         );
+        const exact = { ...shifted, m: shifted.m.map((v, j) => v + m0[j]) };
         expect(rel(g.logEvidence, exact.logEvidence)).toBeLessThan(1e-8);
         expect(g.logEvidenceSE).toBe(0); // one expert: every particle is the same
         const [e] = g.experts();
@@ -576,7 +578,7 @@ describe.each(FILES)("$name", (f) => {
         e.coefficients.forEach((c, j) => expect(Math.abs(c - exact.m[j])).toBeLessThan(1e-8 * (1 + Math.abs(exact.m[j]))));
         expect(rel(e.noiseVariance, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
         const x0 = data[0].x;
-        const mean = check.design(x0).reduce((s, v, j) => s + v * exact.m[j], off(x0));
+        const mean = check.design(x0).reduce((s, v, j) => s + v * exact.m[j], (check.offset ?? (() => 0))(x0));
         expect(rel(g.predict(x0, []).mean, mean)).toBeLessThan(1e-8);
       });
     } else if (check.kind === "gaussian") {

@@ -31,7 +31,7 @@ import type { GatePrior } from "../../../runtime/rules/gate-prior.js";
 import { HorseshoeState } from "../../../runtime/rules/horseshoe.js";
 import { KnownVarianceLinearState } from "../../../runtime/rules/known-variance-linear.js";
 import { NigLinearState } from "../../../runtime/rules/nig-linear.js";
-import { type ScaleIndex, ScalePrior, type ScaleTree } from "../../../runtime/rules/scale-prior.js";
+import { type ScaleDim, type ScaleIndex, ScalePrior, type ScaleTree } from "../../../runtime/rules/scale-prior.js";
 import { HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "../../../runtime/rules/scale-bounds.js";
 import { StickGateState } from "../../../runtime/rules/stick-gate.js";
 import {
@@ -613,16 +613,16 @@ describe.each([
  * states it: each node v ~ IG(shape, rate) with rate a constant or 1/v of its parent node (the
  * scalar one, or the same position in a family of the same size); each coefficient
  * φ ~ N(0, base·Π its factor nodes). Nodes are laid out family by family, row-major over the
- * family's dims ("stick" of extent sticks, "column" of extent d). Written for trees whose
+ * family's dims ("stick" of extent sticks, "column" of extent d, or a fixed size). Written for trees whose
  * groups start at column 0 and cover every column, where "column" needs no interpretation.
  */
 function treeLogJoint(tree: ScaleTree, S: number, d: number, phi: ArrayLike<number>) {
-  const extent = (x: ScaleIndex) => (x === "stick" ? S : x === "column" ? d : NaN);
+  const extent = (x: ScaleDim) => (x === "stick" ? S : x === "column" ? d : x.size);
   const sizes = tree.families.map((f) => f.dims.reduce((a: number, x) => a * extent(x), 1));
   const offsets = sizes.map((_, f) => sizes.slice(0, f).reduce((a, b) => a + b, 0));
   if (tree.groups.length !== 1 || tree.groups[0].columns !== d || sizes.some((s) => !Number.isFinite(s))) throw new Error("treeLogJoint: tree outside what it is written for");
   const node = (f: number, index: readonly ScaleIndex[], l: number, j: number) =>
-    offsets[f] + index.reduce((at: number, x, q) => at * extent(tree.families[f].dims[q]) + (x === "stick" ? l : x === "column" ? j : x), 0);
+    offsets[f] + index.reduce((at: number, x, q) => at * extent(tree.families[f].dims[q]) + (x === "stick" ? l : x === "column" ? j : typeof x === "number" ? x : x.column[j]), 0);
   return (v: Float64Array) => {
     let s = 0;
     tree.families.forEach((f, q) => {
@@ -723,6 +723,19 @@ const TREES: { name: string; tree: ScaleTree }[] = [
         { dims: [], shape: half, rate: { constant: 1 }, scale: false },
       ],
       groups: [{ columns: 3, base: 1, factors: [{ family: 0, index: [] }, { family: 2, index: ["stick", "column"] }] }],
+    },
+  },
+  {
+    // As the compiler writes `lambda[k in 1..K-1, q in 1..2]` and `normal(0, tau * lambda[k, group[j]])`, group = [2, 1, 2].
+    name: "local scales per stick and group of features, groups from an integer array",
+    tree: {
+      families: [
+        { dims: ["stick", { size: 2 }], shape: half, rate: { parent: 1 }, scale: true },
+        { dims: ["stick", { size: 2 }], shape: half, rate: { constant: 1 }, scale: false },
+        { dims: [], shape: half, rate: { parent: 3 }, scale: true },
+        { dims: [], shape: half, rate: { constant: 1 }, scale: false },
+      ],
+      groups: [{ columns: 3, base: 1, factors: [{ family: 0, index: ["stick", { column: [1, 0, 1], name: "group" }] }, { family: 2, index: [] }] }],
     },
   },
   {
