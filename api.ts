@@ -8,6 +8,7 @@ import { loadKernel } from "./runtime/kernel-runtime.js";
 import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
+import type { TraceRow } from "./runtime/pl/trace.js";
 import { validateOptions } from "./runtime/pl/options.js";
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
@@ -104,8 +105,9 @@ export class ModelFilter {
   /**
    * Feeds one row (x, y); x as a plain array of every input in order, or by name
    * (`{ x: [...], w: [...] }`). Without D or inputs in the options the first row sets them.
+   * With the `trace` option, returns the row's prequential record (see {@link TraceRow}).
    */
-  observe(x: InputRow, y: number): void {
+  observe(x: InputRow, y: number): TraceRow | undefined {
     const { row, sizes } = flatten(this.kernel, x, `row ${this.inner ? this.inner.rows.n + 1 : 1}`);
     if (!this.inner) {
       if (!(row.length >= 1)) throw new FilterError("bad_input", "observe: x must be a non-empty array of numbers", 1);
@@ -113,7 +115,12 @@ export class ModelFilter {
     } else if (sizes && sizes.some((n, q) => n !== this.inner!.inputs[q])) {
       throw new FilterError("bad_input", `row ${this.inner.rows.n + 1}: the inputs have lengths ${sizes.join(", ")}; the filter's are ${this.inner.inputs.join(", ")}`, this.inner.rows.n + 1);
     }
-    this.inner.observe(row, y);
+    return this.inner.observe(row, y);
+  }
+
+  /** Change alarms on the prequential score so far (spec §3.8): row (1-based) and strength. */
+  get alarms(): readonly { row: number; strength: number }[] {
+    return this.inner ? this.inner.alarms : [];
   }
 
   /** Posterior predictive at x (an array or inputs by name): mean, sd, quantiles, density. */

@@ -12,9 +12,10 @@ import { describeModel, renderDiagnostics, type CompileResult, type HyperValue }
 import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
+import { TRACE_COLUMNS, type TraceRow } from "../runtime/pl/trace.js";
 import { checkInputSizes, ColumnMappingError, csvInputs, readDataTable, TableScanner, type DataTable, type InputColumns, type InputSpec, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
-import { checkOutputs, type FileIdentity, type Io, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
+import { AtomicFile, checkOutputs, type FileIdentity, type Io, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
 import { parseState, sha256, StateError, statePieces, type StatePayload } from "./state.js";
 import { compileWithSets } from "./set-values.js";
 import { reportPage } from "./report/index.js";
@@ -174,6 +175,59 @@ export interface FitArgs {
   feature?: string;
   /** `--input NAME=COL,COL,…` options: the columns of an input, instead of its prefix. */
   input: string[];
+  /** Write the prequential trace (one line per row) here. */
+  trace?: string;
+}
+
+/**
+ * The trace file, written as the fit runs (atomically: renamed into place when it ends). A
+ * failed write stops the trace, not the fit; it is reported with the other failed writes.
+ */
+class TraceWriter {
+  private file: AtomicFile | undefined;
+  private buffer: string[] = [];
+  error: WriteError | undefined;
+
+  constructor(path: string) {
+    this.file = new AtomicFile(path);
+    this.buffer.push(TRACE_COLUMNS.join(",") + "\n");
+  }
+
+  /** Appends one row's line. */
+  row(r: TraceRow): void {
+    if (!this.file) return;
+    this.buffer.push(TRACE_COLUMNS.map((c) => String(r[c])).join(",") + "\n");
+    if (this.buffer.length >= 4096) this.flush();
+  }
+
+  /** Writes what is buffered and renames the file into place. */
+  commit(): void {
+    this.flush();
+    this.guard(() => this.file?.commit());
+    this.file = undefined;
+  }
+
+  /** Drops the file (the fit failed). */
+  abort(): void {
+    this.file?.abort();
+    this.file = undefined;
+  }
+
+  private flush(): void {
+    const text = this.buffer.join("");
+    this.buffer = [];
+    this.guard(() => this.file?.write(text));
+  }
+
+  private guard(body: () => void): void {
+    try {
+      body();
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      this.error = e;
+      this.file = undefined;
+    }
+  }
 }
 
 /**
@@ -182,7 +236,7 @@ export interface FitArgs {
  * failed write is reported (exit 1) without touching what was there.
  */
 export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Promise<number> {
-  checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report });
+  checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report, "--trace": a.trace });
   const { model, compiled, source, hypers } = compileFile(a.model, a.set, io, a.json);
   const { response } = model.plan;
   const train = await streamData(a.data, { inputs: csvInputs(model.plan.inputs, inputMapping(a.input, model.plan)), response });
@@ -192,28 +246,44 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
-  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate };
+  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined };
   if (train.D > MAX_INPUTS) throw new FilterError("bad_input", `${a.data} has ${train.D} input columns; a model takes at most ${MAX_INPUTS}`);
   checkInputSizes(model.plan.inputs, train.inputs, a.data);
   validateOptions(options);
+  const failed: WriteError[] = [];
+  let trace: TraceWriter | undefined;
+  try {
+    trace = a.trace === undefined ? undefined : new TraceWriter(a.trace);
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    failed.push(e);
+  }
   const bar = progressBar(io, train.n);
   const t0 = performance.now();
   let f: ModelFilter;
   try {
     if (Math.min(a.threads ?? threadCount(a.sets), a.sets) > 1) {
-      const filter = await fitParallel(model, train.D, (onRow, afterPiece) => streamData(a.data, readOptions, onRow, afterPiece, train), options, (rows) => bar.update(rows), a.threads);
+      const filter = await fitParallel(model, train.D, (onRow, afterPiece) => streamData(a.data, readOptions, onRow, afterPiece, train), options, (rows) => bar.update(rows), a.threads, trace && ((r) => trace.row(r)));
       f = new ModelFilter(model.kernel, {}, filter);
     } else {
       f = model.filter(options);
       let rows = 0;
       await streamData(a.data, readOptions, (x, y) => {
-        f.observe(x, y);
+        const r = f.observe(x, y);
+        if (r) trace?.row(r);
         if (++rows % 64 === 0) bar.update(rows);
       }, undefined, train);
       f.finish();
     }
+  } catch (e) {
+    trace?.abort();
+    throw e;
   } finally {
     bar.stop();
+  }
+  if (trace) {
+    trace.commit();
+    if (trace.error) failed.push(trace.error);
   }
   const seconds = (performance.now() - t0) / 1000;
   const experts = f.experts();
@@ -252,9 +322,10 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     coefficientNames: f.filter.coefficientNames ?? train.inputColumns,
     gateCoefficientNames: f.filter.gateCoefficientNames ?? train.inputColumns,
     plan: model.plan.coverage,
+    // Change alarms on the prequential score: the row where each fired and its strength.
+    alarms: f.alarms,
   };
   io.stdout(a.json ? JSON.stringify(result, null, 2) + "\n" : fitSummary(result) + "\n");
-  const failed: WriteError[] = [];
   const attempt = (write: () => void) => {
     try {
       write();
@@ -299,6 +370,7 @@ function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number }[];
   gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
+  alarms: readonly { row: number; strength: number }[];
 }): string {
   // one set gives no spread to estimate the evidence's error from
   const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : "(no standard error from one set)";
@@ -308,6 +380,9 @@ function fitSummary(r: {
     `input columns: ${r.inputs.map((x) => `${x.name} ← ${x.columns.join(", ")}`).join("; ")}`,
   ];
   if (r.heldout) out.push(`held-out: ${r.heldout.n} rows, mean log predictive density ${fmt(r.heldout.lpd, 4)}, RMSE ${fmt(r.heldout.rmse, 4)}`);
+  // The prequential score's change alarms, the first few in full.
+  const shown = r.alarms.slice(0, 8).map((x) => `row ${x.row} (${fmt(x.strength, 1)})`);
+  out.push(`change alarms: ${r.alarms.length === 0 ? "none" : shown.join(", ") + (r.alarms.length > shown.length ? `, and ${r.alarms.length - shown.length} more` : "")}`);
   out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.coefficientNames.join(", ")})`);
   r.experts.forEach((e, i) => out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${fmt(e.noiseVariance).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`));
   if (r.gate.shrinkage) {

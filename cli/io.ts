@@ -158,64 +158,113 @@ export function checkOutputs(inputs: Record<string, string | undefined>, outputs
 }
 
 /**
- * Writes a file atomically: the pieces go to a temporary file beside it, which is flushed to
- * disk and renamed over the target only when complete. Pieces are written one at a time, so a
- * large output never has to exist as one string.
- * @throws WriteError naming the path and the reason; the target is then untouched.
+ * A file written atomically as it is produced: the pieces go to a temporary file beside the
+ * target, which {@link commit} flushes to disk and renames over it; {@link abort} (or any
+ * failure) removes the temporary file and leaves the target untouched. A large output never
+ * has to exist as one string, and a stream's output can be written while it runs.
  */
-export function writeFileAtomic(path: string, pieces: Iterable<string>, maxBytes = Infinity): void {
-  // a link is written through, as a plain write would: the file it names is replaced
-  let target = path;
-  try {
-    target = realpathSync(path);
-  } catch {
-    // does not exist yet
-  }
-  // short and fixed in length, so a long but legal target name still leaves room
-  const temporary = join(dirname(target), `.hsmoe-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
-  let fd: number | undefined;
-  try {
-    let mode = 0o644;
+export class AtomicFile {
+  private fd: number | undefined;
+  private readonly temporary: string;
+  private readonly target: string;
+  private written = 0;
+
+  /** @throws WriteError naming the path and the reason (a directory, a device, no permission). */
+  constructor(
+    readonly path: string,
+    private readonly maxBytes = Infinity,
+  ) {
+    // a link is written through, as a plain write would: the file it names is replaced
+    let target = path;
     try {
-      const st = statSync(target);
-      if (st.isDirectory()) throw new WriteError(path, "it is a directory");
-      // a rename would replace a device or pipe (say /dev/null) with a plain file
-      if (!st.isFile()) throw new WriteError(path, "it is not a regular file");
-      mode = st.mode & 0o777; // a state made private stays private
-    } catch (e) {
-      if (e instanceof WriteError) throw e;
+      target = realpathSync(path);
+    } catch {
+      // does not exist yet
     }
-    fd = openSync(temporary, "wx", mode);
-    chmodSync(temporary, mode); // the umask may have narrowed it
-    let written = 0;
-    for (const piece of pieces) {
-      const bytes = Buffer.from(piece, "utf8");
-      written += bytes.length;
-      if (written > maxBytes) throw new WriteError(path, `it would be larger than ${maxBytes} bytes, more than can be read back`);
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    }
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, target);
-    syncDirectory(dirname(target));
-  } catch (e) {
-    if (fd !== undefined) {
+    this.target = target;
+    // short and fixed in length, so a long but legal target name still leaves room
+    this.temporary = join(dirname(target), `.hsmoe-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
+    this.guard(() => {
+      let mode = 0o644;
       try {
-        closeSync(fd);
-      } catch {
-        // already failing; the write error below is the one to report
+        const st = statSync(target);
+        if (st.isDirectory()) throw new WriteError(path, "it is a directory");
+        // a rename would replace a device or pipe (say /dev/null) with a plain file
+        if (!st.isFile()) throw new WriteError(path, "it is not a regular file");
+        mode = st.mode & 0o777; // a state made private stays private
+      } catch (e) {
+        if (e instanceof WriteError) throw e;
       }
+      this.fd = openSync(this.temporary, "wx", mode);
+      chmodSync(this.temporary, mode); // the umask may have narrowed it
+    });
+  }
+
+  /** Appends a piece. @throws WriteError (the temporary file is then gone). */
+  write(piece: string): void {
+    this.guard(() => {
+      if (this.fd === undefined) throw new WriteError(this.path, "it was already closed");
+      const bytes = Buffer.from(piece, "utf8");
+      this.written += bytes.length;
+      if (this.written > this.maxBytes) throw new WriteError(this.path, `it would be larger than ${this.maxBytes} bytes, more than can be read back`);
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    });
+  }
+
+  /** Flushes the file and renames it over the target. @throws WriteError (the target is then untouched). */
+  commit(): void {
+    this.guard(() => {
+      if (this.fd === undefined) throw new WriteError(this.path, "it was already closed");
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = undefined;
+      renameSync(this.temporary, this.target);
+      syncDirectory(dirname(this.target));
+    });
+  }
+
+  /** Drops what was written; the target stays as it was. Safe to call more than once. */
+  abort(): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already failing; the error the caller handles is the one to report
+      }
+      this.fd = undefined;
     }
     try {
-      unlinkSync(temporary);
+      unlinkSync(this.temporary);
     } catch {
       // never created, or already renamed
     }
-    if (e instanceof WriteError) throw e;
-    throw new WriteError(path, describeFsError(e));
   }
+
+  private guard(body: () => void): void {
+    try {
+      body();
+    } catch (e) {
+      this.abort();
+      if (e instanceof WriteError) throw e;
+      throw new WriteError(this.path, describeFsError(e));
+    }
+  }
+}
+
+/**
+ * Writes a file atomically (see {@link AtomicFile}): pieces are written one at a time.
+ * @throws WriteError naming the path and the reason; the target is then untouched.
+ */
+export function writeFileAtomic(path: string, pieces: Iterable<string>, maxBytes = Infinity): void {
+  const file = new AtomicFile(path, maxBytes);
+  try {
+    for (const piece of pieces) file.write(piece);
+  } catch (e) {
+    file.abort();
+    throw e instanceof WriteError ? e : new WriteError(path, describeFsError(e));
+  }
+  file.commit();
 }
 
 /** Flushes a directory, so a rename in it survives a crash; not every system allows it. */

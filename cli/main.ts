@@ -19,10 +19,12 @@ commands:
       write the particle-learning kernel as an ES module
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
       [--set NAME=VALUE ...] [--input NAME=COL,COL,... ...] [--save STATE.json] [--no-rejuvenate]
-      [--threads T] [--json] [--report REPORT.html [--feature NAME]]
+      [--threads T] [--json] [--report REPORT.html [--feature NAME]] [--trace TRACE.csv]
       run particle learning over the rows in order and summarise the posterior; each of the
       model's inputs reads its columns NAME1..NAMEd (a single number: the column NAME), or
-      the columns --input names for it (predict reads them as the fit did)
+      the columns --input names for it (predict reads them as the fit did); --trace writes
+      one line per row: its log predictive score before it was seen, the predictive mean and
+      sd, ESS, resampling, ancestors, running evidence, forgetting and change alarms
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
       fit, then write a self-contained HTML report (default report.html): predictive bands,
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
@@ -88,6 +90,7 @@ const FIT_OPTIONS = {
   "no-rejuvenate": { type: "boolean" },
   threads: { type: "string" },
   feature: { type: "string" },
+  trace: { type: "string" },
 } as const;
 
 /** `fit` and `report` share their options; `report` always writes a page (`-o`, default report.html). */
@@ -111,7 +114,7 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
       seed: positiveInt(values.seed, "--seed", 1), set: values.set ?? [], save: values.save,
       json: values.json ?? false, rejuvenate: !values["no-rejuvenate"],
       threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1, MAX_SETS),
-      report, feature: values.feature, input: values.input ?? [],
+      report, feature: values.feature, input: values.input ?? [], trace: values.trace,
     },
     io,
   );

@@ -42,3 +42,4 @@ export { ParticleSet, type ParticleSetJson, type SetOptions } from "./pl/particl
 export { RowStore } from "./pl/rows.js";
 export { FilterError, type FilterErrorCode } from "./pl/errors.js";
 export type { Schedule } from "./pl/schedule.js";
+export { ChangeDetector, DEFAULT_ALARM, poolRecords, TRACE_COLUMNS, type Alarm, type AlarmSettings, type AlarmState, type TraceRow } from "./pl/trace.js";

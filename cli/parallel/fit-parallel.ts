@@ -16,6 +16,7 @@ import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.
 import { poolSets, type SetTimings } from "../../runtime/pl/pool.js";
 import { RowStore } from "../../runtime/pl/rows.js";
 import type { MainMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
+import { ChangeDetector, poolRecords, SET_RECORD, type TraceRow } from "../../runtime/pl/trace.js";
 
 /** The worker script: beside this module when compiled, in dist/ when running from sources. */
 function workerUrl(): URL {
@@ -38,10 +39,49 @@ const MAX_LAG = 1 << 15;
 export type RowFeed = (onRow: (x: Float64Array, y: number) => void, afterPiece: () => Promise<void>) => Promise<unknown>;
 
 /** Fits `x` (n·D, row-major) and `y` held in memory; see {@link fitParallel}. */
-export function fitParallelArrays(model: CompiledModel, D: number, x: Float64Array, y: Float64Array, options: FilterOptions, onProgress?: (rows: number) => void): Promise<Filter> {
+export function fitParallelArrays(model: CompiledModel, D: number, x: Float64Array, y: Float64Array, options: FilterOptions, onProgress?: (rows: number) => void, onTrace?: (row: TraceRow) => void): Promise<Filter> {
   return fitParallel(model, D, async (onRow) => {
     for (let s = 0; s < y.length; s++) onRow(x.subarray(s * D, (s + 1) * D), y[s]);
-  }, options, onProgress);
+  }, options, onProgress, undefined, onTrace);
+}
+
+/**
+ * Pools the workers' per-row set records in row order, as rows become complete (every worker
+ * has sent them): the pooled trace row, with the alarm of the filter's change detector.
+ */
+class TraceMerger {
+  readonly monitor = new ChangeDetector();
+  private readonly queues: { chunks: Float64Array[]; at: number }[];
+  private readonly row: Float64Array;
+  private t = 0;
+
+  constructor(
+    private readonly shares: readonly number[][],
+    private readonly onTrace: ((row: TraceRow) => void) | undefined,
+  ) {
+    this.queues = shares.map(() => ({ chunks: [], at: 0 }));
+    this.row = new Float64Array(shares.reduce((a, s) => a + s.length, 0) * SET_RECORD);
+  }
+
+  /** Takes worker w's records and emits every row now complete. */
+  add(w: number, records: Float64Array): void {
+    if (records.length > 0) this.queues[w].chunks.push(records);
+    while (this.queues.every((q) => q.chunks.length > 0)) {
+      this.shares.forEach((indices, w2) => {
+        const q = this.queues[w2];
+        const chunk = q.chunks[0];
+        indices.forEach((m, j) => this.row.set(chunk.subarray(q.at + j * SET_RECORD, q.at + (j + 1) * SET_RECORD), m * SET_RECORD));
+        q.at += indices.length * SET_RECORD;
+        if (q.at === chunk.length) {
+          q.chunks.shift();
+          q.at = 0;
+        }
+      });
+      const pooled = poolRecords(this.row, this.row.length / SET_RECORD, ++this.t, 1);
+      pooled.alarm = this.monitor.push(pooled.t, pooled.logPredictive);
+      this.onTrace?.(pooled);
+    }
+  }
 }
 
 /**
@@ -57,11 +97,13 @@ export async function fitParallel(
   options: FilterOptions,
   onProgress: (rows: number) => void = () => {},
   threads?: number,
+  onTrace?: (row: TraceRow) => void,
 ): Promise<Filter> {
   const M = setCount(options);
   const T = Math.max(1, Math.min(threads ?? threadCount(M), M));
   const shares = Array.from({ length: T }, (_, w) => Array.from({ length: M }, (_, m) => m).filter((m) => m % T === w));
   const kernel = model.kernelSource("function");
+  const merger = new TraceMerger(shares, onTrace);
   const progress = new Array<number>(T).fill(0);
   const slowest = () => progress.reduce((a, b) => Math.min(a, b));
   let failure: Error | undefined;
@@ -82,6 +124,7 @@ export async function fitParallel(
         worker.on("message", (m: WorkerMessage) => {
           if (m.type === "progress") {
             progress[w] = m.rows;
+            merger.add(w, m.records);
             onProgress(slowest());
             notify();
           } else if (m.type === "done") {
@@ -139,7 +182,9 @@ export async function fitParallel(
       });
     }
     onProgress(kept.n);
-    return poolSets(model.kernel, kept, sets, done[0].options, inputSizes(options, D), timings);
+    const filter = poolSets(model.kernel, kept, sets, done[0].options, inputSizes(options, D), timings);
+    filter.monitor = merger.monitor;
+    return filter;
   } finally {
     for (const worker of workers) {
       worker.removeAllListeners("exit");

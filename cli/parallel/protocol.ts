@@ -22,6 +22,10 @@ export type MainMessage = { type: "rows"; x: Float64Array; y: Float64Array } | {
 
 /** Worker → main. */
 export type WorkerMessage =
-  | { type: "progress"; rows: number }
+  /**
+   * Rows filtered so far, and each new row's record from each of the worker's sets (row r, set
+   * j at `records[(r·sets + j)·SET_RECORD …]`, runtime/pl/trace.ts), for the trace and the alarms.
+   */
+  | { type: "progress"; rows: number; records: Float64Array }
   | { type: "done"; sets: ParticleSetJson[]; options: SetOptions; timings: SetTimings[] }
   | { type: "error"; code: FilterErrorCode | "internal"; message: string; row?: number };

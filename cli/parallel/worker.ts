@@ -10,6 +10,7 @@ import { FilterError } from "../../runtime/pl/errors.js";
 import { RowStore } from "../../runtime/pl/rows.js";
 import type { ParticleSet } from "../../runtime/pl/particle-set.js";
 import type { MainMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
+import { SET_RECORD } from "../../runtime/pl/trace.js";
 
 const setup = workerData as WorkerSetup;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -37,12 +38,16 @@ parentPort!.on("message", (m: MainMessage) => {
   if (m.type === "rows") {
     run(() => {
       const { x, y } = m;
+      const records = new Float64Array(y.length * sets.length * SET_RECORD);
       for (let s = 0; s < y.length; s++) {
         const xs = x.subarray(s * setup.D, (s + 1) * setup.D);
         rows.push(xs, y[s]);
-        for (const set of sets) set.observe(rows, xs, y[s]);
+        sets.forEach((set, j) => {
+          set.observe(rows, xs, y[s]);
+          records.set(set.record, (s * sets.length + j) * SET_RECORD);
+        });
       }
-      post({ type: "progress", rows: rows.n });
+      post({ type: "progress", rows: rows.n, records });
     });
   } else {
     run(() => {

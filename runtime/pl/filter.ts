@@ -15,6 +15,7 @@ import { RowStore } from "./rows.js";
 import { PooledSummaries } from "./summaries.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
 import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions } from "./options.js";
+import { ChangeDetector, poolRecords, SET_RECORD, type AlarmState, type TraceRow } from "./trace.js";
 
 /** Options of a filter (see `CompiledModel.filter`). */
 export interface FilterOptions {
@@ -39,6 +40,12 @@ export interface FilterOptions {
    * `info.inputs`); default one input of length D.
    */
   inputs?: readonly number[];
+  /**
+   * Record the prequential trace (spec §3.8): `observe` then returns each row's
+   * {@link TraceRow}, with the predictive mean and sd before the row (costs about one more
+   * predictive per row). The change alarms run either way.
+   */
+  trace?: boolean;
 }
 
 /** The inputs' lengths the options give for rows of D entries. */
@@ -82,7 +89,9 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
       // The kernel checks the inputs' lengths against the model (and its prior against them).
       throw new FilterError("bad_input", e instanceof Error ? e.message : String(e));
     }
-    return new ParticleSet(state, rng, setOptions);
+    const set = new ParticleSet(state, rng, setOptions);
+    set.traced = options.trace === true;
+    return set;
   });
 }
 
@@ -105,6 +114,8 @@ export interface FilterSnapshot {
   rows: { n: number; x: string; y: string };
   /** @internal */
   sets: ParticleSetJson[];
+  /** @internal The change detector on the prequential score (absent in older snapshots: a fresh one). */
+  monitor?: AlarmState;
 }
 
 /**
@@ -117,6 +128,9 @@ export class Filter extends PooledSummaries {
   /** Lengths of the model's inputs, in the order a row holds them. */
   readonly inputs: readonly number[];
   private readonly x: Float64Array;
+  /** The change detector on the pooled prequential score (spec §3.8); its alarms are {@link alarms}. */
+  monitor = new ChangeDetector();
+  private readonly records: Float64Array;
 
   /**
    * @param kernel - the loaded kernel of the model
@@ -138,6 +152,12 @@ export class Filter extends PooledSummaries {
     this.inputs = inputSizes(options, D);
     this.rows = rows ?? new RowStore(D, 256, this.sets[0].options.rejuvenate);
     this.x = new Float64Array(D);
+    this.records = new Float64Array(this.sets.length * SET_RECORD);
+  }
+
+  /** Change alarms on the prequential score so far: the row where each fired and its strength. */
+  get alarms(): readonly { row: number; strength: number }[] {
+    return this.monitor.alarms;
   }
 
   /** A JSON-safe snapshot; {@link Filter.restore} continues from it bit for bit. */
@@ -150,6 +170,7 @@ export class Filter extends PooledSummaries {
       options: this.sets[0].options,
       rows: encodeRows(this.rows),
       sets: this.sets.map((s) => s.toJSON()),
+      monitor: this.monitor.toJSON(),
     };
   }
 
@@ -168,8 +189,11 @@ export class Filter extends PooledSummaries {
     }
   }
 
-  /** Feeds one row. */
-  observe(x: ArrayLike<number>, y: number): void {
+  /**
+   * Feeds one row. With the `trace` option, returns the row's prequential record (what the
+   * filter predicted before seeing it, its score, ESS, ancestors, evidence, alarm).
+   */
+  observe(x: ArrayLike<number>, y: number): TraceRow | undefined {
     if (x === null || typeof x !== "object") throw new FilterError("bad_input", `row ${this.rows.n + 1}: x must be an array of ${this.D} numbers`, this.rows.n + 1);
     if (x.length !== this.D) throw new FilterError("bad_input", `row ${this.rows.n + 1} has ${x.length} inputs; the filter expects ${this.D}`, this.rows.n + 1);
     for (let j = 0; j < this.D; j++) {
@@ -183,6 +207,10 @@ export class Filter extends PooledSummaries {
     this.rows.push(this.x, y);
     this.version++;
     for (const s of this.sets) s.commit(this.rows, this.x, y);
+    this.sets.forEach((s, m) => this.records.set(s.record, m * SET_RECORD));
+    const row = poolRecords(this.records, this.sets.length, this.rows.n, 1);
+    row.alarm = this.monitor.push(row.t, row.logPredictive);
+    return this.sets[0].traced ? row : undefined;
   }
 
   /** Runs the end-of-data rejuvenation sweep (spec §3.7 schedule: "and at the end of the data"). */
@@ -238,7 +266,9 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   const y = decodeFloat64(rows.y, held);
   for (let s = 0; s < held; s++) store.push(x.subarray(s * D, (s + 1) * D), y[s]);
   if (!options.rejuvenate) store.n = rows.n;
-  return new Filter(kernel, D, { particles: restored.length * N, sets: restored.length, inputs: sizes }, restored, store);
+  const filter = new Filter(kernel, D, { particles: restored.length * N, sets: restored.length, inputs: sizes }, restored, store);
+  if (snap.monitor !== undefined) filter.monitor = ChangeDetector.fromJSON(snap.monitor);
+  return filter;
 }
 
 /** What differs between a snapshot's model facts and the kernel's, or "" when nothing does. */

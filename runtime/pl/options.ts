@@ -29,6 +29,7 @@ const OPTION_CHECKS: Readonly<Record<string, Check>> = {
   essThreshold: (v) => (typeof v === "number" && v > 0 && v <= 1 ? undefined : "a number in (0, 1]"),
   scheme: oneOf(SCHEME_NAMES),
   rejuvenate: (v) => (typeof v === "boolean" ? undefined : "true or false"),
+  trace: (v) => (typeof v === "boolean" ? undefined : "true or false"),
   schedule: (v) => {
     const s = v as { denseEvery?: unknown; denseUntil?: unknown } | null;
     if (typeof s !== "object" || s === null) return "an object { denseEvery, denseUntil }";

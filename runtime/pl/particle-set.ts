@@ -15,6 +15,7 @@ import { FilterError } from "./errors.js";
 import type { ModelState } from "./kernel.js";
 import type { RowStore } from "./rows.js";
 import { isCheckpoint, type Schedule } from "./schedule.js";
+import { SET_RECORD, SetRecord } from "./trace.js";
 
 /** How a set resamples and rejuvenates. */
 export interface SetOptions {
@@ -81,6 +82,16 @@ export class ParticleSet {
   sweepSeconds = 0;
   /** @internal Each particle's allocations of the rows, for the sweeps. */
   readonly history: AllocationHistory;
+  /**
+   * Whether each row's record also holds the predictive mean and second moment before the row
+   * and the distinct ancestors after it (the prequential trace; O(N·K·d²) more per row).
+   */
+  traced = false;
+  /** The last row's record, laid out as {@link SetRecord} (nothing per row is kept). */
+  readonly record = new Float64Array(SET_RECORD);
+  private moments: Float64Array | null = null;
+  private mark: Int32Array | null = null;
+  private stamp = 0;
   private ell: Float64Array;
   private ellSpare: Float64Array;
   private originSpare: Int32Array;
@@ -163,6 +174,7 @@ export class ParticleSet {
   prepare(x: Float64Array, y: number, row: number): void {
     const t0 = performance.now();
     const { N, K, ell, pred, logW } = this;
+    if (this.traced) this.recordPredictive(x);
     this.state.weigh(x, y, ell);
     for (let i = 0; i < N; i++) pred[i] = logW[i] + logSumExp(ell, i * K, (i + 1) * K);
     const inc = logSumExp(pred, 0, N);
@@ -171,6 +183,27 @@ export class ParticleSet {
     }
     this.increment = inc;
     this.seconds += (performance.now() - t0) / 1000;
+  }
+
+  /** The predictive mean and E[y²] of the row before it is seen, into {@link record} (spec §3.8 trace). */
+  private recordPredictive(x: Float64Array): void {
+    const { N, K, logW } = this;
+    const out = (this.moments ??= new Float64Array(N * K * 5));
+    this.state.predictive(x, out);
+    let mean = 0;
+    let second = 0;
+    for (let i = 0; i < N; i++) {
+      const w = Math.exp(logW[i]);
+      for (let k = 0; k < K; k++) {
+        const o = (i * K + k) * 5;
+        const g = w * out[o];
+        if (g === 0) continue;
+        mean += g * out[o + 1];
+        second += g * (out[o + 4] + out[o + 1] * out[o + 1]);
+      }
+    }
+    this.record[SetRecord.mean] = mean;
+    this.record[SetRecord.second] = second;
   }
 
   /** Phase 2: processes row `rows.n − 1` (already appended to `rows`) after {@link prepare}. */
@@ -190,6 +223,10 @@ export class ParticleSet {
     const { N, pred, logW } = this;
     const row = rows.n;
     const inc = this.increment;
+    const record = this.record;
+    record[SetRecord.evidenceBefore] = this.logEvidence;
+    record[SetRecord.logPredictive] = inc;
+    if (!this.traced) record[SetRecord.mean] = record[SetRecord.second] = NaN;
     this.logEvidence += inc;
     this.evidenceHistory.push(this.logEvidence);
     let s2 = 0;
@@ -202,9 +239,13 @@ export class ParticleSet {
     this.essHistory.push(ess);
     // Allocations are kept only for the sweeps; without them one buffer is reused.
     const step = this.options.rejuvenate ? this.history.nextStep() : this.scratchStep;
+    record[SetRecord.ess] = ess;
+    record[SetRecord.evidenceAfter] = this.logEvidence;
+    record[SetRecord.resampled] = 0;
     if (this.options.resampling === "every" || ess < this.options.essThreshold * N) {
       this.resample(step.ancestors);
       this.resampledAt.push(row);
+      record[SetRecord.resampled] = 1;
     } else {
       for (let i = 0; i < N; i++) step.ancestors[i] = i;
     }
@@ -212,6 +253,26 @@ export class ParticleSet {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness at row ${row}`, row);
     }
     if (this.options.rejuvenate && isCheckpoint(row, this.options.schedule)) this.rejuvenate(rows);
+    record[SetRecord.ancestors] = this.traced ? this.countAncestors() : NaN;
+  }
+
+  /** {@link distinctAncestors} without allocating: a stamp per initial particle. */
+  private countAncestors(): number {
+    const N = this.N;
+    const mark = (this.mark ??= new Int32Array(N));
+    if (++this.stamp === 0x7fffffff) {
+      mark.fill(0);
+      this.stamp = 1;
+    }
+    let n = 0;
+    for (let i = 0; i < N; i++) {
+      const o = this.origin[i];
+      if (mark[o] !== this.stamp) {
+        mark[o] = this.stamp;
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The end-of-data sweep (spec §3.7 schedule), when rows arrived since the last one. */
