@@ -8,7 +8,7 @@ import { loadKernel } from "./runtime/kernel-runtime.js";
 import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
-import type { TraceRow } from "./runtime/pl/trace.js";
+import type { Alarm, TraceRow } from "./runtime/pl/trace.js";
 import { validateOptions } from "./runtime/pl/options.js";
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
@@ -119,7 +119,7 @@ export class ModelFilter {
   }
 
   /** Change alarms on the prequential score so far (spec §3.8): row (1-based) and strength. */
-  get alarms(): readonly { row: number; strength: number }[] {
+  get alarms(): readonly Alarm[] {
     return this.inner ? this.inner.alarms : [];
   }
 

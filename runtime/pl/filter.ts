@@ -15,7 +15,7 @@ import { RowStore } from "./rows.js";
 import { PooledSummaries } from "./summaries.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
 import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions } from "./options.js";
-import { ChangeDetector, poolRecords, SET_RECORD, type AlarmState, type TraceRow } from "./trace.js";
+import { ChangeDetector, poolRecords, SET_RECORD, type Alarm, type AlarmState, type TraceRow } from "./trace.js";
 
 /** Options of a filter (see `CompiledModel.filter`). */
 export interface FilterOptions {
@@ -156,7 +156,7 @@ export class Filter extends PooledSummaries {
   }
 
   /** Change alarms on the prequential score so far: the row where each fired and its strength. */
-  get alarms(): readonly { row: number; strength: number }[] {
+  get alarms(): readonly Alarm[] {
     return this.monitor.alarms;
   }
 

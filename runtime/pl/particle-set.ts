@@ -87,7 +87,7 @@ export class ParticleSet {
    * and the distinct ancestors after it (the prequential trace; O(N·K·d²) more per row).
    */
   traced = false;
-  /** The last row's record, laid out as {@link SetRecord} (nothing per row is kept). */
+  /** The last row's record, laid out as `SetRecord` in ./trace.ts (nothing per row is kept). */
   readonly record = new Float64Array(SET_RECORD);
   private moments: Float64Array | null = null;
   private mark: Int32Array | null = null;

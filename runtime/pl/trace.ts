@@ -37,8 +37,9 @@ export interface TraceRow {
   t: number;
   /** log density of the row under the predictive before it was observed. */
   logPredictive: number;
-  /** Predictive mean and sd of y before the row was observed (sd ∞ when the predictive has no finite variance). */
+  /** Predictive mean of y before the row was observed. */
   mean: number;
+  /** Predictive sd of y before the row was observed (∞ when the predictive has no finite variance). */
   sd: number;
   /** ESS before resampling, summed over the sets. */
   ess: number;
@@ -126,7 +127,9 @@ export const DEFAULT_ALARM: AlarmSettings = { warmup: 50, lag: 50, rate: 0.02, a
 
 /** An alarm: the row where the detector fired and its strength (the CUSUM statistic, in running sds). */
 export interface Alarm {
+  /** The 1-based row at which it fired. */
   row: number;
+  /** The CUSUM statistic then, in running sds of the score. */
   strength: number;
 }
 
@@ -134,12 +137,15 @@ export interface Alarm {
 export interface AlarmState {
   /** Scores seen since the start or the last alarm. */
   seen: number;
+  /** Running level of the score. */
   level: number;
   /** Σ squared deviations while warming up, then the running sd. */
   spread: number;
+  /** The CUSUM statistic. */
   cusum: number;
   /** The last `lag` scores, oldest first, not yet in the level. */
   pending: number[];
+  /** Alarms so far. */
   alarms: Alarm[];
 }
 
@@ -153,6 +159,7 @@ export interface AlarmState {
 export class ChangeDetector {
   private state: AlarmState = { seen: 0, level: 0, spread: 0, cusum: 0, pending: [], alarms: [] };
 
+  /** @param settings - the detector's settings; {@link DEFAULT_ALARM} by default */
   constructor(readonly settings: AlarmSettings = DEFAULT_ALARM) {}
 
   /** Alarms so far (row 1-based, strength). */
