@@ -177,6 +177,8 @@ export interface FitArgs {
   input: string[];
   /** Write the prequential trace (one line per row) here. */
   trace?: string;
+  /** Rows the sweeps revisit (spec §3.8); default the runtime's. */
+  window?: number;
 }
 
 /**
@@ -246,7 +248,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
-  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined };
+  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined, ...(a.window !== undefined ? { window: a.window } : {}) };
   if (train.D > MAX_INPUTS) throw new FilterError("bad_input", `${a.data} has ${train.D} input columns; a model takes at most ${MAX_INPUTS}`);
   checkInputSizes(model.plan.inputs, train.inputs, a.data);
   validateOptions(options);

@@ -8,6 +8,7 @@ import { describeModel, diagnosticToJson, dumpGraph, dumpPlan, renderDiagnostics
 import { compileCommand, explainRunError, fitCommand, predictCommand } from "./fit.js";
 import { readModelFile, UsageError, type Io } from "./io.js";
 import { MAX_PARTICLES, MAX_SETS } from "../runtime/pl/options.js";
+import { DEFAULT_WINDOW } from "../runtime/pl/schedule.js";
 import { compileWithSets } from "./set-values.js";
 
 const USAGE = `usage: hsmoe <command> [options]
@@ -19,12 +20,13 @@ commands:
       write the particle-learning kernel as an ES module
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
       [--set NAME=VALUE ...] [--input NAME=COL,COL,... ...] [--save STATE.json] [--no-rejuvenate]
-      [--threads T] [--json] [--report REPORT.html [--feature NAME]] [--trace TRACE.csv]
+      [--threads T] [--json] [--report REPORT.html [--feature NAME]] [--trace TRACE.csv] [--window W]
       run particle learning over the rows in order and summarise the posterior; each of the
       model's inputs reads its columns NAME1..NAMEd (a single number: the column NAME), or
       the columns --input names for it (predict reads them as the fit did); --trace writes
       one line per row: its log predictive score before it was seen, the predictive mean and
-      sd, ESS, resampling, ancestors, running evidence, forgetting and change alarms
+      sd, ESS, resampling, ancestors, running evidence, forgetting and change alarms; the
+      sweeps revisit the last W rows (default 4096) and fold older ones into fixed statistics
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
       fit, then write a self-contained HTML report (default report.html): predictive bands,
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
@@ -91,6 +93,7 @@ const FIT_OPTIONS = {
   threads: { type: "string" },
   feature: { type: "string" },
   trace: { type: "string" },
+  window: { type: "string" },
 } as const;
 
 /** `fit` and `report` share their options; `report` always writes a page (`-o`, default report.html). */
@@ -108,6 +111,7 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
   const particles = positiveInt(values.particles, "--particles", 1000, MAX_PARTICLES);
   const sets = positiveInt(values.sets, "--sets", Math.min(4, particles), MAX_SETS);
   if (sets > particles) throw new UsageError(`--sets ${sets} is more than --particles ${particles}`);
+  if (values.window === "1") throw new UsageError("--window takes at least 2 rows");
   return fitCommand(
     {
       model: positionals[0], data: values.data, test: values.test, particles, sets,
@@ -115,6 +119,7 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
       json: values.json ?? false, rejuvenate: !values["no-rejuvenate"],
       threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1, MAX_SETS),
       report, feature: values.feature, input: values.input ?? [], trace: values.trace,
+      window: values.window === undefined ? undefined : positiveInt(values.window, "--window", DEFAULT_WINDOW, 1e9),
     },
     io,
   );

@@ -104,6 +104,9 @@ export async function fitParallel(
   const shares = Array.from({ length: T }, (_, w) => Array.from({ length: M }, (_, m) => m).filter((m) => m % T === w));
   const kernel = model.kernelSource("function");
   const merger = new TraceMerger(shares, onTrace);
+  // The rows the pooled filter needs: those some worker's sets still hold (spec §3.8 window).
+  const kept = new RowStore(D, 256, options.rejuvenate ?? true);
+  const heldBy = new Array<number>(T).fill(0);
   const progress = new Array<number>(T).fill(0);
   const slowest = () => progress.reduce((a, b) => Math.min(a, b));
   let failure: Error | undefined;
@@ -124,6 +127,8 @@ export async function fitParallel(
         worker.on("message", (m: WorkerMessage) => {
           if (m.type === "progress") {
             progress[w] = m.rows;
+            heldBy[w] = m.held;
+            kept.dropBefore(heldBy.reduce((a, b) => Math.min(a, b)));
             merger.add(w, m.records);
             onProgress(slowest());
             notify();
@@ -145,8 +150,6 @@ export async function fitParallel(
   );
   results.forEach((r) => r.catch(() => {})); // each failure is also recorded in `failure`
   try {
-    const rejuvenate = options.rejuvenate ?? true;
-    const kept = new RowStore(D, 256, rejuvenate);
     let batch = new RowStore(D, 1024);
     let sent = 0;
     const send = () => {

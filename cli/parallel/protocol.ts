@@ -23,9 +23,10 @@ export type MainMessage = { type: "rows"; x: Float64Array; y: Float64Array } | {
 /** Worker → main. */
 export type WorkerMessage =
   /**
-   * Rows filtered so far, and each new row's record from each of the worker's sets (row r, set
+   * Rows filtered so far, the first row the worker's sets still need (older ones are folded),
+   * and each new row's record from each of the worker's sets (row r, set
    * j at `records[(r·sets + j)·SET_RECORD …]`, runtime/pl/trace.ts), for the trace and the alarms.
    */
-  | { type: "progress"; rows: number; records: Float64Array }
+  | { type: "progress"; rows: number; held: number; records: Float64Array }
   | { type: "done"; sets: ParticleSetJson[]; options: SetOptions; timings: SetTimings[] }
   | { type: "error"; code: FilterErrorCode | "internal"; message: string; row?: number };

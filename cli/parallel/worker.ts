@@ -47,11 +47,15 @@ parentPort!.on("message", (m: MainMessage) => {
           records.set(set.record, (s * sets.length + j) * SET_RECORD);
         });
       }
-      post({ type: "progress", rows: rows.n, records });
+      // Rows every set has folded out of its window are dropped here and, from `held`, by the main thread.
+      const held = sets.reduce((a, set) => Math.min(a, set.heldFrom), Infinity);
+      rows.dropBefore(held);
+      post({ type: "progress", rows: rows.n, held, records });
     });
   } else {
     run(() => {
       for (const set of sets) set.finish(rows);
+      rows.dropBefore(sets.reduce((a, set) => Math.min(a, set.heldFrom), Infinity));
       post({ type: "done", sets: sets.map((s) => s.toJSON()), options: sets[0].options, timings: sets.map((s) => ({ seconds: s.seconds, sweepSeconds: s.sweepSeconds })) });
     });
   }

@@ -45,11 +45,14 @@ export interface Composition {
 }
 
 /**
- * Design rows of the stored rows for the sweeps, extended as the store grows (it is append-only),
- * or the data rows themselves when there is no design.
+ * Design rows of the held rows for the sweeps (rows `rows.start … rows.n − 1`, row s at local
+ * index s − rows.start, as in the store), extended as rows arrive and shifted as the store drops
+ * old ones; or the data rows themselves when there is no design.
  */
 class DesignedRows {
   private source: RowStore | null = null;
+  /** The first row held here, and the rows done (absolute). */
+  private base = 0;
   private done = 0;
   H: Float64Array = new Float64Array(0);
   /** The responses less the offsets (`y`), or the offsets themselves (`offset`). */
@@ -69,26 +72,33 @@ class DesignedRows {
       this.Y = rows.y;
       return;
     }
+    const d = design.d;
     if (rows !== this.source) {
       this.source = rows;
-      this.done = 0;
+      this.base = this.done = rows.start;
     }
-    const n = rows.n;
-    const d = design.d;
-    if (this.H.length < n * d) {
-      const cap = Math.max(n, 2 * (this.H.length / Math.max(d, 1)), 16);
+    if (rows.start > this.base) {
+      const k = Math.min(rows.start, this.done) - this.base;
+      this.H.copyWithin(0, k * d, (this.done - this.base) * d);
+      this.Y.copyWithin(0, k, this.done - this.base);
+      this.base = rows.start;
+      this.done = Math.max(this.done, this.base);
+    }
+    const held = rows.n - this.base;
+    if (this.H.length < held * d) {
+      const cap = Math.max(held, 2 * (this.H.length / Math.max(d, 1)), 16);
       const H = new Float64Array(cap * d);
-      H.set(this.H.subarray(0, this.done * d));
+      H.set(this.H.subarray(0, (this.done - this.base) * d));
       this.H = H;
       const Y = new Float64Array(cap);
-      Y.set(this.Y.subarray(0, this.done));
+      Y.set(this.Y.subarray(0, this.done - this.base));
       this.Y = Y;
     }
-    for (let s = this.done; s < n; s++) {
+    for (let s = this.done - this.base; s < held; s++) {
       const o = design.fill(rows.x, s * this.D, this.H, s * d);
       this.Y[s] = this.second === "y" ? rows.y[s] - o : o;
     }
-    this.done = n;
+    this.done = rows.n;
   }
 }
 
@@ -166,17 +176,40 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       // Steps 7 and 8 on the gate's schedule (spec §3.6).
       return gate.refreshEvery > 0 && (t + 1) % gate.refreshEvery === 0 ? gate.refresh(rng) : true;
     },
-    sweep(rng, rows: RowStore, hist, stride) {
-      // One expert: its statistics are exact and there is no allocation to revisit.
-      if (K === 1) return true;
-      const n = rows.n;
+    fold(rng, rows: RowStore, from, hist, stride, count) {
+      if (count <= 0) return true;
       experts.update(rows);
       gates.update(rows);
+      const de = expert.d;
+      const dg = gateDesign ? gateDesign.d : D;
+      const local = from - rows.start;
       const { H: X, Y } = experts;
       const G = gates.H;
       const offsets = gateDesign?.offset ? gates.Y : null;
+      for (let i = 0; i < N; i++) {
+        for (let c = 0; c < count; c++) {
+          const s = local + c;
+          const k = hist[i * stride + c];
+          expert.fold(i, k, X, s * de, Y[s]);
+          if (!gate.fold(rng, i, k, G, s * dg, offsets ? offsets[s] : 0)) return false;
+        }
+      }
+      return true;
+    },
+    sweep(rng, rows: RowStore, from, hist, stride, n) {
+      // One expert: its statistics are exact and there is no allocation to revisit.
+      if (K === 1) return true;
+      experts.update(rows);
+      gates.update(rows);
       const de = expert.d;
       const dg = gateDesign ? gateDesign.d : D;
+      // The window's rows, from `from` (absolute): views, so row s of the window is at s.
+      const local = from - rows.start;
+      const whole = local === 0;
+      const X = whole ? experts.H : experts.H.subarray(local * de);
+      const Y = whole ? experts.Y : experts.Y.subarray(local);
+      const G = whole ? gates.H : gates.H.subarray(local * dg);
+      const offsets = gateDesign?.offset ? (whole ? gates.Y : gates.Y.subarray(local)) : null;
       if (byExpert.length < K * n) byExpert = new Int32Array(2 * K * n);
       for (let i = 0; i < N; i++) {
         const h = i * stride;
@@ -188,7 +221,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
           hist[h + s] = categoricalLog(rng, lw, 0, K);
         }
         if (!gate.sweep(rng, i, G, offsets, hist, h, n)) return false; // 3. the gate's moves, statistics and coefficients
-        // 4. expert statistics from scratch, from the rows now allocated to each
+        // 4. expert statistics from scratch, from the rows now allocated to each (and those folded before)
         count.fill(0);
         for (let s = 0; s < n; s++) {
           const k = hist[h + s];

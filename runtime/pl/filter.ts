@@ -13,7 +13,7 @@ import { ParticleSet, type ParticleSetJson, type SetOptions } from "./particle-s
 import { decodeFloat64, encodeFloat64 } from "../snapshot.js";
 import { RowStore } from "./rows.js";
 import { PooledSummaries } from "./summaries.js";
-import { DEFAULT_SCHEDULE, type Schedule } from "./schedule.js";
+import { DEFAULT_SCHEDULE, DEFAULT_WINDOW, type Schedule } from "./schedule.js";
 import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions } from "./options.js";
 import { ChangeDetector, poolRecords, SET_RECORD, type Alarm, type AlarmState, type TraceRow } from "./trace.js";
 
@@ -35,6 +35,11 @@ export interface FilterOptions {
   rejuvenate?: boolean;
   /** Rejuvenation checkpoints; default every 10 rows to 100, then doubling. */
   schedule?: Schedule;
+  /**
+   * Rows the sweeps revisit (spec §3.8, fixed lag): older rows are folded into fixed
+   * statistics, so memory stays bounded on an endless stream; default 4096.
+   */
+  window?: number;
   /**
    * Lengths of the model's inputs in the order a row concatenates them (the kernel's
    * `info.inputs`); default one input of length D.
@@ -77,6 +82,7 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
     scheme: options.scheme ?? "systematic",
     rejuvenate: options.rejuvenate ?? true,
     schedule: options.schedule ?? DEFAULT_SCHEDULE,
+    window: options.window ?? DEFAULT_WINDOW,
   };
   const root = Rng.fromSeed(options.seed ?? 1);
   const sizes = inputSizes(options, D);
@@ -110,8 +116,8 @@ export interface FilterSnapshot {
   inputs?: readonly number[];
   /** @internal */
   options: SetOptions;
-  /** @internal */
-  rows: { n: number; x: string; y: string };
+  /** @internal The rows seen, the first one held (absent before windows: 0), and the held rows. */
+  rows: { n: number; start?: number; x: string; y: string };
   /** @internal */
   sets: ParticleSetJson[];
   /** @internal The change detector on the prequential score (absent in older snapshots: a fresh one). */
@@ -207,6 +213,7 @@ export class Filter extends PooledSummaries {
     this.rows.push(this.x, y);
     this.version++;
     for (const s of this.sets) s.commit(this.rows, this.x, y);
+    this.dropFolded();
     this.sets.forEach((s, m) => this.records.set(s.record, m * SET_RECORD));
     const row = poolRecords(this.records, this.sets.length, this.rows.n, 1);
     row.alarm = this.monitor.push(row.t, row.logPredictive);
@@ -217,12 +224,18 @@ export class Filter extends PooledSummaries {
   finish(): void {
     this.version++;
     for (const s of this.sets) s.finish(this.rows);
+    this.dropFolded();
+  }
+
+  /** Drops the rows every set has folded out of its window (spec §3.8): memory stays bounded. */
+  private dropFolded(): void {
+    this.rows.dropBefore(this.sets.reduce((a, s) => Math.min(a, s.heldFrom), Infinity));
   }
 }
 
-/** The rows as a snapshot holds them: their count, and their values when they are kept. */
+/** The rows as a snapshot holds them: their count, the first held, and the held rows' values when they are kept. */
 export function encodeRows(rows: RowStore): FilterSnapshot["rows"] {
-  return { n: rows.n, x: encodeFloat64(rows.x.subarray(0, rows.held * rows.D)), y: encodeFloat64(rows.y.subarray(0, rows.held)) };
+  return { n: rows.n, start: rows.start, x: encodeFloat64(rows.x.subarray(0, rows.held * rows.D)), y: encodeFloat64(rows.y.subarray(0, rows.held)) };
 }
 
 /** The snapshot, checked field by field (see {@link Filter.restore}); throws plain Errors on corrupt fields. */
@@ -234,12 +247,13 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   if (!(Number.isInteger(D) && D >= 1 && D <= MAX_INPUTS)) throw new Error("D is not an input size");
   if (typeof snap.options !== "object" || snap.options === null) throw new Error("options is not an object");
   const { resampling, essThreshold, scheme, rejuvenate, schedule } = snap.options;
+  const window = snap.options.window ?? DEFAULT_WINDOW;
   try {
-    validateOptions({ resampling, essThreshold, scheme, rejuvenate, schedule });
+    validateOptions({ resampling, essThreshold, scheme, rejuvenate, schedule, window });
   } catch (e) {
     throw new Error((e as Error).message);
   }
-  const options: SetOptions = { resampling, essThreshold, scheme, rejuvenate, schedule: { denseEvery: schedule.denseEvery, denseUntil: schedule.denseUntil } };
+  const options: SetOptions = { resampling, essThreshold, scheme, rejuvenate, schedule: { denseEvery: schedule.denseEvery, denseUntil: schedule.denseUntil }, window };
   if (!Array.isArray(sets) || sets.length < 1 || sets.length > MAX_SETS) throw new Error("sets is not a list of particle sets");
   if (typeof rows !== "object" || rows === null || !(Number.isSafeInteger(rows.n) && rows.n >= 0)) throw new Error("rows is not a row store");
   const sizes = snap.inputs === undefined ? [D] : snap.inputs;
@@ -260,10 +274,14 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
     if (N * sets.length > MAX_PARTICLES) throw new Error(`${N * sets.length} particles is more than ${MAX_PARTICLES}`);
     return ParticleSet.fromJSON(kernel.restore(j.state), options, j);
   });
-  const held = options.rejuvenate ? rows.n : 0;
+  const start = rows.start ?? 0;
+  if (!(Number.isSafeInteger(start) && start >= 0 && start <= rows.n)) throw new Error("rows.start is not a row of the stream");
+  if (restored.some((s) => s.heldFrom < start)) throw new Error(`rows.start is ${start}, but a set still needs rows from ${Math.min(...restored.map((s) => s.heldFrom))}`);
+  const held = options.rejuvenate ? rows.n - start : 0;
   const store = new RowStore(D, Math.max(1, held), options.rejuvenate);
   const x = decodeFloat64(rows.x, held * D);
   const y = decodeFloat64(rows.y, held);
+  store.start = store.n = options.rejuvenate ? start : 0;
   for (let s = 0; s < held; s++) store.push(x.subarray(s * D, (s + 1) * D), y[s]);
   if (!options.rejuvenate) store.n = rows.n;
   const filter = new Filter(kernel, D, { particles: restored.length * N, sets: restored.length, inputs: sizes }, restored, store);

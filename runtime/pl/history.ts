@@ -6,12 +6,16 @@ import { decodeIntegers, encodeIntegers } from "../snapshot.js";
  * between checkpoints only each step's allocations and ancestor indices are recorded, and at a
  * checkpoint every particle's history is assembled by tracing its lineage back to the last
  * checkpoint — O(N·t) once per checkpoint, which the doubling schedule amortises to O(N) per row.
+ * Rows folded out of the sweeps' window (spec §3.8) are dropped from the front ({@link drop}), so
+ * `full` covers rows `base … base + settled − 1` and memory is O(N·window).
  */
 export class AllocationHistory {
-  /** Histories up to the last checkpoint: particle i's allocation of row s at `full[i·stride + s]`. */
+  /** Histories up to the last checkpoint: particle i's allocation of row base + s at `full[i·stride + s]`. */
   full: Int32Array;
   private spare: Int32Array;
   stride: number;
+  /** The first row `full` covers (the rows before it were folded and dropped). */
+  base = 0;
   /** Rows covered by `full`. */
   settled = 0;
   /** Per step since the last checkpoint: allocations and ancestors (N each). */
@@ -31,14 +35,23 @@ export class AllocationHistory {
     return s;
   }
 
-  /** Rows seen: settled plus pending steps. */
+  /** Rows seen: dropped, settled and pending. */
   get rows(): number {
-    return this.settled + this.steps.length;
+    return this.base + this.settled + this.steps.length;
   }
 
-  /** Assembles every particle's full history (see module header); afterwards `full` covers all rows. */
+  /** Drops the first `k` settled rows of every particle's history (rows folded out of the window). */
+  drop(k: number): void {
+    if (!(k > 0)) return;
+    const { N, stride, full } = this;
+    for (let i = 0; i < N; i++) full.copyWithin(i * stride, i * stride + k, i * stride + this.settled);
+    this.base += k;
+    this.settled -= k;
+  }
+
+  /** Assembles every particle's full history (see module header); afterwards `full` covers all rows from `base`. */
   settle(): void {
-    const rows = this.rows;
+    const rows = this.settled + this.steps.length;
     if (rows > this.stride) this.grow(rows);
     const { N, stride, full, spare } = this;
     for (let i = 0; i < N; i++) {
@@ -79,6 +92,8 @@ export class AllocationHistory {
 
 /** A JSON-safe copy of a history (for snapshots): integers as {@link encodeIntegers} text. */
 export interface HistoryJson {
+  /** The first row `full` covers (absent before windows: 0). */
+  base?: number;
   /** Rows covered by `full`. */
   settled: number;
   /** Particle i's allocations of rows 0 … settled − 1 at `[i·settled …]`. */
@@ -93,6 +108,7 @@ export function historyToJson(h: AllocationHistory, kept = true): HistoryJson {
   const packed = new Int32Array(h.N * h.settled);
   for (let i = 0; i < h.N; i++) packed.set(h.full.subarray(i * h.stride, i * h.stride + h.settled), i * h.settled);
   return {
+    base: h.base,
     settled: h.settled,
     full: encodeIntegers(packed),
     steps: h.pendingSteps().map((s) => ({ z: encodeIntegers(s.z), ancestors: encodeIntegers(s.ancestors) })),
@@ -107,14 +123,16 @@ export function historyToJson(h: AllocationHistory, kept = true): HistoryJson {
 export function historyFromJson(N: number, K: number, j: HistoryJson, rows: number): AllocationHistory {
   if (typeof j !== "object" || j === null || !Array.isArray(j.steps)) throw new Error("set.history is not a history");
   const { settled } = j;
-  if (!(Number.isSafeInteger(settled) && settled >= 0 && settled + j.steps.length === rows)) {
-    throw new Error(`set.history covers ${settled} + ${j.steps.length} rows, expected ${rows}`);
+  const base = j.base ?? 0;
+  if (!(Number.isSafeInteger(base) && base >= 0 && Number.isSafeInteger(settled) && settled >= 0 && base + settled + j.steps.length === rows)) {
+    throw new Error(`set.history covers ${base} + ${settled} + ${j.steps.length} rows, expected ${rows}`);
   }
   const h = new AllocationHistory(N);
   if (settled > h.stride) h.reserve(settled);
   const packed = decodeIntegers(j.full, N * settled, K);
   for (let i = 0; i < N; i++) h.full.set(packed.subarray(i * settled, (i + 1) * settled), i * h.stride);
   h.settled = settled;
+  h.base = base;
   for (const s of j.steps) {
     const step = h.nextStep();
     decodeIntegers(s?.z, N, K, step.z);

@@ -43,11 +43,18 @@ export interface ModelState {
    */
   propagate(rng: Rng, x: Float64Array, y: number, ell: Float64Array, z: Int32Array, t: number): boolean;
   /**
-   * One resample-move sweep (spec §3.7) for every particle over rows `0 … rows.n − 1`, with
-   * particle i's allocations at `history[i·stride + s]` (updated in place). Returns false on
-   * numerical failure.
+   * One resample-move sweep (spec §3.7) for every particle over the window of rows `from …
+   * from + n − 1` (absolute; held by `rows`), with particle i's allocation of row from + s at
+   * `history[i·stride + s]` (updated in place), the rows folded before held fixed. Returns
+   * false on numerical failure.
    */
-  sweep(rng: Rng, rows: RowStore, history: Int32Array, stride: number): boolean;
+  sweep(rng: Rng, rows: RowStore, from: number, history: Int32Array, stride: number, n: number): boolean;
+  /**
+   * Folds rows `from … from + count − 1` (absolute; held by `rows`), allocated as
+   * `history[i·stride + c]` says, into every particle's fixed statistics (spec §3.8, fixed lag):
+   * the sweeps no longer revisit them. Returns false on numerical failure.
+   */
+  fold(rng: Rng, rows: RowStore, from: number, history: Int32Array, stride: number, count: number): boolean;
   /**
    * Posterior predictive of y at x for particle i: writes, for each expert k, the gate weight
    * `out[(i·K + k)·5]` and the expert's `[mean, squared scale, dof, variance]` after it.

@@ -30,6 +30,7 @@ const OPTION_CHECKS: Readonly<Record<string, Check>> = {
   scheme: oneOf(SCHEME_NAMES),
   rejuvenate: (v) => (typeof v === "boolean" ? undefined : "true or false"),
   trace: (v) => (typeof v === "boolean" ? undefined : "true or false"),
+  window: integerIn(2, 1e9),
   schedule: (v) => {
     const s = v as { denseEvery?: unknown; denseUntil?: unknown } | null;
     if (typeof s !== "object" || s === null) return "an object { denseEvery, denseUntil }";

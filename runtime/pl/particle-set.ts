@@ -14,7 +14,7 @@ import { AllocationHistory, historyFromJson, historyToJson, type HistoryJson } f
 import { FilterError } from "./errors.js";
 import type { ModelState } from "./kernel.js";
 import type { RowStore } from "./rows.js";
-import { isCheckpoint, type Schedule } from "./schedule.js";
+import { DEFAULT_WINDOW, isCheckpoint, type Schedule } from "./schedule.js";
 import { SET_RECORD, SetRecord } from "./trace.js";
 
 /** How a set resamples and rejuvenates. */
@@ -29,6 +29,8 @@ export interface SetOptions {
   rejuvenate: boolean;
   /** Rejuvenation checkpoints. */
   schedule: Schedule;
+  /** Rows the sweeps revisit (spec §3.8); older rows are folded into fixed statistics. Absent in older snapshots: the default. */
+  window?: number;
 }
 
 /** The JSON form of a particle set, opaque: `poolSets` and filter snapshots restore it bit for bit. */
@@ -252,7 +254,7 @@ export class ParticleSet {
     if (!this.state.propagate(this.rng, x, y, this.ell, step.z, row - 1)) {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness at row ${row}`, row);
     }
-    if (this.options.rejuvenate && isCheckpoint(row, this.options.schedule)) this.rejuvenate(rows);
+    if (this.options.rejuvenate && isCheckpoint(row, this.options.schedule, this.window)) this.rejuvenate(rows);
     record[SetRecord.ancestors] = this.traced ? this.countAncestors() : NaN;
   }
 
@@ -277,17 +279,37 @@ export class ParticleSet {
 
   /** The end-of-data sweep (spec §3.7 schedule), when rows arrived since the last one. */
   finish(rows: RowStore): void {
-    if (!this.options.rejuvenate || this.history.rows === this.history.settled) return;
+    if (!this.options.rejuvenate || this.history.pendingSteps().length === 0) return;
     const t0 = performance.now();
     this.rejuvenate(rows);
     this.seconds += (performance.now() - t0) / 1000;
   }
 
-  /** One sweep for every particle over all rows seen (spec §3.7). */
+  /** Rows the sweeps revisit (the option, or the default). */
+  get window(): number {
+    return this.options.window ?? DEFAULT_WINDOW;
+  }
+
+  /** The first row the set still needs (the rows before it are folded): its owner may drop them. */
+  get heldFrom(): number {
+    return this.history.base;
+  }
+
+  /**
+   * One sweep for every particle over the window of the last {@link window} rows (spec §3.7,
+   * §3.8): the rows that left the window are first folded into fixed statistics.
+   */
   rejuvenate(rows: RowStore): void {
     const t0 = performance.now();
-    this.history.settle();
-    const ok = this.state.sweep(this.rng, rows, this.history.full, this.history.stride);
+    const h = this.history;
+    h.settle();
+    const fold = h.settled - this.window;
+    let ok = true;
+    if (fold > 0) {
+      ok = this.state.fold(this.rng, rows, h.base, h.full, h.stride, fold);
+      h.drop(fold);
+    }
+    ok = ok && this.state.sweep(this.rng, rows, h.base, h.full, h.stride, h.settled);
     this.sweepSeconds += (performance.now() - t0) / 1000;
     if (!ok) {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness in the rejuvenation sweep after row ${rows.n}`, rows.n);

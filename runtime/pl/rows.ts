@@ -1,16 +1,20 @@
 /**
- * The rows seen so far, kept for the rejuvenation sweeps (spec §3.7 needs every row; O(n·D)
- * memory). Inputs are stored row-major; capacity doubles as rows arrive, so appending is
- * amortised O(D) with no allocation per row. A filter without sweeps only counts the rows
- * (`kept` false), so its memory does not grow with the stream.
+ * The rows kept for the rejuvenation sweeps: the most recent ones, from `start` to `n`. The
+ * sweeps revisit a window of recent rows and fold older ones into fixed statistics (spec §3.8),
+ * so the owner drops rows once every particle set has folded them ({@link dropBefore}), and
+ * memory stays O(window·D) whatever the stream's length. Inputs are stored row-major; capacity
+ * doubles as rows arrive and dropping shifts the held rows down, so appending is amortised O(D)
+ * with no allocation per row. A filter without sweeps only counts the rows (`kept` false).
  */
 export class RowStore {
-  /** Inputs, row s at `x[s·D …]`. */
+  /** Inputs of the held rows, row s (absolute) at `x[(s − start)·D …]`. */
   x: Float64Array;
-  /** Responses. */
+  /** Responses of the held rows, row s at `y[s − start]`. */
   y: Float64Array;
-  /** Rows stored. */
+  /** Rows seen. */
   n = 0;
+  /** The first row held (rows before it were dropped). */
+  start = 0;
 
   /**
    * @param D - inputs per row
@@ -26,9 +30,9 @@ export class RowStore {
     this.y = new Float64Array(kept ? capacity : 0);
   }
 
-  /** Rows whose values are held: all of them, or none when not kept. */
+  /** Rows whose values are held: rows `start … n − 1`, or none when not kept. */
   get held(): number {
-    return this.kept ? this.n : 0;
+    return this.kept ? this.n - this.start : 0;
   }
 
   /** Appends one row. */
@@ -37,15 +41,27 @@ export class RowStore {
       this.n++;
       return;
     }
-    if (this.n === this.y.length) {
-      const xs = new Float64Array(this.x.length * 2);
+    const at = this.n - this.start;
+    if (at === this.y.length) {
+      const xs = new Float64Array(Math.max(1, this.x.length * 2));
       xs.set(this.x);
       this.x = xs;
-      const ys = new Float64Array(this.y.length * 2);
+      const ys = new Float64Array(Math.max(1, this.y.length * 2));
       ys.set(this.y);
       this.y = ys;
     }
-    for (let j = 0; j < this.D; j++) this.x[this.n * this.D + j] = x[j];
-    this.y[this.n++] = y;
+    for (let j = 0; j < this.D; j++) this.x[at * this.D + j] = x[j];
+    this.y[at] = y;
+    this.n++;
+  }
+
+  /** Drops the rows before `row` (absolute); nothing when they are gone already. */
+  dropBefore(row: number): void {
+    if (!this.kept || row <= this.start) return;
+    const k = Math.min(row, this.n) - this.start;
+    const held = this.n - this.start;
+    this.x.copyWithin(0, k * this.D, held * this.D);
+    this.y.copyWithin(0, k, held);
+    this.start += k;
   }
 }

@@ -105,6 +105,10 @@ export class PolyaGammaGate implements GateBlock {
     return true;
   }
 
+  fold(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number): boolean {
+    return this.state.fold(rng, i, k, h, hOff, offset);
+  }
+
   shrinkage(weights: Float64Array): number[][] | null {
     if (!this.prior.shrinks) return null;
     const { S, d } = this.state;
@@ -181,6 +185,11 @@ export class FixedGate implements GateBlock {
   }
 
   sweep(): boolean {
+    return true;
+  }
+
+  /** Nothing to fold: the weights are constants. */
+  fold(): boolean {
     return true;
   }
 

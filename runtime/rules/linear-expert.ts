@@ -20,6 +20,10 @@
  *   valid) but is not part of a snapshot: snapshots are taken between steps. An update consumes
  *   its block's stash (q is set to 0, never a valid value since q ≥ 1), so a second stashed
  *   update without a new predictive pass is caught instead of silently using stale numbers.
+ * - rows folded out of the sweeps' window (spec §3.8, fixed lag) live on as fixed statistics per
+ *   block: `oldP[b·d² …]` = Σ x xᵀ (full), `oldU[b·d …]` = Σ x y, `oldYY[b]` = Σ y², `oldN[b]`
+ *   their count; a rebuild starts from them, so it is exact for the extended target in which
+ *   the folded rows' allocations are fixed. Empty until a row is folded (then `folded`).
  * Data rows for {@link LinearExpertState.rebuild}: `X` row-major with row s at `X[s·d …]`.
  * Nothing here allocates after construction; failures return `false`.
  */
@@ -55,6 +59,13 @@ export abstract class LinearExpertState implements ExpertBlock {
   readonly stashXm: Float64Array;
   /** Predictive stash: q = 1 + xᵀṼx per block (N·K); 0 once consumed. */
   readonly stashQ: Float64Array;
+  /** Fixed statistics of the rows folded out of the window: Σ x xᵀ (N·K blocks of d², full), Σ x y (d), Σ y², count. */
+  readonly oldP: Float64Array;
+  readonly oldU: Float64Array;
+  readonly oldYY: Float64Array;
+  readonly oldN: Float64Array;
+  /** Whether any row has been folded (until then the fixed statistics are zero and skipped). */
+  folded = false;
   /** The arrays of {@link statistics}, listed on the first gather (a subclass's exist only after construction). */
   private gathered: Float64Array[] | null = null;
   /** Scratch: L⁻¹x for an unstashed update, Ṽx, and the cholUpdate work vector. */
@@ -94,6 +105,10 @@ export abstract class LinearExpertState implements ExpertBlock {
     this.stashW = new Float64Array(B * d);
     this.stashXm = new Float64Array(B);
     this.stashQ = new Float64Array(B);
+    this.oldP = new Float64Array(B * d * d);
+    this.oldU = new Float64Array(B * d);
+    this.oldYY = new Float64Array(B);
+    this.oldN = new Float64Array(B);
     this.w = new Float64Array(d);
     this.u = new Float64Array(d);
     this.work = new Float64Array(d);
@@ -143,6 +158,10 @@ export abstract class LinearExpertState implements ExpertBlock {
     { name: "stashW", size: "K·d", about: "L⁻¹x of the row being weighed (predictive stash)" },
     { name: "stashXm", size: "K", about: "xᵀm of the row being weighed" },
     { name: "stashQ", size: "K", about: "1 + xᵀṼx of the row being weighed; 0 once consumed" },
+    { name: "oldP", size: "K·d²", about: "Σ x xᵀ of the rows folded out of the sweeps' window" },
+    { name: "oldU", size: "K·d", about: "Σ x y of the folded rows" },
+    { name: "oldYY", size: "K", about: "Σ y² of the folded rows" },
+    { name: "oldN", size: "K", about: "how many rows were folded into each expert" },
   ];
 
   /** This block's statistics: its class's table. */
@@ -251,8 +270,28 @@ export abstract class LinearExpertState implements ExpertBlock {
   rebuild(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number): boolean {
     const ss = this.rebuildStatistics(i, k, X, y, rows, nRows);
     if (ss < 0) return false;
-    this.reset(i * this.K + k, nRows, ss);
+    const b = i * this.K + k;
+    this.reset(b, this.count[b], ss);
     return true;
+  }
+
+  /**
+   * Folds the row (x, y), allocated to expert k of particle i, into the expert's fixed
+   * statistics (spec §3.8): the sweeps no longer revisit it. The current statistics already
+   * hold it and are left as they are.
+   */
+  fold(i: number, k: number, x: Float64Array, xOff: number, y: number): void {
+    const d = this.d;
+    const b = i * this.K + k;
+    const P = b * d * d;
+    for (let j = 0; j < d; j++) {
+      const xj = x[xOff + j];
+      for (let l = 0; l < d; l++) this.oldP[P + j * d + l] += xj * x[xOff + l];
+      this.oldU[b * d + j] += xj * y;
+    }
+    this.oldYY[b] += y * y;
+    this.oldN[b] += 1;
+    this.folded = true;
   }
 
   /**
@@ -283,6 +322,13 @@ export abstract class LinearExpertState implements ExpertBlock {
     }
     addGram(P, 0, d, X, rows, null, nRows);
     const b = i * this.K + k;
+    if (this.folded) {
+      // The folded rows' part, fixed (spec §3.8); the Gram is kept in its lower triangle.
+      for (let j = 0; j < d; j++) {
+        h[j] += this.oldU[b * d + j];
+        for (let l = 0; l <= j; l++) P[j * d + l] += this.oldP[b * d * d + j * d + l];
+      }
+    }
     const lo = b * d * d;
     if (!cholesky(P, 0, d, this.L, lo)) return -1;
     solveLower(this.L, lo, d, h, 0, h, 0);
@@ -296,7 +342,18 @@ export abstract class LinearExpertState implements ExpertBlock {
       const e = this.m[b * d + j] - this.m0[j];
       ss += this.precision(i, j) * e * e;
     }
-    this.count[b] = nRows;
+    if (this.folded) {
+      // Σ_old (y − xᵀm)² = Σy² − 2mᵀΣxy + mᵀ(Σxxᵀ)m over the folded rows.
+      let quad = 0;
+      let lin = 0;
+      for (let j = 0; j < d; j++) {
+        const mj = this.m[b * d + j];
+        lin += mj * this.oldU[b * d + j];
+        for (let l = 0; l < d; l++) quad += mj * this.oldP[b * d * d + j * d + l] * this.m[b * d + l];
+      }
+      ss += Math.max(0, this.oldYY[b] - 2 * lin + quad);
+    }
+    this.count[b] = nRows + this.oldN[b];
     this.stashQ[b] = 0;
     return ss;
   }
@@ -323,9 +380,11 @@ export abstract class LinearExpertState implements ExpertBlock {
     gatherInPlace(this.gathered, ancestors, this.N);
   }
 
-  /** Snapshot of the core fields (L, m, count) as base64 text. */
+  /** Snapshot of the core fields (L, m, count, and the folded rows' statistics once there are any) as base64 text. */
   protected coreJSON(): Record<string, string> {
-    return { L: encodeFloat64(this.L), m: encodeFloat64(this.m), count: encodeFloat64(this.count) };
+    const core = { L: encodeFloat64(this.L), m: encodeFloat64(this.m), count: encodeFloat64(this.count) };
+    if (!this.folded) return core;
+    return { ...core, oldP: encodeFloat64(this.oldP), oldU: encodeFloat64(this.oldU), oldYY: encodeFloat64(this.oldYY), oldN: encodeFloat64(this.oldN) };
   }
 
   /** Restores the core fields written by {@link coreJSON}. */
@@ -333,5 +392,11 @@ export abstract class LinearExpertState implements ExpertBlock {
     this.L.set(decodeFloat64(String(json.L), this.L.length));
     this.m.set(decodeFloat64(String(json.m), this.m.length));
     this.count.set(decodeFloat64(String(json.count), this.count.length));
+    if (json.oldP === undefined) return;
+    this.oldP.set(decodeFloat64(String(json.oldP), this.oldP.length));
+    this.oldU.set(decodeFloat64(String(json.oldU), this.oldU.length));
+    this.oldYY.set(decodeFloat64(String(json.oldYY), this.oldYY.length));
+    this.oldN.set(decodeFloat64(String(json.oldN), this.oldN.length));
+    this.folded = true;
   }
 }

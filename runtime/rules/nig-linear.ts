@@ -247,7 +247,7 @@ export class NigLinearState extends LinearExpertState {
     for (let k = 0; k < this.K; k++) {
       const e = this.rebuildStatistics(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k]);
       if (e < 0) return false;
-      rows += counts[k];
+      rows += this.count[i * this.K + k];
       ss += e;
     }
     this.a[i] = this.a0 + 0.5 * rows;

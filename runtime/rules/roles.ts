@@ -48,7 +48,12 @@ export interface ExpertBlock extends Block {
   drawParameters(rng: Rng, i: number): void;
   /** Sweep step 2: adds `log p(y | h, drawn parameters of expert k)` to `out[outOff + k]` for k < K. */
   addLogLikelihoods(h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
-  /** Sweep step 4: every expert k of particle i rebuilt from the rows of (H, Y) allocated to it, `byExpert[k·n …]`, the first `counts[k]`. */
+  /**
+   * Folds the row (h, y), allocated to expert k of particle i, into fixed statistics that the
+   * sweeps' rebuilds start from (spec §3.8, fixed lag): the sweeps no longer revisit it.
+   */
+  fold(i: number, k: number, h: Float64Array, hOff: number, y: number): void;
+  /** Sweep step 4: every expert k of particle i rebuilt from the rows of (H, Y) allocated to it, `byExpert[k·n …]`, the first `counts[k]`, and the rows folded before. */
   rebuildAll(i: number, H: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number): boolean;
   /** Predictive of y at h for expert k: `[mean, squared scale, dof, variance]` at `out[outOff …]` (dof ∞: Gaussian). */
   predictiveMoments(i: number, k: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
@@ -78,6 +83,11 @@ export interface GateBlock extends Block {
    * statistics rebuilt and its coefficients drawn.
    */
   sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number): boolean;
+  /**
+   * Folds the row (h, offset), allocated to expert k of particle i, into fixed statistics that
+   * the sweeps start from (spec §3.8, fixed lag). Returns false on numerical failure.
+   */
+  fold(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number): boolean;
   /** Mean shrinkage κ per coefficient `[stick][feature]` under particle `weights`, or null without shrinkage. */
   shrinkage(weights: Float64Array): number[][] | null;
 }

@@ -15,7 +15,11 @@
  *   changes (horseshoe refresh, joint scale move) call {@link StickGateState.refactor} (O(d³), on a
  *   schedule; spec §3.6);
  * - `phi[b·d …]`: the current draw φ_l (a particle's sticks are contiguous: its φ block, as the
- *   prior's `gibbs` expects, starts at i·(K−1)·d).
+ *   prior's `gibbs` expects, starts at i·(K−1)·d);
+ * - `oldG[b·d² …]`, `oldR[b·d …]`: the (G, r) of the rows folded out of the sweeps' window
+ *   (spec §3.8, fixed lag), each with the ω drawn when it was folded and kept as a fixed
+ *   auxiliary: a rebuild starts from them, and the scale moves count those rows through their
+ *   Gaussian form exp(φᵀr_old − ½φᵀG_oldφ). Empty until a row is folded (then `folded`).
  * Failures (non-finite input, a factor that is not positive definite) return `false`; the
  * particle's gate is then invalid and the caller reports numerical trouble. Nothing allocates
  * after construction, except that the sweep's row buffers (cached logits, rebuild scratch) grow
@@ -88,6 +92,12 @@ class StickRowCache {
   /** Per stick: φ_l at which the entry holds (d entries), and ℓ_l there. */
   readonly phiAt: Float64Array;
   readonly current: Float64Array;
+  /**
+   * Per stick: the folded rows' Gaussian terms at the cached φ₀, a = φ₀ᵀr_old and q = φ₀ᵀG_oldφ₀;
+   * at scale k their log likelihood is k·a − ½k²·q (0 without folded rows).
+   */
+  readonly oldLin: Float64Array;
+  readonly oldQuad: Float64Array;
   /** Per stick: the last proposal evaluated, c and ℓ_l(cφ_l), for {@link StickGateState.rescale}. */
   readonly proposedC: Float64Array;
   readonly proposedLogLik: Float64Array;
@@ -102,6 +112,8 @@ class StickRowCache {
     this.scale = new Float64Array(S);
     this.phiAt = new Float64Array(S * d);
     this.current = new Float64Array(S);
+    this.oldLin = new Float64Array(S);
+    this.oldQuad = new Float64Array(S);
     this.proposedC = new Float64Array(S).fill(NaN);
     this.proposedLogLik = new Float64Array(S);
   }
@@ -145,8 +157,11 @@ class StickRowCache {
     return true;
   }
 
-  /** Computes stick l's entry at the coefficients `phi[po …]` over the keyed rows (O(t·d)). */
-  fill(l: number, phi: Float64Array, po: number): void {
+  /**
+   * Computes stick l's entry at the coefficients `phi[po …]` over the keyed rows (O(t·d)), with
+   * the folded rows' terms from `(oldG, oldR)` at block `b` when given.
+   */
+  fill(l: number, phi: Float64Array, po: number, old?: { G: Float64Array; r: Float64Array; b: number }): void {
     const { d, cap, absU, zCopy, O } = this;
     const X = this.X as Float64Array;
     if (O && this.bias.length < this.S * cap) this.bias = new Float64Array(this.S * cap);
@@ -167,6 +182,22 @@ class StickRowCache {
     }
     this.rows[l] = n;
     this.posSum[l] = pos;
+    this.oldLin[l] = 0;
+    this.oldQuad[l] = 0;
+    if (old) {
+      const g = old.b * d * d;
+      let a = 0;
+      let q = 0;
+      for (let j = 0; j < d; j++) {
+        const pj = phi[po + j];
+        a += pj * old.r[old.b * d + j];
+        // the lower triangle holds G: off-diagonal terms count twice
+        q += pj * pj * old.G[g + j * d + j];
+        for (let k = 0; k < j; k++) q += 2 * pj * old.G[g + j * d + k] * phi[po + k];
+      }
+      this.oldLin[l] = a;
+      this.oldQuad[l] = q;
+    }
     this.scale[l] = 1;
     for (let j = 0; j < d; j++) this.phiAt[l * d + j] = phi[po + j];
     this.valid[l] = 1;
@@ -177,6 +208,12 @@ class StickRowCache {
   /** ℓ_l at c times the cached stick's current φ_l (see the class comment); NaN if a logit was. */
   logLik(l: number, c: number): number {
     const k = c * this.scale[l];
+    const window = this.windowLogLik(l, k);
+    return this.oldQuad[l] === 0 && this.oldLin[l] === 0 ? window : window + k * this.oldLin[l] - 0.5 * k * k * this.oldQuad[l];
+  }
+
+  /** The keyed rows' part of {@link logLik} at scale k of the cached φ₀. */
+  private windowLogLik(l: number, k: number): number {
     const a = this.absU;
     const end = l * this.cap + this.rows[l];
     if (this.O) return this.logLikOffset(l, k, end);
@@ -236,6 +273,11 @@ export class StickGateState {
   readonly L: Float64Array;
   /** Current draws φ_l (N·S blocks of d). */
   readonly phi: Float64Array;
+  /** (G, r) of the rows folded out of the window, with their fixed ω (N·S blocks of d² and d). */
+  readonly oldG: Float64Array;
+  readonly oldR: Float64Array;
+  /** Whether any row has been folded (until then the fixed statistics are zero and skipped). */
+  folded = false;
   /** Scratch: cholUpdate work vector, the φ draw's intermediate, a prior diagonal. */
   private readonly work: Float64Array;
   private readonly v: Float64Array;
@@ -253,6 +295,8 @@ export class StickGateState {
     { name: "r", size: "S·d", about: "Σ (κ − ω·offset) x of each stick" },
     { name: "L", size: "S·d²", about: "Cholesky factor of each stick's Q = G + D" },
     { name: "phi", size: "S·d", about: "the current draw of each stick's coefficients" },
+    { name: "oldG", size: "S·d²", about: "Σ ω x xᵀ of the rows folded out of the sweeps' window (ω fixed when folded)" },
+    { name: "oldR", size: "S·d", about: "Σ (κ − ω·offset) x of the folded rows" },
   ];
   private readonly fields: readonly Float64Array[];
 
@@ -270,6 +314,8 @@ export class StickGateState {
     this.r = new Float64Array(B * d);
     this.L = new Float64Array(B * d * d);
     this.phi = new Float64Array(B * d);
+    this.oldG = new Float64Array(B * d * d);
+    this.oldR = new Float64Array(B * d);
     this.work = new Float64Array(d);
     this.v = new Float64Array(d);
     this.D = new Float64Array(d);
@@ -326,15 +372,34 @@ export class StickGateState {
     return true;
   }
 
-  /** G_b += ω x xᵀ (lower triangle) and r_b += κ x. */
-  private accumulate(b: number, x: Float64Array, xOff: number, omega: number, kappa: number): void {
+  /** G_b += ω x xᵀ (lower triangle) and r_b += κ x, into (G, r) or another pair laid out the same. */
+  private accumulate(b: number, x: Float64Array, xOff: number, omega: number, kappa: number, G = this.G, r = this.r): void {
     const d = this.d;
     const g = b * d * d;
     for (let j = 0; j < d; j++) {
       const wx = omega * x[xOff + j];
-      for (let k = 0; k <= j; k++) this.G[g + j * d + k] += wx * x[xOff + k];
-      this.r[b * d + j] += kappa * x[xOff + j];
+      for (let k = 0; k <= j; k++) G[g + j * d + k] += wx * x[xOff + k];
+      r[b * d + j] += kappa * x[xOff + j];
     }
+  }
+
+  /**
+   * Folds the row (x, offset), allocated to expert z in particle i, into the fixed statistics of
+   * each stick it reached (spec §3.8): ω ~ PG(1, η) at the current φ_l (a Gibbs draw of that
+   * row's auxiliary), kept from now on. The current statistics are left as they are.
+   * @returns `false` on a non-finite logit.
+   */
+  fold(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0): boolean {
+    const last = z < this.S ? z : this.S - 1;
+    for (let l = 0; l <= last; l++) {
+      const b = i * this.S + l;
+      const eta = dot(x, xOff, this.phi, b * this.d, this.d) + offset;
+      if (!Number.isFinite(eta)) return false;
+      const omega = polyaGamma1(rng, eta);
+      this.accumulate(b, x, xOff, omega, (l === z ? 0.5 : -0.5) - omega * offset, this.oldG, this.oldR);
+    }
+    this.folded = true;
+    return true;
   }
 
   /**
@@ -378,8 +443,9 @@ export class StickGateState {
     cache.key(i, X, O, z, zOff, t);
     for (let l = 0; l < this.S; l++) {
       const b = i * this.S + l;
-      this.G.fill(0, b * d * d, (b + 1) * d * d);
-      this.r.fill(0, b * d, (b + 1) * d);
+      // From the folded rows' fixed statistics (zero until a row is folded).
+      this.G.set(this.oldG.subarray(b * d * d, (b + 1) * d * d), b * d * d);
+      this.r.set(this.oldR.subarray(b * d, (b + 1) * d), b * d);
       // After the scale moves the cache holds the logits of these rows at a scale of φ_l, in
       // row order; PG(1, η) depends on |η| only.
       const cached = cache.holds(l, this.phi, b * d);
@@ -417,7 +483,7 @@ export class StickGateState {
     let change = 0;
     for (let l = l0; l < l1; l++) {
       const po = (i * this.S + l) * this.d;
-      if (!cache.holds(l, this.phi, po)) cache.fill(l, this.phi, po);
+      if (!cache.holds(l, this.phi, po)) cache.fill(l, this.phi, po, this.folded ? { G: this.oldG, r: this.oldR, b: i * this.S + l } : undefined);
       const proposed = cache.logLik(l, c);
       cache.proposedC[l] = c;
       cache.proposedLogLik[l] = proposed;
@@ -483,7 +549,8 @@ export class StickGateState {
   /** JSON-safe snapshot; {@link StickGateState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {
     const { N, K, d } = this;
-    return { kind: StickGateState.rule, N, K, d, G: encodeFloat64(this.G), r: encodeFloat64(this.r), L: encodeFloat64(this.L), phi: encodeFloat64(this.phi) };
+    const old = this.folded ? { oldG: encodeFloat64(this.oldG), oldR: encodeFloat64(this.oldR) } : {};
+    return { kind: StickGateState.rule, N, K, d, G: encodeFloat64(this.G), r: encodeFloat64(this.r), L: encodeFloat64(this.L), phi: encodeFloat64(this.phi), ...old };
   }
 
   /**
@@ -497,6 +564,11 @@ export class StickGateState {
     s.r.set(decodeFloat64(String(o.r), s.r.length));
     s.L.set(decodeFloat64(String(o.L), s.L.length));
     s.phi.set(decodeFloat64(String(o.phi), s.phi.length));
+    if (o.oldG !== undefined) {
+      s.oldG.set(decodeFloat64(String(o.oldG), s.oldG.length));
+      s.oldR.set(decodeFloat64(String(o.oldR), s.oldR.length));
+      s.folded = true;
+    }
     return s;
   }
 }

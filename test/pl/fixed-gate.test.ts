@@ -88,7 +88,7 @@ describe("fixed gate, K = 2, n = 7", () => {
     let draws = 0;
     const rng = Rng.fromSeed(12);
     for (let it = 0; it < sweeps; it++) {
-      expect(state.sweep(rng, rows, hist, n)).toBe(true);
+      expect(state.sweep(rng, rows, 0, hist, n, n)).toBe(true);
       if (it < 10) continue; // burn-in from the fixed start
       for (let i = 0; i < N; i++) for (let s = 0; s < n; s++) counts[s] += hist[i * n + s];
       draws += N;

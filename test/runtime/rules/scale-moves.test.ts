@@ -272,6 +272,47 @@ describe("cached logits of the scale moves", () => {
     }
   });
 
+  it("with rows folded out of the window: the change adds (c − 1)·φᵀr_old − ½(c² − 1)·φᵀG_oldφ, through accepted moves", () => {
+    const { rng, gate, X, z } = setUp("cache-folded");
+    // fold extra rows (their own data), then check the window's change plus the folded rows' Gaussian terms
+    const F = 25;
+    const Xf = Float64Array.from({ length: F * d }, (_, p) => (p % d === 0 ? 1 : 2 * rng.normal()));
+    const zf = Int32Array.from({ length: F }, () => Math.floor(rng.uniform() * K));
+    for (let i = 0; i < 2; i++) for (let s = 0; s < F; s++) expect(gate.fold(rng, i, zf[s], Xf, s * d)).toBe(true);
+    // r_old = Σ κ x over the sticks each folded row reached (no offsets: it does not depend on ω)
+    for (let l = 0; l < S; l++) {
+      for (let j = 0; j < d; j++) {
+        let want = 0;
+        for (let s = 0; s < F; s++) if (zf[s] >= l) want += (zf[s] === l ? 0.5 : -0.5) * Xf[s * d + j];
+        expect(gate.oldR[(1 * S + l) * d + j]).toBeCloseTo(want, 10);
+      }
+    }
+    const oldTerm = (i: number, l: number, c: number) => {
+      const b = (i * S + l) * d;
+      let lin = 0;
+      let quad = 0;
+      for (let j = 0; j < d; j++) {
+        lin += gate.phi[b + j] * gate.oldR[b + j];
+        for (let k = 0; k < d; k++) {
+          const g = j >= k ? gate.oldG[b * d + j * d + k] : gate.oldG[b * d + k * d + j];
+          quad += gate.phi[b + j] * g * gate.phi[b + k];
+        }
+      }
+      return (c - 1) * lin - 0.5 * (c * c - 1) * quad;
+    };
+    for (let round = 0; round < 20; round++) {
+      const i = round % 2;
+      for (let l = 0; l < S; l++) {
+        const c = Math.exp(0.5 * rng.normal());
+        const got = gate.scaleLogLikChange(i, l, l + 1, c, X, z, 0, T);
+        const a = direct(gate, i, l, c, X, z);
+        const b = direct(gate, i, l, 1, X, z);
+        expect(Math.abs(got - (a.ll - b.ll + oldTerm(i, l, c)))).toBeLessThan(1e-10 * (1 + a.size + b.size));
+        if (rng.uniform() < 0.6) gate.rescale(i, l, l + 1, c);
+      }
+    }
+  });
+
   it("the rebuild that reads them matches one that recomputes the logits", () => {
     const a = setUp("cache-rebuild");
     const b = setUp("cache-rebuild");

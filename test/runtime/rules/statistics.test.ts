@@ -43,7 +43,7 @@ describe("block statistics", () => {
 
   it("every rule's statistics are its block's table", () => {
     for (const r of allRules) for (const s of ruleStatistics(r)) expect(s.name.length).toBeGreaterThan(0);
-    expect(ruleStatistics(allRules.find((r) => r.id === "normal_inverse_gamma_linear")!).map((s) => s.name)).toEqual(["L", "m", "count", "stashW", "stashXm", "stashQ", "a", "b", "logNorm", "gv"]);
+    expect(ruleStatistics(allRules.find((r) => r.id === "normal_inverse_gamma_linear")!).map((s) => s.name)).toEqual(["L", "m", "count", "stashW", "stashXm", "stashQ", "oldP", "oldU", "oldYY", "oldN", "a", "b", "logNorm", "gv"]);
   });
 
   it("a table out of step with its block is an error, not a silent skip", () => {
