@@ -153,17 +153,25 @@ export class ModelFilter {
     return this.filter.ess;
   }
 
-  /** ESS before resampling at every row, summed over the sets. */
+  /**
+   * The row each entry of the histories below ends at: every row for the first 4,096, then
+   * buckets of 2, 4, … rows, so the histories stay bounded on an endless stream.
+   */
+  get historyRows(): number[] {
+    return this.filter.historyRows;
+  }
+
+  /** ESS before resampling per entry of {@link historyRows} (a bucket's minimum), summed over the sets. */
   get essHistory(): number[] {
     return this.filter.essHistory;
   }
 
-  /** Running log evidence after every row, pooled over the sets like {@link logEvidence}. */
+  /** Running log evidence after each entry of {@link historyRows}, pooled over the sets like {@link logEvidence}. */
   get evidenceHistory(): number[] {
     return this.filter.evidenceHistory;
   }
 
-  /** For every row, how many particle sets resampled at it. */
+  /** Per entry of {@link historyRows}, how many resamplings the sets made. */
   get resampleCounts(): number[] {
     return this.filter.resampleCounts;
   }

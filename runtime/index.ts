@@ -40,6 +40,7 @@ export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type Gat
 export { poolSets, type SetTimings } from "./pl/pool.js";
 export { ParticleSet, type ParticleSetJson, type SetOptions } from "./pl/particle-set.js";
 export { RowStore } from "./pl/rows.js";
+export { HealthSeries, HEALTH_CAPACITY, type HealthJson } from "./pl/health.js";
 export { FilterError, type FilterErrorCode } from "./pl/errors.js";
 export type { Schedule } from "./pl/schedule.js";
 export { ChangeDetector, DEFAULT_ALARM, poolRecords, TRACE_COLUMNS, type Alarm, type AlarmSettings, type AlarmState, type TraceRow } from "./pl/trace.js";

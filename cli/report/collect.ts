@@ -181,7 +181,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
   const ess = f.essHistory;
   const resampled = f.resampleCounts;
   const evidence = f.evidenceHistory;
-  const health = ess.map((v, t) => ({ row: t + 1, ess: v, resampled: resampled[t], logEvidence: evidence[t] }));
+  const at = f.filter.historyRows;
+  const health = ess.map((v, t) => ({ row: at[t], ess: v, resampled: resampled[t], logEvidence: evidence[t] }));
 
   return {
     title: `${input.file}: ${train.n} rows`,

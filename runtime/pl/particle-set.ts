@@ -16,6 +16,7 @@ import type { ModelState } from "./kernel.js";
 import type { RowStore } from "./rows.js";
 import { DEFAULT_WINDOW, isCheckpoint, type Schedule } from "./schedule.js";
 import { SET_RECORD, SetRecord } from "./trace.js";
+import { HealthSeries, type HealthJson } from "./health.js";
 
 /** How a set resamples and rejuvenates. */
 export interface SetOptions {
@@ -43,14 +44,16 @@ export interface ParticleSetJson {
   logW: string;
   /** @internal */
   logEvidence: number;
-  /** @internal Rows the set has processed (the length of its per-row histories). */
+  /** @internal Rows the set has processed. */
   rows: number;
+  /** @internal ESS, evidence and resampling per row or bucket of rows (absent in older snapshots). */
+  health?: HealthJson;
+  /** @internal Per-row histories of older snapshots, read when `health` is absent. */
+  essHistory?: string;
   /** @internal */
-  essHistory: string;
-  /** @internal */
-  evidenceHistory: string;
+  evidenceHistory?: string;
   /** @internal Rows at which the set resampled, as `encodeIntegers` text. */
-  resampledAt: string;
+  resampledAt?: string;
   /** @internal Initial ancestor of each particle, as `encodeIntegers` text. */
   origin: string;
   /** @internal */
@@ -70,12 +73,8 @@ export class ParticleSet {
   logW: Float64Array;
   /** Running log evidence, log Ẑ (E17). */
   logEvidence = 0;
-  /** ESS before resampling, per row. */
-  readonly essHistory: number[] = [];
-  /** Running log evidence after each row (E17's partial sums). */
-  readonly evidenceHistory: number[] = [];
-  /** Rows (1-based) after which the set resampled. */
-  readonly resampledAt: number[] = [];
+  /** ESS before resampling, running log evidence (E17's partial sums) and resamplings, per row or bucket of rows (bounded). */
+  health = new HealthSeries();
   /** Initial particle each particle descends from. */
   origin: Int32Array;
   /** Time spent filtering (rows and sweeps), in seconds; not part of snapshots. */
@@ -139,10 +138,8 @@ export class ParticleSet {
       rng: this.rng.getState(),
       logW: encodeFloat64(this.logW),
       logEvidence: this.logEvidence,
-      rows: this.essHistory.length,
-      essHistory: encodeFloat64(Float64Array.from(this.essHistory)),
-      evidenceHistory: encodeFloat64(Float64Array.from(this.evidenceHistory)),
-      resampledAt: encodeIntegers(this.resampledAt),
+      rows: this.health.rows,
+      health: this.health.toJSON(),
       origin: encodeIntegers(this.origin),
       history: historyToJson(this.history, this.options.rejuvenate),
     };
@@ -161,9 +158,14 @@ export class ParticleSet {
     set.logW = decodeFloat64(j.logW, state.N);
     set.logEvidence = j.logEvidence;
     // loops, not spreads: these grow with the stream
-    for (const v of decodeFloat64(j.essHistory, rows)) set.essHistory.push(v);
-    for (const v of decodeFloat64(j.evidenceHistory, rows)) set.evidenceHistory.push(v);
-    for (const v of decodeIntegers(j.resampledAt, undefined, rows + 1)) set.resampledAt.push(v);
+    if (j.health !== undefined) set.health = HealthSeries.fromJSON(j.health, rows);
+    else {
+      // An older snapshot kept every row: replay it into the bounded series.
+      const ess = decodeFloat64(String(j.essHistory), rows);
+      const evidence = decodeFloat64(String(j.evidenceHistory), rows);
+      const at = new Set(decodeIntegers(String(j.resampledAt), undefined, rows + 1));
+      for (let t = 0; t < rows; t++) set.health.push(ess[t], evidence[t], at.has(t + 1));
+    }
     set.origin = decodeIntegers(j.origin, state.N, state.N);
     return set;
   }
@@ -230,7 +232,6 @@ export class ParticleSet {
     record[SetRecord.logPredictive] = inc;
     if (!this.traced) record[SetRecord.mean] = record[SetRecord.second] = NaN;
     this.logEvidence += inc;
-    this.evidenceHistory.push(this.logEvidence);
     let s2 = 0;
     for (let i = 0; i < N; i++) {
       logW[i] = pred[i] - inc;
@@ -238,19 +239,19 @@ export class ParticleSet {
       s2 += w * w;
     }
     const ess = 1 / s2;
-    this.essHistory.push(ess);
     // Allocations are kept only for the sweeps; without them one buffer is reused.
     const step = this.options.rejuvenate ? this.history.nextStep() : this.scratchStep;
     record[SetRecord.ess] = ess;
     record[SetRecord.evidenceAfter] = this.logEvidence;
     record[SetRecord.resampled] = 0;
-    if (this.options.resampling === "every" || ess < this.options.essThreshold * N) {
+    const resampling = this.options.resampling === "every" || ess < this.options.essThreshold * N;
+    if (resampling) {
       this.resample(step.ancestors);
-      this.resampledAt.push(row);
       record[SetRecord.resampled] = 1;
     } else {
       for (let i = 0; i < N; i++) step.ancestors[i] = i;
     }
+    this.health.push(ess, this.logEvidence, resampling);
     if (!this.state.propagate(this.rng, x, y, this.ell, step.z, row - 1)) {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness at row ${row}`, row);
     }

@@ -138,45 +138,52 @@ export abstract class PooledSummaries {
     return Array.from(z, (v) => Math.exp(v - lse));
   }
 
-  /** ESS summed over the sets, per row. */
+  /**
+   * The row each entry of {@link essHistory}, {@link evidenceHistory} and {@link resampleCounts}
+   * ends at: every row for the first 4,096 rows; then the entries cover buckets of 2, 4, … rows,
+   * so the histories stay bounded on an endless stream (runtime/pl/health.ts).
+   */
+  get historyRows(): number[] {
+    const h = this.sets[0].health;
+    return Array.from({ length: h.length }, (_, e) => h.rowOf(e));
+  }
+
+  /** ESS summed over the sets, per entry of {@link historyRows} (a bucket's minimum, summed over the sets). */
   get essHistory(): number[] {
-    return this.sets[0].essHistory.map((_, t) => this.essAt(t));
+    return Array.from({ length: this.sets[0].health.length }, (_, e) => this.essAt(e));
   }
 
-  /** ESS summed over the sets at row t (0-based). */
-  private essAt(t: number): number {
-    return this.sets.reduce((a, s) => a + s.essHistory[t], 0);
+  /** ESS summed over the sets at entry e. */
+  private essAt(e: number): number {
+    return this.sets.reduce((a, s) => a + s.health.ess[e], 0);
   }
 
-  /** Smallest summed ESS over the rows (the number of particles before any row). */
+  /** Smallest summed ESS over the rows (the number of particles before any row; over buckets once the rows are many). */
   get essMin(): number {
-    const n = this.sets[0].essHistory.length;
+    const n = this.sets[0].health.length;
     let min = n ? Infinity : this.sets.length * this.N;
-    for (let t = 0; t < n; t++) min = Math.min(min, this.essAt(t));
+    for (let e = 0; e < n; e++) min = Math.min(min, this.essAt(e));
     return min;
   }
 
-  /** Pooled running log evidence after each row: log of the mean of the sets' estimates (E17). */
+  /** Pooled running log evidence after the last row of each entry of {@link historyRows}: log of the mean of the sets' estimates (E17). */
   get evidenceHistory(): number[] {
     const M = this.sets.length;
-    return this.sets[0].evidenceHistory.map((_, t) => {
+    return Array.from({ length: this.sets[0].health.length }, (_, e) => {
       let top = -Infinity;
-      for (const s of this.sets) top = Math.max(top, s.evidenceHistory[t]);
-      return top + Math.log(this.sets.reduce((a, s) => a + Math.exp(s.evidenceHistory[t] - top), 0) / M);
+      for (const s of this.sets) top = Math.max(top, s.health.evidence[e]);
+      return top + Math.log(this.sets.reduce((a, s) => a + Math.exp(s.health.evidence[e] - top), 0) / M);
     });
   }
 
-  /** For each row, how many of the sets resampled at it. */
+  /** For each entry of {@link historyRows}, how many resamplings the sets made in its rows. */
   get resampleCounts(): number[] {
-    const counts = new Array<number>(this.sets[0].essHistory.length).fill(0);
-    for (const s of this.sets) for (const row of s.resampledAt) counts[row - 1]++;
-    return counts;
+    return Array.from({ length: this.sets[0].health.length }, (_, e) => this.sets.reduce((a, s) => a + s.health.resampled[e], 0));
   }
 
   /** Current ESS summed over the sets. */
   get ess(): number {
-    const n = this.sets[0].essHistory.length;
-    return n ? this.essAt(n - 1) : this.sets.length * this.N;
+    return this.sets[0].health.rows ? this.sets.reduce((a, s) => a + s.health.lastEss, 0) : this.sets.length * this.N;
   }
 
   /** Distinct initial ancestors left, summed over the sets. */
