@@ -20,9 +20,11 @@ export interface HealthJson {
   rows: number;
   /** ESS of the last row. */
   lastEss: number;
-  /** Per entry, as `encodeFloat64` text: minimum ESS, evidence after the last row, resamplings. */
+  /** Per entry, as `encodeFloat64` text: the minimum ESS. */
   ess: string;
+  /** Per entry: the running log evidence after its last row. */
   evidence: string;
+  /** Per entry: how many of its rows resampled. */
   resampled: string;
 }
 
@@ -34,9 +36,11 @@ export class HealthSeries {
   rows = 0;
   /** ESS before resampling at the last row recorded. */
   lastEss = NaN;
-  /** Per entry: the minimum ESS over its rows, the running log evidence after its last row, how many of its rows resampled. */
+  /** Per entry: the minimum ESS over its rows. */
   readonly ess = new Float64Array(HEALTH_CAPACITY);
+  /** Per entry: the running log evidence after its last row. */
   readonly evidence = new Float64Array(HEALTH_CAPACITY);
+  /** Per entry: how many of its rows resampled. */
   readonly resampled = new Float64Array(HEALTH_CAPACITY);
 
   /** Entries in use. */
