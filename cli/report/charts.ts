@@ -169,6 +169,29 @@ export const CHARTS: readonly ChartDef[] = [
     },
   },
   {
+    id: "score",
+    section: "health",
+    title: "Prequential score and change alarms",
+    caption: (r) =>
+      `Mean log predictive density of the rows over windows of about ${r.scoreWindow} row${r.scoreWindow === 1 ? "" : "s"}, each row scored before it was seen. ` +
+      (r.alarms.length
+        ? `${r.alarms.length === 1 ? "A red line marks the change alarm" : `Red lines mark the ${r.alarms.length} change alarms`} (a CUSUM on the score, docs/spec.md §3.8): there the rows became harder to predict, as when the world changes.`
+        : "No change alarm fired (a CUSUM on the score, docs/spec.md §3.8): the rows stayed as predictable as before."),
+    when: (r) => r.score.length > 1,
+    spec: (r) => {
+      const x = { field: "row", type: "quantitative", scale: { nice: false } } as const;
+      const layers: TopLevelSpec[] = [{ data: { values: r.score }, mark: { type: "line", color: "#4c78a8" }, encoding: { x, y: { field: "score", type: "quantitative", title: "mean log predictive density" } } } as TopLevelSpec];
+      if (r.alarms.length) {
+        layers.push({
+          data: { values: r.alarms },
+          mark: { type: "rule", color: "#e45756", strokeWidth: 1.5 },
+          encoding: { x, tooltip: [{ field: "row", type: "quantitative", title: "alarm at row" }, { field: "strength", type: "quantitative", title: "strength", format: ".1f" }] },
+        } as TopLevelSpec);
+      }
+      return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", width: WIDTH, height: HEIGHT - 80, layer: layers } as TopLevelSpec;
+    },
+  },
+  {
     id: "evidence",
     section: "health",
     title: "Running log evidence",

@@ -81,8 +81,16 @@ export interface ReportData {
    * feature's index in {@link features}, the heat map's order.
    */
   shrinkage: { stick: number; feature: string; column: number; kappa: number }[] | null;
-  /** Per row: ESS summed over the sets, sets that resampled, running log evidence. */
+  /** Per row (or bucket of rows on long streams): ESS summed over the sets, resamplings, running log evidence. */
   health: { row: number; ess: number; resampled: number; logEvidence: number }[];
+  /**
+   * The prequential score (mean log predictive density of the rows, each before it was seen)
+   * over consecutive windows of about `scoreWindow` rows, at the window's last row.
+   */
+  score: { row: number; score: number }[];
+  scoreWindow: number;
+  /** Change alarms on the score: the row and strength of each. */
+  alarms: { row: number; strength: number }[];
   /** Total particles (the ESS scale). */
   particles: number;
 }
@@ -183,6 +191,16 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
   const evidence = f.evidenceHistory;
   const at = f.filter.historyRows;
   const health = ess.map((v, t) => ({ row: at[t], ess: v, resampled: resampled[t], logEvidence: evidence[t] }));
+  // The score over windows of about n/150 rows: the rise of the pooled evidence over a window,
+  // per row (the scores add up to the evidence).
+  const step = Math.max(1, Math.round(health.length / 150));
+  const score: { row: number; score: number }[] = [];
+  for (let e = step - 1; e < health.length; e += step) {
+    const from = e - step;
+    const rows = at[e] - (from >= 0 ? at[from] : 0);
+    score.push({ row: at[e], score: (evidence[e] - (from >= 0 ? evidence[from] : 0)) / rows });
+  }
+  const scoreWindow = health.length ? Math.round(at[health.length - 1] / health.length) * step : 1;
 
   return {
     title: `${input.file}: ${train.n} rows`,
@@ -202,6 +220,9 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     experts,
     shrinkage,
     health,
+    score,
+    scoreWindow,
+    alarms: f.alarms.map((a) => ({ row: a.row, strength: a.strength })),
     particles: f.filter.N * f.filter.sets.length,
   };
 }

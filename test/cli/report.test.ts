@@ -57,6 +57,9 @@ function handMade(oneD: boolean): ReportData {
     experts: [1, 2].map((expert) => ({ expert, usage: 0.5, noiseVariance: 1, coefficients: [{ feature: "a", mean: 0, lower: -1, upper: 1 }] })),
     shrinkage: [{ stick: 1, feature: "(Intercept)", column: 0, kappa: 0.1 }, { stick: 1, feature: "</script><b>x", column: 1, kappa: 0.9 }],
     health: [1, 2, 3].map((row) => ({ row, ess: 50, resampled: row % 2, logEvidence: -row })),
+    score: [1, 2, 3].map((row) => ({ row, score: -1 - (row === 3 ? 2 : 0) })),
+    scoreWindow: 1,
+    alarms: [{ row: 3, strength: 15.2 }],
     particles: 100,
   };
 }
@@ -64,7 +67,7 @@ function handMade(oneD: boolean): ReportData {
 describe("report charts", () => {
   it.each([true, false])("every chart renders to a non-empty SVG in Node (1-D: %s)", async (oneD) => {
     const charts = compiledCharts(handMade(oneD));
-    expect(charts.map((c) => c.def.id)).toEqual(oneD ? ["predictive", "gate", "usage", "shrinkage", "ess", "evidence"] : ["predictive", "observed", "gate", "row-gate", "usage", "shrinkage", "ess", "evidence"]);
+    expect(charts.map((c) => c.def.id)).toEqual(oneD ? ["predictive", "gate", "usage", "shrinkage", "ess", "score", "evidence"] : ["predictive", "observed", "gate", "row-gate", "usage", "shrinkage", "ess", "score", "evidence"]);
     for (const { vega: spec } of charts) {
       const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
       expect(svg).toMatch(/^<svg/);
@@ -107,7 +110,7 @@ describe("hsmoe report", () => {
     expect(r.code).toBe(0);
     const html = readFileSync(out, "utf8");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)/);
-    for (const id of ["predictive", "gate", "usage", "shrinkage", "ess", "evidence"]) expect(html).toContain(`id="chart-${id}"`);
+    for (const id of ["predictive", "gate", "usage", "shrinkage", "ess", "score", "evidence"]) expect(html).toContain(`id="chart-${id}"`);
     expect(html).not.toContain('id="chart-observed"');
     expect(html).toContain("polya_gamma_stickbreaking"); // the inference plan
     expect(html).toContain("tau ~ halfcauchy(1)"); // the model source
