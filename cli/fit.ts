@@ -310,6 +310,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     K: model.plan.experts,
     seconds,
     sweepShare: f.filter.sweepShare,
+    // Rows the sweeps revisit (spec §3.8); older rows were folded into fixed statistics.
+    window: f.filter.sets[0].window,
     logEvidence: f.logEvidence,
     logEvidenceSE: f.logEvidenceSE,
     essMin: f.filter.essMin,

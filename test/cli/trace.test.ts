@@ -64,6 +64,7 @@ describe("fit --trace", () => {
     expect(ta.rows).toHaveLength(drift.length);
     expect(readFileSync(threaded, "utf8")).toBe(readFileSync(inline, "utf8"));
     const out = JSON.parse(a.stdout);
+    expect(out.window).toBe(4096);
     const col = (name: string) => TRACE_COLUMNS.indexOf(name as (typeof TRACE_COLUMNS)[number]);
     const sum = ta.rows.reduce((s, r) => s + r[col("logPredictive")], 0);
     expect(Math.abs(sum - out.logEvidence)).toBeLessThan(1e-8 * Math.abs(out.logEvidence));
