@@ -13,10 +13,13 @@
  *   underflow to 0/0 when x is tiny (|c| in the thousands), and cost one exp each.
  * - `PG(b, c)` for integer b is a sum of b PG(1, c) draws sharing the proposal set-up; above
  *   `normalAbove` (default 170, the BayesLogit switch) it is a normal with the exact moments.
+ *   A fractional part f of b adds a PG(f, c) draw from its gamma series, truncated with the
+ *   tail's mean added (spec §4.3; see `polyaGammaFraction` for the error).
  * - Hot paths allocate nothing and use no closures.
  */
 import type { Rng } from "./rng.js";
 import { erfcx, softplus } from "../math/special.js";
+import { gamma } from "./samplers.js";
 
 /** Truncation point t of the two-piece series (spec E21). */
 const T = 0.64;
@@ -246,14 +249,42 @@ export function polyaGammaBatch(rng: Rng, c: Float64Array, out: Float64Array, n 
 }
 
 /**
- * PG(b, c) draw. For b ≤ `normalAbove`, b must be a positive integer and the draw is the exact
- * sum of b PG(1, c) draws (spec §4.3). For b > `normalAbove` (any real b) it is
- * N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is ≤ 0, which is never
- * seen at the default switch: the mean sits at least 1.22√b (> 15) standard deviations above 0.
- * @throws Error if b ≤ `normalAbove` and b is not a positive integer, or if c is not finite.
+ * PG(f, c) for 0 < f < 1 from its series (spec §4.1) PG(f, c) = 1/(2π²) Σ_k g_k/((k − ½)² + a²),
+ * a = |c|/(2π), g_k ~ Gamma(f, 1): the first T = 64 + ⌈10a⌉ terms drawn, the rest replaced by
+ * their mean, from Σ_{k≥1} 1/((k − ½)² + a²) = π tanh(πa)/(2a). The mean is then exact (E18)
+ * and only the tail's variance is lost: a relative 10⁻⁷ of Var ω for |c| ≲ 1, and at most
+ * 4a³/(3πT³) ≤ 5·10⁻⁴ for large |c| (measured against E19 in the tests). O(T) gamma draws.
+ */
+function polyaGammaFraction(rng: Rng, f: number, c: number): number {
+  const a = Math.abs(c) / (2 * Math.PI);
+  const a2 = a * a;
+  // Beyond about |c| = 10⁸ the series needs more terms than is sensible; its mass is then
+  // within 10⁻⁸ of its mean f/(2|c|).
+  if (a > 1.6e7) return pgMean(f, c);
+  const terms = 64 + Math.ceil(10 * a);
+  let sum = 0;
+  let weights = 0;
+  for (let k = 1; k <= terms; k++) {
+    const h = k - 0.5;
+    const w = 1 / (h * h + a2);
+    weights += w;
+    sum += gamma(rng, f) * w;
+  }
+  const total = a < 1e-8 ? HALF_PI2 : (Math.PI * Math.tanh(Math.PI * a)) / (2 * a);
+  return (sum + f * Math.max(0, total - weights)) / (2 * Math.PI * Math.PI);
+}
+
+/**
+ * PG(b, c) draw for any real b > 0. For b ≤ `normalAbove`: the exact sum of ⌊b⌋ PG(1, c) draws
+ * (spec §4.3), plus for a fractional part f the series draw of `polyaGammaFraction`. For
+ * b > `normalAbove` it is N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is
+ * ≤ 0, which is never seen at the default switch: the mean sits at least 1.22√b (> 15) standard
+ * deviations above 0.
+ * @throws Error if b is not a positive finite number, or if c is not finite.
  */
 export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORMAL_ABOVE): number {
   if (!Number.isFinite(c)) throw new Error("polyaGamma: c must be finite");
+  if (!(b > 0 && b < Infinity)) throw new Error(`polyaGamma: b = ${b} must be a positive number`);
   if (b > normalAbove) {
     const m = pgMean(b, c);
     const sd = Math.sqrt(pgVariance(b, c));
@@ -262,17 +293,17 @@ export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORM
       if (w > 0) return w;
     }
   }
-  if (!(b >= 1 && Number.isInteger(b))) {
-    throw new Error(`polyaGamma: b = ${b} must be a positive integer (or above ${normalAbove})`);
-  }
+  const whole = Math.floor(b);
+  const fraction = b - whole;
+  if (whole === 0) return polyaGammaFraction(rng, fraction, c);
   const z = 0.5 * Math.abs(c);
   const k = PI2_OVER_8 + 0.5 * z * z;
   bracketPieceProb(z, k);
   const lower = BRACKET[0];
   const upper = BRACKET[1];
   let sum = 0;
-  for (let i = 0; i < b; i++) sum += drawJStar(rng, z, k, lower, upper);
-  return 0.25 * sum;
+  for (let i = 0; i < whole; i++) sum += drawJStar(rng, z, k, lower, upper);
+  return 0.25 * sum + (fraction > 0 ? polyaGammaFraction(rng, fraction, c) : 0);
 }
 
 /**

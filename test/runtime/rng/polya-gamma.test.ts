@@ -162,6 +162,35 @@ describe("PG(b, c) moments (oracle 7)", () => {
   });
 });
 
+describe("PG(b, c) for non-integer b: ⌊b⌋ exact draws plus the truncated gamma series (spec §4.3)", () => {
+  const n = 20_000;
+  // c = 300 needs ~540 series terms per draw: one b there keeps the file quick.
+  describe.each([0.3, 0.5, 0.97, 2.5, 7.25])("b = %s", (b) => {
+    it.each(b === 0.5 ? [0, 1, 3, 20, 300] : [0, 1, 3, 20])("c = %s: mean and variance within 4 s.e.", (c) => {
+      const x = pgSample(`frac${b},${c}`, c === 300 ? n / 2 : n, b, c);
+      expect(x.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+      expect(Math.abs(zMean(x, pgMean(b, c)))).toBeLessThan(Z_TOL);
+      expect(Math.abs(zVariance(x, pgVariance(b, c)))).toBeLessThan(Z_TOL);
+    });
+  });
+
+  it("b = 0.5, c = 1.5: E[e^{−sω}] (E20) at s ∈ {0.3, 1, 3}", () => {
+    const b = 0.5;
+    const c = 1.5;
+    const x = pgSample("lt-frac", n, b, c);
+    for (const s of [0.3, 1, 3]) {
+      const exact = Math.exp(b * (logCosh(c / 2) - logCosh(Math.sqrt((c * c) / 2 + s) / Math.SQRT2)));
+      expect(Math.abs(zMean(x.map((w) => Math.exp(-s * w)), exact))).toBeLessThan(Z_TOL);
+    }
+  });
+
+  it("is PG(0.5) + PG(0.5) = PG(1) in law (two-sample KS against the exact sampler)", () => {
+    const rng = Rng.fromSeed("halves");
+    const halves = Array.from({ length: 20_000 }, () => polyaGamma(rng, 0.5, 2) + polyaGamma(rng, 0.5, 2));
+    expect(ks2Test(halves, pgSample("ones", 20_000, 1, 2)).pValue).toBeGreaterThan(P_MIN);
+  });
+});
+
 describe("PG Laplace transform (oracle 8, E20)", () => {
   const n = 40_000;
   it.each([
@@ -224,8 +253,7 @@ describe("polyaGammaBatch and polyaGamma", () => {
     }
     const rng = Rng.fromSeed("b");
     expect(polyaGamma(rng, 2.5, 1, 2)).toBeGreaterThan(0);
-    expect(() => polyaGamma(rng, 2.5, 1)).toThrow(/positive integer/);
-    expect(() => polyaGamma(rng, 0, 1)).toThrow(/positive integer/);
+    for (const b of [0, -1, NaN, Infinity]) expect(() => polyaGamma(rng, b, 1)).toThrow(/positive number/);
   });
 
   it("rejects NaN and infinite c instead of looping", () => {
