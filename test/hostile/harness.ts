@@ -132,17 +132,17 @@ export async function runHostile(dir: string, counts: HostileCounts, seed = 1): 
 
   // 3. random argument lists (outputs only into the temporary directory or onto guarded inputs)
   const commands = ["check", "compile", "fit", "report", "predict", "help", "bogus", ""];
-  const values = ["0", "-1", "1", "2", "3", "1e9", "2.5", "abc", "", "NaN", "-0", "99999999999999999999", "K=2", "K=-1", "g=0", "g=-1", "a0=0", "b0=1e-300", "K=1e9", "nope=1", "K"];
+  const values = ["0", "-1", "1", "2", "3", "1e9", "2.5", "abc", "", "NaN", "-0", "99999999999999999999", "K=2", "K=-1", "g=0", "g=-1", "a0=0", "b0=1e-300", "K=1e9", "nope=1", "K", "K=2,3", "K=[2]", "a0=[1, 2]"];
   const inputs = [FLAGSHIP, train, state, dir, join(dir, "missing.csv"), "/dev/null"];
   const outputs = [FLAGSHIP, train, dir, join(dir, "out.json"), join(dir, "no/such/dir/out.json"), "/dev/null"];
-  const flags = ["--data", "--test", "--particles", "--sets", "--seed", "--set", "--save", "--json", "--no-rejuvenate", "--threads", "--report", "--feature", "-o", "--dump", "--help", "--bogus", "-x"];
+  const flags = ["--data", "--test", "--particles", "--sets", "--seed", "--set", "--save", "--json", "--no-rejuvenate", "--threads", "--report", "--feature", "-o", "--dump", "--help", "--bogus", "-x", "--trace", "--window"];
   for (let c = 0; c < counts.argv; c++) {
     const argv = [g.pick(commands)];
     if (g.next() < 0.9) argv.push(g.pick([FLAGSHIP, state, train, dir, join(dir, "missing.moe")]));
     for (let k = g.int(6); k > 0; k--) {
       const flag = g.pick(flags);
       argv.push(flag);
-      if (g.next() < 0.85) argv.push(flag === "--data" || flag === "--test" ? g.pick(inputs) : flag === "--save" || flag === "--report" || flag === "-o" ? g.pick(outputs) : g.pick(values));
+      if (g.next() < 0.85) argv.push(flag === "--data" || flag === "--test" ? g.pick(inputs) : flag === "--save" || flag === "--report" || flag === "-o" || flag === "--trace" ? g.pick(outputs) : g.pick(values));
     }
     // keep random fits cheap, and reports out of the working directory
     if ((argv[0] === "fit" || argv[0] === "report") && !argv.includes("--particles")) argv.push("--particles", "8", "--sets", "1");
