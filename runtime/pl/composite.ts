@@ -177,7 +177,8 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       return gate.refreshEvery > 0 && (t + 1) % gate.refreshEvery === 0 ? gate.refresh(rng) : true;
     },
     fold(rng, rows: RowStore, from, hist, stride, count) {
-      if (count <= 0) return true;
+      // One expert is never swept, so what the sweeps would start from is not needed.
+      if (count <= 0 || K === 1) return true;
       experts.update(rows);
       gates.update(rows);
       const de = expert.d;

@@ -60,9 +60,11 @@ const PRODUCT_ROWS = 1000;
  * Validity: the cache is keyed by (particle, X, z, zOff, t) and a copy of z[zOff … zOff+t), and a
  * stick's entry also by a copy of the φ_l it was computed at, so a φ changed by anything other
  * than {@link StickGateState.rescale} (a draw, a gather, a restore) or changed allocations are
- * detected and recomputed. The rows X[0 … t) themselves are assumed not to change while cached
- * (the filter's row store is append-only). It also holds the rebuild's per-row scratch, sized
- * with it.
+ * detected and recomputed. The rows X[0 … t) themselves are assumed not to change while cached:
+ * the sweeps pass a fresh view of the window whenever rows were folded out of it (the design
+ * rows are then shifted in place), so a new X never matches an old key. The folded rows' terms
+ * are fixed for a key, as only a sweep folds. It also holds the rebuild's per-row scratch,
+ * sized with it.
  */
 class StickRowCache {
   /** Key: particle, data, offsets and allocation arrays, offset into z, rows. */
