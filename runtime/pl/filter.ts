@@ -276,7 +276,8 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   });
   const start = rows.start ?? 0;
   if (!(Number.isSafeInteger(start) && start >= 0 && start <= rows.n)) throw new Error("rows.start is not a row of the stream");
-  if (restored.some((s) => s.heldFrom < start)) throw new Error(`rows.start is ${start}, but a set still needs rows from ${Math.min(...restored.map((s) => s.heldFrom))}`);
+  const needed = restored.reduce((a, s) => Math.min(a, s.heldFrom), Infinity);
+  if (needed < start) throw new Error(`rows.start is ${start}, but a set still needs rows from ${needed}`);
   const held = options.rejuvenate ? rows.n - start : 0;
   const store = new RowStore(D, Math.max(1, held), options.rejuvenate);
   const x = decodeFloat64(rows.x, held * D);

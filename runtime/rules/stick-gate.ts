@@ -362,14 +362,27 @@ export class StickGateState {
    * @returns `false` on non-finite x or φ, or a failed factor update.
    */
   update(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0): boolean {
+    return this.absorbRow(rng, i, z, x, xOff, offset, false);
+  }
+
+  /**
+   * Draws ω ~ PG(1, η) for each stick l ≤ min(z, K−2) the row reached and adds the row to the
+   * stick's current statistics, updating the factor of Q ({@link update}), or to its folded ones
+   * (`folded`, {@link fold}).
+   */
+  private absorbRow(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset: number, folded: boolean): boolean {
     const last = z < this.S ? z : this.S - 1;
     for (let l = 0; l <= last; l++) {
       const b = i * this.S + l;
       const eta = dot(x, xOff, this.phi, b * this.d, this.d) + offset;
       if (!Number.isFinite(eta)) return false;
       const omega = polyaGamma1(rng, eta);
-      if (!cholUpdate(this.L, b * this.d * this.d, this.d, x, xOff, this.work, 0, omega)) return false;
-      this.accumulate(b, x, xOff, omega, (l === z ? 0.5 : -0.5) - omega * offset);
+      const kappa = (l === z ? 0.5 : -0.5) - omega * offset;
+      if (folded) this.accumulate(b, x, xOff, omega, kappa, this.oldG, this.oldR);
+      else {
+        if (!cholUpdate(this.L, b * this.d * this.d, this.d, x, xOff, this.work, 0, omega)) return false;
+        this.accumulate(b, x, xOff, omega, kappa);
+      }
     }
     return true;
   }
@@ -392,16 +405,8 @@ export class StickGateState {
    * @returns `false` on a non-finite logit.
    */
   fold(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0): boolean {
-    const last = z < this.S ? z : this.S - 1;
-    for (let l = 0; l <= last; l++) {
-      const b = i * this.S + l;
-      const eta = dot(x, xOff, this.phi, b * this.d, this.d) + offset;
-      if (!Number.isFinite(eta)) return false;
-      const omega = polyaGamma1(rng, eta);
-      this.accumulate(b, x, xOff, omega, (l === z ? 0.5 : -0.5) - omega * offset, this.oldG, this.oldR);
-    }
     this.folded = true;
-    return true;
+    return this.absorbRow(rng, i, z, x, xOff, offset, true);
   }
 
   /**
