@@ -256,11 +256,11 @@ export class ParticleSet {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness at row ${row}`, row);
     }
     if (this.options.rejuvenate && isCheckpoint(row, this.options.schedule, this.window)) this.rejuvenate(rows);
-    record[SetRecord.ancestors] = this.traced ? this.countAncestors() : NaN;
+    record[SetRecord.ancestors] = this.traced ? this.distinctAncestors() : NaN;
   }
 
-  /** {@link distinctAncestors} without allocating: a stamp per initial particle. */
-  private countAncestors(): number {
+  /** Distinct initial particles that still have descendants (a stamp per initial particle: nothing allocated per row). */
+  distinctAncestors(): number {
     const N = this.N;
     const mark = (this.mark ??= new Int32Array(N));
     if (++this.stamp === 0x7fffffff) {
@@ -337,10 +337,6 @@ export class ParticleSet {
     this.logW.fill(-Math.log(N));
   }
 
-  /** Distinct initial particles that still have descendants. */
-  distinctAncestors(): number {
-    return new Set(this.origin).size;
-  }
 }
 
 /**

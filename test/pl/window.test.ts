@@ -55,14 +55,19 @@ const ys = (n: number, seed: number) => {
   return Array.from({ length: n }, (_, t) => (t % 2 ? 1.5 : -1) + 0.5 * rng.normal());
 };
 
+/** n rows of the two-regime piecewise truth, x = [1, u], u ~ U(−3, 3). */
+function piecewiseRows(n: number, seed: number) {
+  const rng = Rng.fromSeed(seed);
+  return Array.from({ length: n }, () => {
+    const u = rng.uniform() * 6 - 3;
+    return { x: [1, u], y: (u < 0 ? -1 - u : 1 + 2 * u) + 0.3 * rng.normal() };
+  });
+}
+
 describe("the sweeps' window", () => {
   it("while n ≤ W nothing is folded: the same fit bit for bit", () => {
     const model = compile(flagship, { K: 3 });
-    const rng = Rng.fromSeed(2);
-    const rows = Array.from({ length: 300 }, () => {
-      const u = rng.uniform() * 6 - 3;
-      return { x: [1, u], y: (u < 0 ? -1 - u : 1 + 2 * u) + 0.3 * rng.normal() };
-    });
+    const rows = piecewiseRows(300, 2);
     const a = model.filter({ particles: 120, seed: 3, window: 300 });
     const b = model.filter({ particles: 120, seed: 3, window: 1e9 });
     for (const { x, y } of rows) {
@@ -133,11 +138,7 @@ describe("the sweeps' window", () => {
 
   it("a long stream keeps O(W) rows and allocations; a snapshot after folding continues bit for bit", () => {
     const model = compile(flagship, { K: 3 });
-    const rng = Rng.fromSeed(5);
-    const rows = Array.from({ length: 6000 }, () => {
-      const u = rng.uniform() * 6 - 3;
-      return { x: [1, u], y: (u < 0 ? -1 - u : 1 + 2 * u) + 0.3 * rng.normal() };
-    });
+    const rows = piecewiseRows(6_000, 5);
     const W = 200;
     const f = model.filter({ particles: 40, seed: 1, window: W });
     let saved: ReturnType<typeof f.snapshot> | undefined;
