@@ -13,6 +13,8 @@ import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
 import { TRACE_COLUMNS, type TraceRow } from "../runtime/pl/trace.js";
+import type { Forget } from "../runtime/pl/forget.js";
+import type { Forgetting } from "../runtime/pl/summaries.js";
 import { checkInputSizes, ColumnMappingError, csvInputs, readDataTable, TableScanner, type DataTable, type InputColumns, type InputSpec, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
 import { AtomicFile, checkOutputs, type FileIdentity, type Io, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
@@ -179,6 +181,8 @@ export interface FitArgs {
   trace?: string;
   /** Rows the sweeps revisit (spec §3.8); default the runtime's. */
   window?: number;
+  /** Forgetting factor or "auto" (spec §3.8); default none. */
+  forget?: Forget;
 }
 
 /**
@@ -248,7 +252,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
-  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined, ...(a.window !== undefined ? { window: a.window } : {}) };
+  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined, ...(a.window !== undefined ? { window: a.window } : {}), ...(a.forget !== undefined ? { forget: a.forget } : {}) };
   if (train.D > MAX_INPUTS) throw new FilterError("bad_input", `${a.data} has ${train.D} input columns; a model takes at most ${MAX_INPUTS}`);
   checkInputSizes(model.plan.inputs, train.inputs, a.data);
   validateOptions(options);
@@ -312,6 +316,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     sweepShare: f.filter.sweepShare,
     // Rows the sweeps revisit (spec §3.8); older rows were folded into fixed statistics.
     window: f.filter.sets[0].window,
+    // Forgetting (spec §3.8): the option, the factor in force and each factor's pooling weight.
+    forget: f.filter.forgetting(),
     logEvidence: f.logEvidence,
     logEvidenceSE: f.logEvidenceSE,
     essMin: f.filter.essMin,
@@ -374,16 +380,18 @@ function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number }[];
   gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
-  alarms: readonly { row: number; strength: number }[];
+  alarms: readonly { row: number; strength: number }[]; forget: Forgetting;
 }): string {
-  // one set gives no spread to estimate the evidence's error from
-  const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : "(no standard error from one set)";
+  // one set gives no spread to estimate the evidence's error from, nor do sets that run different factors
+  const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : r.forget.rho === "auto" ? "(no standard error: the sets run different factors)" : "(no standard error from one set)";
   const out = [
     `model ${r.model}: ${r.n} rows, ${r.inputs.length > 1 ? `${plural(r.inputs.length, "input")} (${plural(r.D, "column")})` : plural(r.D, "input")}, ${plural(r.K, "expert")}, ${plural(r.particles, "particle")} in ${plural(r.sets, "set")}, ${fmt(r.seconds, 2)} s`,
     `log evidence ${fmt(r.logEvidence, 2)} ${se}   min ESS ${fmt(r.essMin, 0)}   distinct ancestors ${r.ancestors}`,
     `input columns: ${r.inputs.map((x) => `${x.name} ← ${x.columns.join(", ")}`).join("; ")}`,
   ];
   if (r.heldout) out.push(`held-out: ${r.heldout.n} rows, mean log predictive density ${fmt(r.heldout.lpd, 4)}, RMSE ${fmt(r.heldout.rmse, 4)}`);
+  if (r.forget.rho === "auto") out.push(`forgetting: auto, ρ in force ${fmt(r.forget.inForce, 4)} (${r.forget.factors.map((x) => `ρ = ${x.rho}: ${fmt(x.weight, 2)}`).join(", ")})`);
+  else if (r.forget.rho !== 1) out.push(`forgetting: ρ = ${r.forget.rho} (a row s rows old weighs ρ^s)`);
   // The prequential score's change alarms, the first few in full.
   const shown = r.alarms.slice(0, 8).map((x) => `row ${x.row} (${fmt(x.strength, 1)})`);
   out.push(`change alarms: ${r.alarms.length === 0 ? "none" : shown.join(", ") + (r.alarms.length > shown.length ? `, and ${r.alarms.length - shown.length} more` : "")}`);

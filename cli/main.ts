@@ -9,6 +9,7 @@ import { compileCommand, explainRunError, fitCommand, predictCommand } from "./f
 import { readModelFile, UsageError, type Io } from "./io.js";
 import { MAX_PARTICLES, MAX_SETS } from "../runtime/pl/options.js";
 import { DEFAULT_WINDOW } from "../runtime/pl/schedule.js";
+import type { Forget } from "../runtime/pl/forget.js";
 import { compileWithSets } from "./set-values.js";
 
 const USAGE = `usage: hsmoe <command> [options]
@@ -20,13 +21,16 @@ commands:
       write the particle-learning kernel as an ES module
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
       [--set NAME=VALUE ...] [--input NAME=COL,COL,... ...] [--save STATE.json] [--no-rejuvenate]
-      [--threads T] [--json] [--report REPORT.html [--feature NAME]] [--trace TRACE.csv] [--window W]
+      [--threads T] [--json] [--report REPORT.html [--feature NAME]] [--trace TRACE.csv] [--window W] [--forget RHO|auto]
       run particle learning over the rows in order and summarise the posterior; each of the
       model's inputs reads its columns NAME1..NAMEd (a single number: the column NAME), or
       the columns --input names for it (predict reads them as the fit did); --trace writes
       one line per row: its log predictive score before it was seen, the predictive mean and
       sd, ESS, resampling, ancestors, running evidence, forgetting and change alarms; the
-      sweeps revisit the last W rows (default 4096) and fold older ones into fixed statistics
+      sweeps revisit the last W rows (default 4096) and fold older ones into fixed statistics;
+      --forget RHO keeps ρ of the past after every row (a row s rows old weighs ρ^s), so the
+      fit follows a world that changes; --forget auto runs a grid of factors over the sets and
+      pools them by their recent evidence
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
       fit, then write a self-contained HTML report (default report.html): predictive bands,
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
@@ -94,6 +98,7 @@ const FIT_OPTIONS = {
   feature: { type: "string" },
   trace: { type: "string" },
   window: { type: "string" },
+  forget: { type: "string" },
 } as const;
 
 /** `fit` and `report` share their options; `report` always writes a page (`-o`, default report.html). */
@@ -120,9 +125,22 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
       threads: values.threads === undefined ? undefined : positiveInt(values.threads, "--threads", 1, MAX_SETS),
       report, feature: values.feature, input: values.input ?? [], trace: values.trace,
       window: values.window === undefined ? undefined : positiveInt(values.window, "--window", DEFAULT_WINDOW, 1e9),
+      forget: forgetOption(values.forget, sets),
     },
     io,
   );
+}
+
+/** `--forget RHO|auto`: a factor in (0, 1], or "auto" (which needs two sets at least). */
+function forgetOption(v: string | undefined, sets: number): Forget | undefined {
+  if (v === undefined) return undefined;
+  if (v === "auto") {
+    if (sets < 2) throw new UsageError("--forget auto runs one factor per set: give --sets 2 or more");
+    return "auto";
+  }
+  const rho = /^(0(\.\d+)?|1(\.0*)?|\.\d+)$/.test(v) ? Number(v) : NaN;
+  if (!(rho > 0 && rho <= 1)) throw new UsageError(`--forget takes a factor in (0, 1] or "auto", not ${JSON.stringify(v)}`);
+  return rho;
 }
 
 function runPredict(args: string[], io: Io): Promise<number> {

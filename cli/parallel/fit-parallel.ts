@@ -77,7 +77,7 @@ class TraceMerger {
           q.at = 0;
         }
       });
-      const pooled = poolRecords(this.row, this.row.length / SET_RECORD, ++this.t, 1);
+      const pooled = poolRecords(this.row, this.row.length / SET_RECORD, ++this.t);
       pooled.alarm = this.monitor.push(pooled.t, pooled.logPredictive);
       this.onTrace?.(pooled);
     }

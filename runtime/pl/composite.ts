@@ -8,6 +8,10 @@
  * The order of random draws is part of the contract (a restored filter continues bit for bit):
  * per particle, the PL step draws the allocation and then the gate's update; a sweep draws the
  * experts' parameters, every allocation in row order, then the gate's moves and statistics.
+ *
+ * Forgetting (spec §3.8, ρ < 1) targets the posterior in which row s of n weighs ρ^{n−s}: the
+ * step discounts every block after each row, and the sweeps temper each row's allocation and
+ * the blocks' rebuilds by its weight. ρ = 1 runs exactly the code without forgetting.
  */
 import type { Rng } from "../rng/index.js";
 import { categoricalLog } from "../rng/samplers.js";
@@ -128,6 +132,15 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
   const mom = new Float64Array(4);
   const count = new Int32Array(K);
   let byExpert = new Int32Array(0);
+  // The window's row weights under forgetting (spec §3.8), rewritten for each sweep.
+  let weights = new Float64Array(0);
+  /** Row from + j weighs ρ^{n − from − j} after n rows (the newest, already discounted once, ρ). */
+  const weightsFor = (rho: number, n: number, from: number, count: number): Float64Array => {
+    if (weights.length < count) weights = new Float64Array(Math.max(count, 2 * weights.length));
+    // a weight that underflowed would make a tempered −∞ log weight NaN
+    for (let j = 0; j < count; j++) weights[j] = Math.max(Number.MIN_VALUE, Math.pow(rho, n - from - j));
+    return weights;
+  };
   // The current row's design rows and the experts' offset (the data row itself without a design).
   const he = expertDesign ? new Float64Array(expertDesign.d) : null;
   const hg = gateDesign ? new Float64Array(gateDesign.d) : null;
@@ -162,7 +175,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     gather(a) {
       for (const [, b] of stateful) b.gather(a);
     },
-    propagate(rng, x, y, ell, z, t) {
+    propagate(rng, x, y, ell, z, t, rho) {
       const ye = y - design(x);
       const xe = he ?? x;
       const xg = hg ?? x;
@@ -174,9 +187,13 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
         if (!gate.update(rng, i, k, xg, 0, og)) return false; // step 6
       }
       // Steps 7 and 8 on the gate's schedule (spec §3.6).
-      return gate.refreshEvery > 0 && (t + 1) % gate.refreshEvery === 0 ? gate.refresh(rng) : true;
+      if (gate.refreshEvery > 0 && (t + 1) % gate.refreshEvery === 0 && !gate.refresh(rng)) return false;
+      if (rho === 1) return true;
+      // Forgetting (spec §3.8): what the next row is weighed against keeps ρ of the data.
+      for (let i = 0; i < N; i++) if (!expert.discount(i, rho) || !gate.discount(i, rho)) return false;
+      return true;
     },
-    fold(rng, rows: RowStore, from, hist, stride, count) {
+    fold(rng, rows: RowStore, from, hist, stride, count, rho) {
       // One expert is never swept, so what the sweeps would start from is not needed.
       if (count <= 0 || K === 1) return true;
       experts.update(rows);
@@ -187,17 +204,18 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       const { H: X, Y } = experts;
       const G = gates.H;
       const offsets = gateDesign?.offset ? gates.Y : null;
+      const w = rho === 1 ? null : weightsFor(rho, rows.n, from, count);
       for (let i = 0; i < N; i++) {
         for (let c = 0; c < count; c++) {
           const s = local + c;
           const k = hist[i * stride + c];
-          expert.fold(i, k, X, s * de, Y[s]);
-          if (!gate.fold(rng, i, k, G, s * dg, offsets ? offsets[s] : 0)) return false;
+          expert.fold(i, k, X, s * de, Y[s], w ? w[c] : 1);
+          if (!gate.fold(rng, i, k, G, s * dg, offsets ? offsets[s] : 0, w ? w[c] : 1)) return false;
         }
       }
       return true;
     },
-    sweep(rng, rows: RowStore, from, hist, stride, n) {
+    sweep(rng, rows: RowStore, from, hist, stride, n, rho) {
       // One expert: its statistics are exact and there is no allocation to revisit.
       if (K === 1) return true;
       experts.update(rows);
@@ -212,23 +230,25 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       const G = whole ? gates.H : gates.H.subarray(local * dg);
       const offsets = gateDesign?.offset ? (whole ? gates.Y : gates.Y.subarray(local)) : null;
       if (byExpert.length < K * n) byExpert = new Int32Array(2 * K * n);
+      const w = rho === 1 ? null : weightsFor(rho, rows.n, from, n);
       for (let i = 0; i < N; i++) {
         const h = i * stride;
         expert.drawParameters(rng, i); // 1. expert parameters (auxiliary, discarded after the sweep)
         for (let s = 0; s < n; s++) {
-          // 2. every allocation from gate × expert density (the gate's ω marginalised)
+          // 2. every allocation from gate × expert density (the gate's ω marginalised), tempered by the row's weight
           gate.logGate(i, G, s * dg, lw, 0, offsets ? offsets[s] : 0);
           expert.addLogLikelihoods(X, s * de, Y[s], lw, 0);
+          if (w) for (let k = 0; k < K; k++) lw[k] *= w[s];
           hist[h + s] = categoricalLog(rng, lw, 0, K);
         }
-        if (!gate.sweep(rng, i, G, offsets, hist, h, n)) return false; // 3. the gate's moves, statistics and coefficients
+        if (!gate.sweep(rng, i, G, offsets, hist, h, n, w)) return false; // 3. the gate's moves, statistics and coefficients
         // 4. expert statistics from scratch, from the rows now allocated to each (and those folded before)
         count.fill(0);
         for (let s = 0; s < n; s++) {
           const k = hist[h + s];
           byExpert[k * n + count[k]++] = s;
         }
-        if (!expert.rebuildAll(i, X, Y, byExpert, count, n)) return false;
+        if (!expert.rebuildAll(i, X, Y, byExpert, count, n, w)) return false;
       }
       return true;
     },

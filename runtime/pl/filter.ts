@@ -15,6 +15,7 @@ import { RowStore } from "./rows.js";
 import { PooledSummaries } from "./summaries.js";
 import { DEFAULT_SCHEDULE, DEFAULT_WINDOW, type Schedule } from "./schedule.js";
 import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions } from "./options.js";
+import type { Forget } from "./forget.js";
 import { ChangeDetector, poolRecords, SET_RECORD, type Alarm, type AlarmState, type TraceRow } from "./trace.js";
 
 /** Options of a filter (see `CompiledModel.filter`). */
@@ -51,6 +52,13 @@ export interface FilterOptions {
    * predictive per row). The change alarms run either way.
    */
   trace?: boolean;
+  /**
+   * Forgetting (spec §3.8): after each row every block keeps its prior and ρ times the data's
+   * part of its statistics, so a row s rows old weighs ρ^s and the posterior follows a world
+   * that changes; 1 (the default) forgets nothing. `"auto"`: the sets run factors from a grid
+   * and are pooled by their recent evidence (runtime/pl/forget.ts), so ρ need not be tuned.
+   */
+  forget?: Forget;
 }
 
 /** The inputs' lengths the options give for rows of D entries. */
@@ -83,6 +91,7 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
     rejuvenate: options.rejuvenate ?? true,
     schedule: options.schedule ?? DEFAULT_SCHEDULE,
     window: options.window ?? DEFAULT_WINDOW,
+    ...(options.forget !== undefined && options.forget !== 1 ? { forget: options.forget } : {}),
   };
   const root = Rng.fromSeed(options.seed ?? 1);
   const sizes = inputSizes(options, D);
@@ -95,7 +104,7 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
       // The kernel checks the inputs' lengths against the model (and its prior against them).
       throw new FilterError("bad_input", e instanceof Error ? e.message : String(e));
     }
-    const set = new ParticleSet(state, rng, setOptions);
+    const set = new ParticleSet(state, rng, setOptions, undefined, m);
     set.traced = options.trace === true;
     return set;
   });
@@ -215,7 +224,7 @@ export class Filter extends PooledSummaries {
     for (const s of this.sets) s.commit(this.rows, this.x, y);
     this.dropFolded();
     this.sets.forEach((s, m) => this.records.set(s.record, m * SET_RECORD));
-    const row = poolRecords(this.records, this.sets.length, this.rows.n, 1);
+    const row = poolRecords(this.records, this.sets.length, this.rows.n);
     row.alarm = this.monitor.push(row.t, row.logPredictive);
     return this.sets[0].traced ? row : undefined;
   }
@@ -246,14 +255,14 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   const { D, rows, sets } = snap;
   if (!(Number.isInteger(D) && D >= 1 && D <= MAX_INPUTS)) throw new Error("D is not an input size");
   if (typeof snap.options !== "object" || snap.options === null) throw new Error("options is not an object");
-  const { resampling, essThreshold, scheme, rejuvenate, schedule } = snap.options;
+  const { resampling, essThreshold, scheme, rejuvenate, schedule, forget } = snap.options;
   const window = snap.options.window ?? DEFAULT_WINDOW;
   try {
-    validateOptions({ resampling, essThreshold, scheme, rejuvenate, schedule, window });
+    validateOptions({ resampling, essThreshold, scheme, rejuvenate, schedule, window, forget, sets: Array.isArray(sets) ? sets.length : undefined, particles: MAX_PARTICLES });
   } catch (e) {
     throw new Error((e as Error).message);
   }
-  const options: SetOptions = { resampling, essThreshold, scheme, rejuvenate, schedule: { denseEvery: schedule.denseEvery, denseUntil: schedule.denseUntil }, window };
+  const options: SetOptions = { resampling, essThreshold, scheme, rejuvenate, schedule: { denseEvery: schedule.denseEvery, denseUntil: schedule.denseUntil }, window, ...(forget !== undefined ? { forget } : {}) };
   if (!Array.isArray(sets) || sets.length < 1 || sets.length > MAX_SETS) throw new Error("sets is not a list of particle sets");
   if (typeof rows !== "object" || rows === null || !(Number.isSafeInteger(rows.n) && rows.n >= 0)) throw new Error("rows is not a row store");
   const sizes = snap.inputs === undefined ? [D] : snap.inputs;
@@ -272,7 +281,7 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
     if (m > 0 && n !== N) throw new Error(`set ${m + 1} has ${n} particles, set 1 ${N}`);
     N = n;
     if (N * sets.length > MAX_PARTICLES) throw new Error(`${N * sets.length} particles is more than ${MAX_PARTICLES}`);
-    return ParticleSet.fromJSON(kernel.restore(j.state), options, j);
+    return ParticleSet.fromJSON(kernel.restore(j.state), options, j, m);
   });
   const start = rows.start ?? 0;
   if (!(Number.isSafeInteger(start) && start >= 0 && start <= rows.n)) throw new Error("rows.start is not a row of the stream");

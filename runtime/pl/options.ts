@@ -31,6 +31,7 @@ const OPTION_CHECKS: Readonly<Record<string, Check>> = {
   rejuvenate: (v) => (typeof v === "boolean" ? undefined : "true or false"),
   trace: (v) => (typeof v === "boolean" ? undefined : "true or false"),
   window: integerIn(2, 1e9),
+  forget: (v) => (v === "auto" || (typeof v === "number" && v > 0 && v <= 1) ? undefined : 'a number in (0, 1] or "auto"'),
   schedule: (v) => {
     const s = v as { denseEvery?: unknown; denseUntil?: unknown } | null;
     if (typeof s !== "object" || s === null) return "an object { denseEvery, denseUntil }";
@@ -59,8 +60,9 @@ export function validateOptions(options: object): void {
     const wanted = check(value);
     if (wanted) throw new FilterError("bad_input", `filter option ${name} must be ${wanted}, not ${shown(value)}`);
   }
-  const o = options as { particles?: number; sets?: number };
+  const o = options as { particles?: number; sets?: number; forget?: unknown };
   if ((o.sets ?? 4) > (o.particles ?? 1000)) throw new FilterError("bad_input", `filter option sets (${o.sets ?? 4}) is more than particles (${o.particles ?? 1000})`);
+  if (o.forget === "auto" && (o.sets ?? 4) < 2) throw new FilterError("bad_input", `filter option forget "auto" runs one factor per set and needs at least 2 sets, not ${o.sets}`);
 }
 
 /**

@@ -17,6 +17,7 @@ import type { RowStore } from "./rows.js";
 import { DEFAULT_WINDOW, isCheckpoint, type Schedule } from "./schedule.js";
 import { SET_RECORD, SetRecord } from "./trace.js";
 import { HealthSeries, type HealthJson } from "./health.js";
+import { AUTO_FORGET, setForget, type Forget } from "./forget.js";
 
 /** How a set resamples and rejuvenates. */
 export interface SetOptions {
@@ -32,6 +33,8 @@ export interface SetOptions {
   schedule: Schedule;
   /** Rows the sweeps revisit (spec §3.8); older rows are folded into fixed statistics. Absent in older snapshots: the default. */
   window?: number;
+  /** Forgetting factor ρ, or `"auto"` (spec §3.8, ./forget.ts); absent: 1, none. */
+  forget?: Forget;
 }
 
 /** The JSON form of a particle set, opaque: `poolSets` and filter snapshots restore it bit for bit. */
@@ -46,6 +49,8 @@ export interface ParticleSetJson {
   logEvidence: number;
   /** @internal Rows the set has processed. */
   rows: number;
+  /** @internal Its pooling weight under `forget: "auto"`, the discounted log evidence (absent otherwise). */
+  recent?: number;
   /** @internal ESS, evidence and resampling per row or bucket of rows (absent in older snapshots). */
   health?: HealthJson;
   /** @internal Per-row histories of older snapshots, read when `health` is absent. */
@@ -73,6 +78,10 @@ export class ParticleSet {
   logW: Float64Array;
   /** Running log evidence, log Ẑ (E17). */
   logEvidence = 0;
+  /** The forgetting factor this set runs (1: none). */
+  readonly rho: number;
+  /** Under `forget: "auto"`, the log evidence with each row's increment discounted by α per later row (./forget.ts); else unused. */
+  recent = 0;
   /** ESS before resampling, running log evidence (E17's partial sums) and resamplings, per row or bucket of rows (bounded). */
   health = new HealthSeries();
   /** Initial particle each particle descends from. */
@@ -109,16 +118,19 @@ export class ParticleSet {
    * @param rng - the set's own random stream
    * @param options - how the set resamples and rejuvenates
    * @param history - restored allocation histories; empty by default
+   * @param index - the set's place in its filter (which ρ it runs under `forget: "auto"`)
    */
   constructor(
     readonly state: ModelState,
     readonly rng: Rng,
     readonly options: SetOptions,
     history?: AllocationHistory,
+    index = 0,
   ) {
     const { N, K } = state;
     this.N = N;
     this.K = K;
+    this.rho = setForget(options.forget, index);
     this.logW = new Float64Array(N).fill(-Math.log(N));
     this.origin = Int32Array.from({ length: N }, (_, i) => i);
     this.originSpare = new Int32Array(N);
@@ -139,6 +151,7 @@ export class ParticleSet {
       logW: encodeFloat64(this.logW),
       logEvidence: this.logEvidence,
       rows: this.health.rows,
+      ...(this.options.forget === "auto" ? { recent: this.recent } : {}),
       health: this.health.toJSON(),
       origin: encodeIntegers(this.origin),
       history: historyToJson(this.history, this.options.rejuvenate),
@@ -149,14 +162,16 @@ export class ParticleSet {
    * @internal Restores a set from {@link toJSON}; `state` is the model state restored by the kernel.
    * @throws Error naming the field when the JSON is malformed or inconsistent.
    */
-  static fromJSON(state: ModelState, options: SetOptions, j: ParticleSetJson): ParticleSet {
+  static fromJSON(state: ModelState, options: SetOptions, j: ParticleSetJson, index = 0): ParticleSet {
     const rows = j.rows;
     if (!(Number.isSafeInteger(rows) && rows >= 0)) throw new Error("set.rows is not a row count");
     if (typeof j.logEvidence !== "number" || Number.isNaN(j.logEvidence)) throw new Error("set.logEvidence is not a number");
+    if (options.forget === "auto" && (typeof j.recent !== "number" || Number.isNaN(j.recent))) throw new Error("set.recent is not a number");
     const history = historyFromJson(state.N, state.K, j.history, options.rejuvenate ? rows : 0);
-    const set = new ParticleSet(state, Rng.fromState(j.rng), options, history);
+    const set = new ParticleSet(state, Rng.fromState(j.rng), options, history, index);
     set.logW = decodeFloat64(j.logW, state.N);
     set.logEvidence = j.logEvidence;
+    if (options.forget === "auto") set.recent = j.recent as number;
     // loops, not spreads: these grow with the stream
     if (j.health !== undefined) set.health = HealthSeries.fromJSON(j.health, rows);
     else {
@@ -231,7 +246,13 @@ export class ParticleSet {
     record[SetRecord.evidenceBefore] = this.logEvidence;
     record[SetRecord.logPredictive] = inc;
     if (!this.traced) record[SetRecord.mean] = record[SetRecord.second] = NaN;
+    record[SetRecord.rho] = this.rho;
+    // Under "auto" the past's weight decays by α before the row is scored (./forget.ts).
+    if (this.options.forget === "auto") this.recent *= AUTO_FORGET.alpha;
+    record[SetRecord.weightBefore] = this.poolWeight;
     this.logEvidence += inc;
+    if (this.options.forget === "auto") this.recent += inc;
+    record[SetRecord.weightAfter] = this.poolWeight;
     let s2 = 0;
     for (let i = 0; i < N; i++) {
       logW[i] = pred[i] - inc;
@@ -252,7 +273,7 @@ export class ParticleSet {
       for (let i = 0; i < N; i++) step.ancestors[i] = i;
     }
     this.health.push(ess, this.logEvidence, resampling);
-    if (!this.state.propagate(this.rng, x, y, this.ell, step.z, row - 1)) {
+    if (!this.state.propagate(this.rng, x, y, this.ell, step.z, row - 1, this.rho)) {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness at row ${row}`, row);
     }
     if (this.options.rejuvenate && isCheckpoint(row, this.options.schedule, this.window)) this.rejuvenate(rows);
@@ -286,6 +307,14 @@ export class ParticleSet {
     this.seconds += (performance.now() - t0) / 1000;
   }
 
+  /**
+   * The set's log pooling weight (up to a constant shared by the sets): its log evidence, or
+   * under `forget: "auto"` its recent evidence (./forget.ts).
+   */
+  get poolWeight(): number {
+    return this.options.forget === "auto" ? this.recent : this.logEvidence;
+  }
+
   /** Rows the sweeps revisit (the option, or the default). */
   get window(): number {
     return this.options.window ?? DEFAULT_WINDOW;
@@ -307,10 +336,10 @@ export class ParticleSet {
     const fold = h.settled - this.window;
     let ok = true;
     if (fold > 0) {
-      ok = this.state.fold(this.rng, rows, h.base, h.full, h.stride, fold);
+      ok = this.state.fold(this.rng, rows, h.base, h.full, h.stride, fold, this.rho);
       h.drop(fold);
     }
-    ok = ok && this.state.sweep(this.rng, rows, h.base, h.full, h.stride, h.settled);
+    ok = ok && this.state.sweep(this.rng, rows, h.base, h.full, h.stride, h.settled, this.rho);
     this.sweepSeconds += (performance.now() - t0) / 1000;
     if (!ok) {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness in the rejuvenation sweep after row ${rows.n}`, rows.n);

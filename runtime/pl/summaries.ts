@@ -11,6 +11,7 @@ import type { ParticleSet } from "./particle-set.js";
 import { TMixture } from "./mixture.js";
 import { alignLabels } from "./labels.js";
 import { validatePoint, validateProbabilities } from "./options.js";
+import type { Forget } from "./forget.js";
 
 /** A predictive quantile. */
 export interface Quantile {
@@ -46,6 +47,16 @@ export interface Prediction {
   logDensity(y: number): number;
   /** p(y | x, data) */
   density(y: number): number;
+}
+
+/** What {@link PooledSummaries.forgetting} reports. */
+export interface Forgetting {
+  /** The option: a factor in (0, 1] (1: no forgetting) or "auto". */
+  rho: Forget;
+  /** The factors' mean under the sets' pooling weights (the factor itself when there is one). */
+  inForce: number;
+  /** Each factor the sets run and the pooling weight of the sets that run it. */
+  factors: { rho: number; weight: number }[];
 }
 
 /**
@@ -126,14 +137,32 @@ export abstract class PooledSummaries {
     return logSumExp(z, 0, z.length) - Math.log(z.length);
   }
 
-  /** Monte Carlo standard error of {@link logEvidence}, from the spread of the sets ({@link logEvidenceStandardError}). */
+  /**
+   * Monte Carlo standard error of {@link logEvidence}, from the spread of the sets
+   * ({@link logEvidenceStandardError}); NaN under `forget: "auto"`, whose sets run different
+   * factors and are no replicates (the pooled evidence is then that of ρ drawn once from the
+   * grid, uniformly).
+   */
   get logEvidenceSE(): number {
-    return logEvidenceStandardError(this.setLogEvidence);
+    return this.sets[0].options.forget === "auto" ? NaN : logEvidenceStandardError(this.setLogEvidence);
   }
 
-  /** Pooling weights of the sets, ω_m ∝ Ẑ_m. */
+  /**
+   * The forgetting in force (spec §3.8): the option (a factor, or "auto"), each factor the sets
+   * run with its pooling weight, and their weighted mean.
+   */
+  forgetting(): Forgetting {
+    const omega = this.setWeights();
+    const byRho = new Map<number, number>();
+    this.sets.forEach((s, m) => byRho.set(s.rho, (byRho.get(s.rho) ?? 0) + omega[m]));
+    const factors = [...byRho].map(([rho, weight]) => ({ rho, weight }));
+    const inForce = factors.length === 1 ? factors[0].rho : factors.reduce((a, f) => a + f.rho * f.weight, 0);
+    return { rho: this.sets[0].options.forget ?? 1, inForce, factors };
+  }
+
+  /** Pooling weights of the sets, ω_m ∝ Ẑ_m (under `forget: "auto"`, ∝ their recent evidence: runtime/pl/forget.ts). */
   setWeights(): number[] {
-    const z = Float64Array.from(this.setLogEvidence);
+    const z = Float64Array.from(this.sets, (s) => s.poolWeight);
     const lse = logSumExp(z, 0, z.length);
     return Array.from(z, (v) => Math.exp(v - lse));
   }

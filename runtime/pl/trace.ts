@@ -9,7 +9,7 @@
  */
 
 /** Entries of one set's record of one row; see {@link SetRecord} for their order. */
-export const SET_RECORD = 8;
+export const SET_RECORD = 11;
 
 /** The order of a set's record: offsets into its {@link SET_RECORD} entries. */
 export const SetRecord = {
@@ -29,6 +29,12 @@ export const SetRecord = {
   ancestors: 6,
   /** log Ẑ of the set after the row. */
   evidenceAfter: 7,
+  /** The set's log pooling weight before the row (its evidence, or its recent evidence under `forget: "auto"`). */
+  weightBefore: 8,
+  /** The same after the row. */
+  weightAfter: 9,
+  /** The forgetting factor the set runs. */
+  rho: 10,
 } as const;
 
 /** One line of the prequential trace (DESIGN §3, `fit --trace`), pooled over the sets. */
@@ -49,7 +55,7 @@ export interface TraceRow {
   ancestors: number;
   /** Running log evidence (the pooled estimate after this row). */
   logEvidence: number;
-  /** The forgetting factor in force (1: none). */
+  /** The forgetting factor in force (1: none): under `forget: "auto"`, the sets' factors averaged with their pooling weights. */
   forget: number;
   /** Change-alarm strength when an alarm fires at this row, else 0. */
   alarm: number;
@@ -70,23 +76,29 @@ function logMeanExp(v: Float64Array, M: number, at: number): number {
 
 /**
  * Pools the records of M sets for row t (`records[m·SET_RECORD …]`): the pool is the mixture of
- * the sets with weights ∝ their evidence before the row, so its log predictive is the change
- * in the pooled log evidence, and its moments the weighted moments. `alarm` is left 0.
+ * the sets with weights ∝ their pooling weights before the row (their evidence, or their recent
+ * evidence under `forget: "auto"`), so its log predictive is the change in the pooled weight,
+ * and its moments and forgetting factor the weighted ones. The running evidence pools the sets'
+ * evidence. `alarm` is left 0.
  */
-export function poolRecords(records: Float64Array, M: number, t: number, forget: number): TraceRow {
+export function poolRecords(records: Float64Array, M: number, t: number): TraceRow {
   const R = SetRecord;
-  const before = logMeanExp(records, M, R.evidenceBefore);
-  const after = logMeanExp(records, M, R.evidenceAfter);
+  const before = logMeanExp(records, M, R.weightBefore);
+  const after = logMeanExp(records, M, R.weightAfter);
   let mean = 0;
   let second = 0;
   let ess = 0;
   let resampled = 0;
   let ancestors = 0;
+  let forget = 0;
+  let same = true;
   for (let m = 0; m < M; m++) {
     const o = m * SET_RECORD;
-    const w = M === 1 ? 1 : Math.exp(records[o + R.evidenceBefore] - before) / M;
+    const w = M === 1 ? 1 : Math.exp(records[o + R.weightBefore] - before) / M;
     mean += w * records[o + R.mean];
     second += w * records[o + R.second];
+    forget += w * records[o + R.rho];
+    same &&= records[o + R.rho] === records[R.rho];
     ess += records[o + R.ess];
     resampled += records[o + R.resampled];
     ancestors += records[o + R.ancestors];
@@ -100,8 +112,9 @@ export function poolRecords(records: Float64Array, M: number, t: number, forget:
     ess,
     resampled,
     ancestors,
-    logEvidence: after,
-    forget,
+    logEvidence: logMeanExp(records, M, R.evidenceAfter),
+    // one factor in every set is that factor, not a sum rounded near it
+    forget: same ? records[R.rho] : forget,
     alarm: 0,
   };
 }

@@ -75,38 +75,49 @@ export class PolyaGammaGate implements GateBlock {
     return this.state.update(rng, i, k, h, hOff, offset);
   }
 
-  /** Steps 7–8 for every particle: prior scales given φ (refactoring what changed), then φ. */
+  /** Steps 7–8 for every particle: prior scales given φ (refactoring what changed, or everything after a discount), then φ. */
   refresh(rng: Rng): boolean {
     const { state, prior } = this;
     for (let i = 0; i < this.N; i++) {
-      if (prior.gibbs(rng, i, state.phi, i * state.S * state.d)) {
+      if (prior.gibbs(rng, i, state.phi, i * state.S * state.d) || state.stale) {
         for (let l = 0; l < state.S; l++) if (!state.refactor(i, l, prior)) return false;
       }
       for (let l = 0; l < state.S; l++) state.drawPhi(rng, i, l);
     }
+    state.stale = false;
+    return true;
+  }
+
+  discount(i: number, rho: number): boolean {
+    this.state.discount(i, rho);
     return true;
   }
 
   /**
    * Sweep steps 3–5 for the gate (spec §3.7): scale moves on each stick and the prior's own
-   * moves (ω marginalised), fresh ω and statistics from scratch, φ drawn, then the prior scales
-   * given φ.
+   * moves (ω marginalised), fresh ω and statistics from scratch, φ drawn (with a
+   * Metropolis–Hastings correction under row weights, {@link StickGateState.correctedPhi}), then
+   * the prior scales given φ.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number): boolean {
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number, weights: Float64Array | null = null): boolean {
     const { state, prior } = this;
     state.offsets = offsets;
+    state.weights = weights;
     for (let l = 0; l < state.S; l++) for (let m = 0; m < this.scaleMoves; m++) state.scaleMove(rng, i, l, prior, H, z, zOff, n);
     prior.sweepMoves(rng, i, state, H, z, zOff, n);
     if (!state.rebuild(rng, i, H, z, zOff, n, prior)) return false;
-    for (let l = 0; l < state.S; l++) state.drawPhi(rng, i, l);
+    for (let l = 0; l < state.S; l++) {
+      if (weights) state.correctedPhi(rng, i, l, H, z, zOff, n);
+      else state.drawPhi(rng, i, l);
+    }
     if (prior.gibbs(rng, i, state.phi, i * state.S * state.d)) {
       for (let l = 0; l < state.S; l++) if (!state.refactor(i, l, prior)) return false;
     }
     return true;
   }
 
-  fold(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number): boolean {
-    return this.state.fold(rng, i, k, h, hOff, offset);
+  fold(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number, w = 1): boolean {
+    return this.state.fold(rng, i, k, h, hOff, offset, w);
   }
 
   shrinkage(weights: Float64Array): number[][] | null {
@@ -181,6 +192,11 @@ export class FixedGate implements GateBlock {
   }
 
   refresh(): boolean {
+    return true;
+  }
+
+  /** Nothing to discount: the weights are constants. */
+  discount(): boolean {
     return true;
   }
 

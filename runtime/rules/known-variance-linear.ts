@@ -113,6 +113,9 @@ export class KnownVarianceLinearState extends LinearExpertState {
   /** No σ² statistics: the variance is known. */
   protected reset(): void {}
 
+  /** No σ² statistics: the variance is known. */
+  protected discountNoise(): void {}
+
   /** JSON-safe snapshot; {@link KnownVarianceLinearState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {
     const { N, K, d, s } = this;

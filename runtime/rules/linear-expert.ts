@@ -24,6 +24,9 @@
  *   block: `oldP[b·d² …]` = Σ x xᵀ (full), `oldU[b·d …]` = Σ x y, `oldYY[b]` = Σ y², `oldN[b]`
  *   their count; a rebuild starts from them, so it is exact for the extended target in which
  *   the folded rows' allocations are fixed. Empty until a row is folded (then `folded`).
+ * - forgetting (spec §3.8, stabilised forgetting): {@link LinearExpertState.discount} multiplies
+ *   the data's part of every statistic by ρ after each row and keeps the prior's, so a row s
+ *   rows old weighs ρ^s; the sweeps' rebuild takes the same weights per row.
  * Data rows for {@link LinearExpertState.rebuild}: `X` row-major with row s at `X[s·d …]`.
  * Nothing here allocates after construction; failures return `false`.
  */
@@ -72,9 +75,13 @@ export abstract class LinearExpertState implements ExpertBlock {
   private readonly w: Float64Array;
   private readonly u: Float64Array;
   private readonly work: Float64Array;
-  /** Scratch for a rebuild: P̃ (d²) and its linear term h (d). */
+  /** Scratch for a rebuild or a discount: P̃ (d²) and its linear term h (d). */
   private readonly P: Float64Array;
   private readonly h: Float64Array;
+  /** A discount's change of each expert's residual sum beyond ρ times the old one (K). */
+  private readonly delta: Float64Array;
+  /** A weighted rebuild's weights in the order of its rows (grows with the window). */
+  private rowWeights = new Float64Array(0);
   /** Sweep draws of one particle's experts: coefficients (K·d), noise variances and log normalisers (K). */
   protected readonly drawnBeta: Float64Array;
   protected readonly drawnVar: Float64Array;
@@ -114,6 +121,7 @@ export abstract class LinearExpertState implements ExpertBlock {
     this.work = new Float64Array(d);
     this.P = new Float64Array(d * d);
     this.h = new Float64Array(d);
+    this.delta = new Float64Array(K);
     this.drawnBeta = new Float64Array(K * d);
     this.drawnVar = new Float64Array(K);
     this.drawnLogNorm = new Float64Array(K);
@@ -149,6 +157,12 @@ export abstract class LinearExpertState implements ExpertBlock {
 
   /** Subclass statistics set by a rebuild over n rows with ss = ‖y − Xm‖² + (m − m₀)ᵀP̃₀(m − m₀). */
   protected abstract reset(b: number, n: number, ss: number): void;
+
+  /**
+   * Subclass statistics of particle i discounted by ρ ({@link discount}): with Q = ss as in
+   * {@link reset}, each expert's new Q is ρQ + `delta[k]`.
+   */
+  protected abstract discountNoise(i: number, rho: number, delta: Float64Array): void;
 
   /** The statistics both expert rules keep per particle (the stash is gathered but not snapshotted). */
   static readonly statistics: readonly Statistic[] = [
@@ -265,10 +279,11 @@ export abstract class LinearExpertState implements ExpertBlock {
    * P̃ = p₀I + Σ x xᵀ, m = P̃⁻¹(p₀m₀ + Σ x y), then the subclass statistics from
    * ss = ‖y − Xm‖² + p₀‖m − m₀‖² (the stable form of yᵀy + m₀ᵀP̃₀m₀ − mᵀP̃m).
    * @param rows - indices into X / y of the rows allocated to the expert (first `nRows` used)
+   * @param weights - each row's weight by its index into X (forgetting), or null for 1
    * @returns `false` if P̃ cannot be factorised (non-finite data); the block is then invalid.
    */
-  rebuild(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number): boolean {
-    const ss = this.rebuildStatistics(i, k, X, y, rows, nRows);
+  rebuild(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, weights: Float64Array | null = null): boolean {
+    const ss = this.rebuildStatistics(i, k, X, y, rows, nRows, weights);
     if (ss < 0) return false;
     const b = i * this.K + k;
     this.reset(b, this.count[b], ss);
@@ -277,37 +292,94 @@ export abstract class LinearExpertState implements ExpertBlock {
 
   /**
    * Folds the row (x, y), allocated to expert k of particle i, into the expert's fixed
-   * statistics (spec §3.8): the sweeps no longer revisit it. The current statistics already
-   * hold it and are left as they are.
+   * statistics (spec §3.8) with its weight w (1 without forgetting): the sweeps no longer
+   * revisit it. The current statistics already hold it and are left as they are.
    */
-  fold(i: number, k: number, x: Float64Array, xOff: number, y: number): void {
+  fold(i: number, k: number, x: Float64Array, xOff: number, y: number, w = 1): void {
     const d = this.d;
     const b = i * this.K + k;
     const P = b * d * d;
     for (let j = 0; j < d; j++) {
-      const xj = x[xOff + j];
+      const xj = w * x[xOff + j];
       for (let l = 0; l < d; l++) this.oldP[P + j * d + l] += xj * x[xOff + l];
       this.oldU[b * d + j] += xj * y;
     }
-    this.oldYY[b] += y * y;
-    this.oldN[b] += 1;
+    this.oldYY[b] += w * y * y;
+    this.oldN[b] += w;
     this.folded = true;
   }
 
   /**
-   * Sweep step 4 for every expert of particle i: expert k from the rows `byExpert[k·n …]`, the
-   * first `counts[k]` of them.
+   * Stabilised forgetting of particle i's experts (spec §3.8): the data's part of each
+   * expert's statistics is multiplied by ρ and the prior's kept, P̃ ← ρP̃ + (1 − ρ)P̃₀ and
+   * P̃m ← ρP̃m + (1 − ρ)P̃₀m₀, then L and m are refactored (O(d³) per expert); the count, the
+   * folded rows' sums and the noise statistics are discounted alike, so after it a row s rows
+   * old weighs ρ^s, exactly.
+   * @returns `false` if a discounted precision cannot be factorised (non-finite statistics).
    */
-  rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number): boolean {
-    for (let k = 0; k < this.K; k++) if (!this.rebuild(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k])) return false;
+  discount(i: number, rho: number): boolean {
+    const d = this.d;
+    const { P, h, w, L, m } = this;
+    for (let k = 0; k < this.K; k++) {
+      const b = i * this.K + k;
+      const lo = b * d * d;
+      const mo = b * d;
+      // P̃ = L Lᵀ on the lower triangle, then h = P̃m.
+      for (let j = 0; j < d; j++) {
+        for (let l = 0; l <= j; l++) {
+          let v = 0;
+          for (let q = 0; q <= l; q++) v += L[lo + j * d + q] * L[lo + l * d + q];
+          P[j * d + l] = v;
+        }
+      }
+      let mPm = 0;
+      for (let j = 0; j < d; j++) {
+        let v = 0;
+        for (let l = 0; l < d; l++) v += (l <= j ? P[j * d + l] : P[l * d + j]) * m[mo + l];
+        h[j] = v;
+        mPm += m[mo + j] * v;
+      }
+      let prior = 0;
+      for (let j = 0; j < d; j++) {
+        const p0 = this.precision(i, j);
+        for (let l = 0; l <= j; l++) P[j * d + l] *= rho;
+        P[j * d + j] += (1 - rho) * p0;
+        h[j] = rho * h[j] + (1 - rho) * p0 * this.m0[j];
+        prior += p0 * this.m0[j] * this.m0[j];
+      }
+      if (!cholesky(P, 0, d, L, lo)) return false;
+      solveLower(L, lo, d, h, 0, w, 0);
+      solveLowerT(L, lo, d, w, 0, m, mo);
+      // Q = Σy² + m₀ᵀP̃₀m₀ − mᵀP̃m, so Q' = ρQ + ρ·mᵀP̃m + (1 − ρ)m₀ᵀP̃₀m₀ − m'ᵀP̃'m'.
+      this.delta[k] = rho * mPm + (1 - rho) * prior - dot(m, mo, h, 0, d);
+      this.count[b] *= rho;
+      this.stashQ[b] = 0;
+      if (this.folded) {
+        for (let j = lo; j < lo + d * d; j++) this.oldP[j] *= rho;
+        for (let j = mo; j < mo + d; j++) this.oldU[j] *= rho;
+        this.oldYY[b] *= rho;
+        this.oldN[b] *= rho;
+      }
+    }
+    this.discountNoise(i, rho, this.delta);
     return true;
   }
 
   /**
-   * The Gaussian part of {@link rebuild}: L, m and the count of expert k from its rows. Returns
-   * ss = ‖y − Xm‖² + (m − m₀)ᵀP̃₀(m − m₀), or −1 if P̃ cannot be factorised.
+   * Sweep step 4 for every expert of particle i: expert k from the rows `byExpert[k·n …]`, the
+   * first `counts[k]` of them, row s weighted by `weights[s]` (forgetting) or 1.
    */
-  protected rebuildStatistics(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number): number {
+  rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null = null): boolean {
+    for (let k = 0; k < this.K; k++) if (!this.rebuild(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k], weights)) return false;
+    return true;
+  }
+
+  /**
+   * The Gaussian part of {@link rebuild}: L, m and the count of expert k from its rows (row r
+   * weighted by `weights[r]` when given). Returns ss = Σ w(y − xᵀm)² + (m − m₀)ᵀP̃₀(m − m₀), or
+   * −1 if P̃ cannot be factorised.
+   */
+  protected rebuildStatistics(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, weights: Float64Array | null = null): number {
     const d = this.d;
     const { P, h } = this;
     P.fill(0);
@@ -315,12 +387,21 @@ export abstract class LinearExpertState implements ExpertBlock {
       P[j * d + j] = this.precision(i, j);
       h[j] = P[j * d + j] * this.m0[j];
     }
+    let wr: Float64Array | null = null;
+    if (weights) {
+      if (this.rowWeights.length < nRows) this.rowWeights = new Float64Array(Math.max(nRows, 2 * this.rowWeights.length));
+      wr = this.rowWeights;
+      for (let t = 0; t < nRows; t++) wr[t] = weights[rows[t]];
+    }
+    let rowsWeight = 0;
     for (let t = 0; t < nRows; t++) {
       const o = rows[t] * d;
-      const yt = y[rows[t]];
+      const wt = wr ? wr[t] : 1;
+      const yt = wt * y[rows[t]];
+      rowsWeight += wt;
       for (let j = 0; j < d; j++) h[j] += X[o + j] * yt;
     }
-    addGram(P, 0, d, X, rows, null, nRows);
+    addGram(P, 0, d, X, rows, wr, nRows);
     const b = i * this.K + k;
     if (this.folded) {
       // The folded rows' part, fixed (spec §3.8); the Gram is kept in its lower triangle.
@@ -336,7 +417,7 @@ export abstract class LinearExpertState implements ExpertBlock {
     let ss = 0;
     for (let t = 0; t < nRows; t++) {
       const r = y[rows[t]] - dot(X, rows[t] * d, this.m, b * d, d);
-      ss += r * r;
+      ss += wr ? wr[t] * r * r : r * r;
     }
     for (let j = 0; j < d; j++) {
       const e = this.m[b * d + j] - this.m0[j];
@@ -353,7 +434,7 @@ export abstract class LinearExpertState implements ExpertBlock {
       }
       ss += Math.max(0, this.oldYY[b] - 2 * lin + quad);
     }
-    this.count[b] = nRows + this.oldN[b];
+    this.count[b] = rowsWeight + this.oldN[b];
     this.stashQ[b] = 0;
     return ss;
   }

@@ -239,13 +239,32 @@ export class NigLinearState extends LinearExpertState {
     this.normalise(blk);
   }
 
+  /** The σ² part of a discount: a = a₀ + ρ(a − a₀), b = b₀ + ρ(b − b₀) + δ/2 (δ pooled over the experts when shared). */
+  protected discountNoise(i: number, rho: number, delta: Float64Array): void {
+    const K = this.K;
+    if (this.shared) {
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += delta[k];
+      this.discountVariance(i, rho, sum);
+      return;
+    }
+    for (let k = 0; k < K; k++) this.discountVariance(i * K + k, rho, delta[k]);
+  }
+
+  private discountVariance(v: number, rho: number, delta: number): void {
+    this.a[v] = this.a0 + rho * (this.a[v] - this.a0);
+    // a residual sum of squares: rounding alone could take it below zero
+    this.b[v] = this.b0 + Math.max(0, rho * (this.b[v] - this.b0) + 0.5 * delta);
+    this.normalise(v);
+  }
+
   /** Sweep step 4; a shared σ² pools every expert's rows: a = a₀ + Σn/2, b = b₀ + Σss/2. */
-  override rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number): boolean {
-    if (!this.shared) return super.rebuildAll(i, X, y, byExpert, counts, n);
+  override rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null = null): boolean {
+    if (!this.shared) return super.rebuildAll(i, X, y, byExpert, counts, n, weights);
     let rows = 0;
     let ss = 0;
     for (let k = 0; k < this.K; k++) {
-      const e = this.rebuildStatistics(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k]);
+      const e = this.rebuildStatistics(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k], weights);
       if (e < 0) return false;
       rows += this.count[i * this.K + k];
       ss += e;

@@ -50,11 +50,21 @@ export interface ExpertBlock extends Block {
   addLogLikelihoods(h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
   /**
    * Folds the row (h, y), allocated to expert k of particle i, into fixed statistics that the
-   * sweeps' rebuilds start from (spec §3.8, fixed lag): the sweeps no longer revisit it.
+   * sweeps' rebuilds start from (spec §3.8, fixed lag) with its weight w (forgetting; 1 without):
+   * the sweeps no longer revisit it.
    */
-  fold(i: number, k: number, h: Float64Array, hOff: number, y: number): void;
-  /** Sweep step 4: every expert k of particle i rebuilt from the rows of (H, Y) allocated to it, `byExpert[k·n …]`, the first `counts[k]`, and the rows folded before. */
-  rebuildAll(i: number, H: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number): boolean;
+  fold(i: number, k: number, h: Float64Array, hOff: number, y: number, w: number): void;
+  /**
+   * Forgetting (spec §3.8) after each row: particle i's statistics, folded ones included, keep
+   * the prior and ρ times the data's part. Returns false on numerical failure.
+   */
+  discount(i: number, rho: number): boolean;
+  /**
+   * Sweep step 4: every expert k of particle i rebuilt from the rows of (H, Y) allocated to it,
+   * `byExpert[k·n …]`, the first `counts[k]`, row s weighted by `weights[s]` (forgetting) or 1,
+   * and the rows folded before.
+   */
+  rebuildAll(i: number, H: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null): boolean;
   /** Predictive of y at h for expert k: `[mean, squared scale, dof, variance]` at `out[outOff …]` (dof ∞: Gaussian). */
   predictiveMoments(i: number, k: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
   /** Posterior mean of expert k's noise variance in particle i (NaN where it has none). */
@@ -79,15 +89,19 @@ export interface GateBlock extends Block {
   refresh(rng: Rng): boolean;
   /**
    * The gate's part of one resample-move sweep of particle i over the rows `0 … n)` of H (their
-   * logit offsets in `offsets`, or null), with its allocations at `z[zOff …]`: its moves, its
-   * statistics rebuilt and its coefficients drawn.
+   * logit offsets in `offsets`, or null; their weights in `weights` under forgetting, or null),
+   * with its allocations at `z[zOff …]`: its moves, its statistics rebuilt and its coefficients
+   * drawn.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number): boolean;
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number, weights: Float64Array | null): boolean;
   /**
    * Folds the row (h, offset), allocated to expert k of particle i, into fixed statistics that
-   * the sweeps start from (spec §3.8, fixed lag). Returns false on numerical failure.
+   * the sweeps start from (spec §3.8, fixed lag), with its weight w (forgetting; 1 without).
+   * Returns false on numerical failure.
    */
-  fold(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number): boolean;
+  fold(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number, w: number): boolean;
+  /** Forgetting (spec §3.8) after each row: particle i's statistics times ρ. Returns false on numerical failure. */
+  discount(i: number, rho: number): boolean;
   /** Mean shrinkage κ per coefficient `[stick][feature]` under particle `weights`, or null without shrinkage. */
   shrinkage(weights: Float64Array): number[][] | null;
 }

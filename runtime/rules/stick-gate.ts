@@ -42,6 +42,12 @@ export function stickScaleLogAlpha(dLogLik: number, logC: number, priorQuad: num
   return dLogLik - 0.5 * Math.expm1(2 * logC) * priorQuad + d * logC;
 }
 
+/** log cosh(x) without overflow: |x| + log1p(e^{−2|x|}) − log 2. */
+function logCosh(x: number): number {
+  const a = Math.abs(x);
+  return a + log1pExpNeg(2 * a) - Math.LN2;
+}
+
 /**
  * Rows per product in {@link StickRowCache.logLik}: each factor 1 + e^{−a} lies in (1, 2], so a
  * product of this many stays below 2^1000, short of overflow.
@@ -67,10 +73,13 @@ const PRODUCT_ROWS = 1000;
  * sized with it.
  */
 class StickRowCache {
-  /** Key: particle, data, offsets and allocation arrays, offset into z, rows. */
+  /** Key: particle, data, offsets, row weights and allocation arrays, offset into z, rows. */
   i = -1;
   X: Float64Array | null = null;
   O: Float64Array | null = null;
+  W: Float64Array | null = null;
+  /** The newest row's weight when the key was set (the weights are rewritten in place for each sweep). */
+  wLast = 1;
   z: Int32Array | null = null;
   zOff = 0;
   t = -1;
@@ -79,10 +88,13 @@ class StickRowCache {
   zCopy = new Int32Array(0);
   /**
    * |u_s| of the rows that reach stick l, in row order, at `absU[l·cap …]`; with row offsets
-   * o_s, the signed ±x_sᵀφ₀ instead, and ±o_s in {@link bias} (u = k·absU + bias at scale k).
+   * o_s or row weights, the signed ±x_sᵀφ₀ instead, and ±o_s in {@link bias} (u = k·absU + bias
+   * at scale k).
    */
   absU = new Float64Array(0);
   bias = new Float64Array(0);
+  /** With row weights (forgetting), each cached row's weight, laid out as {@link absU}. */
+  weight = new Float64Array(0);
   /** Rebuild scratch, one stick at a time: the rows that reach it and their fresh ω. */
   rowAt = new Int32Array(0);
   omega = new Float64Array(0);
@@ -120,9 +132,10 @@ class StickRowCache {
     this.proposedLogLik = new Float64Array(S);
   }
 
-  /** Points the cache at (i, X, O, z, zOff, t); drops every stick unless that is what it holds. */
-  key(i: number, X: Float64Array, O: Float64Array | null, z: Int32Array, zOff: number, t: number): void {
-    if (i === this.i && X === this.X && O === this.O && z === this.z && zOff === this.zOff && t === this.t) {
+  /** Points the cache at (i, X, O, W, z, zOff, t); drops every stick unless that is what it holds. */
+  key(i: number, X: Float64Array, O: Float64Array | null, W: Float64Array | null, z: Int32Array, zOff: number, t: number): void {
+    const wLast = W && t > 0 ? W[t - 1] : 1;
+    if (i === this.i && X === this.X && O === this.O && W === this.W && wLast === this.wLast && z === this.z && zOff === this.zOff && t === this.t) {
       let same = true;
       for (let s = 0; s < t; s++) {
         if (z[zOff + s] !== this.zCopy[s]) {
@@ -135,6 +148,8 @@ class StickRowCache {
     this.i = i;
     this.X = X;
     this.O = O;
+    this.W = W;
+    this.wLast = wLast;
     this.z = z;
     this.zOff = zOff;
     this.t = t;
@@ -143,6 +158,7 @@ class StickRowCache {
       this.zCopy = new Int32Array(this.cap);
       this.absU = new Float64Array(this.S * this.cap);
       this.bias = new Float64Array(0);
+      this.weight = new Float64Array(0);
       this.rowAt = new Int32Array(this.cap);
       this.omega = new Float64Array(this.cap);
     }
@@ -164,9 +180,10 @@ class StickRowCache {
    * the folded rows' terms from `(oldG, oldR)` at block `b` when given.
    */
   fill(l: number, phi: Float64Array, po: number, old?: { G: Float64Array; r: Float64Array; b: number }): void {
-    const { d, cap, absU, zCopy, O } = this;
+    const { d, cap, absU, zCopy, O, W } = this;
     const X = this.X as Float64Array;
-    if (O && this.bias.length < this.S * cap) this.bias = new Float64Array(this.S * cap);
+    if ((O || W) && this.bias.length < this.S * cap) this.bias = new Float64Array(this.S * cap);
+    if (W && this.weight.length < this.S * cap) this.weight = new Float64Array(this.S * cap);
     let n = 0;
     let pos = 0;
     for (let s = 0; s < this.t; s++) {
@@ -174,8 +191,9 @@ class StickRowCache {
       if (zs < l) continue;
       const eta = dot(X, s * d, phi, po, d);
       const u = zs === l ? -eta : eta;
-      if (O) {
-        this.bias[l * cap + n] = zs === l ? -O[s] : O[s];
+      if (O || W) {
+        this.bias[l * cap + n] = O ? (zs === l ? -O[s] : O[s]) : 0;
+        if (W) this.weight[l * cap + n] = W[s];
         absU[l * cap + n++] = u;
         continue;
       }
@@ -218,6 +236,7 @@ class StickRowCache {
   private windowLogLik(l: number, k: number): number {
     const a = this.absU;
     const end = l * this.cap + this.rows[l];
+    if (this.W) return this.logLikWeighted(l, k, end);
     if (this.O) return this.logLikOffset(l, k, end);
     let logs = 0;
     for (let s0 = l * this.cap; s0 < end; s0 += PRODUCT_ROWS) {
@@ -248,10 +267,23 @@ class StickRowCache {
     return -(pos + logs);
   }
 
+  /** With row weights w_s (forgetting): −Σ w_s softplus(u_s), a log1p per row (the product trick needs equal weights). */
+  private logLikWeighted(l: number, k: number, end: number): number {
+    const a = this.absU;
+    const b = this.bias;
+    const w = this.weight;
+    let sum = 0;
+    for (let s = l * this.cap; s < end; s++) {
+      const u = k * a[s] + b[s];
+      sum += w[s] * ((u > 0 ? u : 0) + log1pExpNeg(Math.abs(u)));
+    }
+    return -sum;
+  }
+
   /** |x_sᵀφ_l + o_s| of the n-th cached row of stick l at scale k (PG(1, η) depends on |η| alone). */
   absLogit(l: number, n: number, k: number): number {
     const at = l * this.cap + n;
-    return this.O ? Math.abs(k * this.absU[at] + this.bias[at]) : k * this.absU[at];
+    return this.O || this.W ? Math.abs(k * this.absU[at] + this.bias[at]) : k * this.absU[at];
   }
 }
 
@@ -280,15 +312,27 @@ export class StickGateState {
   readonly oldR: Float64Array;
   /** Whether any row has been folded (until then the fixed statistics are zero and skipped). */
   folded = false;
-  /** Scratch: cholUpdate work vector, the φ draw's intermediate, a prior diagonal. */
+  /**
+   * Whether the factors L may not factor G + D, after a {@link discount}: the streaming
+   * updates then leave L alone and the next refresh refactors every stick (O(d³) per stick per
+   * refresh instead of per row). Not part of a snapshot: a refresh refactors before it draws.
+   */
+  stale = false;
+  /** Scratch: cholUpdate work vector, the φ draw's intermediate, a prior diagonal, the φ a corrected draw may return to. */
   private readonly work: Float64Array;
   private readonly v: Float64Array;
   private readonly D: Float64Array;
+  private readonly phiOld: Float64Array;
   /**
    * Offsets of the stored rows' logits (η_s = x_sᵀφ + o_s), read by the sweep's rebuild and scale
    * moves; null when the gate has none. The gate block sets it before a sweep.
    */
   offsets: Float64Array | null = null;
+  /**
+   * Weights of the stored rows under forgetting (spec §3.8: row s of n weighs ρ^{n−s}), read by
+   * the sweep's moves and rebuild; null without forgetting. The gate block sets it before a sweep.
+   */
+  weights: Float64Array | null = null;
   /** Logits of the rows seen, for the scale moves and the rebuild of one particle at a time. */
   private readonly cache: StickRowCache;
   /** What the gate keeps per particle: its statistics, gathered together. */
@@ -321,6 +365,7 @@ export class StickGateState {
     this.work = new Float64Array(d);
     this.v = new Float64Array(d);
     this.D = new Float64Array(d);
+    this.phiOld = new Float64Array(d);
     this.cache = new StickRowCache(this.S, d);
     this.fields = statisticArrays(this, StickGateState.statistics);
   }
@@ -362,29 +407,47 @@ export class StickGateState {
    * @returns `false` on non-finite x or φ, or a failed factor update.
    */
   update(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0): boolean {
-    return this.absorbRow(rng, i, z, x, xOff, offset, false);
+    return this.absorbRow(rng, i, z, x, xOff, offset, false, 1);
   }
 
   /**
-   * Draws ω ~ PG(1, η) for each stick l ≤ min(z, K−2) the row reached and adds the row to the
-   * stick's current statistics, updating the factor of Q ({@link update}), or to its folded ones
-   * (`folded`, {@link fold}).
+   * Draws ω for each stick l ≤ min(z, K−2) the row reached and adds the row to the stick's
+   * current statistics, updating the factor of Q unless it is stale ({@link update}), or to its
+   * folded ones (`folded`, {@link fold}). With a weight w < 1 (forgetting) the row's term is
+   * w(κη − ωη²/2) with ω ~ PG(1, √w·η) (see {@link correctedPhi}).
    */
-  private absorbRow(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset: number, folded: boolean): boolean {
+  private absorbRow(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset: number, folded: boolean, w: number): boolean {
     const last = z < this.S ? z : this.S - 1;
     for (let l = 0; l <= last; l++) {
       const b = i * this.S + l;
       const eta = dot(x, xOff, this.phi, b * this.d, this.d) + offset;
       if (!Number.isFinite(eta)) return false;
-      const omega = polyaGamma1(rng, eta);
-      const kappa = (l === z ? 0.5 : -0.5) - omega * offset;
+      const omega = w === 1 ? polyaGamma1(rng, eta) : w * polyaGamma1(rng, Math.sqrt(w) * eta);
+      const kappa = (l === z ? 0.5 * w : -0.5 * w) - omega * offset;
       if (folded) this.accumulate(b, x, xOff, omega, kappa, this.oldG, this.oldR);
       else {
-        if (!cholUpdate(this.L, b * this.d * this.d, this.d, x, xOff, this.work, 0, omega)) return false;
+        if (!this.stale && !cholUpdate(this.L, b * this.d * this.d, this.d, x, xOff, this.work, 0, omega)) return false;
         this.accumulate(b, x, xOff, omega, kappa);
       }
     }
     return true;
+  }
+
+  /**
+   * Forgetting (spec §3.8): particle i's stick statistics, folded ones included, multiplied by
+   * ρ (O(d²) per stick); the factors become stale until the next refresh or rebuild.
+   */
+  discount(i: number, rho: number): void {
+    const d = this.d;
+    const lo = i * this.S * d;
+    const hi = (i + 1) * this.S * d;
+    for (let j = lo * d; j < hi * d; j++) this.G[j] *= rho;
+    for (let j = lo; j < hi; j++) this.r[j] *= rho;
+    if (this.folded) {
+      for (let j = lo * d; j < hi * d; j++) this.oldG[j] *= rho;
+      for (let j = lo; j < hi; j++) this.oldR[j] *= rho;
+    }
+    this.stale = true;
   }
 
   /** G_b += ω x xᵀ (lower triangle) and r_b += κ x, into (G, r) or another pair laid out the same. */
@@ -401,12 +464,13 @@ export class StickGateState {
   /**
    * Folds the row (x, offset), allocated to expert z in particle i, into the fixed statistics of
    * each stick it reached (spec §3.8): ω ~ PG(1, η) at the current φ_l (a Gibbs draw of that
-   * row's auxiliary), kept from now on. The current statistics are left as they are.
+   * row's auxiliary; PG(1, √w·η) with its weight w under forgetting), kept from now on. The
+   * current statistics are left as they are.
    * @returns `false` on a non-finite logit.
    */
-  fold(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0): boolean {
+  fold(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0, w = 1): boolean {
     this.folded = true;
-    return this.absorbRow(rng, i, z, x, xOff, offset, true);
+    return this.absorbRow(rng, i, z, x, xOff, offset, true, w);
   }
 
   /**
@@ -419,6 +483,40 @@ export class StickGateState {
     solveLower(this.L, b * d * d, d, this.r, b * d, this.v, 0);
     for (let j = 0; j < d; j++) this.v[j] += rng.normal();
     solveLowerT(this.L, b * d * d, d, this.v, 0, this.phi, b * d);
+  }
+
+  /**
+   * The sweep's draw of φ_l under row weights w_s < 1 (forgetting, spec §3.8), for the rows
+   * s < t of X that reach stick l. The tempered target has the factor σ(±η_s)^{w_s} per row,
+   * whose Pólya-Gamma augmentation would need PG(w_s, ·) draws; instead the rebuild's
+   * auxiliaries ω_s ~ PG(1, √w_s·η_s) and {@link drawPhi} are the data-augmentation step of a
+   * nearby target with the factor e^{w_s κ_s η_s}/cosh(√w_s η_s/2), reversible with respect to
+   * it, and a Metropolis–Hastings test with the ratio of the two targets makes the move exact:
+   * log α = Σ_s f_s(η'_s) − f_s(η_s), f_s(η) = log cosh(√w_s η/2) − w_s log cosh(η/2), which
+   * vanishes for w_s = 1. Folded rows and the prior are the same in both targets. On rejection
+   * φ_l keeps its value. Returns whether the draw was accepted.
+   */
+  correctedPhi(rng: Rng, i: number, l: number, X: Float64Array, z: Int32Array, zOff: number, t: number): boolean {
+    const d = this.d;
+    const po = (i * this.S + l) * d;
+    const W = this.weights as Float64Array;
+    const O = this.offsets;
+    for (let j = 0; j < d; j++) this.phiOld[j] = this.phi[po + j];
+    this.drawPhi(rng, i, l);
+    let logAlpha = 0;
+    for (let s = 0; s < t; s++) {
+      if (z[zOff + s] < l) continue;
+      const w = W[s];
+      if (w === 1) continue;
+      const o = O ? O[s] : 0;
+      const a = dot(X, s * d, this.phi, po, d) + o;
+      const b = dot(X, s * d, this.phiOld, 0, d) + o;
+      const r = Math.sqrt(w);
+      logAlpha += logCosh(0.5 * r * a) - w * logCosh(0.5 * a) - (logCosh(0.5 * r * b) - w * logCosh(0.5 * b));
+    }
+    if (Math.log(rng.uniform()) < logAlpha) return true;
+    for (let j = 0; j < d; j++) this.phi[po + j] = this.phiOld[j];
+    return false;
   }
 
   /**
@@ -439,15 +537,17 @@ export class StickGateState {
   /**
    * Sweep step 4 (spec §3.7): fresh ω_s ~ PG(1, x_sᵀφ_l) for every row s < t and visited stick,
    * then (G_l, r_l) rebuilt from scratch (E15) and Q_l refactored, for every stick of particle i.
-   * The logits come from the scale moves' cache when it holds for φ_l (see
-   * {@link StickGateState.scaleLogLikChange}), else from the rows.
+   * With row weights w_s (forgetting), ω_s ~ PG(1, √w_s·η_s) and the row adds w_s·ω_s xxᵀ and
+   * w_s(κ_s − ω_s o_s)x (see {@link correctedPhi}). The logits come from the scale moves' cache
+   * when it holds for φ_l (see {@link StickGateState.scaleLogLikChange}), else from the rows.
    * @returns `false` on non-finite data or a failed factorisation.
    */
   rebuild(rng: Rng, i: number, X: Float64Array, z: Int32Array, zOff: number, t: number, prior: GatePrior): boolean {
     const d = this.d;
     const cache = this.cache;
     const O = this.offsets;
-    cache.key(i, X, O, z, zOff, t);
+    const W = this.weights;
+    cache.key(i, X, O, W, z, zOff, t);
     for (let l = 0; l < this.S; l++) {
       const b = i * this.S + l;
       // From the folded rows' fixed statistics (zero until a row is folded).
@@ -464,10 +564,11 @@ export class StickGateState {
         const o = O ? O[s] : 0;
         const eta = cached ? cache.absLogit(l, n, scale) : dot(X, s * d, this.phi, b * d, d) + o;
         if (!Number.isFinite(eta)) return false;
-        const omega = polyaGamma1(rng, eta);
+        const w = W ? W[s] : 1;
+        const omega = W ? w * polyaGamma1(rng, Math.sqrt(w) * eta) : polyaGamma1(rng, eta);
         cache.omega[n] = omega;
         cache.rowAt[n++] = s;
-        const kappa = (zs === l ? 0.5 : -0.5) - omega * o;
+        const kappa = (zs === l ? 0.5 * w : -0.5 * w) - omega * o;
         for (let j = 0; j < d; j++) this.r[b * d + j] += kappa * X[s * d + j];
       }
       addGram(this.G, b * d * d, d, X, cache.rowAt, cache.omega, n);
@@ -486,7 +587,7 @@ export class StickGateState {
    */
   scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Int32Array, zOff: number, t: number): number {
     const cache = this.cache;
-    cache.key(i, X, this.offsets, z, zOff, t);
+    cache.key(i, X, this.offsets, this.weights, z, zOff, t);
     let change = 0;
     for (let l = l0; l < l1; l++) {
       const po = (i * this.S + l) * this.d;

@@ -29,21 +29,27 @@ const Y = [-1.9, 0.2, 3.6, 2.4, 1.3, -3.8, -1.5];
 /** One noisy regime: a posterior a Gibbs chain crosses freely between labellings. */
 const Y1 = [0.3, -0.4, 1.1, -0.9, 0.6, -1.3, 0.2];
 
-/** Exact evidence and posterior marginals P(z_s = 2 | y) by enumerating all allocations. */
-function enumerate(Y: number[]) {
+/**
+ * Exact evidence and posterior marginals P(z_s = 2 | y) by enumerating all allocations; with
+ * `weights`, of the tempered target of forgetting (spec §3.8: row s's gate and likelihood
+ * factors raised to weights[s]).
+ */
+function enumerate(Y: number[], weights?: number[]) {
   const n = Y.length;
+  const w = weights ?? new Array<number>(n).fill(1);
   let total = 0;
   const marginal = new Array(n).fill(0);
   for (let mask = 0; mask < 1 << n; mask++) {
     let logp = 0;
-    const groups: [number[][], number[]][] = [[[], []], [[], []]];
+    const groups: [number[][], number[], number[]][] = [[[], [], []], [[], [], []]];
     for (let s = 0; s < n; s++) {
       const k = (mask >> s) & 1;
-      logp += Math.log(k === 0 ? STOP : 1 - STOP);
+      logp += w[s] * Math.log(k === 0 ? STOP : 1 - STOP);
       groups[k][0].push(X[s]);
       groups[k][1].push(Y[s]);
+      groups[k][2].push(w[s]);
     }
-    for (const [gx, gy] of groups) if (gx.length) logp += nigPosterior(gx, gy, 10, 2, 1).logEvidence;
+    for (const [gx, gy, gw] of groups) if (gx.length) logp += nigPosterior(gx, gy, 10, 2, 1, gw).logEvidence;
     const p = Math.exp(logp);
     total += p;
     for (let s = 0; s < n; s++) if ((mask >> s) & 1) marginal[s] += p;
@@ -75,8 +81,11 @@ describe("fixed gate, K = 2, n = 7", () => {
   // The separated data's posterior is bimodal (labels swap with probability set by the gate's
   // asymmetry) and a Gibbs chain does not cross between the modes, so invariance is checked
   // on the one-regime data, whose posterior a chain explores freely.
-  it("repeated sweeps from a fixed start sample the exact allocation posterior (|z| < 4 per row)", () => {
-    const exact1 = enumerate(Y1);
+  it.each([
+    ["", 1],
+    [" tempered by forgetting (ρ = 0.75: row s weighs ρ^{7−s})", 0.75],
+  ])("repeated sweeps from a fixed start sample the exact allocation posterior%s (|z| < 4 per row)", (_, rho) => {
+    const exact1 = enumerate(Y1, rho === 1 ? undefined : Array.from({ length: Y1.length }, (_, s) => rho ** (Y1.length - s)));
     const N = 200;
     const sweeps = 60;
     const state = model.kernel.create(N, [2], Rng.fromSeed(11));
@@ -88,7 +97,7 @@ describe("fixed gate, K = 2, n = 7", () => {
     let draws = 0;
     const rng = Rng.fromSeed(12);
     for (let it = 0; it < sweeps; it++) {
-      expect(state.sweep(rng, rows, 0, hist, n, n)).toBe(true);
+      expect(state.sweep(rng, rows, 0, hist, n, n, rho)).toBe(true);
       if (it < 10) continue; // burn-in from the fixed start
       for (let i = 0; i < N; i++) for (let s = 0; s < n; s++) counts[s] += hist[i * n + s];
       draws += N;

@@ -81,13 +81,16 @@ describe("prequential trace", () => {
       r[m * SET_RECORD + SetRecord.evidenceBefore] = before;
       r[m * SET_RECORD + SetRecord.logPredictive] = inc;
       r[m * SET_RECORD + SetRecord.evidenceAfter] = before + inc;
+      r[m * SET_RECORD + SetRecord.weightBefore] = before;
+      r[m * SET_RECORD + SetRecord.weightAfter] = before + inc;
+      r[m * SET_RECORD + SetRecord.rho] = 1;
       r[m * SET_RECORD + SetRecord.mean] = mean;
       r[m * SET_RECORD + SetRecord.second] = second;
       r[m * SET_RECORD + SetRecord.ess] = 10;
     };
     set(0, Math.log(3), Math.log(0.5), 1, 2);
     set(1, Math.log(1), Math.log(0.1), 3, 10);
-    const row = poolRecords(r, 2, 7, 1);
+    const row = poolRecords(r, 2, 7);
     // weights 3/4, 1/4: p = 0.75·0.5 + 0.25·0.1
     expect(row.logPredictive).toBeCloseTo(Math.log(0.75 * 0.5 + 0.25 * 0.1), 12);
     expect(row.mean).toBeCloseTo(0.75 * 1 + 0.25 * 3, 12);
