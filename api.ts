@@ -9,6 +9,7 @@ import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
 import type { Alarm, TraceRow } from "./runtime/pl/trace.js";
+import type { Forgetting } from "./runtime/pl/summaries.js";
 import { validateOptions } from "./runtime/pl/options.js";
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
@@ -121,6 +122,11 @@ export class ModelFilter {
   /** Change alarms on the prequential score so far (spec §3.8): row (1-based) and strength. */
   get alarms(): readonly Alarm[] {
     return this.inner ? this.inner.alarms : [];
+  }
+
+  /** The forgetting in force (spec §3.8): the option, each factor the sets run with its pooling weight, and their weighted mean. */
+  forgetting(): Forgetting {
+    return this.filter.forgetting();
   }
 
   /** Posterior predictive at x (an array or inputs by name): mean, sd, quantiles, density. */

@@ -10,7 +10,8 @@
  */
 export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions, type InputRow } from "./api.js";
 export type { FilterOptions, FilterSnapshot } from "./runtime/pl/filter.js";
-export type { ExpertSummary, Quantile, Prediction, GateProbability } from "./runtime/pl/summaries.js";
+export type { ExpertSummary, Forgetting, Quantile, Prediction, GateProbability } from "./runtime/pl/summaries.js";
+export type { Forget } from "./runtime/pl/forget.js";
 export type { Schedule } from "./runtime/pl/schedule.js";
 export type { Alarm, TraceRow } from "./runtime/pl/trace.js";
 export type { Span } from "./compiler/ast.js";

@@ -51,6 +51,11 @@ export const EXAMPLES: readonly Example[] = [
     horseshoe: true,
   },
   {
+    name: "drift",
+    args: ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/drift/drift.csv", "--forget", "auto"],
+    horseshoe: true,
+  },
+  {
     name: "paper-4-1",
     args: ["stdlib/hsmoe.moe", "--set", "K=10", "--data", "examples/data/paper41-train.csv", "--test", "examples/data/paper41-test.csv"],
     horseshoe: true,
@@ -59,7 +64,7 @@ export const EXAMPLES: readonly Example[] = [
 
 /** The chart ids every example's page must carry. */
 export function expectedCharts(e: Example): string[] {
-  return ["predictive", "gate", "usage", "ess", "evidence", ...(e.horseshoe ? ["shrinkage"] : [])].map((id) => `chart-${id}`);
+  return ["predictive", "gate", "usage", "ess", "score", "evidence", ...(e.horseshoe ? ["shrinkage"] : [])].map((id) => `chart-${id}`);
 }
 
 /** The command as the README shows it, run from the repository root. */

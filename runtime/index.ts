@@ -36,7 +36,8 @@ export { loadKernel } from "./kernel-runtime.js";
  */
 export const kernelRuntime: object = runtimeObject;
 export { Filter, createSets, setCount, type FilterOptions, type FilterSnapshot } from "./pl/filter.js";
-export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type GateProbability, type Prediction, type Quantile } from "./pl/summaries.js";
+export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type Forgetting, type GateProbability, type Prediction, type Quantile } from "./pl/summaries.js";
+export { AUTO_FORGET, setForget, type Forget } from "./pl/forget.js";
 export { poolSets, type SetTimings } from "./pl/pool.js";
 export { ParticleSet, type ParticleSetJson, type SetOptions } from "./pl/particle-set.js";
 export { RowStore } from "./pl/rows.js";

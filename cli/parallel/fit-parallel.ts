@@ -10,7 +10,8 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CompiledModel } from "../../api.js";
-import { inputSizes, setCount, type Filter, type FilterOptions } from "../../runtime/pl/filter.js";
+import { inputSizes, pushPooled, setCount, type Filter, type FilterOptions } from "../../runtime/pl/filter.js";
+import { HealthSeries } from "../../runtime/pl/health.js";
 import { FilterError } from "../../runtime/pl/errors.js";
 import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.js";
 import { poolSets, type SetTimings } from "../../runtime/pl/pool.js";
@@ -51,6 +52,8 @@ export function fitParallelArrays(model: CompiledModel, D: number, x: Float64Arr
  */
 class TraceMerger {
   readonly monitor = new ChangeDetector();
+  /** The pooled health series, as the single-threaded filter keeps it. */
+  readonly pooled = new HealthSeries();
   private readonly queues: { chunks: Float64Array[]; at: number }[];
   private readonly row: Float64Array;
   private t = 0;
@@ -79,6 +82,7 @@ class TraceMerger {
       });
       const pooled = poolRecords(this.row, this.row.length / SET_RECORD, ++this.t);
       pooled.alarm = this.monitor.push(pooled.t, pooled.logPredictive);
+      pushPooled(this.pooled, pooled);
       this.onTrace?.(pooled);
     }
   }
@@ -187,6 +191,7 @@ export async function fitParallel(
     onProgress(kept.n);
     const filter = poolSets(model.kernel, kept, sets, done[0].options, inputSizes(options, D), timings);
     filter.monitor = merger.monitor;
+    filter.pooled = merger.pooled;
     return filter;
   } finally {
     for (const worker of workers) {

@@ -191,16 +191,20 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
   const evidence = f.evidenceHistory;
   const at = f.filter.historyRows;
   const health = ess.map((v, t) => ({ row: at[t], ess: v, resampled: resampled[t], logEvidence: evidence[t] }));
-  // The score over windows of about n/150 rows: the rise of the pooled evidence over a window,
-  // per row (the scores add up to the evidence).
-  const step = Math.max(1, Math.round(health.length / 150));
+  // The score over windows of about n/150 rows: the rise of the running sum of the pooled
+  // prequential scores over a window, per row (without forgetting "auto" that sum is the pooled
+  // evidence, which an older saved fit falls back on).
+  const pooled = f.filter.pooled;
+  const sums = pooled ? Array.from(pooled.evidence.subarray(0, pooled.length)) : evidence;
+  const sumAt = pooled ? sums.map((_, e) => pooled.rowOf(e)) : at;
+  const step = Math.max(1, Math.round(sums.length / 150));
   const score: { row: number; score: number }[] = [];
-  for (let e = step - 1; e < health.length; e += step) {
+  for (let e = step - 1; e < sums.length; e += step) {
     const from = e - step;
-    const rows = at[e] - (from >= 0 ? at[from] : 0);
-    score.push({ row: at[e], score: (evidence[e] - (from >= 0 ? evidence[from] : 0)) / rows });
+    const rows = sumAt[e] - (from >= 0 ? sumAt[from] : 0);
+    score.push({ row: sumAt[e], score: (sums[e] - (from >= 0 ? sums[from] : 0)) / rows });
   }
-  const scoreWindow = health.length ? Math.round(at[health.length - 1] / health.length) * step : 1;
+  const scoreWindow = sums.length ? Math.round(sumAt[sums.length - 1] / sums.length) * step : 1;
 
   return {
     title: `${input.file}: ${train.n} rows`,

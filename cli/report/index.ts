@@ -6,6 +6,7 @@ import type { ModelFilter } from "../../api.js";
 import type { DataTable } from "../data/csv.js";
 import { collectReport } from "./collect.js";
 import { renderReport } from "./html.js";
+import type { Forgetting } from "../../runtime/pl/summaries.js";
 
 export { collectReport, ReportFeatureError, type ReportData } from "./collect.js";
 export { renderReport } from "./html.js";
@@ -24,21 +25,27 @@ export interface FitFacts {
   essMin: number;
   ancestors: number;
   heldout?: { n: number; lpd: number; rmse: number };
+  forget: Forgetting;
 }
 
 function factRows(r: FitFacts): { label: string; value: string }[] {
   const rows = [
     { label: "rows", value: `${r.n} (inputs: ${r.D}, experts: ${r.K})` },
-    { label: "particles", value: `${r.particles} in ${r.sets} sets pooled by evidence (seed ${r.seed})` },
+    { label: "particles", value: `${r.particles} in ${r.sets} sets pooled by ${r.forget.rho === "auto" ? "recent " : ""}evidence (seed ${r.seed})` },
     { label: "filter time", value: `${r.seconds.toFixed(2)} s` },
     {
       label: "log evidence",
-      // one set gives no spread to estimate the evidence's error from
-      value: Number.isFinite(r.logEvidenceSE) ? `${r.logEvidence.toFixed(2)} ± ${r.logEvidenceSE.toFixed(2)} (Monte Carlo standard error)` : `${r.logEvidence.toFixed(2)} (no standard error from one set)`,
+      // one set gives no spread to estimate the evidence's error from, nor do sets that run different factors
+      value: Number.isFinite(r.logEvidenceSE)
+        ? `${r.logEvidence.toFixed(2)} ± ${r.logEvidenceSE.toFixed(2)} (Monte Carlo standard error)`
+        : `${r.logEvidence.toFixed(2)} (${r.forget.rho === "auto" ? "of ρ drawn once from the sets' factors; no standard error, the sets are not replicates" : "no standard error from one set"})`,
     },
     { label: "minimum ESS", value: r.essMin.toFixed(1) },
     { label: "distinct ancestors left", value: String(r.ancestors) },
   ];
+  if (r.forget.rho === "auto") {
+    rows.push({ label: "forgetting", value: `auto: ρ in force ${r.forget.inForce.toFixed(4)} (${r.forget.factors.map((x) => `ρ = ${x.rho}: ${x.weight.toFixed(2)}`).join(", ")})` });
+  } else if (r.forget.rho !== 1) rows.push({ label: "forgetting", value: `ρ = ${r.forget.rho}: a row s rows old weighs ρ^s` });
   if (r.heldout) rows.push({ label: "held-out", value: `${r.heldout.n} rows: mean log predictive density ${r.heldout.lpd.toFixed(4)}, RMSE ${r.heldout.rmse.toFixed(4)}` });
   return rows;
 }

@@ -16,6 +16,7 @@ import { PooledSummaries } from "./summaries.js";
 import { DEFAULT_SCHEDULE, DEFAULT_WINDOW, type Schedule } from "./schedule.js";
 import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions } from "./options.js";
 import type { Forget } from "./forget.js";
+import { HealthSeries, type HealthJson } from "./health.js";
 import { ChangeDetector, poolRecords, SET_RECORD, type Alarm, type AlarmState, type TraceRow } from "./trace.js";
 
 /** Options of a filter (see `CompiledModel.filter`). */
@@ -131,6 +132,8 @@ export interface FilterSnapshot {
   sets: ParticleSetJson[];
   /** @internal The change detector on the prequential score (absent in older snapshots: a fresh one). */
   monitor?: AlarmState;
+  /** @internal The pooled series (absent in older snapshots). */
+  pooled?: HealthJson;
 }
 
 /**
@@ -145,6 +148,12 @@ export class Filter extends PooledSummaries {
   private readonly x: Float64Array;
   /** The change detector on the pooled prequential score (spec §3.8); its alarms are {@link alarms}. */
   monitor = new ChangeDetector();
+  /**
+   * The pooled filter's health per row or bucket of rows (bounded): ESS summed over the sets,
+   * the running sum of the pooled prequential scores (under `forget: "auto"` not the pooled
+   * evidence) and the sets that resampled; null when restored from a snapshot that had none.
+   */
+  pooled: HealthSeries | null = new HealthSeries();
   private readonly records: Float64Array;
 
   /**
@@ -186,6 +195,7 @@ export class Filter extends PooledSummaries {
       rows: encodeRows(this.rows),
       sets: this.sets.map((s) => s.toJSON()),
       monitor: this.monitor.toJSON(),
+      ...(this.pooled ? { pooled: this.pooled.toJSON() } : {}),
     };
   }
 
@@ -226,6 +236,7 @@ export class Filter extends PooledSummaries {
     this.sets.forEach((s, m) => this.records.set(s.record, m * SET_RECORD));
     const row = poolRecords(this.records, this.sets.length, this.rows.n);
     row.alarm = this.monitor.push(row.t, row.logPredictive);
+    if (this.pooled) pushPooled(this.pooled, row);
     return this.sets[0].traced ? row : undefined;
   }
 
@@ -240,6 +251,12 @@ export class Filter extends PooledSummaries {
   private dropFolded(): void {
     this.rows.dropBefore(this.sets.reduce((a, s) => Math.min(a, s.heldFrom), Infinity));
   }
+}
+
+/** Records a pooled trace row in the pooled health series (its score added to the running sum). */
+export function pushPooled(series: HealthSeries, row: TraceRow): void {
+  const sum = series.rows === 0 ? 0 : series.evidence[series.length - 1];
+  series.push(row.ess, sum + row.logPredictive, row.resampled > 0);
 }
 
 /** The rows as a snapshot holds them: their count, the first held, and the held rows' values when they are kept. */
@@ -296,6 +313,7 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   if (!options.rejuvenate) store.n = rows.n;
   const filter = new Filter(kernel, D, { particles: restored.length * N, sets: restored.length, inputs: sizes }, restored, store);
   if (snap.monitor !== undefined) filter.monitor = ChangeDetector.fromJSON(snap.monitor);
+  filter.pooled = snap.pooled === undefined ? null : HealthSeries.fromJSON(snap.pooled, rows.n, "pooled");
   return filter;
 }
 

@@ -93,21 +93,22 @@ export class HealthSeries {
   }
 
   /**
-   * Restores a series written by {@link toJSON} covering `rows` rows.
+   * Restores a series written by {@link toJSON} covering `rows` rows; `name` is the field's
+   * place in the snapshot, for the errors.
    * @throws Error naming the field when it is malformed.
    */
-  static fromJSON(j: HealthJson, rows: number): HealthSeries {
-    if (typeof j !== "object" || j === null) throw new Error("set.health is not an object");
+  static fromJSON(j: HealthJson, rows: number, name = "set.health"): HealthSeries {
+    if (typeof j !== "object" || j === null) throw new Error(`${name} is not an object`);
     const { span } = j;
-    if (!(Number.isSafeInteger(span) && span >= 1 && (span & (span - 1)) === 0)) throw new Error("set.health.span is not a power of two");
-    if (j.rows !== rows) throw new Error(`set.health covers ${j.rows} rows, the set ${rows}`);
+    if (!(Number.isSafeInteger(span) && span >= 1 && (span & (span - 1)) === 0)) throw new Error(`${name}.span is not a power of two`);
+    if (j.rows !== rows) throw new Error(`${name} covers ${j.rows} rows, not ${rows}`);
     const h = new HealthSeries();
     h.span = span;
     h.rows = rows;
     const n = h.length;
-    if (n > HEALTH_CAPACITY || (span > 1 && rows <= (HEALTH_CAPACITY / 2) * span)) throw new Error("set.health.span does not fit its rows");
+    if (n > HEALTH_CAPACITY || (span > 1 && rows <= (HEALTH_CAPACITY / 2) * span)) throw new Error(`${name}.span does not fit its rows`);
     h.lastEss = rows === 0 ? NaN : Number(j.lastEss);
-    if (rows > 0 && !(h.lastEss >= 0)) throw new Error("set.health.lastEss is not an ESS");
+    if (rows > 0 && !(h.lastEss >= 0)) throw new Error(`${name}.lastEss is not an ESS`);
     h.ess.set(decodeFloat64(j.ess, n));
     h.evidence.set(decodeFloat64(j.evidence, n));
     h.resampled.set(decodeFloat64(j.resampled, n));

@@ -56,7 +56,12 @@ export interface Forgetting {
   /** The factors' mean under the sets' pooling weights (the factor itself when there is one). */
   inForce: number;
   /** Each factor the sets run and the pooling weight of the sets that run it. */
-  factors: { rho: number; weight: number }[];
+  factors: {
+    /** A factor. */
+    rho: number;
+    /** The pooling weight of the sets that run it. */
+    weight: number;
+  }[];
 }
 
 /**

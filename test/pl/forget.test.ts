@@ -134,6 +134,11 @@ describe("a regime change", () => {
     // the factor in force falls below 1 after the change
     const late = auto.rows.slice(change + 100);
     expect(late.reduce((a, r) => Math.min(a, r.forget), 1)).toBeLessThan(0.99);
+    // the pooled series sums the pooled scores (the report's score chart), not the evidence
+    const pooled = auto.f.filter.pooled!;
+    const sum = auto.rows.reduce((a, r) => a + r.logPredictive, 0);
+    expect(Math.abs(pooled.evidence[pooled.length - 1] - sum)).toBeLessThan(1e-9 * Math.abs(sum));
+    expect(Math.abs(auto.f.logEvidence - sum)).toBeGreaterThan(1);
     const lowest = AUTO_FORGET.grid.reduce((a, v) => Math.min(a, v), 1);
     expect(auto.rows.every((r) => r.forget >= lowest - 1e-12 && r.forget <= 1 + 1e-12)).toBe(true);
   });
