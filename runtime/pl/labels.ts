@@ -52,7 +52,9 @@ export function alignLabels(sets: readonly LabelSource[], K: number, rows: numbe
       const own = order.subarray(i * K, (i + 1) * K);
       if (matcher) matcher.match(s.history!, i * s.stride, own);
       else byCount(s.counts, i, K, own);
-      const total = Math.max(1, sumCounts(s.counts, i, K));
+      // counts are discounted under forgetting, so their total may be below 1; 0 before any row
+      const counted = sumCounts(s.counts, i, K);
+      const total = counted > 0 ? counted : 1;
       for (let r = 0; r < K; r++) usage[r] += (s.weights[i] * s.counts[i * K + own[r]]) / total;
     }
     return order;

@@ -247,12 +247,11 @@ export class ParticleSet {
     record[SetRecord.logPredictive] = inc;
     if (!this.traced) record[SetRecord.mean] = record[SetRecord.second] = NaN;
     record[SetRecord.rho] = this.rho;
-    // Under "auto" the past's weight decays by α before the row is scored (./forget.ts).
-    if (this.options.forget === "auto") this.recent *= AUTO_FORGET.alpha;
     record[SetRecord.weightBefore] = this.poolWeight;
     this.logEvidence += inc;
-    if (this.options.forget === "auto") this.recent += inc;
-    record[SetRecord.weightAfter] = this.poolWeight;
+    // Under "auto" the past's weight decays by α before the row is added (./forget.ts).
+    if (this.options.forget === "auto") this.recent = AUTO_FORGET.alpha * this.recent + inc;
+    record[SetRecord.weightAfter] = this.options.forget === "auto" ? this.recent : this.logEvidence;
     let s2 = 0;
     for (let i = 0; i < N; i++) {
       logW[i] = pred[i] - inc;
@@ -308,11 +307,12 @@ export class ParticleSet {
   }
 
   /**
-   * The set's log pooling weight (up to a constant shared by the sets): its log evidence, or
-   * under `forget: "auto"` its recent evidence (./forget.ts).
+   * The set's log pooling weight for the next row (up to a constant shared by the sets): its log
+   * evidence, or under `forget: "auto"` its recent evidence decayed once more by α
+   * (./forget.ts), the weight the pool gives its predictive of the next row.
    */
   get poolWeight(): number {
-    return this.options.forget === "auto" ? this.recent : this.logEvidence;
+    return this.options.forget === "auto" ? AUTO_FORGET.alpha * this.recent : this.logEvidence;
   }
 
   /** Rows the sweeps revisit (the option, or the default). */

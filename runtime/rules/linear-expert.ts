@@ -80,6 +80,9 @@ export abstract class LinearExpertState implements ExpertBlock {
   private readonly h: Float64Array;
   /** A discount's change of each expert's residual sum beyond ρ times the old one (K). */
   private readonly delta: Float64Array;
+  /** A discount's copies of an expert's P̃ (d², lower triangle) and m (d) before it. */
+  private readonly before: Float64Array;
+  private readonly mBefore: Float64Array;
   /** A weighted rebuild's weights in the order of its rows (grows with the window). */
   private rowWeights = new Float64Array(0);
   /** Sweep draws of one particle's experts: coefficients (K·d), noise variances and log normalisers (K). */
@@ -122,6 +125,8 @@ export abstract class LinearExpertState implements ExpertBlock {
     this.P = new Float64Array(d * d);
     this.h = new Float64Array(d);
     this.delta = new Float64Array(K);
+    this.before = new Float64Array(d * d);
+    this.mBefore = new Float64Array(d);
     this.drawnBeta = new Float64Array(K * d);
     this.drawnVar = new Float64Array(K);
     this.drawnLogNorm = new Float64Array(K);
@@ -319,7 +324,7 @@ export abstract class LinearExpertState implements ExpertBlock {
    */
   discount(i: number, rho: number): boolean {
     const d = this.d;
-    const { P, h, w, L, m } = this;
+    const { P, h, w, L, m, before, mBefore } = this;
     for (let k = 0; k < this.K; k++) {
       const b = i * this.K + k;
       const lo = b * d * d;
@@ -330,28 +335,37 @@ export abstract class LinearExpertState implements ExpertBlock {
           let v = 0;
           for (let q = 0; q <= l; q++) v += L[lo + j * d + q] * L[lo + l * d + q];
           P[j * d + l] = v;
+          before[j * d + l] = v;
         }
       }
-      let mPm = 0;
       for (let j = 0; j < d; j++) {
         let v = 0;
         for (let l = 0; l < d; l++) v += (l <= j ? P[j * d + l] : P[l * d + j]) * m[mo + l];
         h[j] = v;
-        mPm += m[mo + j] * v;
+        mBefore[j] = m[mo + j];
       }
-      let prior = 0;
       for (let j = 0; j < d; j++) {
         const p0 = this.precision(i, j);
         for (let l = 0; l <= j; l++) P[j * d + l] *= rho;
         P[j * d + j] += (1 - rho) * p0;
         h[j] = rho * h[j] + (1 - rho) * p0 * this.m0[j];
-        prior += p0 * this.m0[j] * this.m0[j];
       }
       if (!cholesky(P, 0, d, L, lo)) return false;
       solveLower(L, lo, d, h, 0, w, 0);
       solveLowerT(L, lo, d, w, 0, m, mo);
-      // Q = Σy² + m₀ᵀP̃₀m₀ − mᵀP̃m, so Q' = ρQ + ρ·mᵀP̃m + (1 − ρ)m₀ᵀP̃₀m₀ − m'ᵀP̃'m'.
-      this.delta[k] = rho * mPm + (1 - rho) * prior - dot(m, mo, h, 0, d);
+      // With Q = Σy² + m₀ᵀP̃₀m₀ − mᵀP̃m the new Q is ρQ + δ, δ = ρ·mᵀP̃m + (1 − ρ)m₀ᵀP̃₀m₀ −
+      // m'ᵀP̃'m' = ρ(m − m')ᵀP̃(m − m') + (1 − ρ)(m₀ − m')ᵀP̃₀(m₀ − m'): a sum of squares,
+      // free of the cancellation of the first form when y has a large level.
+      let quad = 0;
+      let prior = 0;
+      for (let j = 0; j < d; j++) {
+        const ej = mBefore[j] - m[mo + j];
+        quad += before[j * d + j] * ej * ej;
+        for (let l = 0; l < j; l++) quad += 2 * before[j * d + l] * ej * (mBefore[l] - m[mo + l]);
+        const e0 = this.m0[j] - m[mo + j];
+        prior += this.precision(i, j) * e0 * e0;
+      }
+      this.delta[k] = rho * quad + (1 - rho) * prior;
       this.count[b] *= rho;
       this.stashQ[b] = 0;
       if (this.folded) {

@@ -253,8 +253,7 @@ export class NigLinearState extends LinearExpertState {
 
   private discountVariance(v: number, rho: number, delta: number): void {
     this.a[v] = this.a0 + rho * (this.a[v] - this.a0);
-    // a residual sum of squares: rounding alone could take it below zero
-    this.b[v] = this.b0 + Math.max(0, rho * (this.b[v] - this.b0) + 0.5 * delta);
+    this.b[v] = this.b0 + rho * (this.b[v] - this.b0) + 0.5 * delta;
     this.normalise(v);
   }
 

@@ -315,7 +315,7 @@ export class StickGateState {
   /**
    * Whether the factors L may not factor G + D, after a {@link discount}: the streaming
    * updates then leave L alone and the next refresh refactors every stick (O(d³) per stick per
-   * refresh instead of per row). Not part of a snapshot: a refresh refactors before it draws.
+   * refresh instead of per row). A snapshot carries it when set.
    */
   stale = false;
   /** Scratch: cholUpdate work vector, the φ draw's intermediate, a prior diagonal, the φ a corrected draw may return to. */
@@ -658,7 +658,7 @@ export class StickGateState {
   toJSON(): Record<string, unknown> {
     const { N, K, d } = this;
     const old = this.folded ? { oldG: encodeFloat64(this.oldG), oldR: encodeFloat64(this.oldR) } : {};
-    return { kind: StickGateState.rule, N, K, d, G: encodeFloat64(this.G), r: encodeFloat64(this.r), L: encodeFloat64(this.L), phi: encodeFloat64(this.phi), ...old };
+    return { kind: StickGateState.rule, N, K, d, G: encodeFloat64(this.G), r: encodeFloat64(this.r), L: encodeFloat64(this.L), phi: encodeFloat64(this.phi), ...old, ...(this.stale ? { stale: true } : {}) };
   }
 
   /**
@@ -677,6 +677,7 @@ export class StickGateState {
       s.oldR.set(decodeFloat64(String(o.oldR), s.oldR.length));
       s.folded = true;
     }
+    s.stale = o.stale === true;
     return s;
   }
 }

@@ -68,6 +68,32 @@ describe("forgetting with one expert equals the power-weighted closed form", () 
   });
 });
 
+describe("forgetting keeps its precision", () => {
+  it("a response with a large level: the noise variance matches the weighted closed form (intercept only, level 1e5)", () => {
+    const n = 2000;
+    const rho = 0.98;
+    const rng = Rng.fromSeed(4);
+    const y = Array.from({ length: n }, () => 1e5 + 0.01 * rng.normal());
+    const model = compile(linear, { a0: 2, b0: 1e-4, g: 1e12 });
+    const f = model.filter({ particles: 4, sets: 1, D: 1, forget: rho });
+    y.forEach((v) => f.observe([1], v));
+    // the stable form: Σ w (y − m)² + m²/g, with row s weighing ρ^{n−s}
+    const w = y.map((_, s) => rho ** (n - s));
+    const W = w.reduce((a, v) => a + v, 0);
+    const m = y.reduce((a, v, s) => a + w[s] * v, 0) / (1e-12 + W);
+    const b = 1e-4 + 0.5 * (y.reduce((a, v, s) => a + w[s] * (v - m) ** 2, 0) + (m * m) / 1e12);
+    const a = 2 + W / 2;
+    expect(rel(f.experts()[0].noiseVariance, b / (a - 1))).toBeLessThan(1e-6);
+  });
+
+  it("usage shares sum to 1 when the discounted counts sum to less than 1 (ρ = 0.3)", () => {
+    const { X, y } = regimes(200, 100, 3);
+    const f = compile(flagship, { K: 3 }).filter({ particles: 60, sets: 2, seed: 1, D: 1, forget: 0.3 });
+    X.forEach((x, t) => f.observe(x, y[t]));
+    expect(f.experts().reduce((a, e) => a + e.usage, 0)).toBeCloseTo(1, 12);
+  });
+});
+
 describe("ρ = 1 is the filter without forgetting", () => {
   it("bit for bit: the same snapshot after a stream with sweeps and folds", () => {
     const { X, y } = regimes(300, 150, 5);
@@ -92,17 +118,26 @@ describe("forgetting options", () => {
   });
 });
 
+const normalGate = readFileSync(new URL("../../stdlib/moe-normal-gate.moe", import.meta.url), "utf8");
+
 describe("snapshots under forgetting continue bit for bit", () => {
-  it.each([[0.97], ["auto" as const]])("forget = %s", (forget) => {
+  // A cut one row before a refresh (every 10 rows) restores factors the discount left stale; the
+  // fixed-scale gate prior never refactors on its own, so only the saved flag makes it.
+  it.each([
+    ["the horseshoe gate", 0.97, 170, flagship],
+    ["the horseshoe gate", "auto" as const, 170, flagship],
+    ["a fixed-scale gate prior", 0.97, 179, normalGate],
+    ["a fixed-scale gate prior", 0.97, 189, normalGate],
+  ])("%s, forget = %s, cut after %i rows", (_, forget, cut, source) => {
     const { X, y } = regimes(240, 120, 8);
-    const model = compile(flagship, { K: 2 });
+    const model = compile(source, { K: 3 });
     const opts = { particles: 40, sets: 4, seed: 4, D: 1, window: 50, forget };
     const whole = model.filter(opts);
     X.forEach((x, t) => whole.observe(x, y[t]));
     const first = model.filter(opts);
-    X.slice(0, 170).forEach((x, t) => first.observe(x, y[t]));
+    X.slice(0, cut).forEach((x, t) => first.observe(x, y[t]));
     const resumed = Filter.restore(model.kernel, JSON.parse(JSON.stringify(first.snapshot())));
-    X.slice(170).forEach((x, t) => resumed.observe(x, y[170 + t]));
+    X.slice(cut).forEach((x, t) => resumed.observe(x, y[cut + t]));
     expect(JSON.stringify(resumed.snapshot())).toBe(JSON.stringify(whole.snapshot()));
   });
 });
