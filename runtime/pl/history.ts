@@ -22,7 +22,15 @@ export class AllocationHistory {
   private steps: { z: Int32Array; ancestors: Int32Array }[] = [];
   private pool: { z: Int32Array; ancestors: Int32Array }[] = [];
 
-  constructor(readonly N: number) {
+  /**
+   * @param N - particles
+   * @param most - the most rows a particle's history ever holds (the window plus the rows
+   *   between checkpoints): growth stops there instead of doubling past it
+   */
+  constructor(
+    readonly N: number,
+    readonly most = Infinity,
+  ) {
     this.stride = 64;
     this.full = new Int32Array(N * this.stride);
     this.spare = new Int32Array(N * this.stride);
@@ -82,6 +90,7 @@ export class AllocationHistory {
   private grow(rows: number): void {
     let stride = this.stride;
     while (stride < rows) stride *= 2;
+    stride = Math.max(rows, Math.min(stride, this.most));
     const full = new Int32Array(this.N * stride);
     for (let i = 0; i < this.N; i++) full.set(this.full.subarray(i * this.stride, i * this.stride + this.settled), i * stride);
     this.full = full;
@@ -117,17 +126,17 @@ export function historyToJson(h: AllocationHistory, kept = true): HistoryJson {
 
 /**
  * Restores a history saved by {@link historyToJson} for N particles and K experts, covering
- * `rows` rows in all.
+ * `rows` rows in all (growing to `most` rows per particle at most, as the constructor's).
  * @throws Error when the JSON is malformed or does not cover exactly `rows` rows.
  */
-export function historyFromJson(N: number, K: number, j: HistoryJson, rows: number): AllocationHistory {
+export function historyFromJson(N: number, K: number, j: HistoryJson, rows: number, most = Infinity): AllocationHistory {
   if (typeof j !== "object" || j === null || !Array.isArray(j.steps)) throw new Error("set.history is not a history");
   const { settled } = j;
   const base = j.base ?? 0;
   if (!(Number.isSafeInteger(base) && base >= 0 && Number.isSafeInteger(settled) && settled >= 0 && base + settled + j.steps.length === rows)) {
     throw new Error(`set.history covers ${base} + ${settled} + ${j.steps.length} rows, expected ${rows}`);
   }
-  const h = new AllocationHistory(N);
+  const h = new AllocationHistory(N, most);
   if (settled > h.stride) h.reserve(settled);
   const packed = decodeIntegers(j.full, N * settled, K);
   for (let i = 0; i < N; i++) h.full.set(packed.subarray(i * settled, (i + 1) * settled), i * h.stride);
