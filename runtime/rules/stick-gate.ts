@@ -42,6 +42,15 @@ export function stickScaleLogAlpha(dLogLik: number, logC: number, priorQuad: num
   return dLogLik - 0.5 * Math.expm1(2 * logC) * priorQuad + d * logC;
 }
 
+/**
+ * A row's Pólya-Gamma term in the stick statistics at logit η and row weight w: ω ~ PG(1, η),
+ * or under forgetting w·PG(1, √w·η), the auxiliary of the nearby target of
+ * {@link StickGateState.correctedPhi}.
+ */
+function weightedOmega(rng: Rng, eta: number, w: number): number {
+  return w === 1 ? polyaGamma1(rng, eta) : w * polyaGamma1(rng, Math.sqrt(w) * eta);
+}
+
 /** log cosh(x) without overflow: |x| + log1p(e^{−2|x|}) − log 2. */
 function logCosh(x: number): number {
   const a = Math.abs(x);
@@ -422,7 +431,7 @@ export class StickGateState {
       const b = i * this.S + l;
       const eta = dot(x, xOff, this.phi, b * this.d, this.d) + offset;
       if (!Number.isFinite(eta)) return false;
-      const omega = w === 1 ? polyaGamma1(rng, eta) : w * polyaGamma1(rng, Math.sqrt(w) * eta);
+      const omega = weightedOmega(rng, eta, w);
       const kappa = (l === z ? 0.5 * w : -0.5 * w) - omega * offset;
       if (folded) this.accumulate(b, x, xOff, omega, kappa, this.oldG, this.oldR);
       else {
@@ -565,7 +574,7 @@ export class StickGateState {
         const eta = cached ? cache.absLogit(l, n, scale) : dot(X, s * d, this.phi, b * d, d) + o;
         if (!Number.isFinite(eta)) return false;
         const w = W ? W[s] : 1;
-        const omega = W ? w * polyaGamma1(rng, Math.sqrt(w) * eta) : polyaGamma1(rng, eta);
+        const omega = weightedOmega(rng, eta, w);
         cache.omega[n] = omega;
         cache.rowAt[n++] = s;
         const kappa = (zs === l ? 0.5 * w : -0.5 * w) - omega * o;
