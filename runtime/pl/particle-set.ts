@@ -14,7 +14,7 @@ import { AllocationHistory, historyFromJson, historyToJson, type HistoryJson } f
 import { FilterError } from "./errors.js";
 import type { ModelState } from "./kernel.js";
 import type { RowStore } from "./rows.js";
-import { DEFAULT_WINDOW, isCheckpoint, type Schedule } from "./schedule.js";
+import { DEFAULT_WINDOW, isCheckpoint, mostHeldRows, type Schedule } from "./schedule.js";
 import { SET_RECORD, SetRecord } from "./trace.js";
 import { HealthSeries, type HealthJson } from "./health.js";
 import { AUTO_FORGET, setForget, type Forget } from "./forget.js";
@@ -134,7 +134,7 @@ export class ParticleSet {
     this.logW = new Float64Array(N).fill(-Math.log(N));
     this.origin = Int32Array.from({ length: N }, (_, i) => i);
     this.originSpare = new Int32Array(N);
-    this.history = history ?? new AllocationHistory(N, historyRows(options));
+    this.history = history ?? new AllocationHistory(N, mostHeldRows(this.window));
     this.ell = new Float64Array(N * K);
     this.ellSpare = new Float64Array(N * K);
     this.pred = new Float64Array(N);
@@ -167,7 +167,7 @@ export class ParticleSet {
     if (!(Number.isSafeInteger(rows) && rows >= 0)) throw new Error("set.rows is not a row count");
     if (typeof j.logEvidence !== "number" || Number.isNaN(j.logEvidence)) throw new Error("set.logEvidence is not a number");
     if (options.forget === "auto" && (typeof j.recent !== "number" || Number.isNaN(j.recent))) throw new Error("set.recent is not a number");
-    const history = historyFromJson(state.N, state.K, j.history, options.rejuvenate ? rows : 0, historyRows(options));
+    const history = historyFromJson(state.N, state.K, j.history, options.rejuvenate ? rows : 0, mostHeldRows(options.window ?? DEFAULT_WINDOW));
     const set = new ParticleSet(state, Rng.fromState(j.rng), options, history, index);
     set.logW = decodeFloat64(j.logW, state.N);
     set.logEvidence = j.logEvidence;
@@ -366,15 +366,6 @@ export class ParticleSet {
     this.logW.fill(-Math.log(N));
   }
 
-}
-
-/**
- * The most rows a particle's allocation history holds: once the schedule's checkpoints come
- * every ⌈W/2⌉ rows, the window of W settled rows plus those pending (schedule.ts).
- */
-function historyRows(options: SetOptions): number {
-  const W = options.window ?? DEFAULT_WINDOW;
-  return W + Math.ceil(W / 2);
 }
 
 /**

@@ -34,3 +34,11 @@ export function isCheckpoint(rows: number, s: Schedule = DEFAULT_SCHEDULE, windo
   while (c < rows) c *= 2;
   return c === rows;
 }
+
+/**
+ * The most rows a particle set holds for its sweeps with a window of W rows: once the doubling
+ * passes W, the W settled rows plus the ⌈W/2⌉ that arrive before the next checkpoint.
+ */
+export function mostHeldRows(window: number): number {
+  return window + Math.ceil(window / 2);
+}
