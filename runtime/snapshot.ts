@@ -97,13 +97,13 @@ export function encodeIntegers(a: ArrayLike<number>): string {
  * undefined), each in `[0, bound)`.
  * @throws Error if the text is malformed, of another length, or holds a value out of range.
  */
-export function decodeIntegers(text: string, length: number | undefined, bound: number, into?: Int32Array): Int32Array {
+export function decodeIntegers<T extends Int32Array | Uint16Array | Uint8Array = Int32Array>(text: string, length: number | undefined, bound: number, into?: T): T {
   const width = text.charCodeAt(0) - 48;
   if (typeof text !== "string" || text.charCodeAt(1) !== 58 || (width !== 1 && width !== 2 && width !== 4)) throw new Error("integer field has no width prefix");
   const binary = fromBase64(text.slice(2));
   length ??= Math.floor(binary.length / width);
   if (binary.length !== width * length) throw new Error(`integer field holds ${binary.length} bytes, expected ${width * length}`);
-  const out = into ?? new Int32Array(length);
+  const out = into ?? (new Int32Array(length) as T);
   const view = new DataView(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
   for (let i = 0; i < length; i++) {

@@ -1,4 +1,5 @@
 import { decodeIntegers, encodeIntegers } from "../snapshot.js";
+import { allocationArray, type Allocations } from "../rules/roles.js";
 
 /**
  * Allocation histories along particle lineages. The sweep needs each particle's allocation of
@@ -11,34 +12,36 @@ import { decodeIntegers, encodeIntegers } from "../snapshot.js";
  */
 export class AllocationHistory {
   /** Histories up to the last checkpoint: particle i's allocation of row base + s at `full[i·stride + s]`. */
-  full: Int32Array;
-  private spare: Int32Array;
+  full: Allocations;
+  private spare: Allocations;
   stride: number;
   /** The first row `full` covers (the rows before it were folded and dropped). */
   base = 0;
   /** Rows covered by `full`. */
   settled = 0;
   /** Per step since the last checkpoint: allocations and ancestors (N each). */
-  private steps: { z: Int32Array; ancestors: Int32Array }[] = [];
-  private pool: { z: Int32Array; ancestors: Int32Array }[] = [];
+  private steps: { z: Allocations; ancestors: Int32Array }[] = [];
+  private pool: { z: Allocations; ancestors: Int32Array }[] = [];
 
   /**
    * @param N - particles
+   * @param K - experts (allocations are stored in the narrowest array that holds them)
    * @param most - the most rows a particle's history ever holds (the window plus the rows
    *   between checkpoints): growth stops there instead of doubling past it
    */
   constructor(
     readonly N: number,
+    readonly K: number,
     readonly most = Infinity,
   ) {
     this.stride = 64;
-    this.full = new Int32Array(N * this.stride);
-    this.spare = new Int32Array(N * this.stride);
+    this.full = allocationArray(K, N * this.stride);
+    this.spare = allocationArray(K, N * this.stride);
   }
 
   /** Buffers for the next step: fill `ancestors` (identity when not resampling) and `z`. */
-  nextStep(): { z: Int32Array; ancestors: Int32Array } {
-    const s = this.pool.pop() ?? { z: new Int32Array(this.N), ancestors: new Int32Array(this.N) };
+  nextStep(): { z: Allocations; ancestors: Int32Array } {
+    const s = this.pool.pop() ?? { z: allocationArray(this.K, this.N), ancestors: new Int32Array(this.N) };
     this.steps.push(s);
     return s;
   }
@@ -78,7 +81,7 @@ export class AllocationHistory {
   }
 
   /** The steps recorded since the last checkpoint (for snapshots). */
-  pendingSteps(): readonly { z: Int32Array; ancestors: Int32Array }[] {
+  pendingSteps(): readonly { z: Allocations; ancestors: Int32Array }[] {
     return this.steps;
   }
 
@@ -91,10 +94,10 @@ export class AllocationHistory {
     let stride = this.stride;
     while (stride < rows) stride *= 2;
     stride = Math.max(rows, Math.min(stride, this.most));
-    const full = new Int32Array(this.N * stride);
+    const full = allocationArray(this.K, this.N * stride);
     for (let i = 0; i < this.N; i++) full.set(this.full.subarray(i * this.stride, i * this.stride + this.settled), i * stride);
     this.full = full;
-    this.spare = new Int32Array(this.N * stride);
+    this.spare = allocationArray(this.K, this.N * stride);
     this.stride = stride;
   }
 }
@@ -114,7 +117,7 @@ export interface HistoryJson {
 /** Snapshot of a history; an empty one when allocations are not kept (no rejuvenation). */
 export function historyToJson(h: AllocationHistory, kept = true): HistoryJson {
   if (!kept) return { settled: 0, full: encodeIntegers([]), steps: [] };
-  const packed = new Int32Array(h.N * h.settled);
+  const packed = allocationArray(h.K, h.N * h.settled);
   for (let i = 0; i < h.N; i++) packed.set(h.full.subarray(i * h.stride, i * h.stride + h.settled), i * h.settled);
   return {
     base: h.base,
@@ -136,9 +139,9 @@ export function historyFromJson(N: number, K: number, j: HistoryJson, rows: numb
   if (!(Number.isSafeInteger(base) && base >= 0 && Number.isSafeInteger(settled) && settled >= 0 && base + settled + j.steps.length === rows)) {
     throw new Error(`set.history covers ${base} + ${settled} + ${j.steps.length} rows, expected ${rows}`);
   }
-  const h = new AllocationHistory(N, most);
+  const h = new AllocationHistory(N, K, most);
   if (settled > h.stride) h.reserve(settled);
-  const packed = decodeIntegers(j.full, N * settled, K);
+  const packed = decodeIntegers(j.full, N * settled, K, allocationArray(K, N * settled));
   for (let i = 0; i < N; i++) h.full.set(packed.subarray(i * settled, (i + 1) * settled), i * h.stride);
   h.settled = settled;
   h.base = base;

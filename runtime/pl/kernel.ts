@@ -10,6 +10,7 @@
  */
 import type { Rng } from "../rng/rng.js";
 import type { RowStore } from "./rows.js";
+import type { Allocations } from "../rules/roles.js";
 
 /** Model-specific state of one particle set, built by an emitted kernel. */
 export interface ModelState {
@@ -42,21 +43,21 @@ export interface ModelState {
    * the forgetting factor ρ (spec §3.8; 1: none); writes the allocations to `z`. Returns false
    * on numerical failure (a Cholesky factor lost).
    */
-  propagate(rng: Rng, x: Float64Array, y: number, ell: Float64Array, z: Int32Array, t: number, rho: number): boolean;
+  propagate(rng: Rng, x: Float64Array, y: number, ell: Float64Array, z: Allocations, t: number, rho: number): boolean;
   /**
    * One resample-move sweep (spec §3.7) for every particle over the window of rows `from …
    * from + n − 1` (absolute; held by `rows`), with particle i's allocation of row from + s at
    * `history[i·stride + s]` (updated in place), the rows folded before held fixed; under
    * forgetting ρ < 1 row s weighs ρ^{rows.n − s}. Returns false on numerical failure.
    */
-  sweep(rng: Rng, rows: RowStore, from: number, history: Int32Array, stride: number, n: number, rho: number): boolean;
+  sweep(rng: Rng, rows: RowStore, from: number, history: Allocations, stride: number, n: number, rho: number): boolean;
   /**
    * Folds rows `from … from + count − 1` (absolute; held by `rows`), allocated as
    * `history[i·stride + c]` says, into every particle's fixed statistics (spec §3.8, fixed lag):
    * the sweeps no longer revisit them, each with its weight under forgetting ρ. Returns false
    * on numerical failure.
    */
-  fold(rng: Rng, rows: RowStore, from: number, history: Int32Array, stride: number, count: number, rho: number): boolean;
+  fold(rng: Rng, rows: RowStore, from: number, history: Allocations, stride: number, count: number, rho: number): boolean;
   /**
    * Posterior predictive of y at x for particle i: writes, for each expert k, the gate weight
    * `out[(i·K + k)·5]` and the expert's `[mean, squared scale, dof, variance]` after it.

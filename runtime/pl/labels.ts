@@ -10,6 +10,7 @@
  * off) a particle's experts are matched by their row counts instead. Labels are then numbered by
  * pooled usage.
  */
+import type { Allocations } from "../rules/roles.js";
 
 /** One particle set as the alignment sees it. */
 export interface LabelSource {
@@ -19,7 +20,7 @@ export interface LabelSource {
   /** Pooled weight of each particle (summing to 1 over all sets). */
   weights: Float64Array;
   /** Allocations `history[i·stride + s]` of rows s < rows, or null when not kept. */
-  history: Int32Array | null;
+  history: Allocations | null;
   stride: number;
 }
 
@@ -133,7 +134,7 @@ class Matcher {
   }
 
   /** Writes `out[r]` = the raw label of the history at `offset` matched to reference rank r. */
-  match(history: Int32Array, offset: number, out: Int32Array): void {
+  match(history: Allocations, offset: number, out: Int32Array): void {
     const { K, rows, refRow, refRanks, column, columnLabel, rowColumn, taken, rankLabel, assign } = this;
     let columns = 0;
     for (let t = 0; t < rows; t++) {

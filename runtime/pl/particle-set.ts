@@ -13,6 +13,7 @@ import { DegenerateWeightsError, Resampler, type SchemeName } from "../smc/index
 import { AllocationHistory, historyFromJson, historyToJson, type HistoryJson } from "./history.js";
 import { FilterError } from "./errors.js";
 import type { ModelState } from "./kernel.js";
+import { allocationArray, type Allocations } from "../rules/roles.js";
 import type { RowStore } from "./rows.js";
 import { DEFAULT_WINDOW, isCheckpoint, mostHeldRows, type Schedule } from "./schedule.js";
 import { SET_RECORD, SetRecord } from "./trace.js";
@@ -109,7 +110,7 @@ export class ParticleSet {
   private readonly counts: Int32Array;
   /** The evidence increment worked out by {@link prepare}. */
   private increment = 0;
-  private readonly scratchStep: { z: Int32Array; ancestors: Int32Array };
+  private readonly scratchStep: { z: Allocations; ancestors: Int32Array };
   private readonly resampler: Resampler;
 
   /**
@@ -134,12 +135,12 @@ export class ParticleSet {
     this.logW = new Float64Array(N).fill(-Math.log(N));
     this.origin = Int32Array.from({ length: N }, (_, i) => i);
     this.originSpare = new Int32Array(N);
-    this.history = history ?? new AllocationHistory(N, mostHeldRows(this.window));
+    this.history = history ?? new AllocationHistory(N, K, mostHeldRows(this.window));
     this.ell = new Float64Array(N * K);
     this.ellSpare = new Float64Array(N * K);
     this.pred = new Float64Array(N);
     this.counts = new Int32Array(N);
-    this.scratchStep = { z: new Int32Array(N), ancestors: new Int32Array(N) };
+    this.scratchStep = { z: allocationArray(K, N), ancestors: new Int32Array(N) };
     this.resampler = new Resampler(N);
   }
 

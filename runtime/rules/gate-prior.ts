@@ -9,7 +9,7 @@
  * makes the gate's factor of Q_l = G_l + D_l stale: call the gate's `refactor` afterwards.
  */
 import type { Rng } from "../rng/index.js";
-import type { Block } from "./roles.js";
+import type { Allocations, Block } from "./roles.js";
 
 /**
  * What a prior's joint moves need of the gate: the change of the sticks' log likelihoods when
@@ -19,7 +19,7 @@ export interface ScalableGate {
   /** Sticks per particle. */
   readonly S: number;
   /** Σ_{l0 ≤ l < l1} [ℓ_l(cφ_l) − ℓ_l(φ_l)] over the rows s < t (allocations at `z[zOff …]`). */
-  scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Int32Array, zOff: number, t: number): number;
+  scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Allocations, zOff: number, t: number): number;
   /** φ_l ← cφ_l for l0 ≤ l < l1. */
   rescale(i: number, l0: number, l1: number, c: number): void;
 }
@@ -43,7 +43,7 @@ export interface GatePrior extends Block {
    * The prior's own moves in a resample-move sweep of particle i, after the gate's stick scale
    * moves (for the horseshoe, the joint (τ, φ) move). The gate's factors are rebuilt afterwards.
    */
-  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Int32Array, zOff: number, t: number): void;
+  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Allocations, zOff: number, t: number): void;
   /** Whether the prior shrinks (the report then shows κ per coefficient). */
   readonly shrinks: boolean;
   /** Writes D_l (d entries, all positive and finite) of particle i at `out[outOff …]` (E15). */

@@ -6,7 +6,7 @@
  */
 import type { Rng } from "../rng/index.js";
 import type { GatePrior } from "./gate-prior.js";
-import type { GateBlock } from "./roles.js";
+import type { Allocations, GateBlock } from "./roles.js";
 import { StickGateState } from "./stick-gate.js";
 import type { Statistic } from "./statistics.js";
 
@@ -99,7 +99,7 @@ export class PolyaGammaGate implements GateBlock {
    * Metropolis–Hastings correction under row weights, {@link StickGateState.correctedPhi}), then
    * the prior scales given φ.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number, weights: Float64Array | null = null): boolean {
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null = null): boolean {
     const { state, prior } = this;
     state.offsets = offsets;
     state.weights = weights;

@@ -13,6 +13,7 @@
  * its draws ({@link inverseGamma}), so ν and ξ are always positive and finite.
  */
 import { inverseGamma, type Rng } from "../rng/index.js";
+import type { Allocations } from "./roles.js";
 import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
 import { statisticArrays, type Statistic } from "./statistics.js";
@@ -119,7 +120,7 @@ export class HorseshoeState implements GatePrior {
   }
 
   /** The joint (τ, φ) scale move of the sweep (spec §3.7), along the funnel Gibbs crawls. */
-  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Int32Array, zOff: number, t: number): void {
+  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Allocations, zOff: number, t: number): void {
     jointScaleMove(rng, i, gate, this, X, z, zOff, t);
   }
 

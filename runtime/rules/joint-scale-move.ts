@@ -9,6 +9,7 @@
  * a `refactor`) recomputes them.
  */
 import type { Rng } from "../rng/index.js";
+import type { Allocations } from "./roles.js";
 import type { ScalableGate } from "./gate-prior.js";
 import { HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";
 
@@ -42,7 +43,7 @@ export function jointScaleMove(
   gate: ScalableGate,
   hs: GlobalScale,
   X: Float64Array,
-  z: Int32Array,
+  z: Allocations,
   zOff: number,
   t: number,
   sd = 0.5,

@@ -14,6 +14,17 @@
  */
 import type { Rng } from "../rng/index.js";
 
+/**
+ * Allocations (0-based expert indices) of a particle's rows: the narrowest unsigned array that
+ * holds K experts ({@link allocationArray}), since the sweeps keep one per particle and row.
+ */
+export type Allocations = Uint8Array | Uint16Array | Int32Array;
+
+/** An {@link Allocations} array of `n` entries for K experts: 1 byte each up to 256 experts, 2 up to 65,536. */
+export function allocationArray(K: number, n: number): Allocations {
+  return K <= 0x100 ? new Uint8Array(n) : K <= 0x10000 ? new Uint16Array(n) : new Int32Array(n);
+}
+
 /** What every block has: sizes, resampling and a snapshot. */
 export interface Block {
   /** Number of particles. */
@@ -93,7 +104,7 @@ export interface GateBlock extends Block {
    * with its allocations at `z[zOff …]`: its moves, its statistics rebuilt and its coefficients
    * drawn.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Int32Array, zOff: number, n: number, weights: Float64Array | null): boolean;
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null): boolean;
   /**
    * Folds the row (h, offset), allocated to expert k of particle i, into fixed statistics that
    * the sweeps start from (spec §3.8, fixed lag), with its weight w (forgetting; 1 without).

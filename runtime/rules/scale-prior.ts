@@ -19,6 +19,7 @@
  * but the node values is fixed by the model and D, and built once from a {@link ScaleTree}.
  */
 import { inverseGamma, type Rng } from "../rng/index.js";
+import type { Allocations } from "./roles.js";
 import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
 import { statisticArrays, type Statistic } from "./statistics.js";
@@ -309,7 +310,7 @@ export class ScalePrior implements GatePrior {
    * v → c²v and their φ → cφ, accepted with Δℓ − 2ε(α + Σα_children) − R(e^{−2ε} − 1)/v, R its
    * full prior rate (the horseshoe's τ move when α = ½ and R = 1/ξ).
    */
-  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Int32Array, zOff: number, t: number, sd = 0.5): void {
+  sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Allocations, zOff: number, t: number, sd = 0.5): void {
     const o = i * this.M;
     for (let q = 0; q < this.joint.length; q += 3) {
       const m = this.joint[q];

@@ -28,6 +28,7 @@
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
 import { log1pExpNeg } from "../math/index.js";
 import { polyaGamma1, type Rng } from "../rng/index.js";
+import type { Allocations } from "./roles.js";
 import type { GatePrior } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
 import { statisticArrays, type Statistic } from "./statistics.js";
@@ -89,7 +90,7 @@ class StickRowCache {
   W: Float64Array | null = null;
   /** The newest row's weight when the key was set (the weights are rewritten in place for each sweep). */
   wLast = 1;
-  z: Int32Array | null = null;
+  z: Allocations | null = null;
   zOff = 0;
   t = -1;
   /** Capacity in rows of {@link zCopy}, {@link rowAt}, {@link omega} and of each stick's slice of {@link absU}. */
@@ -142,7 +143,7 @@ class StickRowCache {
   }
 
   /** Points the cache at (i, X, O, W, z, zOff, t); drops every stick unless that is what it holds. */
-  key(i: number, X: Float64Array, O: Float64Array | null, W: Float64Array | null, z: Int32Array, zOff: number, t: number): void {
+  key(i: number, X: Float64Array, O: Float64Array | null, W: Float64Array | null, z: Allocations, zOff: number, t: number): void {
     const wLast = W && t > 0 ? W[t - 1] : 1;
     if (i === this.i && X === this.X && O === this.O && W === this.W && wLast === this.wLast && z === this.z && zOff === this.zOff && t === this.t) {
       let same = true;
@@ -505,7 +506,7 @@ export class StickGateState {
    * vanishes for w_s = 1. Folded rows and the prior are the same in both targets. On rejection
    * φ_l keeps its value. Returns whether the draw was accepted.
    */
-  correctedPhi(rng: Rng, i: number, l: number, X: Float64Array, z: Int32Array, zOff: number, t: number): boolean {
+  correctedPhi(rng: Rng, i: number, l: number, X: Float64Array, z: Allocations, zOff: number, t: number): boolean {
     const d = this.d;
     const po = (i * this.S + l) * d;
     const W = this.weights as Float64Array;
@@ -551,7 +552,7 @@ export class StickGateState {
    * when it holds for φ_l (see {@link StickGateState.scaleLogLikChange}), else from the rows.
    * @returns `false` on non-finite data or a failed factorisation.
    */
-  rebuild(rng: Rng, i: number, X: Float64Array, z: Int32Array, zOff: number, t: number, prior: GatePrior): boolean {
+  rebuild(rng: Rng, i: number, X: Float64Array, z: Allocations, zOff: number, t: number, prior: GatePrior): boolean {
     const d = this.d;
     const cache = this.cache;
     const O = this.offsets;
@@ -594,7 +595,7 @@ export class StickGateState {
    * or the allocations changed since it was cached. The rows X[0 … t) must not change while
    * cached. Remembers the proposal for {@link StickGateState.rescale}.
    */
-  scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Int32Array, zOff: number, t: number): number {
+  scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Allocations, zOff: number, t: number): number {
     const cache = this.cache;
     cache.key(i, X, this.offsets, this.weights, z, zOff, t);
     let change = 0;
@@ -639,7 +640,7 @@ export class StickGateState {
    * {@link StickGateState.scaleLogLikChange}: the rows X[0 … t) must not change between moves).
    * Returns whether the move was accepted.
    */
-  scaleMove(rng: Rng, i: number, l: number, prior: GatePrior, X: Float64Array, z: Int32Array, zOff: number, t: number, sdLogC = 0.5): boolean {
+  scaleMove(rng: Rng, i: number, l: number, prior: GatePrior, X: Float64Array, z: Allocations, zOff: number, t: number, sdLogC = 0.5): boolean {
     const d = this.d;
     const po = (i * this.S + l) * d;
     const logC = sdLogC * rng.normal();

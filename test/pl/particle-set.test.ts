@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { keepSurvivorsInPlace } from "../../runtime/pl/particle-set.js";
 import { isCheckpoint } from "../../runtime/pl/schedule.js";
-import { AllocationHistory } from "../../runtime/pl/history.js";
+import { AllocationHistory, historyFromJson, historyToJson } from "../../runtime/pl/history.js";
 import { Rng } from "../../runtime/rng/rng.js";
 
 describe("keepSurvivorsInPlace", () => {
@@ -29,7 +29,7 @@ describe("checkpoint schedule", () => {
 describe("AllocationHistory", () => {
   it("assembles each particle's allocations along its lineage", () => {
     const N = 3;
-    const h = new AllocationHistory(N);
+    const h = new AllocationHistory(N, 8);
     // row 0: no resampling; particle i allocates i
     let s = h.nextStep();
     s.ancestors.set([0, 1, 2]);
@@ -47,5 +47,27 @@ describe("AllocationHistory", () => {
     h.settle();
     expect(Array.from(h.full.subarray(0, 3))).toEqual([2, 6, 9]);
     expect(Array.from(h.full.subarray(h.stride, h.stride + 3))).toEqual([2, 5, 9]);
+  });
+
+  it("stores allocations in the narrowest array that holds K experts, and restores them exactly", () => {
+    for (const [K, kind] of [[4, Uint8Array], [256, Uint8Array], [257, Uint16Array], [70_000, Int32Array]] as const) {
+      const N = 2;
+      const h = new AllocationHistory(N, K);
+      expect(h.full).toBeInstanceOf(kind);
+      for (let t = 0; t < 100; t++) {
+        const s = h.nextStep();
+        s.ancestors.set([0, 1]);
+        s.z.set([K - 1, t % K]);
+        if (t === 69) h.settle();
+      }
+      h.settle();
+      expect(h.full).toBeInstanceOf(kind);
+      const back = historyFromJson(N, K, historyToJson(h), 100);
+      expect(back.full).toBeInstanceOf(kind);
+      for (let i = 0; i < N; i++) {
+        expect(Array.from(back.full.subarray(i * back.stride, i * back.stride + 100))).toEqual(Array.from(h.full.subarray(i * h.stride, i * h.stride + 100)));
+      }
+      expect(back.full[0]).toBe(K - 1);
+    }
   });
 });
