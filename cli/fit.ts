@@ -378,7 +378,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
-  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number }[];
+  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null }[];
   gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
   alarms: readonly { row: number; strength: number }[]; forget: Forgetting;
 }): string {
@@ -396,7 +396,7 @@ function fitSummary(r: {
   const shown = r.alarms.slice(0, 8).map((x) => `row ${x.row} (${fmt(x.strength, 1)})`);
   out.push(`change alarms: ${r.alarms.length === 0 ? "none" : shown.join(", ") + (r.alarms.length > shown.length ? `, and ${r.alarms.length - shown.length} more` : "")}`);
   out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.coefficientNames.join(", ")})`);
-  r.experts.forEach((e, i) => out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${fmt(e.noiseVariance).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`));
+  r.experts.forEach((e, i) => out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${(e.noiseVariance === null ? "—" : fmt(e.noiseVariance)).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`));
   if (r.gate.shrinkage) {
     out.push("", `gate shrinkage κ (1 = switched off), by stick and coefficient (${r.gateCoefficientNames.join(", ")})`);
     r.gate.shrinkage.forEach((row, l) => out.push(`  stick ${l + 1}: ${row.map((v) => fmt(v, 2)).join("  ")}`));

@@ -75,7 +75,7 @@ export interface ReportData {
   /** d > 1: gate probabilities at those rows. */
   rowGate: GatePoint[];
   /** Expert usage and coefficients (with 90 % intervals), most used first. */
-  experts: { expert: number; usage: number; noiseVariance: number; coefficients: { feature: string; mean: number; lower: number; upper: number }[] }[];
+  experts: { expert: number; usage: number; noiseVariance: number | null; coefficients: { feature: string; mean: number; lower: number; upper: number }[] }[];
   /**
    * Posterior mean κ per stick and feature, or null without a horseshoe; `column` is the
    * feature's index in {@link features}, the heat map's order.

@@ -57,7 +57,7 @@ function expertTable(r: ReportData): string {
   const body = r.experts
     .map(
       (e) =>
-        `<tr><td>${e.expert}</td><td>${fmt(e.usage)}</td><td>${fmt(e.noiseVariance)}</td>${e.coefficients
+        `<tr><td>${e.expert}</td><td>${fmt(e.usage)}</td><td>${e.noiseVariance === null ? "—" : fmt(e.noiseVariance)}</td>${e.coefficients
           .map((c) => `<td>${fmt(c.mean)}<br><span class="ci">[${fmt(c.lower)}, ${fmt(c.upper)}]</span></td>`)
           .join("")}</tr>`,
     )

@@ -10,7 +10,7 @@ import { constant, difference, formatAffine } from "../lang/affine.js";
 import { distributions } from "../lang/distributions.js";
 import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
-import type { CoefficientGroup, KnownVarianceExpertMatch, MatchResult, Mismatch, NigExpertMatch } from "./matches.js";
+import type { CoefficientGroup, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch } from "./matches.js";
 import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
 import { varianceMonomial } from "./monomial.js";
 
@@ -25,11 +25,11 @@ function allocationOf(g: ModelGraph): GraphNode | undefined {
   return g.nodes.find((n) => n.kind === "latent");
 }
 
-/** The mean of y as a linear form in the experts' coefficients. */
-function linearMean(g: ModelGraph, y: GraphNode, mean: Expr): { form: LinearForm; allocation: GraphNode | undefined } | Fail {
+/** The mean of y (or its log-odds: `noun`) as a linear form in the experts' coefficients. */
+function linearMean(g: ModelGraph, y: GraphNode, mean: Expr, noun = "mean"): { form: LinearForm; allocation: GraphNode | undefined } | Fail {
   const z = allocationOf(g);
   const indexed = (t: CoefficientTerm) => t.node.plates.length > 0;
-  const what = `the mean of ${y.name}`;
+  const what = `the ${noun} of ${y.name}`;
   const fix = `write the mean as a sum of coefficient terms, e.g. \`alpha[${z?.name ?? "z"}] + dot(beta[${z?.name ?? "z"}], x)\``;
   const r = linearize(g, mean, { role: "expert", allocation: z?.name }, what, fix);
   if (!r.ok) {
@@ -103,12 +103,18 @@ function noiseOf(g: ModelGraph, y: GraphNode, sd: Expr, allocation: GraphNode | 
  * with cov a multiple of the identity for a vector family; its mean and its variance as a
  * constant times the monomial `expected` (the noise variance for NIG, nothing when known).
  */
-function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNode; indices: readonly string[] } | undefined): CoefficientGroup | string | { reason: string; fix: string } {
+function groupPrior(
+  g: ModelGraph,
+  t: CoefficientTerm,
+  expected: { node: GraphNode; indices: readonly string[] } | undefined,
+  expert = "a Gaussian expert",
+  constantWhen = "when the noise sd is known",
+): CoefficientGroup | string | { reason: string; fix: string } {
   const n = t.node;
   const d = n.distribution;
   const vector = t.length !== undefined;
   const family = vector ? "mvnormal" : "normal";
-  if (!d || d.name !== family) return `\`${n.name}\` has ${d ? `a ${d.name}` : "no"} prior; a ${vector ? "vector" : "scalar"} coefficient of a Gaussian expert needs ${family}`;
+  if (!d || d.name !== family) return `\`${n.name}\` has ${d ? `a ${d.name}` : "no"} prior; a ${vector ? "vector" : "scalar"} coefficient of ${expert} needs ${family}`;
   const mean = priorMean(g, d.args[0], vector);
   if (mean === undefined) return `the prior mean of \`${n.name}\` must be a constant${vector ? " or a vector hyperparameter (`m0: vector[D] = [0, 1, 0]`)" : ""}`;
   const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
@@ -133,33 +139,23 @@ function groupPrior(g: ModelGraph, t: CoefficientTerm, expected: { node: GraphNo
   if (!matches) {
     return expected
       ? `the prior variance of \`${n.name}\` must be a constant times its expert's noise variance \`${expected.node.name}${expected.indices.length ? `[${k}]` : ""}\` for the Normal-inverse-gamma rule`
-      : `the prior variance of \`${n.name}\` must be a constant when the noise sd is known`;
+      : `the prior variance of \`${n.name}\` must be a constant ${constantWhen}`;
   }
   return { name: n.name, length: t.length, regressor: t.regressor, mean, scale: mono.c, ...(scale ? { random: scale.name } : {}), origins: { mean: [d.args[0]], scale: mono.constants } };
 }
 
 /**
  * A Gaussian expert in place of a likelihood the rules do not cover: a location-scale family
- * keeps its location and scale (the distribution table names them); a binary response becomes
- * a linear-probability model, which the hint must say is a different model.
+ * keeps its location and scale (the distribution table names them). Binary responses have
+ * their own rule ({@link matchLogisticExpert}).
  */
-function gaussianFix(g: ModelGraph, y: GraphNode): string {
+function gaussianFix(y: GraphNode): string {
   const d = y.distribution!;
   const spec = distributions.get(d.name)!;
   const arg = (name: string): Expr | undefined => d.args[spec.params.findIndex((p) => p.name === name)];
   const [location, scale] = [arg("location"), arg("scale")];
   if (location && scale) return `write \`${y.name} ~ normal(${printExpr(location)}, ${printExpr(scale)})\`, a Gaussian expert with the same location and scale (and lighter tails)`;
-  if (spec.result.kind !== "int" || spec.result.lo !== 0 || spec.result.hi !== 1) return "write `normal(mean, sd)`";
-  // Its one argument: the log-odds, or a probability (`logistic(…)` of the log-odds).
-  const logit = arg("logit") ?? call(d.args[0], "logistic")?.[0];
-  const mean = printExpr(logit ?? d.args[0]);
-  const z = allocationOf(g);
-  const v = declaredVariance(g, z);
-  return (
-    `binary experts are not supported yet; a Gaussian expert is a different model: ` +
-    `\`${y.name} ~ normal(${mean}, ${v ? `sqrt(${v.name}[${z!.name}])` : "0.5"})\` is a linear-probability model, whose mean is the probability that ${y.name} = 1${logit ? ", not its log-odds" : ""}, ` +
-    (v ? `and whose noise variance is the experts' \`${v.name}\`` : "and whose noise sd 0.5 is the largest a 0/1 response has")
-  );
+  return "write `normal(mean, sd)`";
 }
 
 /** What both expert rules share: the linear mean, its groups, their priors. */
@@ -173,7 +169,7 @@ function linearExpert(
 ) {
   const d = y.distribution!;
   if (d.name !== "normal") {
-    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the expert rules cover Gaussian experts only`, gaussianFix(g, y));
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the expert rules cover Gaussian experts only`, gaussianFix(y));
   }
   const lin = linearMean(g, y, d.args[0]);
   if ("ok" in lin) return lin;
@@ -285,6 +281,66 @@ export function matchKnownVarianceExpert(g: ModelGraph, y: GraphNode): MatchResu
       spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span)],
       origins: { sd: [sdExpr] },
       warnings,
+    },
+  };
+}
+
+/** The log-odds of a binary response: the argument of `bernoulli_logit`, or inside `bernoulli(logistic(…))`. */
+function logOdds(y: GraphNode): Expr | undefined {
+  const d = y.distribution!;
+  if (d.name === "bernoulli_logit") return d.args[0];
+  return d.name === "bernoulli" ? call(d.args[0], "logistic")?.[0] : undefined;
+}
+
+/**
+ * Matches `y ~ bernoulli_logit(<linear in the coefficients>)` (or `bernoulli(logistic(…))`) with
+ * Normal priors of constant variance: logistic experts, Gaussian in their coefficients given
+ * Pólya-Gamma auxiliaries (spec §2.4).
+ */
+export function matchLogisticExpert(g: ModelGraph, y: GraphNode): MatchResult<LogisticExpertMatch> {
+  const d = y.distribution!;
+  const eta = logOdds(y);
+  if (!eta) {
+    if (d.name === "bernoulli") {
+      const z = allocationOf(g)?.name ?? "z";
+      const x = g.nodes.find((n) => n.kind === "input")?.name ?? "x";
+      // A probability parameter that only this likelihood reads is left unused by the rewrite.
+      const p = nodeRef(g, d.args[0])?.node;
+      const drop = p?.kind === "parameter" && p.children.length === 1 ? `, and remove \`${declaration(p)}\`` : "";
+      return fail(
+        1,
+        d.args[0].span,
+        `the probability of \`${y.name}\` is \`${printExpr(d.args[0])}\`; binary experts need it as the logistic of a linear predictor`,
+        `write \`${y.name} ~ bernoulli_logit(dot(beta[${z}], ${x}))\`, the log-odds linear in coefficients \`beta[k in 1..K] ~ mvnormal(0, 4 * I(D))\`${drop}`,
+      );
+    }
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the logistic expert rule covers bernoulli_logit and bernoulli(logistic(…))`, gaussianFix(y));
+  }
+  const lin = linearMean(g, y, eta, "log-odds");
+  if ("ok" in lin) return lin;
+  if (lin.form.offset !== undefined) {
+    return fail(2, eta.span, `the log-odds of ${y.name} has a data term without a coefficient; offsets in binary experts are not supported yet`, `give the term a coefficient with a prior, e.g. \`c[k in 1..K] ~ normal(0, 1)\` and \`c[z] * w\``);
+  }
+  const groups: CoefficientGroup[] = [];
+  for (const t of lin.form.terms) {
+    const fam = expertFamily(g, t.node, lin.allocation);
+    if (fam) return fail(3, t.node.span, fam, `declare it over \`[k in 1..K]\` and index it with the allocation`);
+    const p = groupPrior(g, t, undefined, "a binary expert", "for a binary expert");
+    if (typeof p === "string") return fail(4, t.node.span, p, "write `beta[k in 1..K] ~ mvnormal(0, c * I(D))` or `alpha[k in 1..K] ~ normal(0, s)` with c and s constant");
+    if ("reason" in p) return fail(4, t.node.span, p.reason, p.fix);
+    groups.push(p);
+  }
+  return {
+    ok: true,
+    match: {
+      rule: "polya_gamma_logistic_linear",
+      response: y.name,
+      allocation: lin.allocation?.name,
+      groups,
+      offset: undefined,
+      covers: coversOf(y, groups, []),
+      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span)],
+      origins: {},
     },
   };
 }

@@ -13,6 +13,7 @@ import type { ConstantCheck } from "./constants.js";
 export type RuleId =
   | "normal_inverse_gamma_linear"
   | "normal_known_variance_linear"
+  | "polya_gamma_logistic_linear"
   | "polya_gamma_stickbreaking"
   | "fixed_stickbreaking"
   | "horseshoe_makalic_schmidt"
@@ -90,6 +91,11 @@ export interface KnownVarianceExpertMatch extends LinearExpertMatch {
   sd: number;
 }
 
+/** Logistic (Bernoulli-logit) linear experts, Gaussian in their coefficients given Pólya-Gamma auxiliaries (spec §2.4). */
+export interface LogisticExpertMatch extends LinearExpertMatch {
+  rule: "polya_gamma_logistic_linear";
+}
+
 /** A stick-breaking logistic gate made conditionally Gaussian by Pólya-Gamma augmentation (spec §2.2). */
 export interface StickGateMatch extends MatchBase {
   rule: "polya_gamma_stickbreaking";
@@ -131,7 +137,7 @@ export interface FixedScaleMatch extends MatchBase {
   sd: number;
 }
 
-export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch;
+export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch;
 export type GateMatch = StickGateMatch | FixedGateMatch;
 /** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
 export interface ScaleMixtureMatch extends MatchBase {

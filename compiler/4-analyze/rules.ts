@@ -9,7 +9,7 @@
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { kernelBlocks, type KernelBlockName } from "../../runtime/kernel-runtime.js";
 import type { Statistic } from "../../runtime/rules/statistics.js";
-import { matchKnownVarianceExpert, matchNigExpert } from "./expert-rules.js";
+import { matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
 import { matchScaleMixture } from "./scale-rules.js";
 import type { ConstantCheck } from "./constants.js";
@@ -156,6 +156,21 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
           hypers.length > 0 ? `give ${hypers.map((h) => `\`${h}\``).join(", ")} ${hypers.length === 1 ? "a value that keeps" : "values that keep"} s²/c finite, e.g. \`${hypers[0]}: real = 1\`` : "use an sd and a prior variance whose ratio s²/c is finite",
       })),
     ],
+  }),
+  row({
+    id: "polya_gamma_logistic_linear",
+    role: "expert",
+    prior: "beta[k] ~ mvnormal(m0, c·I)",
+    link: "logit: P(y = 1) = logistic(dot(beta[z], x))",
+    dependent: "bernoulli_logit (or bernoulli of a logistic)",
+    update: { methods: ["predictive", "updateStashed"], spec: "§2.4: weight σ(±xᵀβ_k) at the particle's β; ω ~ PG(1, xᵀβ_k), rank-one update of the precision, β redrawn" },
+    conditional: { methods: ["drawParameters", "rebuildAll"], spec: "§2.4: allocations given β; ω and statistics rebuilt; β drawn (an MH test under forgetting)" },
+    kind: "augmented",
+    match: matchLogisticExpert,
+    block: "LogisticExpertState",
+    build: () => ({}),
+    moves: ["every allocation given the particle's β", "ω ~ PG(1, xᵀβ) and statistics from scratch", "β ~ N(P̃⁻¹h, P̃⁻¹)"],
+    constants: (m) => groupConstants(m.groups, "variance"),
   }),
 ];
 

@@ -160,6 +160,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     K,
     D,
     P: expert.d,
+    response: expert.response,
     coefficientNames: namesOf(expertDesign),
     gateCoefficientNames: namesOf(gateDesign),
     weigh(x, y, ell) {
@@ -183,7 +184,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
         // Step 4, the allocation (one expert takes every row without a draw).
         const k = K === 1 ? 0 : categoricalLog(rng, ell, i * K, K);
         z[i] = k;
-        if (!expert.updateStashed(i, k, xe, 0, ye)) return false; // step 5
+        if (!expert.updateStashed(i, k, xe, 0, ye, rng)) return false; // step 5
         if (!gate.update(rng, i, k, xg, 0, og)) return false; // step 6
       }
       // Steps 7 and 8 on the gate's schedule (spec §3.6).
@@ -194,8 +195,8 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       return true;
     },
     fold(rng, rows: RowStore, from, hist, stride, count, rho) {
-      // One expert is never swept, so what the sweeps would start from is not needed.
-      if (count <= 0 || K === 1) return true;
+      // One exact expert is never swept, so what the sweeps would start from is not needed.
+      if (count <= 0 || (K === 1 && !expert.augmented)) return true;
       experts.update(rows);
       gates.update(rows);
       const de = expert.d;
@@ -209,15 +210,15 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
         for (let c = 0; c < count; c++) {
           const s = local + c;
           const k = hist[i * stride + c];
-          expert.fold(i, k, X, s * de, Y[s], w ? w[c] : 1);
+          expert.fold(i, k, X, s * de, Y[s], w ? w[c] : 1, rng);
           if (!gate.fold(rng, i, k, G, s * dg, offsets ? offsets[s] : 0, w ? w[c] : 1)) return false;
         }
       }
       return true;
     },
     sweep(rng, rows: RowStore, from, hist, stride, n, rho) {
-      // One expert: its statistics are exact and there is no allocation to revisit.
-      if (K === 1) return true;
+      // One expert with exact statistics: there is nothing to revisit.
+      if (K === 1 && !expert.augmented) return true;
       experts.update(rows);
       gates.update(rows);
       const de = expert.d;
@@ -248,7 +249,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
           const k = hist[h + s];
           byExpert[k * n + count[k]++] = s;
         }
-        if (!expert.rebuildAll(i, X, Y, byExpert, count, n, w)) return false;
+        if (!expert.rebuildAll(i, X, Y, byExpert, count, n, w, rng)) return false;
       }
       return true;
     },

@@ -10,13 +10,15 @@
  */
 import type { Rng } from "../rng/rng.js";
 import type { RowStore } from "./rows.js";
-import type { Allocations } from "../rules/roles.js";
+import type { Allocations, ResponseKind } from "../rules/roles.js";
 
 /** Model-specific state of one particle set, built by an emitted kernel. */
 export interface ModelState {
   readonly N: number;
   readonly K: number;
   readonly D: number;
+  /** What the response is: a real number, or 0/1 (binary experts); rows of another kind are refused. */
+  readonly response: ResponseKind;
   /** Coefficients per expert: the length of the experts' design row (D when they read the data row itself). */
   readonly P: number;
   /**

@@ -27,8 +27,8 @@ export interface ExpertSummary {
   usage: number;
   /** Posterior mean of the coefficients, one per input. */
   coefficients: number[];
-  /** Posterior mean of the noise variance. */
-  noiseVariance: number;
+  /** Posterior mean of the noise variance; null for experts without one (binary experts). */
+  noiseVariance: number | null;
   /** Lower ends of the coefficients' central credible intervals (level as asked, default 90 %). */
   lower: number[];
   /** Upper ends of the coefficients' central credible intervals. */
@@ -339,7 +339,7 @@ export abstract class PooledSummaries {
     // Coefficients per expert: the experts' design row, the inputs themselves by default.
     const D = this.sets[0].state.P;
     const { orders, usage } = this.labels();
-    const out = Array.from({ length: K }, (_, r) => ({
+    const out: ExpertSummary[] = Array.from({ length: K }, (_, r) => ({
       usage: usage[r],
       coefficients: new Array<number>(D).fill(0),
       noiseVariance: 0,
@@ -364,7 +364,7 @@ export abstract class PooledSummaries {
         if (w === 0) continue;
         for (let r = 0; r < K; r++) {
           const k = orders[m][i * K + r];
-          out[r].noiseVariance += w * noise[k][i];
+          out[r].noiseVariance! += w * noise[k][i];
           for (let j = 0; j < D; j++) {
             const c = (i * D + j) * 3;
             out[r].coefficients[j] += w * marginals[k][c];
@@ -374,6 +374,7 @@ export abstract class PooledSummaries {
       }
     });
     out.forEach((o, r) => {
+      if (Number.isNaN(o.noiseVariance)) o.noiseVariance = null;
       for (let j = 0; j < D; j++) {
         const c = comps[r * D + j];
         let spread = 0;

@@ -83,15 +83,9 @@ export class KnownVarianceLinearState extends LinearExpertState {
    * Writes `[mean, variance, Infinity]` (a Gaussian: infinite dof) at `out[off + 3j …]`.
    */
   coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void {
-    this.coefficientSpread(i, k, out, off);
-    for (let j = this.d - 1; j >= 0; j--) {
-      const loc = out[off + 2 * j];
-      const v = out[off + 2 * j + 1];
-      out[off + 3 * j] = loc;
-      out[off + 3 * j + 1] = this.s2 * v;
-      out[off + 3 * j + 2] = Infinity;
-    }
+    this.gaussianMarginals(i, k, out, off, this.s2);
   }
+
 
   /** Posterior draw β ~ N(m, s²P̃⁻¹) into `beta[betaOff …]` (sweep step 1; σ² = s² is fixed). */
   drawBeta(rng: Rng, i: number, k: number, beta: Float64Array, betaOff: number): void {

@@ -32,7 +32,7 @@
  */
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
 import type { Rng } from "../rng/index.js";
-import type { ExpertBlock } from "./roles.js";
+import type { ExpertBlock, ResponseKind } from "./roles.js";
 import { gatherInPlace } from "./gather.js";
 import { statisticArrays, type Statistic } from "./statistics.js";
 import { addGram } from "./gram.js";
@@ -46,6 +46,10 @@ export abstract class LinearExpertState implements ExpertBlock {
   readonly K: number;
   /** Regression dimension (length of x). */
   readonly d: number;
+  /** What the response is: a real number (Gaussian experts). */
+  readonly response: ResponseKind = "real";
+  /** Whether the statistics condition on auxiliaries the sweeps redraw: not for conjugate Gaussian experts. */
+  readonly augmented: boolean = false;
   /** Prior mean m₀ (length d). */
   readonly m0: Float64Array;
   /** Prior precision in noise units, diagonal: P̃₀ = diag(p0) (length d). */
@@ -226,7 +230,7 @@ export abstract class LinearExpertState implements ExpertBlock {
    * @returns `false`, with the expert unchanged, if y or x is not finite.
    * @throws Error if the block has no unconsumed stash (a kernel bug, not a data problem).
    */
-  updateStashed(i: number, k: number, x: Float64Array, xOff: number, y: number): boolean {
+  updateStashed(i: number, k: number, x: Float64Array, xOff: number, y: number, _rng?: Rng): boolean {
     const b = i * this.K + k;
     const q = this.stashQ[b];
     if (!(q >= 1)) throw new Error(`updateStashed: no predictive stash for particle ${i}, expert ${k}`);
@@ -300,7 +304,7 @@ export abstract class LinearExpertState implements ExpertBlock {
    * statistics (spec §3.8) with its weight w (1 without forgetting): the sweeps no longer
    * revisit it. The current statistics already hold it and are left as they are.
    */
-  fold(i: number, k: number, x: Float64Array, xOff: number, y: number, w = 1): void {
+  fold(i: number, k: number, x: Float64Array, xOff: number, y: number, w = 1, _rng?: Rng): void {
     const d = this.d;
     const b = i * this.K + k;
     const P = b * d * d;
@@ -383,7 +387,7 @@ export abstract class LinearExpertState implements ExpertBlock {
    * Sweep step 4 for every expert of particle i: expert k from the rows `byExpert[k·n …]`, the
    * first `counts[k]` of them, row s weighted by `weights[s]` (forgetting) or 1.
    */
-  rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null = null): boolean {
+  rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null = null, _rng?: Rng): boolean {
     for (let k = 0; k < this.K; k++) if (!this.rebuild(i, k, X, y, byExpert.subarray(k * n, (k + 1) * n), counts[k], weights)) return false;
     return true;
   }
@@ -462,6 +466,21 @@ export abstract class LinearExpertState implements ExpertBlock {
     for (let j = 0; j < d; j++) s += this.w[j] * this.w[j];
     out[outOff] = dot(x, xOff, this.m, b * d, d);
     out[outOff + 1] = s;
+  }
+
+  /**
+   * Gaussian marginals of the coefficients of expert k of particle i, N(m_j, scale·Ṽ_jj): writes
+   * `[mean, variance, Infinity]` (infinite dof) at `out[off + 3j …]`.
+   */
+  protected gaussianMarginals(i: number, k: number, out: Float64Array, off: number, scale: number): void {
+    this.coefficientSpread(i, k, out, off);
+    for (let j = this.d - 1; j >= 0; j--) {
+      const loc = out[off + 2 * j];
+      const v = out[off + 2 * j + 1];
+      out[off + 3 * j] = loc;
+      out[off + 3 * j + 1] = scale * v;
+      out[off + 3 * j + 2] = Infinity;
+    }
   }
 
   /**

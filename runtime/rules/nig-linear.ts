@@ -258,7 +258,7 @@ export class NigLinearState extends LinearExpertState {
   }
 
   /** Sweep step 4; a shared σ² pools every expert's rows: a = a₀ + Σn/2, b = b₀ + Σss/2. */
-  override rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null = null): boolean {
+  override rebuildAll(i: number, X: Float64Array, y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null = null, _rng?: Rng): boolean {
     if (!this.shared) return super.rebuildAll(i, X, y, byExpert, counts, n, weights);
     let rows = 0;
     let ss = 0;

@@ -25,6 +25,9 @@ export function allocationArray(K: number, n: number): Allocations {
   return K <= 0x100 ? new Uint8Array(n) : K <= 0x10000 ? new Uint16Array(n) : new Int32Array(n);
 }
 
+/** What an expert's response is: a real number, or 0/1 (binary experts). */
+export type ResponseKind = "real" | "binary";
+
 /** What every block has: sizes, resampling and a snapshot. */
 export interface Block {
   /** Number of particles. */
@@ -44,6 +47,13 @@ export interface ExpertBlock extends Block {
   readonly K: number;
   /** Length of the experts' design row. */
   readonly d: number;
+  /** What the response is; the driver refuses a row whose response is not of this kind. */
+  readonly response: ResponseKind;
+  /**
+   * Whether the statistics condition on per-row auxiliaries (Pólya-Gamma draws) that the sweeps
+   * redraw: such experts are swept even when there is one of them.
+   */
+  readonly augmented: boolean;
   /** Rows allocated to each expert, `count[i·K + k]`. */
   readonly count: Float64Array;
   /** Sets every expert of particle i to its prior (drawing what the prior leaves random). */
@@ -54,7 +64,7 @@ export interface ExpertBlock extends Block {
    */
   predictive(i: number, h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
   /** Step 5: the streaming update of expert k of particle i with the row (h, y), from the stash. */
-  updateStashed(i: number, k: number, h: Float64Array, hOff: number, y: number): boolean;
+  updateStashed(i: number, k: number, h: Float64Array, hOff: number, y: number, rng: Rng): boolean;
   /** Sweep step 1: draws every expert's parameters of particle i from their full conditionals, kept until the next call. */
   drawParameters(rng: Rng, i: number): void;
   /** Sweep step 2: adds `log p(y | h, drawn parameters of expert k)` to `out[outOff + k]` for k < K. */
@@ -64,7 +74,7 @@ export interface ExpertBlock extends Block {
    * sweeps' rebuilds start from (spec §3.8, fixed lag) with its weight w (forgetting; 1 without):
    * the sweeps no longer revisit it.
    */
-  fold(i: number, k: number, h: Float64Array, hOff: number, y: number, w: number): void;
+  fold(i: number, k: number, h: Float64Array, hOff: number, y: number, w: number, rng: Rng): void;
   /**
    * Forgetting (spec §3.8) after each row: particle i's statistics, folded ones included, keep
    * the prior and ρ times the data's part. Returns false on numerical failure.
@@ -75,7 +85,7 @@ export interface ExpertBlock extends Block {
    * `byExpert[k·n …]`, the first `counts[k]`, row s weighted by `weights[s]` (forgetting) or 1,
    * and the rows folded before.
    */
-  rebuildAll(i: number, H: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null): boolean;
+  rebuildAll(i: number, H: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null, rng: Rng): boolean;
   /** Predictive of y at h for expert k: `[mean, squared scale, dof, variance]` at `out[outOff …]` (dof ∞: Gaussian). */
   predictiveMoments(i: number, k: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
   /** Posterior mean of expert k's noise variance in particle i (NaN where it has none). */

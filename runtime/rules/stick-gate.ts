@@ -27,7 +27,8 @@
  */
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
 import { log1pExpNeg } from "../math/index.js";
-import { polyaGamma1, type Rng } from "../rng/index.js";
+import type { Rng } from "../rng/index.js";
+import { temperedLogRatio, weightedOmega } from "./tempered-pg.js";
 import type { Allocations } from "./roles.js";
 import type { GatePrior } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
@@ -41,21 +42,6 @@ import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
  */
 export function stickScaleLogAlpha(dLogLik: number, logC: number, priorQuad: number, d: number): number {
   return dLogLik - 0.5 * Math.expm1(2 * logC) * priorQuad + d * logC;
-}
-
-/**
- * A row's Pólya-Gamma term in the stick statistics at logit η and row weight w: ω ~ PG(1, η),
- * or under forgetting w·PG(1, √w·η), the auxiliary of the nearby target of
- * {@link StickGateState.correctedPhi}.
- */
-function weightedOmega(rng: Rng, eta: number, w: number): number {
-  return w === 1 ? polyaGamma1(rng, eta) : w * polyaGamma1(rng, Math.sqrt(w) * eta);
-}
-
-/** log cosh(x) without overflow: |x| + log1p(e^{−2|x|}) − log 2. */
-function logCosh(x: number): number {
-  const a = Math.abs(x);
-  return a + log1pExpNeg(2 * a) - Math.LN2;
 }
 
 /**
@@ -521,8 +507,7 @@ export class StickGateState {
       const o = O ? O[s] : 0;
       const a = dot(X, s * d, this.phi, po, d) + o;
       const b = dot(X, s * d, this.phiOld, 0, d) + o;
-      const r = Math.sqrt(w);
-      logAlpha += logCosh(0.5 * r * a) - w * logCosh(0.5 * a) - (logCosh(0.5 * r * b) - w * logCosh(0.5 * b));
+      logAlpha += temperedLogRatio(w, a, b);
     }
     if (Math.log(rng.uniform()) < logAlpha) return true;
     for (let j = 0; j < d; j++) this.phi[po + j] = this.phiOld[j];

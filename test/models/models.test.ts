@@ -50,6 +50,7 @@ interface Truth {
 
 const unif = (rng: Rng, a: number, b: number) => a + (b - a) * rng.uniform();
 const piecewise = (u: number) => (u < 0 ? -1 - u : 1 + 2 * u);
+const logistic = (u: number) => 1 / (1 + Math.exp(-u));
 
 const T = {
   lin3: {
@@ -109,6 +110,15 @@ const T = {
       return { x: [1, u], y: (u < 0 ? -2 : 2) + 0.5 * rng.normal() };
     },
     mean: ([, u]) => (u < 0 ? -2 : 2),
+  },
+  binaryV: {
+    text: "x = [1, u], u ~ U(-3, 3); y ~ Bernoulli(logistic(-2 - 3 u)) if u < 0, Bernoulli(logistic(-2 + 3 u)) if u >= 0",
+    draw: (rng) => {
+      const u = unif(rng, -3, 3);
+      return { x: [1, u], y: rng.uniform() < logistic(u < 0 ? -2 - 3 * u : -2 + 3 * u) ? 1 : 0 };
+    },
+    // E[y | x] = P(y = 1 | x)
+    mean: ([, u]) => logistic(u < 0 ? -2 - 3 * u : -2 + 3 * u),
   },
   subset: {
     text: "x = [1, u, w], u, w ~ N(0, 1); y = 0.5 + 1.5 u + N(0, 0.4^2) (w has no effect)",
@@ -437,6 +447,16 @@ const TABLE: Record<string, Entry> = {
     ],
   },
   "g-invgamma.moe": { truth: T.piecewise, checks: [recovery({ usage: TWO_EXPERTS })] },
+  "bernoulli-logit-expert.moe": {
+    truth: T.binaryV,
+    checks: [
+      recovery({
+        n: 600,
+        means: { at: [[1, -2], [1, -1], [1, 1], [1, 2]], tol: 0.12, why: "P(y = 1) is 0.98 and 0.73 on both sides; one logistic expert, being monotone in u, is below 0.5 on one side" },
+        usage: TWO_EXPERTS,
+      }),
+    ],
+  },
   "mvnormal-sd-squared.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: { top: 2, share: 0.99, why: "K = 2" } })] },
 };
 
@@ -576,7 +596,7 @@ describe.each(FILES)("$name", (f) => {
         const [e] = g.experts();
         expect(e.coefficients).toHaveLength(check.g.length);
         e.coefficients.forEach((c, j) => expect(Math.abs(c - exact.m[j])).toBeLessThan(1e-8 * (1 + Math.abs(exact.m[j]))));
-        expect(rel(e.noiseVariance, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
+        expect(rel(e.noiseVariance!, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
         const x0 = data[0].x;
         const mean = check.design(x0).reduce((s, v, j) => s + v * exact.m[j], (check.offset ?? (() => 0))(x0));
         expect(rel(g.predict(x0, []).mean, mean)).toBeLessThan(1e-8);

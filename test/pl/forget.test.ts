@@ -64,7 +64,7 @@ describe("forgetting with one expert equals the power-weighted closed form", () 
     const post = nigPosterior(X, y, 7, 2.5, 1.5, Array.from({ length: n }, (_, s) => rho ** (n - s)));
     const [e] = f.experts();
     e.coefficients.forEach((c, j) => expect(Math.abs(c - post.m[j])).toBeLessThan(1e-8 * (1 + Math.abs(post.m[j]))));
-    expect(rel(e.noiseVariance, post.b / (post.a - 1))).toBeLessThan(1e-8);
+    expect(rel(e.noiseVariance!, post.b / (post.a - 1))).toBeLessThan(1e-8);
   });
 });
 
@@ -83,7 +83,7 @@ describe("forgetting keeps its precision", () => {
     const m = y.reduce((a, v, s) => a + w[s] * v, 0) / (1e-12 + W);
     const b = 1e-4 + 0.5 * (y.reduce((a, v, s) => a + w[s] * (v - m) ** 2, 0) + (m * m) / 1e12);
     const a = 2 + W / 2;
-    expect(rel(f.experts()[0].noiseVariance, b / (a - 1))).toBeLessThan(1e-6);
+    expect(rel(f.experts()[0].noiseVariance!, b / (a - 1))).toBeLessThan(1e-6);
   });
 
   it("usage shares sum to 1 when the discounted counts sum to less than 1 (ρ = 0.3)", () => {

@@ -44,7 +44,7 @@ describe("one expert (K = 1)", () => {
     expect(f.resampleCounts.every((c) => c === 4)).toBe(true);
     const [e] = f.experts();
     e.coefficients.forEach((c, j) => expect(Math.abs(c - exact.m[j])).toBeLessThan(1e-8 * (1 + Math.abs(exact.m[j]))));
-    expect(rel(e.noiseVariance, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
+    expect(rel(e.noiseVariance!, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
     expect(e.usage).toBeCloseTo(1, 12);
     // coefficient intervals: the central 90 % of the exact marginal t_{2a}(m_j, (b/a) V_jj)
     e.coefficients.forEach((_, j) => {
@@ -88,7 +88,7 @@ describe("the stdlib mixtures at K = 1 (empty stick families)", () => {
     expect(rel(f.logEvidence, exact.logEvidence)).toBeLessThan(1e-8);
     const [e] = f.experts();
     e.coefficients.forEach((c, j) => expect(Math.abs(c - exact.m[j])).toBeLessThan(1e-8 * (1 + Math.abs(exact.m[j]))));
-    expect(rel(e.noiseVariance, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
+    expect(rel(e.noiseVariance!, exact.b / (exact.a - 1))).toBeLessThan(1e-8);
     expect(f.shrinkage()).toBeNull();
   });
 

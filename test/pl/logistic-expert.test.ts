@@ -1,0 +1,241 @@
+/**
+ * Binary experts (rule `polya_gamma_logistic_linear`, spec §2.4) against exact answers:
+ * - one logistic expert, whose posterior and evidence come from a quadrature over a grid of β:
+ *   the evidence estimate p̂ is unbiased (mean of p̂/p over independent filters within 4 Monte
+ *   Carlo SEs of 1, with and without the sweeps) and the posterior mean of β matches;
+ * - under forgetting (ρ < 1) the filter targets the tempered posterior, prior × Π σ(±η_s)^{ρ^{n−s}},
+ *   also computed on the grid: the MH-corrected sweep move is what makes that exact;
+ * - a two-expert mixture with a fixed gate: the exact evidence sums over every allocation
+ *   (each allocation's evidence a product of grid integrals);
+ * - P(y = 1) by quadrature; responses other than 0/1 refused by row; snapshots continue bit for bit.
+ */
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { compile } from "../../api.js";
+import { Filter } from "../../runtime/pl/filter.js";
+import { Rng } from "../../runtime/rng/rng.js";
+import { LogisticExpertState, logisticNormalMean } from "../../runtime/rules/logistic-expert.js";
+
+const single = `model logit1(c: real = 4) {
+  data x: vector[D]
+  data y: int
+  beta ~ mvnormal(0, c * I(D))
+  y ~ bernoulli_logit(dot(beta, x))
+}`;
+const stdlib = readFileSync(new URL("../../stdlib/logistic-moe.moe", import.meta.url), "utf8");
+
+const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
+
+/** Rows x = [1, u], u ~ N(0, 1), y ~ Bernoulli(σ(0.5 − 1.5u)). */
+function rows(n: number, seed: number) {
+  const rng = Rng.fromSeed(seed);
+  const X: number[][] = [];
+  const Y: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const u = rng.normal();
+    X.push([1, u]);
+    Y.push(rng.uniform() < sigmoid(0.5 - 1.5 * u) ? 1 : 0);
+  }
+  return { X, Y };
+}
+
+/**
+ * log ∫ N(β; 0, cI) Π σ(±x_sᵀβ)^{w_s} dβ and the posterior mean, by the midpoint rule on a
+ * 241² grid over [−6, 6]² (the posterior sd is ~0.4, so the grid step 0.05 and the range leave
+ * errors far below the tests' Monte Carlo tolerances).
+ */
+function grid(X: number[][], Y: number[], c: number, weights?: number[]) {
+  const G = 241;
+  const lo = -6;
+  const h = 12 / (G - 1);
+  const lp = new Float64Array(G * G);
+  let max = -Infinity;
+  for (let a = 0; a < G; a++) {
+    for (let b = 0; b < G; b++) {
+      const b0 = lo + a * h;
+      const b1 = lo + b * h;
+      let l = (-0.5 * (b0 * b0 + b1 * b1)) / c - Math.log(2 * Math.PI * c);
+      for (let s = 0; s < X.length; s++) {
+        const e = b0 * X[s][0] + b1 * X[s][1];
+        const w = weights ? weights[s] : 1;
+        l += w * (Y[s] ? -Math.log1p(Math.exp(-e)) : -Math.log1p(Math.exp(e)));
+      }
+      lp[a * G + b] = l;
+      max = Math.max(max, l);
+    }
+  }
+  let Z = 0;
+  const mean = [0, 0];
+  for (let a = 0; a < G; a++) {
+    for (let b = 0; b < G; b++) {
+      const p = Math.exp(lp[a * G + b] - max) * h * h;
+      Z += p;
+      mean[0] += p * (lo + a * h);
+      mean[1] += p * (lo + b * h);
+    }
+  }
+  return { logZ: Math.log(Z) + max, mean: mean.map((m) => m / Z) };
+}
+
+/** Mean and Monte Carlo SE of p̂/p over `runs` independent one-set filters. */
+function evidenceRatio(source: string, X: number[][], Y: number[], logZ: number, runs: number, particles: number, rejuvenate: boolean) {
+  const r: number[] = [];
+  for (let seed = 1; seed <= runs; seed++) {
+    const f = compile(source, {}).filter({ particles, seed, D: 2, sets: 1, rejuvenate });
+    for (let s = 0; s < X.length; s++) f.observe(X[s], Y[s]);
+    r.push(Math.exp(f.logEvidence - logZ));
+  }
+  const mean = r.reduce((a, b) => a + b, 0) / runs;
+  const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (runs - 1));
+  return { mean, se: sd / Math.sqrt(runs) };
+}
+
+describe("one logistic expert against quadrature", () => {
+  const { X, Y } = rows(30, 3);
+  const exact = grid(X, Y, 4);
+
+  it.each([true, false])("the evidence estimate is unbiased (sweeps %s)", (rejuvenate) => {
+    const { mean, se } = evidenceRatio(single, X, Y, exact.logZ, 200, 40, rejuvenate);
+    expect(se).toBeGreaterThan(0);
+    expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
+  });
+
+  it("recovers the posterior mean of β", () => {
+    // 4 sets of 1,000: the coefficients' posterior sd is ~0.4 and ~0.5, the Monte Carlo error of
+    // the mean about 0.02 after the final sweep; 0.06 is three of those.
+    const f = compile(single, {}).filter({ particles: 4000, seed: 5, D: 2 });
+    for (let s = 0; s < X.length; s++) f.observe(X[s], Y[s]);
+    f.finish();
+    const [e] = f.experts();
+    expect(Math.abs(e.coefficients[0] - exact.mean[0])).toBeLessThan(0.06);
+    expect(Math.abs(e.coefficients[1] - exact.mean[1])).toBeLessThan(0.06);
+    expect(e.noiseVariance).toBeNull();
+  });
+
+  it("under row weights (forgetting), the sweep's MH-corrected move samples the tempered posterior", () => {
+    // The block alone: 200 chains of the sweep's β move (ω at the chain's β, the statistics
+    // rebuilt, β drawn and tested) on fixed rows with weights 0.9^{n−s}. The target is
+    // prior × Π σ(±x_sᵀβ)^{w_s}, on the grid; the untempered posterior mean is ~0.5 away.
+    const w = X.map((_, s) => 0.9 ** (X.length - s));
+    const tempered = grid(X, Y, 4, w);
+    const chains = 200;
+    const st = LogisticExpertState.create(chains, 1, 2, { g: 4, m0: 0 });
+    const rng = Rng.fromSeed(9);
+    const flat = Float64Array.from(X.flat());
+    const Yv = Float64Array.from(Y);
+    const byExpert = Int32Array.from(X.map((_, s) => s));
+    const counts = Int32Array.of(X.length);
+    const weights = Float64Array.from(w);
+    // each chain's average after burn-in; the chains are independent, so their spread gives the
+    // Monte Carlo error whatever the autocorrelation within a chain (acceptance is ~0.66 here)
+    const means = [new Float64Array(chains), new Float64Array(chains)];
+    const burn = 50;
+    const sweeps = 200;
+    for (let i = 0; i < chains; i++) {
+      st.init(i, rng);
+      for (let sweep = 0; sweep < sweeps; sweep++) {
+        st.drawParameters(rng, i);
+        expect(st.rebuildAll(i, flat, Yv, byExpert, counts, X.length, weights, rng)).toBe(true);
+        if (sweep < burn) continue;
+        for (const j of [0, 1]) means[j][i] += st.beta[2 * i + j] / (sweeps - burn);
+      }
+    }
+    for (const j of [0, 1]) {
+      const m = means[j].reduce((a, b) => a + b, 0) / chains;
+      const se = Math.sqrt(means[j].reduce((a, b) => a + (b - m) ** 2, 0) / (chains - 1) / chains);
+      expect(Math.abs(m - tempered.mean[j])).toBeLessThan(4 * se);
+      expect(se).toBeLessThan(0.05);
+    }
+    expect(Math.abs(tempered.mean[1] - exact.mean[1])).toBeGreaterThan(0.3);
+  });
+});
+
+describe("two logistic experts, a fixed gate", () => {
+  const source = `model fixed2(c: real = 4) {
+    data x: vector[D]
+    data y: int
+    stop[k in 1..1] = 0.4
+    beta[k in 1..2] ~ mvnormal(0, c * I(D))
+    z ~ stickbreaking(stop)
+    y ~ bernoulli_logit(dot(beta[z], x))
+  }`;
+  const { X, Y } = rows(6, 11);
+
+  it("the evidence estimate is unbiased against the sum over every allocation", () => {
+    // p(y) = Σ_z Π_k p(z) ∫ Π_{s: z_s = k} σ(±x_sᵀβ) N(β; 0, cI) dβ; an empty expert integrates to 1.
+    const cache = new Map<number, number>();
+    const groupLogZ = (mask: number, k: number) => {
+      const key = 2 * mask + k;
+      if (!cache.has(key)) {
+        const idx = X.map((_, s) => s).filter((s) => ((mask >> s) & 1) === k);
+        cache.set(key, idx.length ? grid(idx.map((s) => X[s]), idx.map((s) => Y[s]), 4).logZ : 0);
+      }
+      return cache.get(key)!;
+    };
+    let Z = 0;
+    for (let mask = 0; mask < 1 << X.length; mask++) {
+      let l = 0;
+      for (let s = 0; s < X.length; s++) l += Math.log((mask >> s) & 1 ? 0.6 : 0.4);
+      Z += Math.exp(l + groupLogZ(mask, 0) + groupLogZ(mask, 1));
+    }
+    const { mean, se } = evidenceRatio(source, X, Y, Math.log(Z), 200, 30, true);
+    expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
+  });
+});
+
+describe("binary responses", () => {
+  it("P(y = 1) under a Gaussian logit is the quadrature's: symmetric, monotone, σ(μ) without spread", () => {
+    expect(logisticNormalMean(0, 3)).toBeCloseTo(0.5, 12);
+    expect(logisticNormalMean(1.3, 0)).toBe(sigmoid(1.3));
+    expect(logisticNormalMean(2, 1) + logisticNormalMean(-2, 1)).toBeCloseTo(1, 12);
+    // spread pulls the probability towards ½ (σ is concave above 0)
+    expect(logisticNormalMean(2, 2)).toBeLessThan(sigmoid(2));
+    // against a fine midpoint sum over ±12 sd with 20,000 nodes
+    const fine = (mu: number, s: number) => {
+      let a = 0;
+      let m = 0;
+      for (let n = 0; n < 20000; n++) {
+        const z = -12 + (n + 0.5) * (24 / 20000);
+        const w = Math.exp(-0.5 * z * z);
+        a += w * sigmoid(mu + s * z);
+        m += w;
+      }
+      return a / m;
+    };
+    for (const [mu, s] of [[0.7, 0.5], [-3, 2], [4, 5], [-8, 0.3]]) expect(Math.abs(logisticNormalMean(mu, s) - fine(mu, s))).toBeLessThan(1e-9);
+  });
+
+  it("refuses a response other than 0 or 1 with its row, and the filter is unchanged", () => {
+    const f = compile(single, {}).filter({ particles: 20, seed: 1, D: 2 });
+    f.observe([1, 0.2], 1);
+    const before = JSON.stringify(f.snapshot());
+    expect(() => f.observe([1, 0.3], 0.5)).toThrow(/row 2: the response is 0.5; this model's experts are binary and take 0 or 1/);
+    expect(() => f.observe([1, 0.3], 2)).toThrow(/row 2/);
+    expect(JSON.stringify(f.snapshot())).toBe(before);
+  });
+
+  it("a mixture of logistic experts continues bit for bit from a snapshot (window, folds, forgetting)", () => {
+    const rng = Rng.fromSeed(4);
+    const data = Array.from({ length: 90 }, () => {
+      const u = 6 * rng.uniform() - 3;
+      return { x: [1, u], y: rng.uniform() < sigmoid(u < 0 ? -2 - 2 * u : -2 + 3 * u) ? 1 : 0 };
+    });
+    for (const options of [{}, { window: 20 }, { window: 20, forget: 0.95 }]) {
+      const model = compile(stdlib, { K: 3 });
+      const make = () => model.filter({ particles: 40, seed: 2, D: 2, ...options });
+      const a = make();
+      const b = make();
+      for (const r of data.slice(0, 57)) {
+        a.observe(r.x, r.y);
+        b.observe(r.x, r.y);
+      }
+      const c = Filter.restore(model.kernel, JSON.parse(JSON.stringify(b.snapshot())));
+      for (const r of data.slice(57)) {
+        a.observe(r.x, r.y);
+        c.observe(r.x, r.y);
+      }
+      expect(c.logEvidence).toBe(a.logEvidence);
+      expect(JSON.stringify(c.snapshot())).toBe(JSON.stringify(a.snapshot()));
+    }
+  });
+});
