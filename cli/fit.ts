@@ -245,9 +245,10 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report, "--trace": a.trace });
   const { model, compiled, source, hypers } = compileFile(a.model, a.set, io, a.json);
   const { response } = model.plan;
-  const train = await streamData(a.data, { inputs: csvInputs(model.plan.inputs, inputMapping(a.input, model.plan)), response });
+  const binaryResponse = model.plan.responseKind === "binary";
+  const train = await streamData(a.data, { inputs: csvInputs(model.plan.inputs, inputMapping(a.input, model.plan)), response, binaryResponse });
   // every later pass reads the columns the first one chose
-  const readOptions = { inputs: sameColumns(train.inputs), response };
+  const readOptions = { inputs: sameColumns(train.inputs), response, binaryResponse };
   const test = a.test ? await streamData(a.test, readOptions) : undefined;
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
@@ -436,7 +437,7 @@ function loadState(path: string): { payload: StatePayload; model: CompiledModel;
 /** Runs `hsmoe predict`: the data are checked in one pass and predicted row by row in a second. */
 export async function predictCommand(statePath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
   const { model, filter: f, inputs } = loadState(statePath);
-  const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true };
+  const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true, binaryResponse: model.plan.responseKind === "binary" };
   const shape = await streamData(dataPath, options);
   const hasY = shape.hasResponse;
   const head = ["row", "mean", "sd", "q05", "q50", "q95", ...(hasY ? ["log density"] : [])];
@@ -447,7 +448,9 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
   io.stdout(json ? `{\n  "model": ${JSON.stringify(model.plan.model)},\n  "rows": [` : head.join("\t") + "\n");
   await streamData(dataPath, options, (x, y, line) => {
     const p = predictAt(f, x, [0.05, 0.5, 0.95], `${dataPath}:${line}: row ${n + 1}`, n + 1);
-    const row: Record<string, number> = { mean: p.mean, sd: p.sd, q05: p.quantiles[0].value, q50: p.quantiles[1].value, q95: p.quantiles[2].value };
+    // binary experts: the quantiles of P(y = 1 | x), since those of a 0/1 response are 0 or 1
+    const q = p.probability?.quantiles ?? p.quantiles;
+    const row: Record<string, number> = { mean: p.mean, sd: p.sd, q05: q[0].value, q50: q[1].value, q95: q[2].value };
     if (hasY) {
       row.logDensity = p.logDensity(y);
       lpd += row.logDensity;

@@ -66,6 +66,8 @@ export interface ReadDataOptions {
   response?: string;
   /** Read the response only if the header has it (predicting from rows that may carry it). */
   responseOptional?: boolean;
+  /** The response must be 0 or 1 (the model's experts are binary). */
+  binaryResponse?: boolean;
   /** With `input`: exactly these input columns in this order (from a saved fit). */
   inputColumns?: readonly string[];
 }
@@ -230,6 +232,10 @@ export class TableScanner {
     const before = sink.count;
     for (let j = 0; j < xRow.length; j++) xRow[j] = readCell(fields, columns!.inputs[j], header, line, sink);
     const y = columns!.response !== undefined ? readCell(fields, columns!.response, header, line, sink) : NaN;
+    if (sink.count === before && this.options.binaryResponse && columns!.response !== undefined && y !== 0 && y !== 1) {
+      const j = columns!.response;
+      sink.add("data_not_binary", line, j + 1, header.fields[j], { name: header.fields[j], value: shown(fields[j].trim()) });
+    }
     if (sink.count === before) {
       this.n++;
       if (this.onRow && sink.count === 0 && this.parseSink.count === 0) this.onRow(xRow, y, line);

@@ -49,6 +49,10 @@ export const dataCatalogue = {
     message: "column '{name}': '{value}' is not a number",
     explanation: "A cell that the model reads is not a decimal number such as `-1.5` or `2e-3`.",
   },
+  data_not_binary: {
+    message: "column '{name}': '{value}' is not 0 or 1; the model's experts are binary",
+    explanation: "The model's response is binary (a logistic expert), and this cell of the response column is another number.",
+  },
   data_not_finite: {
     message: "column '{name}': '{value}' is not a finite number",
     explanation: "A cell is NaN or infinite, written as such or too large for a double (`1e999`).",

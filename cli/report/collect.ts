@@ -156,7 +156,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     const x = Float64Array.from(base);
     x[j0] = at;
     const p = f.predict(x, BAND_PROBS);
-    const [q05, q25, q75, q95] = p.quantiles.map((q) => q.value);
+    // binary experts: a band of P(y = 1 | x), whose mean the band's mean is
+    const [q05, q25, q75, q95] = (p.probability?.quantiles ?? p.quantiles).map((q) => q.value);
     band.push({ at, mean: p.mean, q05, q25, q75, q95 });
     for (const e of f.gateProbabilities(x, 0.9)) gate.push({ at, expert: e.expert, mean: e.mean, lower: e.lower, upper: e.upper });
   }
@@ -171,7 +172,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     for (const s of spacedRows(from.n)) {
       const x = from.x.subarray(s * D, (s + 1) * D);
       const p = f.predict(x, [0.05, 0.95]);
-      rows.push({ row: s + 1, at: x[j0], observed: from.y![s], mean: p.mean, lower: p.quantiles[0].value, upper: p.quantiles[1].value });
+      const [lower, upper] = (p.probability?.quantiles ?? p.quantiles).map((q) => q.value);
+      rows.push({ row: s + 1, at: x[j0], observed: from.y![s], mean: p.mean, lower, upper });
       for (const e of f.gateProbabilities(x, 0.9)) rowGate.push({ at: x[j0], expert: e.expert, mean: e.mean, lower: e.lower, upper: e.upper });
     }
   }

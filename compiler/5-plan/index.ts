@@ -7,6 +7,7 @@ import { difference, substitute } from "../lang/affine.js";
 import type { GraphNode } from "../3-graph/index.js";
 import { printExpr } from "../print.js";
 import { provenance, type BlockPlan, type KernelPlan, type Provenance } from "./plan.js";
+import { kernelBlocks } from "../../runtime/kernel-runtime.js";
 
 export type * from "./plan.js";
 export { dumpPlan } from "./dump.js";
@@ -34,6 +35,13 @@ function isWholeInput(c: Pick<CoefficientGroup, "length" | "regressor">, input: 
   if (!input) return false;
   const n = input.elem.kind === "vector" ? input.elem.n : undefined;
   return r.kind === "input" && r.input === input.name && r.index === "j" && c.length !== undefined && n !== undefined && difference(c.length, n, values) === 0;
+}
+
+/** What the response of a model is, as the runtime block of its expert rule declares. */
+function responseKindOf(rule: RuleId): KernelPlan["responseKind"] {
+  const block = kernelBlocks[ruleById(rule).block];
+  if (!("response" in block)) throw new Error(`internal: the expert block ${ruleById(rule).block} declares no response kind`);
+  return block.response;
 }
 
 /** Builds the kernel plan of an analysed model: one block per matched rule, priors first. */
@@ -81,6 +89,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     experts: a.experts,
     inputs: inputs.map((n) => ({ name: n.name, size: inputSize(n, g.values)! })),
     response: observed.name,
+    responseKind: responseKindOf(a.expert.rule),
     hypers: Object.fromEntries(g.nodes.filter((n) => n.kind === "hyper" && (n.hyperValue !== undefined || n.hyperEntries)).map((n) => [n.name, n.hyperEntries ?? n.hyperValue!])),
     coverage: a.coverage,
     blocks,

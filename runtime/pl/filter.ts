@@ -226,7 +226,6 @@ export class Filter extends PooledSummaries {
       this.x[j] = x[j];
     }
     if (typeof y !== "number" || !Number.isFinite(y)) throw new FilterError("bad_input", `row ${this.rows.n + 1}: the response is ${y}`, this.rows.n + 1);
-    if (this.sets[0].state.response === "binary" && y !== 0 && y !== 1) throw new FilterError("bad_input", `row ${this.rows.n + 1}: the response is ${y}; this model's experts are binary and take 0 or 1`, this.rows.n + 1);
     // Every set weighs the row before any set changes: a row no particle can explain is
     // reported and leaves the filter as it was.
     for (const s of this.sets) s.prepare(this.x, y, this.rows.n + 1);

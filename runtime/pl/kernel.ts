@@ -96,6 +96,8 @@ export interface KernelInfo {
   inputs: { name: string; size: string }[];
   /** Name of the response (`y`). */
   response: string;
+  /** What the response is: a real number, or 0/1 for binary experts (data readers check it). */
+  responseKind: ResponseKind;
   /** Hyperparameter values in force (an array hyperparameter's entries as a list). */
   hypers: Record<string, number | readonly number[]>;
   /** Which rule covers each node: the inference plan. */

@@ -192,6 +192,7 @@ export class ParticleSet {
    * row zero probability, so a bad row leaves the filter exactly as it was.
    */
   prepare(x: Float64Array, y: number, row: number): void {
+    if (this.state.response === "binary" && y !== 0 && y !== 1) throw new FilterError("bad_input", `row ${row}: the response is ${y}; this model's experts are binary and take 0 or 1`, row);
     const t0 = performance.now();
     const { N, K, ell, pred, logW } = this;
     if (this.traced) this.recordPredictive(x);

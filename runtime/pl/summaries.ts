@@ -47,6 +47,13 @@ export interface Prediction {
   logDensity(y: number): number;
   /** p(y | x, data) */
   density(y: number): number;
+  /**
+   * Binary experts only: the posterior of the success probability P(y = 1 | x) over the
+   * particles — its mean (equal to {@link mean}) and its quantiles at the same probabilities as
+   * {@link quantiles}, a credible interval of the probability rather than of y (whose quantiles
+   * are 0 or 1).
+   */
+  probability?: { mean: number; quantiles: Quantile[] };
 }
 
 /** What {@link PooledSummaries.forgetting} reports. */
@@ -242,6 +249,7 @@ export abstract class PooledSummaries {
         }
       }
     });
+    if (this.sets[0].state.response === "binary") return binaryPrediction(comps, this.K, probabilities);
     let mean = 0;
     for (let c = 0; c < comps.length; c += 5) mean += comps[c] * comps[c + 1];
     let second = 0;
@@ -411,6 +419,41 @@ export abstract class PooledSummaries {
     this.labelCache = { version: this.version, ...alignLabels(sources, this.K, rows) };
     return this.labelCache;
   }
+}
+
+/**
+ * The predictive of a binary y from the components of {@link PooledSummaries.predict} (per
+ * particle and expert: weight × gate probability, then P(y = 1) under the expert, K per
+ * particle): Bernoulli(p̄), whose quantile at q is 0 when q ≤ 1 − p̄ and 1 otherwise, and the
+ * particles' P(y = 1 | x) with its quantiles.
+ */
+function binaryPrediction(comps: readonly number[], K: number, probabilities: readonly number[]): Prediction {
+  const pts: { w: number; v: number }[] = [];
+  let mean = 0;
+  for (let c = 0; c < comps.length; c += 5 * K) {
+    let w = 0;
+    let success = 0;
+    for (let k = 0; k < K; k++) {
+      w += comps[c + 5 * k];
+      success += comps[c + 5 * k] * comps[c + 5 * k + 1];
+    }
+    mean += success;
+    if (w > 0) pts.push({ w, v: success / w });
+  }
+  if (!(mean >= 0 && mean <= 1)) throw new FilterError("bad_input", "predict: the success probability at this x is not a number; rescale the inputs");
+  pts.sort((a, b) => a.v - b.v);
+  const logDensity = (y: number) => {
+    if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
+    return y === 1 ? Math.log(mean) : y === 0 ? Math.log1p(-mean) : -Infinity;
+  };
+  return {
+    mean,
+    sd: Math.sqrt(mean * (1 - mean)),
+    quantiles: probabilities.map((p) => ({ p, value: p <= 1 - mean ? 0 : 1 })),
+    logDensity,
+    density: (y) => Math.exp(logDensity(y)),
+    probability: { mean, quantiles: probabilities.map((p) => ({ p, value: weightedQuantile(pts, p) })) },
+  };
 }
 
 /** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */

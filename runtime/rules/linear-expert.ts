@@ -46,8 +46,12 @@ export abstract class LinearExpertState implements ExpertBlock {
   readonly K: number;
   /** Regression dimension (length of x). */
   readonly d: number;
-  /** What the response is: a real number (Gaussian experts). */
-  readonly response: ResponseKind = "real";
+  /** What the response of this kind of expert is: a real number (Gaussian experts). */
+  static readonly response: ResponseKind = "real";
+  /** What the response is: the class's {@link LinearExpertState.response}. */
+  get response(): ResponseKind {
+    return (this.constructor as typeof LinearExpertState).response;
+  }
   /** Whether the statistics condition on auxiliaries the sweeps redraw: not for conjugate Gaussian experts. */
   readonly augmented: boolean = false;
   /** Prior mean m₀ (length d). */

@@ -64,7 +64,7 @@ export class LogisticExpertState extends LinearExpertState {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "polya_gamma_logistic_linear";
   /** The response is 0 or 1. */
-  override readonly response = "binary" as const;
+  static override readonly response = "binary" as const;
   /** The statistics condition on Pólya-Gamma auxiliaries. */
   override readonly augmented = true;
   /** Prior variance of each coefficient (length d). */

@@ -39,6 +39,7 @@ export default function createKernel(rt) {
     experts: K,
     inputs: [{ name: "x", size: "D" }],
     response: "y",
+    responseKind: "real",
     hypers: Object.fromEntries([["K", 4], ["a0", 2], ["b0", 1], ["g", 10]]),
     plan: [
       { node: "y", rule: "normal_inverse_gamma_linear", role: "expert" },

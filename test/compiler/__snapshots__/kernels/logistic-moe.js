@@ -39,6 +39,7 @@ export default function createKernel(rt) {
     experts: K,
     inputs: [{ name: "x", size: "D" }],
     response: "y",
+    responseKind: "binary",
     hypers: Object.fromEntries([["K", 3], ["c", 4]]),
     plan: [
       { node: "y", rule: "polya_gamma_logistic_linear", role: "expert" },
