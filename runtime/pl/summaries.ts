@@ -53,7 +53,12 @@ export interface Prediction {
    * {@link quantiles}, a credible interval of the probability rather than of y (whose quantiles
    * are 0 or 1).
    */
-  probability?: { mean: number; quantiles: Quantile[] };
+  probability?: {
+    /** Posterior mean of P(y = 1 | x). */
+    mean: number;
+    /** Its quantiles, at the probabilities asked for. */
+    quantiles: Quantile[];
+  };
 }
 
 /** What {@link PooledSummaries.forgetting} reports. */
