@@ -56,6 +56,11 @@ export const EXAMPLES: readonly Example[] = [
     horseshoe: true,
   },
   {
+    name: "binary",
+    args: ["stdlib/logistic-moe.moe", "--set", "K=3", "--data", "examples/binary/binary-train.csv", "--test", "examples/binary/binary-test.csv"],
+    horseshoe: true,
+  },
+  {
     name: "paper-4-1",
     args: ["stdlib/hsmoe.moe", "--set", "K=10", "--data", "examples/data/paper41-train.csv", "--test", "examples/data/paper41-test.csv"],
     horseshoe: true,

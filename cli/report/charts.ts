@@ -43,16 +43,18 @@ export const CHARTS: readonly ChartDef[] = [
     section: "fit",
     title: "Posterior predictive",
     caption: (r) =>
-      r.oneD
-        ? `Training data, the posterior predictive mean, and its 50 % and 90 % bands along ${r.feature}.`
-        : `Partial dependence on ${r.feature}: the predictive mean with 50 % and 90 % bands, other inputs held at their training means; points are training rows.`,
+      r.binary
+        ? `P(y = 1) along ${r.feature}, its posterior mean with 50 % and 90 % credible bands${r.oneD ? "" : ", other inputs held at their training means"}; points are training rows (0 or 1).`
+        : r.oneD
+          ? `Training data, the posterior predictive mean, and its 50 % and 90 % bands along ${r.feature}.`
+          : `Partial dependence on ${r.feature}: the predictive mean with 50 % and 90 % bands, other inputs held at their training means; points are training rows.`,
     when: () => true,
     spec: (r) => ({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
       width: WIDTH,
       height: HEIGHT,
       layer: [
-        { data: { values: r.band }, mark: { type: "area", opacity: 0.18, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative", ...featureTitle(r), scale: { nice: false } }, y: { field: "q05", type: "quantitative", title: "y" }, y2: { field: "q95" } } },
+        { data: { values: r.band }, mark: { type: "area", opacity: 0.18, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative", ...featureTitle(r), scale: { nice: false } }, y: { field: "q05", type: "quantitative", title: r.binary ? "P(y = 1)" : "y" }, y2: { field: "q95" } } },
         { data: { values: r.band }, mark: { type: "area", opacity: 0.3, color: "#4c78a8" }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "q25", type: "quantitative" }, y2: { field: "q75" } } },
         { data: { values: r.points }, mark: { type: "point", size: 12, filled: true, color: "#333", opacity: 0.55 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "y", type: "quantitative" } } },
         { data: { values: r.band }, mark: { type: "line", color: "#1f4e79", strokeWidth: 2 }, encoding: { x: { field: "at", type: "quantitative" }, y: { field: "mean", type: "quantitative" } } },
@@ -64,7 +66,7 @@ export const CHARTS: readonly ChartDef[] = [
     section: "fit",
     title: "Predicted against observed",
     caption: (r) => `Each ${r.rowsFrom === "test" ? "held-out" : "training"} row's observed y against its predictive mean, with the 90 % predictive interval; the diagonal is a perfect prediction.`,
-    when: (r) => !r.oneD,
+    when: (r) => !r.oneD && !r.binary,
     spec: (r) => {
       const lo = r.rows.reduce((m, p) => Math.min(m, p.observed, p.lower), Infinity);
       const hi = r.rows.reduce((m, p) => Math.max(m, p.observed, p.upper), -Infinity);
@@ -79,6 +81,32 @@ export const CHARTS: readonly ChartDef[] = [
         ],
       };
     },
+  },
+  {
+    id: "calibration",
+    section: "fit",
+    title: "Calibration",
+    caption: (r) =>
+      `The ${r.rowsFrom === "test" ? "held-out" : "training"} rows in ten bins of their predicted P(y = 1): each bin's share of rows with y = 1 against its mean prediction (point size: rows in the bin); the diagonal is perfect calibration.`,
+    when: (r) => r.binary,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: HEIGHT + 60,
+      height: HEIGHT + 60,
+      layer: [
+        { data: { values: [{ a: 0, b: 1 }] }, mark: { type: "rule", color: "#999", strokeDash: [4, 4] }, encoding: { x: { field: "a", type: "quantitative" }, y: { field: "a", type: "quantitative" }, x2: { field: "b" }, y2: { field: "b" } } },
+        {
+          data: { values: r.calibration },
+          mark: { type: "point", filled: true, color: "#1f4e79" },
+          encoding: {
+            x: { field: "predicted", type: "quantitative", title: "predicted P(y = 1)", scale: { domain: [0, 1] } },
+            y: { field: "observed", type: "quantitative", title: "observed share of y = 1", scale: { domain: [0, 1] } },
+            size: { field: "n", type: "quantitative", title: "rows" },
+            tooltip: [{ field: "predicted" }, { field: "observed" }, { field: "n" }],
+          },
+        },
+      ],
+    }),
   },
   {
     id: "gate",

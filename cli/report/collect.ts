@@ -62,6 +62,13 @@ export interface ReportData {
   feature: string;
   /** True when every other input is constant in the data (an intercept): the plots are 1-D. */
   oneD: boolean;
+  /** True for binary experts: the bands are of P(y = 1), and {@link calibration} replaces {@link rows}' chart. */
+  binary: boolean;
+  /**
+   * Binary experts: the held-out (or training) rows in ten bins of their predicted P(y = 1),
+   * each bin's mean prediction, the share of its rows with y = 1, and its size; empty otherwise.
+   */
+  calibration: { predicted: number; observed: number; n: number }[];
   /** Training rows (chosen feature, response), at most {@link MAX_ROWS} for d > 1. */
   points: { at: number; y: number }[];
   /** Predictive along the chosen feature, other inputs at their training means. */
@@ -128,6 +135,20 @@ function spacedRows(n: number): number[] {
   return Array.from({ length: MAX_ROWS }, (_, r) => Math.round((r * (n - 1)) / (MAX_ROWS - 1)));
 }
 
+/** Bins of predicted P(y = 1) over every row of `t`: mean prediction, share of ones, count (empty bins left out). */
+function calibrate(f: ModelFilter, t: DataTable): ReportData["calibration"] {
+  const BINS = 10;
+  const sums = Array.from({ length: BINS }, () => ({ predicted: 0, observed: 0, n: 0 }));
+  for (let s = 0; s < t.n; s++) {
+    const p = f.predict(t.x.subarray(s * t.D, (s + 1) * t.D), []).mean;
+    const b = sums[Math.min(BINS - 1, Math.floor(p * BINS))];
+    b.predicted += p;
+    b.observed += t.y![s];
+    b.n++;
+  }
+  return sums.filter((b) => b.n > 0).map((b) => ({ predicted: b.predicted / b.n, observed: b.observed / b.n, n: b.n }));
+}
+
 /** Collects the report's numbers from a finished filter. */
 export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
   const { train, test } = input;
@@ -168,6 +189,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
   const rows: RowPoint[] = [];
   const rowGate: GatePoint[] = [];
   const from = test ?? train;
+  const binary = f.filter.responseKind === "binary";
+  const calibration = binary ? calibrate(f, from) : [];
   if (!oneD) {
     for (const s of spacedRows(from.n)) {
       const x = from.x.subarray(s * D, (s + 1) * D);
@@ -217,6 +240,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     features: names,
     feature: names[j0],
     oneD,
+    binary,
+    calibration,
     points,
     band,
     gate,

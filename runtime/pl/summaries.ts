@@ -12,6 +12,7 @@ import { TMixture } from "./mixture.js";
 import { alignLabels } from "./labels.js";
 import { validatePoint, validateProbabilities } from "./options.js";
 import type { Forget } from "./forget.js";
+import type { ResponseKind } from "../rules/roles.js";
 
 /** A predictive quantile. */
 export interface Quantile {
@@ -320,6 +321,11 @@ export abstract class PooledSummaries {
    */
   get coefficientNames(): readonly string[] | null {
     return this.sets[0].state.coefficientNames;
+  }
+
+  /** What the response is: a real number, or 0/1 (binary experts, whose predictive mean is P(y = 1)). */
+  get responseKind(): ResponseKind {
+    return this.sets[0].state.response;
   }
 
   /** The gate's coefficients per stick, named as {@link coefficientNames} names the experts'. */

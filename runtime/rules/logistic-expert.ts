@@ -36,22 +36,25 @@ export interface LogisticExpertHyper {
   readonly m0: ArrayLike<number>;
 }
 
-/** Nodes of the midpoint rule in {@link logisticNormalMean}, over ±{@link QUADRATURE_SDS} sd. */
-const QUADRATURE_NODES = 400;
-const QUADRATURE_SDS = 10;
+/** Half-width of the range of {@link logisticNormalMean}'s rule, in sd: the Gaussian mass beyond it is below 1e−15. */
+const QUADRATURE_SDS = 8;
 
 /**
  * E[σ(η)] for η ~ N(μ, s²), the probability that y = 1 under a Gaussian posterior of the logit
- * (for summaries, not the hot path): a midpoint rule over μ ± 10s with 400 nodes, within 1e−9
- * of the integral (the integrand is smooth and the Gaussian's mass beyond 10 sd is below 1e−22).
+ * (for summaries, not the hot path): the midpoint rule over μ ± 8s in steps of h = min(0.5,
+ * 0.8/s) sd. The rule's error falls as e^{−2πd/h} with d the distance of the integrand's nearest
+ * singularity from the real axis, π/s sd for σ's poles, so e^{−2π²/(hs)} ≤ e^{−24}: within 1e−9
+ * of the integral with 32 nodes for s ≤ 1.6 and 20s nodes beyond.
  */
 export function logisticNormalMean(mu: number, s: number): number {
   if (!(s > 0)) return 1 / (1 + Math.exp(-mu));
-  const h = (2 * QUADRATURE_SDS) / QUADRATURE_NODES;
+  const h = Math.min(0.5, 0.8 / s);
+  const n = Math.ceil((2 * QUADRATURE_SDS) / h);
+  const from = -0.5 * n * h;
   let sum = 0;
   let mass = 0;
-  for (let n = 0; n < QUADRATURE_NODES; n++) {
-    const z = -QUADRATURE_SDS + (n + 0.5) * h;
+  for (let j = 0; j < n; j++) {
+    const z = from + (j + 0.5) * h;
     const w = Math.exp(-0.5 * z * z);
     sum += w / (1 + Math.exp(-(mu + s * z)));
     mass += w;

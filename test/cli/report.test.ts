@@ -50,7 +50,7 @@ function handMade(oneD: boolean): ReportData {
   const gate = [0, 1, 2].flatMap((at) => [1, 2].map((expert) => ({ at, expert, mean: 0.5, lower: 0.2, upper: 0.8 })));
   return {
     title: "t", file: "m.moe", source: "model m() {}", planText: "plan", facts: [{ label: "rows", value: "3" }],
-    features: ["(Intercept)", "</script><b>x"], feature: "</script><b>x", oneD,
+    features: ["(Intercept)", "</script><b>x"], feature: "</script><b>x", oneD, binary: false, calibration: [],
     points: [{ at: 0, y: 1 }], band, gate,
     rows: oneD ? [] : [{ row: 1, at: 0, observed: 1, mean: 1.1, lower: 0, upper: 2 }], rowsFrom: "train",
     rowGate: oneD ? [] : gate.slice(0, 2),
@@ -73,6 +73,22 @@ describe("report charts", () => {
       expect(svg).toMatch(/^<svg/);
       expect(svg).toMatch(/<path|<rect|<line/);
     }
+  });
+
+  it("binary experts: bands of P(y = 1) and a calibration chart in place of predicted against observed", async () => {
+    const r = handMade(false);
+    r.binary = true;
+    r.calibration = [{ predicted: 0.1, observed: 0.12, n: 40 }, { predicted: 0.85, observed: 0.8, n: 60 }];
+    const charts = compiledCharts(r);
+    expect(charts.map((c) => c.def.id)).toEqual(["predictive", "calibration", "gate", "row-gate", "usage", "shrinkage", "ess", "score", "evidence"]);
+    for (const { def, vega: spec } of charts) {
+      const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
+      expect(svg).toMatch(/<path|<rect|<line/);
+      if (def.id === "predictive") expect(svgTexts(svg)).toContain("P(y = 1)");
+    }
+    const html = renderReport(r);
+    expect(html).toContain("credible bands");
+    expect(html).toContain('id="chart-calibration"');
   });
 
   it("compiles and renders every chart whatever the column names, showing them as written", async () => {

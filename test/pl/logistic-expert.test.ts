@@ -202,7 +202,9 @@ describe("binary responses", () => {
       }
       return a / m;
     };
-    for (const [mu, s] of [[0.7, 0.5], [-3, 2], [4, 5], [-8, 0.3]]) expect(Math.abs(logisticNormalMean(mu, s) - fine(mu, s))).toBeLessThan(1e-9);
+    for (const [mu, s] of [[0.7, 0.5], [-3, 2], [4, 5], [-8, 0.3], [1, 0.05], [-2, 1.6], [0.3, 10], [9, 20]]) {
+      expect(Math.abs(logisticNormalMean(mu, s) - fine(mu, s))).toBeLessThan(1e-9);
+    }
   });
 
   it("refuses a response other than 0 or 1 with its row, and the filter is unchanged", () => {
