@@ -12,6 +12,7 @@ export { compile, DiagnosticError, ModelFilter, type CompiledModel, type Compile
 export type { FilterOptions, FilterSnapshot } from "./runtime/pl/filter.js";
 export type { ExpertSummary, Forgetting, Quantile, Prediction, GateProbability } from "./runtime/pl/summaries.js";
 export type { Forget } from "./runtime/pl/forget.js";
+export type { ResponseKind } from "./runtime/rules/roles.js";
 export type { Schedule } from "./runtime/pl/schedule.js";
 export type { Alarm, TraceRow } from "./runtime/pl/trace.js";
 export type { Span } from "./compiler/ast.js";
