@@ -10,7 +10,7 @@ import { constant, difference, formatAffine } from "../lang/affine.js";
 import { distributions } from "../lang/distributions.js";
 import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
-import type { CoefficientGroup, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch } from "./matches.js";
+import type { CoefficientGroup, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
 import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
 import { varianceMonomial } from "./monomial.js";
 
@@ -158,7 +158,13 @@ function gaussianFix(y: GraphNode): string {
   return "write `normal(mean, sd)`";
 }
 
-/** What both expert rules share: the linear mean, its groups, their priors. */
+/** The location-scale likelihoods of linear experts: where each one's mean and sd are among its arguments. */
+const LOCATION_SCALE = {
+  normal: { mean: 0, sd: 1, what: "Gaussian experts" },
+  studentt: { mean: 1, sd: 2, what: "Student-t experts" },
+} as const;
+
+/** What the location-scale expert rules share: the linear mean, its groups, their priors. */
 function linearExpert(
   g: ModelGraph,
   y: GraphNode,
@@ -166,17 +172,19 @@ function linearExpert(
   noiseWanted: (noise: Exclude<Noise, Fail>) => string | undefined,
   priorScale: (noise: Exclude<Noise, Fail>, allocation: GraphNode | undefined) => { node: GraphNode; indices: string[] } | undefined,
   rewrite: (noise: Exclude<Noise, Fail>, allocation: GraphNode | undefined) => string,
+  family: keyof typeof LOCATION_SCALE = "normal",
 ) {
   const d = y.distribution!;
-  if (d.name !== "normal") {
-    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the expert rules cover Gaussian experts only`, gaussianFix(y));
+  const at = LOCATION_SCALE[family];
+  if (d.name !== family) {
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; this rule covers ${at.what}`, gaussianFix(y));
   }
-  const lin = linearMean(g, y, d.args[0]);
+  const lin = linearMean(g, y, d.args[at.mean]);
   if ("ok" in lin) return lin;
-  const noise = noiseOf(g, y, d.args[1], lin.allocation);
+  const noise = noiseOf(g, y, d.args[at.sd], lin.allocation);
   if ("ok" in noise) return noise;
   const wrong = noiseWanted(noise);
-  if (wrong) return fail(2, d.args[1].span, wrong, noiseFix);
+  if (wrong) return fail(2, d.args[at.sd].span, wrong, noiseFix);
   const groups: CoefficientGroup[] = [];
   for (const t of lin.form.terms) {
     const fam = expertFamily(g, t.node, lin.allocation);
@@ -193,6 +201,11 @@ const coversOf = (y: GraphNode, groups: readonly CoefficientGroup[], extra: Grap
 
 /** Matches `y ~ normal(<linear in the coefficients>, sqrt(v[z]))` (or `sqrt(v)`) with NIG priors. */
 export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpertMatch> {
+  return nigExpert(g, y, "normal");
+}
+
+/** The NIG rule's match for a location-scale likelihood: its mean, its sd `sqrt(v)` and their priors. */
+function nigExpert(g: ModelGraph, y: GraphNode, family: keyof typeof LOCATION_SCALE): MatchResult<NigExpertMatch> {
   const r = linearExpert(
     g,
     y,
@@ -204,6 +217,7 @@ export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpe
       const vk = noise.kind === "variance" && noise.shared ? v : `${v}[k]`;
       return `write \`beta[k in 1..K] ~ mvnormal(0, g * ${vk} * I(D))\`, or \`alpha[k in 1..K] ~ normal(0, sqrt(c * ${vk}))\` for a scalar${z ? "" : ", without the index for one expert"}`;
     },
+    family,
   );
   if ("ok" in r) return r;
   const { lin, noise, groups } = r;
@@ -250,6 +264,27 @@ export function matchNigExpert(g: ModelGraph, y: GraphNode): MatchResult<NigExpe
       origins: { a0: [vd.args[0]], b0: [vd.args[1]], ...(scaleNode ? { ga: [scaleNode.distribution!.args[0]], gb: [scaleNode.distribution!.args[1]] } : {}) },
     },
   };
+}
+
+/**
+ * Matches `y ~ studentt(nu, <linear in the coefficients>, sqrt(v[z]))` with ν constant and NIG
+ * priors: robust experts, a normal scale mixture that is NIG given the rows' scales (spec §2.5).
+ * One variance per expert and no random prior scale.
+ */
+export function matchStudentExpert(g: ModelGraph, y: GraphNode): MatchResult<StudentExpertMatch> {
+  const d = y.distribution!;
+  const r = nigExpert(g, y, "studentt");
+  if (!r.ok) return r;
+  const m = r.match;
+  const nu = constantValue(g, d.args[0]);
+  if (nu === undefined) {
+    const p = nodeRef(g, d.args[0])?.node;
+    const fix = p?.kind === "parameter" ? `make \`${p.name}\` a hyperparameter with a value (\`model ${g.model}(${p.name}: real = 4)\`) instead of giving it a prior` : "give them a value, e.g. `studentt(4, …)`";
+    return fail(5, d.args[0].span, `the degrees of freedom \`${printExpr(d.args[0])}\` of the Student-t experts must be a constant; a prior on them is not supported yet`, fix);
+  }
+  if (m.shared && m.allocation) return fail(5, y.span, `the Student-t experts share one variance \`${m.variance}\`; robust experts need one per expert`, `declare \`${m.variance}[k in 1..K] ~ invgamma(…)\` and write the scale as \`sqrt(${m.variance}[${m.allocation ?? "z"}])\``);
+  if (m.priorScale) return fail(5, g.byName.get(m.priorScale.name)!.span, `a random prior scale \`${m.priorScale.name}\` on Student-t experts is not supported yet`, `make \`${m.priorScale.name}\` a hyperparameter with a value (\`model ${g.model}(${m.priorScale.name}: real = 10)\`) instead of giving it a prior`);
+  return { ok: true, match: { ...m, rule: "normal_scale_mixture_studentt_linear", nu, origins: { ...m.origins, nu: [d.args[0]] } } };
 }
 
 /** Matches `y ~ normal(<linear in the coefficients>, s)` with s constant and Normal priors of constant variance. */

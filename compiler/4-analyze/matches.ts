@@ -14,6 +14,7 @@ export type RuleId =
   | "normal_inverse_gamma_linear"
   | "normal_known_variance_linear"
   | "polya_gamma_logistic_linear"
+  | "normal_scale_mixture_studentt_linear"
   | "polya_gamma_stickbreaking"
   | "fixed_stickbreaking"
   | "horseshoe_makalic_schmidt"
@@ -91,6 +92,12 @@ export interface KnownVarianceExpertMatch extends LinearExpertMatch {
   sd: number;
 }
 
+/** Student-t linear experts: NIG given the rows' scales (spec §2.5), ν constant, one variance per expert. */
+export interface StudentExpertMatch extends Omit<NigExpertMatch, "rule"> {
+  rule: "normal_scale_mixture_studentt_linear";
+  nu: number;
+}
+
 /** Logistic (Bernoulli-logit) linear experts, Gaussian in their coefficients given Pólya-Gamma auxiliaries (spec §2.4). */
 export interface LogisticExpertMatch extends LinearExpertMatch {
   rule: "polya_gamma_logistic_linear";
@@ -137,7 +144,7 @@ export interface FixedScaleMatch extends MatchBase {
   sd: number;
 }
 
-export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch;
+export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch;
 export type GateMatch = StickGateMatch | FixedGateMatch;
 /** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
 export interface ScaleMixtureMatch extends MatchBase {

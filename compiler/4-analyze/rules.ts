@@ -9,12 +9,12 @@
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { kernelBlocks, type KernelBlockName } from "../../runtime/kernel-runtime.js";
 import type { Statistic } from "../../runtime/rules/statistics.js";
-import { matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert } from "./expert-rules.js";
+import { matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
 import { matchScaleMixture } from "./scale-rules.js";
 import type { ConstantCheck } from "./constants.js";
 import type { CoefficientGroup } from "./matches.js";
-import type { ExpertMatch, GateMatch, GatePriorMatch, MatchResult, Role, RuleId } from "./matches.js";
+import type { ExpertMatch, GateMatch, GatePriorMatch, MatchBase, MatchResult, Role, RuleId } from "./matches.js";
 
 /** One row of the rule table. */
 export interface Rule<M> {
@@ -101,6 +101,15 @@ function groupConstants(groups: readonly CoefficientGroup[], scaleWhat: string):
   ]);
 }
 
+/** The NIG experts' constants: each group's prior, and the noise variance's inverse-gamma prior. */
+function nigConstants(m: { groups: readonly CoefficientGroup[]; variance: string; a0: number; b0: number; origins: MatchBase["origins"] }): ConstantCheck[] {
+  return [
+    ...groupConstants(m.groups, "variance scale (in units of the noise variance)"),
+    { what: `the shape of the invgamma prior of \`${m.variance}\``, value: m.a0, keys: ["a0"], from: m.origins.a0, constraint: "positive" },
+    { what: `the scale of the invgamma prior of \`${m.variance}\``, value: m.b0, keys: ["b0"], from: m.origins.b0, constraint: "positive" },
+  ];
+}
+
 /** Expert rules, tried on the observed response. */
 export const expertRules: readonly Rule<ExpertMatch>[] = [
   row({
@@ -117,9 +126,7 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     build: (m) => ({ a0: m.a0, b0: m.b0, shared: m.shared, ...(m.priorScale ? { gPrior: { a: m.priorScale.a, b: m.priorScale.b } } : {}) }),
     moves: ["(β, σ²) of every expert from its NIG posterior (then a random prior scale g from its inverse-gamma conditional)", "statistics rebuilt from the allocated rows"],
     constants: (m) => [
-      ...groupConstants(m.groups, "variance scale (in units of the noise variance)"),
-      { what: `the shape of the invgamma prior of \`${m.variance}\``, value: m.a0, keys: ["a0"], from: m.origins.a0, constraint: "positive" },
-      { what: `the scale of the invgamma prior of \`${m.variance}\``, value: m.b0, keys: ["b0"], from: m.origins.b0, constraint: "positive" },
+      ...nigConstants(m),
       ...(m.priorScale
         ? [
             { what: `the shape of the invgamma prior of \`${m.priorScale.name}\``, value: m.priorScale.a, keys: ["ga"], from: m.origins.ga, constraint: "positive" as const },
@@ -171,6 +178,24 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     build: () => ({}),
     moves: ["every allocation given the particle's β", "ω ~ PG(1, xᵀβ) and statistics from scratch", "β ~ N(P̃⁻¹h, P̃⁻¹)"],
     constants: (m) => groupConstants(m.groups, "variance"),
+  }),
+  row({
+    id: "normal_scale_mixture_studentt_linear",
+    role: "expert",
+    prior: "beta[k] ~ mvnormal(m0, g·sigma2[k]·I), sigma2[k] ~ invgamma(a0, b0); ν constant",
+    link: "identity: location dot(beta[z], x), scale sqrt(sigma2[z])",
+    dependent: "studentt (a normal scale mixture: y | λ ~ normal(μ, σ/√λ), λ ~ gamma(ν/2, ν/2))",
+    update: { methods: ["predictive", "updateStashed"], spec: "§2.5: weight t_ν(y; xᵀβ_k, σ_k) at the particle's draws; λ from its gamma conditional, the row scaled by √λ into E11, (σ², β) redrawn" },
+    conditional: { methods: ["drawParameters", "rebuildAll"], spec: "§2.5: allocations given (β, σ²); λ and statistics rebuilt; (σ², β) drawn (exact under forgetting too)" },
+    kind: "augmented",
+    match: matchStudentExpert,
+    block: "StudentLinearState",
+    build: (m) => ({ a0: m.a0, b0: m.b0, nu: m.nu }),
+    moves: ["every allocation given the particle's (β, σ²)", "every row's scale λ from its gamma conditional and statistics from scratch", "(σ², β) from the NIG posterior"],
+    constants: (m) => [
+      ...nigConstants(m),
+      { what: `the degrees of freedom of \`${m.response}\``, value: m.nu, keys: ["nu"], from: m.origins.nu, constraint: "positive" },
+    ],
   }),
 ];
 

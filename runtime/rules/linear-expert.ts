@@ -293,10 +293,11 @@ export abstract class LinearExpertState implements ExpertBlock {
    * ss = ‖y − Xm‖² + p₀‖m − m₀‖² (the stable form of yᵀy + m₀ᵀP̃₀m₀ − mᵀP̃m).
    * @param rows - indices into X / y of the rows allocated to the expert (first `nRows` used)
    * @param weights - each row's weight by its index into X (forgetting), or null for 1
+   * @param precisions - the t-th row's precision weight in place of its weight (a scale-mixture expert's row scale), or null
    * @returns `false` if P̃ cannot be factorised (non-finite data); the block is then invalid.
    */
-  rebuild(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, weights: Float64Array | null = null): boolean {
-    const ss = this.rebuildStatistics(i, k, X, y, rows, nRows, weights);
+  rebuild(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, weights: Float64Array | null = null, precisions: Float64Array | null = null): boolean {
+    const ss = this.rebuildStatistics(i, k, X, y, rows, nRows, weights, precisions);
     if (ss < 0) return false;
     const b = i * this.K + k;
     this.reset(b, this.count[b], ss);
@@ -309,15 +310,22 @@ export abstract class LinearExpertState implements ExpertBlock {
    * revisit it. The current statistics already hold it and are left as they are.
    */
   fold(i: number, k: number, x: Float64Array, xOff: number, y: number, w = 1, _rng?: Rng): void {
+    this.foldRow(i * this.K + k, x, xOff, y, w, w);
+  }
+
+  /**
+   * Adds the row (x, y) to block b's folded statistics as `w` rows (its weight under
+   * forgetting) with precision weight `p` (w, or w times a row scale of a scale-mixture expert).
+   */
+  protected foldRow(b: number, x: Float64Array, xOff: number, y: number, w: number, p: number): void {
     const d = this.d;
-    const b = i * this.K + k;
     const P = b * d * d;
     for (let j = 0; j < d; j++) {
-      const xj = w * x[xOff + j];
+      const xj = p * x[xOff + j];
       for (let l = 0; l < d; l++) this.oldP[P + j * d + l] += xj * x[xOff + l];
       this.oldU[b * d + j] += xj * y;
     }
-    this.oldYY[b] += w * y * y;
+    this.oldYY[b] += p * y * y;
     this.oldN[b] += w;
     this.folded = true;
   }
@@ -398,10 +406,12 @@ export abstract class LinearExpertState implements ExpertBlock {
 
   /**
    * The Gaussian part of {@link rebuild}: L, m and the count of expert k from its rows (row r
-   * weighted by `weights[r]` when given). Returns ss = Σ w(y − xᵀm)² + (m − m₀)ᵀP̃₀(m − m₀), or
-   * −1 if P̃ cannot be factorised.
+   * weighted by `weights[r]` when given; the t-th row of `rows` with precision weight
+   * `precisions[t]` in place of its weight when given — a scale-mixture expert's row scale, while
+   * the row still counts as its weight). Returns ss = Σ p(y − xᵀm)² + (m − m₀)ᵀP̃₀(m − m₀), p the
+   * precision weight, or −1 if P̃ cannot be factorised.
    */
-  protected rebuildStatistics(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, weights: Float64Array | null = null): number {
+  protected rebuildStatistics(i: number, k: number, X: Float64Array, y: Float64Array, rows: Int32Array, nRows: number, weights: Float64Array | null = null, precisions: Float64Array | null = null): number {
     const d = this.d;
     const { P, h } = this;
     P.fill(0);
@@ -409,8 +419,9 @@ export abstract class LinearExpertState implements ExpertBlock {
       P[j * d + j] = this.precision(i, j);
       h[j] = P[j * d + j] * this.m0[j];
     }
-    let wr: Float64Array | null = null;
-    if (weights) {
+    // wr: each row's precision weight in row order, its weight under forgetting unless given
+    let wr: Float64Array | null = precisions;
+    if (weights && !precisions) {
       if (this.rowWeights.length < nRows) this.rowWeights = new Float64Array(Math.max(nRows, 2 * this.rowWeights.length));
       wr = this.rowWeights;
       for (let t = 0; t < nRows; t++) wr[t] = weights[rows[t]];
@@ -420,7 +431,7 @@ export abstract class LinearExpertState implements ExpertBlock {
       const o = rows[t] * d;
       const wt = wr ? wr[t] : 1;
       const yt = wt * y[rows[t]];
-      rowsWeight += wt;
+      rowsWeight += precisions ? (weights ? weights[rows[t]] : 1) : wt;
       for (let j = 0; j < d; j++) h[j] += X[o + j] * yt;
     }
     addGram(P, 0, d, X, rows, wr, nRows);

@@ -41,7 +41,7 @@ export interface NigLinearHyper {
 /** Particle state of NIG linear experts with O(d²) streaming updates (spec E10–E12). */
 export class NigLinearState extends LinearExpertState {
   /** Rule id in the compiler's rule table. */
-  static readonly rule = "normal_inverse_gamma_linear";
+  static readonly rule: string = "normal_inverse_gamma_linear";
   /** Prior covariance in units of σ², V₀ = diag(g) (length d). */
   readonly g: Float64Array;
   /** One σ² per particle (true) or per expert. */
@@ -305,11 +305,16 @@ export class NigLinearState extends LinearExpertState {
       shared: o.shared === true,
       gPrior: typeof o.gPrior === "object" && o.gPrior !== null ? (o.gPrior as NigLinearHyper["gPrior"]) : undefined,
     });
-    if (s.gPrior) s.gv.set(decodeFloat64(String(o.gv), s.gv.length));
-    s.restoreCore(o);
-    s.a.set(decodeFloat64(String(o.a), s.a.length));
-    s.b.set(decodeFloat64(String(o.b), s.b.length));
-    for (let v = 0; v < s.a.length; v++) s.normalise(v);
+    s.restoreNig(o);
     return s;
+  }
+
+  /** Restores the statistics written by {@link NigLinearState.toJSON} into this state (sizes and constants already set). */
+  protected restoreNig(o: Record<string, unknown>): void {
+    if (this.gPrior) this.gv.set(decodeFloat64(String(o.gv), this.gv.length));
+    this.restoreCore(o);
+    this.a.set(decodeFloat64(String(o.a), this.a.length));
+    this.b.set(decodeFloat64(String(o.b), this.b.length));
+    for (let v = 0; v < this.a.length; v++) this.normalise(v);
   }
 }

@@ -111,6 +111,15 @@ const T = {
     },
     mean: ([, u]) => (u < 0 ? -2 : 2),
   },
+  piecewiseOutliers: {
+    text: "x = [1, u], u ~ U(-3, 3); y = -1 - u if u < 0, 1 + 2 u if u >= 0; + N(0, 0.3^2), and + 6 on one row in ten",
+    draw: (rng) => {
+      const u = unif(rng, -3, 3);
+      return { x: [1, u], y: piecewise(u) + 0.3 * rng.normal() + (rng.uniform() < 0.1 ? 6 : 0) };
+    },
+    // the regimes' location, which robust experts recover and the outliers do not move
+    mean: ([, u]) => piecewise(u),
+  },
   binaryV: {
     text: "x = [1, u], u ~ U(-3, 3); y ~ Bernoulli(logistic(-2 - 3 u)) if u < 0, Bernoulli(logistic(-2 + 3 u)) if u >= 0",
     draw: (rng) => {
@@ -447,6 +456,11 @@ const TABLE: Record<string, Entry> = {
     ],
   },
   "g-invgamma.moe": { truth: T.piecewise, checks: [recovery({ usage: TWO_EXPERTS })] },
+  "student-t-expert.moe": {
+    truth: T.piecewiseOutliers,
+    // K = 2: no expert is left over to take the outliers as a regime of their own
+    checks: [recovery({ hypers: { K: 2 }, usage: { top: 2, share: 0.99, why: "K = 2" }, means: { ...PIECEWISE_POINTS, why: "one noise sd; the regimes differ by ≥ 2 at these points; a Gaussian expert's mean is pulled up by 0.6 (the outliers' share times 6)" } })],
+  },
   "bernoulli-logit-expert.moe": {
     truth: T.binaryV,
     checks: [

@@ -12,7 +12,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
-import { Filter } from "../../runtime/pl/filter.js";
+import { expectContinuation } from "../helpers/continuation.js";
 import { Rng } from "../../runtime/rng/rng.js";
 import { LogisticExpertState, logisticNormalMean } from "../../runtime/rules/logistic-expert.js";
 
@@ -222,22 +222,6 @@ describe("binary responses", () => {
       const u = 6 * rng.uniform() - 3;
       return { x: [1, u], y: rng.uniform() < sigmoid(u < 0 ? -2 - 2 * u : -2 + 3 * u) ? 1 : 0 };
     });
-    for (const options of [{}, { window: 20 }, { window: 20, forget: 0.95 }]) {
-      const model = compile(stdlib, { K: 3 });
-      const make = () => model.filter({ particles: 40, seed: 2, D: 2, ...options });
-      const a = make();
-      const b = make();
-      for (const r of data.slice(0, 57)) {
-        a.observe(r.x, r.y);
-        b.observe(r.x, r.y);
-      }
-      const c = Filter.restore(model.kernel, JSON.parse(JSON.stringify(b.snapshot())));
-      for (const r of data.slice(57)) {
-        a.observe(r.x, r.y);
-        c.observe(r.x, r.y);
-      }
-      expect(c.logEvidence).toBe(a.logEvidence);
-      expect(JSON.stringify(c.snapshot())).toBe(JSON.stringify(a.snapshot()));
-    }
+    expectContinuation(compile(stdlib, { K: 3 }), 2, data, 57, [{}, { window: 20 }, { window: 20, forget: 0.95 }]);
   });
 });
