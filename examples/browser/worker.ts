@@ -106,7 +106,8 @@ function gridInputs(lo: number, hi: number, size: number, column: number, means:
 function band(filter: ModelFilter, grid: Float64Array[], column: number): BandPoint[] {
   return grid.map((v) => {
     const p = filter.predict(v, PROBABILITIES);
-    const [q05, q25, q75, q95] = p.quantiles.map((q) => q.value);
+    // binary experts: the band of P(y = 1), not the 0/1 quantiles of y
+    const [q05, q25, q75, q95] = (p.probability?.quantiles ?? p.quantiles).map((q) => q.value);
     return { x: v[column], mean: p.mean, q05, q25, q75, q95 };
   });
 }

@@ -451,7 +451,9 @@ function binaryPrediction(comps: readonly number[], K: number, probabilities: re
     mean += success;
     if (w > 0) pts.push({ w, v: success / w });
   }
-  if (!(mean >= 0 && mean <= 1)) throw new FilterError("bad_input", "predict: the success probability at this x is not a number; rescale the inputs");
+  if (Number.isNaN(mean)) throw new FilterError("bad_input", "predict: the success probability at this x is not a number; rescale the inputs");
+  // the weights and gate probabilities sum to 1 only up to rounding
+  mean = Math.min(1, Math.max(0, mean));
   pts.sort((a, b) => a.v - b.v);
   const logDensity = (y: number) => {
     if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
