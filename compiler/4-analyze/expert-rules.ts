@@ -154,14 +154,20 @@ function gaussianFix(y: GraphNode): string {
   const spec = distributions.get(d.name)!;
   const arg = (name: string): Expr | undefined => d.args[spec.params.findIndex((p) => p.name === name)];
   const [location, scale] = [arg("location"), arg("scale")];
-  if (location && scale) return `write \`${y.name} ~ normal(${printExpr(location)}, ${printExpr(scale)})\`, a Gaussian expert with the same location and scale (and lighter tails)`;
+  if (location && scale) {
+    const [l, s] = [printExpr(location), printExpr(scale)];
+    return `write \`${y.name} ~ studentt(3, ${l}, ${s})\`, a robust expert with heavy tails, or \`${y.name} ~ normal(${l}, ${s})\`, a Gaussian expert with the same location and scale`;
+  }
   return "write `normal(mean, sd)`";
 }
 
+/** What the expert rules cover, for a likelihood none of them takes. */
+const EXPERT_FAMILIES = "the expert rules cover normal, studentt (ν > 2) and bernoulli_logit likelihoods";
+
 /** The location-scale likelihoods of linear experts: where each one's mean and sd are among its arguments. */
 const LOCATION_SCALE = {
-  normal: { mean: 0, sd: 1, what: "Gaussian experts" },
-  studentt: { mean: 1, sd: 2, what: "Student-t experts" },
+  normal: { mean: 0, sd: 1 },
+  studentt: { mean: 1, sd: 2 },
 } as const;
 
 /** What the location-scale expert rules share: the linear mean, its groups, their priors. */
@@ -177,7 +183,7 @@ function linearExpert(
   const d = y.distribution!;
   const at = LOCATION_SCALE[family];
   if (d.name !== family) {
-    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; this rule covers ${at.what}`, gaussianFix(y));
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; ${EXPERT_FAMILIES}`, gaussianFix(y));
   }
   const lin = linearMean(g, y, d.args[at.mean]);
   if ("ok" in lin) return lin;
@@ -282,7 +288,13 @@ export function matchStudentExpert(g: ModelGraph, y: GraphNode): MatchResult<Stu
     const fix = p?.kind === "parameter" ? `make \`${p.name}\` a hyperparameter with a value (\`model ${g.model}(${p.name}: real = 4)\`) instead of giving it a prior` : "give them a value, e.g. `studentt(4, …)`";
     return fail(5, d.args[0].span, `the degrees of freedom \`${printExpr(d.args[0])}\` of the Student-t experts must be a constant; a prior on them is not supported yet`, fix);
   }
-  if (m.shared && m.allocation) return fail(5, y.span, `the Student-t experts share one variance \`${m.variance}\`; robust experts need one per expert`, `declare \`${m.variance}[k in 1..K] ~ invgamma(…)\` and write the scale as \`sqrt(${m.variance}[${m.allocation ?? "z"}])\``);
+  // The predictive's variance σ²ν/(ν − 2) is what predictions and reports summarise.
+  if (!(nu > 2)) return fail(5, d.args[0].span, `the degrees of freedom of the Student-t experts are ${nu}; ν must exceed 2, so that the predictive has a variance`, "use ν > 2, e.g. `studentt(3, …)`: tails nearly as heavy, and a predictive with a mean and an sd");
+  if (m.shared && m.allocation) {
+    const v = g.byName.get(m.variance)!;
+    const prior = v.distribution ? `${v.distribution.name}(${v.distribution.args.map(printExpr).join(", ")})` : "invgamma(2, 1)";
+    return fail(5, y.span, `the Student-t experts share one variance \`${m.variance}\`; robust experts need one per expert`, `declare \`${m.variance}[k in 1..K] ~ ${prior}\`, scale the coefficients' prior by \`${m.variance}[k]\` and write the scale as \`sqrt(${m.variance}[${m.allocation}])\``);
+  }
   if (m.priorScale) return fail(5, g.byName.get(m.priorScale.name)!.span, `a random prior scale \`${m.priorScale.name}\` on Student-t experts is not supported yet`, `make \`${m.priorScale.name}\` a hyperparameter with a value (\`model ${g.model}(${m.priorScale.name}: real = 10)\`) instead of giving it a prior`);
   return { ok: true, match: { ...m, rule: "normal_scale_mixture_studentt_linear", nu, origins: { ...m.origins, nu: [d.args[0]] } } };
 }
@@ -349,7 +361,7 @@ export function matchLogisticExpert(g: ModelGraph, y: GraphNode): MatchResult<Lo
         `write \`${y.name} ~ bernoulli_logit(dot(beta[${z}], ${x}))\`, the log-odds linear in coefficients \`beta[k in 1..K] ~ mvnormal(0, 4 * I(D))\`${drop}`,
       );
     }
-    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; the logistic expert rule covers bernoulli_logit and bernoulli(logistic(…))`, gaussianFix(y));
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; ${EXPERT_FAMILIES}`, gaussianFix(y));
   }
   const lin = linearMean(g, y, eta, "log-odds");
   if ("ok" in lin) return lin;

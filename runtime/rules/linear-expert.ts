@@ -315,7 +315,8 @@ export abstract class LinearExpertState implements ExpertBlock {
 
   /**
    * Adds the row (x, y) to block b's folded statistics as `w` rows (its weight under
-   * forgetting) with precision weight `p` (w, or w times a row scale of a scale-mixture expert).
+   * forgetting) with precision weight `p`: w for Gaussian experts, a scale-mixture expert's row
+   * precision (which already holds w) otherwise.
    */
   protected foldRow(b: number, x: Float64Array, xOff: number, y: number, w: number, p: number): void {
     const d = this.d;

@@ -16,8 +16,9 @@
  * NIG posterior. The sweeps draw every row's λ afresh at the chain's (β, σ²), rebuild the
  * statistics and draw (σ², β). Under forgetting a row's factor t_ν^w is itself a scale mixture,
  * (1 + z/ν)^{−c} = E[e^{−λz/ν}] for λ ~ Gamma(c, 1), c = w(ν + 1)/2, so the sweeps stay exact
- * Gibbs steps with precision weight λ' = 2λ/ν ~ Gamma(w(ν + 1)/2, rate (ν + z)/2) and the row
- * counting w towards the variance's shape (spec §2.5).
+ * Gibbs steps over the window's rows with precision weight λ' = 2λ/ν ~ Gamma(w(ν + 1)/2, rate
+ * (ν + z)/2) and the row counting w towards the variance's shape (spec §2.5). A row folded out of
+ * the window keeps its λ', which later discounts scale: approximate for folded rows.
  */
 import { dot } from "../linalg/index.js";
 import { lgamma } from "../math/index.js";
@@ -51,9 +52,17 @@ export class StudentLinearState extends NigLinearState {
   private readonly xs: Float64Array;
   private scales = new Float64Array(0);
 
-  /** What the block keeps per particle: the NIG statistics and the draws (the stash is gathered but not snapshotted). */
+  /** What the block keeps per particle: the NIG statistics given the rows' scales and the draws (the stash is gathered but not snapshotted). */
   static override readonly statistics: readonly Statistic[] = [
-    ...NigLinearState.statistics,
+    { name: "L", size: "K·d²", about: "Cholesky factor of each expert's precision in noise units, the rows weighted by their scales" },
+    { name: "m", size: "K·d", about: "mean of each expert's coefficients given the rows' scales" },
+    { name: "count", size: "K", about: "rows allocated to each expert" },
+    { name: "a", size: "K", about: "inverse-gamma shape of each expert's scale² given the rows' scales" },
+    { name: "b", size: "K", about: "inverse-gamma scale of each expert's scale² given the rows' scales" },
+    { name: "oldP", size: "K·d²", about: "Σ λ x xᵀ of the rows folded out of the sweeps' window (λ fixed when folded)" },
+    { name: "oldU", size: "K·d", about: "Σ λ x y of the folded rows" },
+    { name: "oldYY", size: "K", about: "Σ λ y² of the folded rows" },
+    { name: "oldN", size: "K", about: "how many rows were folded into each expert" },
     { name: "beta", size: "K·d", about: "the current draw of each expert's coefficients" },
     { name: "s2", size: "K", about: "the current draw of each expert's noise scale²" },
     { name: "stashR", size: "K", about: "y − xᵀβ of the row being weighed" },

@@ -4,7 +4,7 @@
  * over a grid of (μ, log σ²): the evidence estimate is unbiased (mean of p̂/p over independent
  * filters within 4 Monte Carlo SEs of 1, with and without the sweeps) and the posterior mean
  * of μ matches, where a Gaussian expert's is pulled by the outliers; under forgetting the sweep's
- * corrected move samples the tempered posterior; snapshots continue bit for bit.
+ * scale-mixture move samples the tempered posterior; snapshots continue bit for bit.
  */
 import { describe, expect, it } from "vitest";
 import { compile } from "../../api.js";
