@@ -61,6 +61,11 @@ export const EXAMPLES: readonly Example[] = [
     horseshoe: true,
   },
   {
+    name: "robust",
+    args: ["stdlib/robust-moe.moe", "--set", "K=2", "--data", "examples/robust/robust-train.csv", "--test", "examples/robust/robust-test.csv"],
+    horseshoe: true,
+  },
+  {
     name: "paper-4-1",
     args: ["stdlib/hsmoe.moe", "--set", "K=10", "--data", "examples/data/paper41-train.csv", "--test", "examples/data/paper41-test.csv"],
     horseshoe: true,

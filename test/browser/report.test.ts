@@ -30,7 +30,7 @@ describe("report in Chromium", () => {
     ["piecewise", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv"], 7],
     ["sparse", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/sparse-train.csv", "--test", "examples/data/sparse-test.csv"], 9],
     // every example folder's command, its own particle count replaced by 200 (one input along which to plot: 7 charts)
-    ...EXAMPLES.map((e) => [`examples/${e.name}`, e.args.filter((a, i, all) => a !== "--particles" && all[i - 1] !== "--particles"), e.name === "mcycle" || e.name === "drift" ? 7 : 9]),
+    ...EXAMPLES.map((e) => [`examples/${e.name}`, e.args.filter((a, i, all) => a !== "--particles" && all[i - 1] !== "--particles"), ["mcycle", "drift", "robust"].includes(e.name) ? 7 : 9]),
   ])("%s: opens offline, no console errors, every chart non-empty", async (name, args, charts) => {
     const out = join(dir, `${String(name).replace(/\W/g, "-")}.html`);
     const r = await cli("report", ...(args as string[]), "--particles", "200", "-o", out);
