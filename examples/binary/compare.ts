@@ -10,17 +10,12 @@
  */
 import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
+import { readCsvRows } from "../data/write.js";
 import { successProbability } from "./generate.js";
 
 const source = readFileSync(new URL("../../stdlib/logistic-moe.moe", import.meta.url), "utf8");
-const read = (name: string) =>
-  readFileSync(new URL(name, import.meta.url), "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map((l) => l.split(",").map(Number));
-const train = read("binary-train.csv");
-const test = read("binary-test.csv");
+const train = readCsvRows(new URL("binary-train.csv", import.meta.url));
+const test = readCsvRows(new URL("binary-test.csv", import.meta.url));
 
 const fmt = (v: number) => v.toFixed(3);
 let oracleLpd = 0;

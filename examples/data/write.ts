@@ -6,7 +6,7 @@
  *
  * The CSVs are committed; a test regenerates them and fails if they drift from the generators.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { heldoutLpd, paper41, piecewise, sparseRouting, type SyntheticData, type SyntheticRow } from "./simulate.js";
@@ -22,6 +22,15 @@ export const DATA_SETS = [
 export function toCsv(rows: SyntheticRow[], D: number): string {
   const header = [...Array.from({ length: D }, (_, j) => `x${j + 1}`), "y"].join(",");
   return [header, ...rows.map((r) => [...r.x, r.y].join(","))].join("\n") + "\n";
+}
+
+/** The rows of a numeric CSV file with a header line (the inverse of {@link toCsv}): each row's numbers in column order. */
+export function readCsvRows(url: URL): number[][] {
+  return readFileSync(url, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",").map(Number));
 }
 
 /** The files of one data set, by name (`<prefix>-train.csv`, `<prefix>-test.csv`). */

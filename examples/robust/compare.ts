@@ -9,16 +9,11 @@
  */
 import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
+import { readCsvRows } from "../data/write.js";
 import { location } from "./generate.js";
 
-const read = (name: string) =>
-  readFileSync(new URL(name, import.meta.url), "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map((l) => l.split(",").map(Number));
-const train = read("robust-train.csv");
-const test = read("robust-test.csv");
+const train = readCsvRows(new URL("robust-train.csv", import.meta.url));
+const test = readCsvRows(new URL("robust-test.csv", import.meta.url));
 const fmt = (v: number) => v.toFixed(3);
 const at = [-2, -1, 1, 2];
 

@@ -98,12 +98,12 @@ export class LogisticExpertState extends LinearExpertState {
   /** Sets every expert of particle i to the prior and draws its β from it. */
   init(i: number, rng: Rng): void {
     this.initBlocks(i);
-    for (let b = i * this.K; b < (i + 1) * this.K; b++) this.drawBeta(rng, b);
+    for (let k = 0; k < this.K; k++) this.drawBeta(rng, i, k);
   }
 
-  /** β_b ~ N(m_b, P̃_b⁻¹) into the particle's draw, b = i·K + k. */
-  private drawBeta(rng: Rng, b: number): void {
-    this.drawParams(rng, Math.floor(b / this.K), b % this.K, this.beta, b * this.d);
+  /** β of expert k of particle i into the particle's own draw. */
+  private drawBeta(rng: Rng, i: number, k: number): void {
+    this.drawParams(rng, i, k, this.beta, (i * this.K + k) * this.d);
   }
 
   /**
@@ -152,7 +152,7 @@ export class LogisticExpertState extends LinearExpertState {
     const f = (y - 0.5 - omega * xm) / (1 + omega * s2);
     for (let j = 0; j < d; j++) this.m[b * d + j] += this.uv[j] * f;
     this.count[b] += 1;
-    this.drawBeta(rng, b);
+    this.drawBeta(rng, i, k);
     return true;
   }
 
@@ -229,7 +229,7 @@ export class LogisticExpertState extends LinearExpertState {
       solveLowerT(this.L, lo, d, h, 0, this.m, b * d);
       this.count[b] = weight + this.oldN[b];
       this.stashEta[b] = NaN;
-      this.drawBeta(rng, b);
+      this.drawBeta(rng, i, k);
       if (weights && !this.acceptTempered(rng, b, k, X, rows, nk, weights)) {
         this.beta.set(this.drawnBeta.subarray(k * d, (k + 1) * d), b * d);
       }

@@ -95,15 +95,16 @@ export class StudentLinearState extends NigLinearState {
     return this.logC - 0.5 * Math.log(s2) - 0.5 * (this.nu + 1) * Math.log1p((r * r) / (this.nu * s2));
   }
 
-  /** (σ², β) of block b from its NIG posterior into the particle's draw. */
-  private drawExpert(rng: Rng, b: number): void {
-    this.s2[b] = this.drawParams(rng, Math.floor(b / this.K), b % this.K, this.beta, b * this.d);
+  /** (σ², β) of expert k of particle i from its NIG posterior into the particle's draw. */
+  private drawExpert(rng: Rng, i: number, k: number): void {
+    const b = i * this.K + k;
+    this.s2[b] = this.drawParams(rng, i, k, this.beta, b * this.d);
   }
 
   /** Sets every expert of particle i to the prior and draws its (σ², β) from it. */
   override init(i: number, rng: Rng): void {
     super.init(i, rng);
-    for (let b = i * this.K; b < (i + 1) * this.K; b++) this.drawExpert(rng, b);
+    for (let k = 0; k < this.K; k++) this.drawExpert(rng, i, k);
   }
 
   /** `out[outOff + k] = log t_ν(y; xᵀβ_k, σ_k)` at the particle's draws; stashes the residuals. */
@@ -132,7 +133,7 @@ export class StudentLinearState extends NigLinearState {
     const root = Math.sqrt(this.scale(rng, r, this.s2[b], 1));
     for (let j = 0; j < this.d; j++) this.xs[j] = root * x[xOff + j];
     if (!this.update(i, k, this.xs, 0, root * y)) return false;
-    this.drawExpert(rng, b);
+    this.drawExpert(rng, i, k);
     return true;
   }
 
@@ -186,7 +187,7 @@ export class StudentLinearState extends NigLinearState {
       }
       if (!this.rebuild(i, k, X, Y, rows, nk, weights, this.scales)) return false;
       this.stashR[b] = NaN;
-      this.drawExpert(rng!, b);
+      this.drawExpert(rng!, i, k);
     }
     return true;
   }

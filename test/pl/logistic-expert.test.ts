@@ -14,6 +14,8 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
 import { expectContinuation } from "../helpers/continuation.js";
+import { chainAverages } from "../helpers/chains.js";
+import { sampleMoments } from "../helpers/stats.js";
 import { Rng } from "../../runtime/rng/rng.js";
 import { LogisticExpertState } from "../../runtime/rules/logistic-expert.js";
 
@@ -86,9 +88,8 @@ function evidenceRatio(source: string, X: number[][], Y: number[], logZ: number,
     for (let s = 0; s < X.length; s++) f.observe(X[s], Y[s]);
     r.push(Math.exp(f.logEvidence - logZ));
   }
-  const mean = r.reduce((a, b) => a + b, 0) / runs;
-  const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (runs - 1));
-  return { mean, se: sd / Math.sqrt(runs) };
+  const { mean, variance } = sampleMoments(r);
+  return { mean, se: Math.sqrt(variance / runs) };
 }
 
 describe("one logistic expert against quadrature", () => {
@@ -121,29 +122,11 @@ describe("one logistic expert against quadrature", () => {
     const tempered = grid(X, Y, 4, w);
     const chains = 200;
     const st = LogisticExpertState.create(chains, 1, 2, { g: 4, m0: 0 });
-    const rng = Rng.fromSeed(9);
-    const flat = Float64Array.from(X.flat());
-    const Yv = Float64Array.from(Y);
-    const byExpert = Int32Array.from(X.map((_, s) => s));
-    const counts = Int32Array.of(X.length);
-    const weights = Float64Array.from(w);
-    // each chain's average after burn-in; the chains are independent, so their spread gives the
-    // Monte Carlo error whatever the autocorrelation within a chain (acceptance is ~0.66 here)
-    const means = [new Float64Array(chains), new Float64Array(chains)];
-    const burn = 50;
-    const sweeps = 200;
-    for (let i = 0; i < chains; i++) {
-      st.init(i, rng);
-      for (let sweep = 0; sweep < sweeps; sweep++) {
-        st.drawParameters(rng, i);
-        expect(st.rebuildAll(i, flat, Yv, byExpert, counts, X.length, weights, rng)).toBe(true);
-        if (sweep < burn) continue;
-        for (const j of [0, 1]) means[j][i] += st.beta[2 * i + j] / (sweeps - burn);
-      }
-    }
+    // acceptance is ~0.66 here; the chains' spread gives the Monte Carlo error
+    const means = chainAverages(st, chains, Rng.fromSeed(9), Float64Array.from(X.flat()), Y, w);
     for (const j of [0, 1]) {
-      const m = means[j].reduce((a, b) => a + b, 0) / chains;
-      const se = Math.sqrt(means[j].reduce((a, b) => a + (b - m) ** 2, 0) / (chains - 1) / chains);
+      const { mean: m, variance } = sampleMoments(means[j]);
+      const se = Math.sqrt(variance / chains);
       expect(Math.abs(m - tempered.mean[j])).toBeLessThan(4 * se);
       expect(se).toBeLessThan(0.05);
     }

@@ -9,6 +9,8 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "../../api.js";
 import { expectContinuation } from "../helpers/continuation.js";
+import { chainAverages } from "../helpers/chains.js";
+import { sampleMoments } from "../helpers/stats.js";
 import { Rng } from "../../runtime/rng/rng.js";
 import { StudentLinearState } from "../../runtime/rules/student-linear.js";
 import { lgamma } from "../../runtime/math/index.js";
@@ -80,8 +82,8 @@ describe("one Student-t expert against quadrature", () => {
       for (const y of Y) f.observe([1], y);
       r.push(Math.exp(f.logEvidence - exact.logZ));
     }
-    const mean = r.reduce((a, b) => a + b, 0) / r.length;
-    const se = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1) / r.length);
+    const { mean, variance } = sampleMoments(r);
+    const se = Math.sqrt(variance / r.length);
     expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
   });
 
@@ -102,25 +104,9 @@ describe("one Student-t expert against quadrature", () => {
     const tempered = grid(Y, w);
     const chains = 200;
     const st = StudentLinearState.create(chains, 1, 1, { g: 10, m0: 0, a0: 2, b0: 1, nu: NU });
-    const rng = Rng.fromSeed(9);
-    const X = new Float64Array(Y.length).fill(1);
-    const Yv = Float64Array.from(Y);
-    const byExpert = Int32Array.from(Y.map((_, s) => s));
-    const counts = Int32Array.of(Y.length);
-    const weights = Float64Array.from(w);
-    const means = new Float64Array(chains);
-    const burn = 50;
-    const sweeps = 200;
-    for (let i = 0; i < chains; i++) {
-      st.init(i, rng);
-      for (let sweep = 0; sweep < sweeps; sweep++) {
-        st.drawParameters(rng, i);
-        expect(st.rebuildAll(i, X, Yv, byExpert, counts, Y.length, weights, rng)).toBe(true);
-        if (sweep >= burn) means[i] += st.beta[i] / (sweeps - burn);
-      }
-    }
-    const m = means.reduce((a, b) => a + b, 0) / chains;
-    const se = Math.sqrt(means.reduce((a, b) => a + (b - m) ** 2, 0) / (chains - 1) / chains);
+    const [means] = chainAverages(st, chains, Rng.fromSeed(9), new Float64Array(Y.length).fill(1), Y, w);
+    const { mean: m, variance } = sampleMoments(means);
+    const se = Math.sqrt(variance / chains);
     expect(Math.abs(m - tempered.mean)).toBeLessThan(4 * se);
     expect(se).toBeLessThan(0.02);
     expect(Math.abs(tempered.mean - exact.mean)).toBeGreaterThan(8 * se);
