@@ -245,10 +245,10 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   checkOutputs({ "model": a.model, "--data": a.data, "--test": a.test }, { "--save": a.save, "--report": a.report, "--trace": a.trace });
   const { model, compiled, source, hypers } = compileFile(a.model, a.set, io, a.json);
   const { response } = model.plan;
-  const binaryResponse = model.plan.responseKind === "binary";
-  const train = await streamData(a.data, { inputs: csvInputs(model.plan.inputs, inputMapping(a.input, model.plan)), response, binaryResponse });
+  const responseKind = model.plan.responseKind;
+  const train = await streamData(a.data, { inputs: csvInputs(model.plan.inputs, inputMapping(a.input, model.plan)), response, responseKind });
   // every later pass reads the columns the first one chose
-  const readOptions = { inputs: sameColumns(train.inputs), response, binaryResponse };
+  const readOptions = { inputs: sameColumns(train.inputs), response, responseKind };
   const test = a.test ? await streamData(a.test, readOptions) : undefined;
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
@@ -324,7 +324,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     essMin: f.filter.essMin,
     ancestors: f.ancestors,
     ...(held ? { heldout: held } : {}),
-    experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance })),
+    // count experts add their dispersion; the others have none to show
+    experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance, ...(e.dispersion !== null ? { dispersion: e.dispersion } : {}) })),
     gate: { shrinkage: f.shrinkage() },
     inputColumns: train.inputColumns,
     // The columns of each of the model's inputs, in row order.
@@ -379,7 +380,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
-  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null }[];
+  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number }[];
   gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
   alarms: readonly { row: number; strength: number }[]; forget: Forgetting;
 }): string {
@@ -396,8 +397,13 @@ function fitSummary(r: {
   // The prequential score's change alarms, the first few in full.
   const shown = r.alarms.slice(0, 8).map((x) => `row ${x.row} (${fmt(x.strength, 1)})`);
   out.push(`change alarms: ${r.alarms.length === 0 ? "none" : shown.join(", ") + (r.alarms.length > shown.length ? `, and ${r.alarms.length - shown.length} more` : "")}`);
-  out.push("", "experts by usage", `  rank  usage   noise var  coefficients (${r.coefficientNames.join(", ")})`);
-  r.experts.forEach((e, i) => out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${(e.noiseVariance === null ? "—" : fmt(e.noiseVariance)).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`));
+  // count experts have a dispersion where the others have a noise variance (or neither: binary)
+  const counts = r.experts.some((e) => e.dispersion !== undefined);
+  out.push("", "experts by usage", `  rank  usage  ${counts ? "dispersion" : " noise var"}  coefficients (${r.coefficientNames.join(", ")})`);
+  r.experts.forEach((e, i) => {
+    const spread = counts ? e.dispersion : e.noiseVariance;
+    out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${(spread === null || spread === undefined ? "—" : fmt(spread)).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`);
+  });
   if (r.gate.shrinkage) {
     out.push("", `gate shrinkage κ (1 = switched off), by stick and coefficient (${r.gateCoefficientNames.join(", ")})`);
     r.gate.shrinkage.forEach((row, l) => out.push(`  stick ${l + 1}: ${row.map((v) => fmt(v, 2)).join("  ")}`));
@@ -437,7 +443,7 @@ function loadState(path: string): { payload: StatePayload; model: CompiledModel;
 /** Runs `hsmoe predict`: the data are checked in one pass and predicted row by row in a second. */
 export async function predictCommand(statePath: string, dataPath: string, json: boolean, io: Io): Promise<number> {
   const { model, filter: f, inputs } = loadState(statePath);
-  const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true, binaryResponse: model.plan.responseKind === "binary" };
+  const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true, responseKind: model.plan.responseKind };
   const shape = await streamData(dataPath, options);
   const hasY = shape.hasResponse;
   const head = ["row", "mean", "sd", "q05", "q50", "q95", ...(hasY ? ["log density"] : [])];

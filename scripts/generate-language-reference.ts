@@ -161,6 +161,7 @@ const signature = (c: { name: string; params: readonly ParamSpec[] }) => `${c.na
 function variableSupport(d: DistributionSpec): string {
   const r = d.result;
   if (r.kind === "int") {
+    if (r.hi === undefined) return `{${r.lo}, ${r.lo + 1}, …}`;
     const hi = r.plus ? `${r.hi} + ${r.plus}` : String(r.hi);
     return typeof r.hi === "number" && !r.plus && r.hi - r.lo === 1 ? `{${r.lo}, ${r.hi}}` : `{${r.lo}, …, ${hi}}`;
   }
@@ -212,7 +213,7 @@ function resultShape(r: ResultShape, f: FunctionSpec): string {
     case "matrix":
       return `matrix[${r.rows}, ${r.cols}]`;
     case "int":
-      return `int in ${r.lo}..${r.hi}${r.plus ? ` + ${r.plus}` : ""}`;
+      return r.hi === undefined ? `int ≥ ${r.lo}` : `int in ${r.lo}..${r.hi}${r.plus ? ` + ${r.plus}` : ""}`;
     case "same":
       return `the shape of ${code(f.params[0].name)}`;
   }

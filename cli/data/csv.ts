@@ -16,7 +16,11 @@
  */
 import { FilterError } from "../../runtime/pl/errors.js";
 import { parse, CsvError, type Options } from "csv-parse/sync";
+import { RESPONSE_KINDS, type ResponseKind } from "../../runtime/rules/roles.js";
 import { DataError, MAX_DATA_PROBLEMS, dataProblem, type DataProblem, type DataProblemCode } from "./errors.js";
+
+/** The problem a response cell of the wrong kind is reported as. */
+const NOT_OF_KIND: Readonly<Record<Exclude<ResponseKind, "real">, DataProblemCode>> = { binary: "data_not_binary", count: "data_not_count" };
 
 /** The header names one of the model's inputs was read from, in order. */
 export interface InputColumns {
@@ -66,8 +70,8 @@ export interface ReadDataOptions {
   response?: string;
   /** Read the response only if the header has it (predicting from rows that may carry it). */
   responseOptional?: boolean;
-  /** The response must be 0 or 1 (the model's experts are binary). */
-  binaryResponse?: boolean;
+  /** What the response must be (the model's experts' {@link ResponseKind}); any finite number without. */
+  responseKind?: ResponseKind;
   /** With `input`: exactly these input columns in this order (from a saved fit). */
   inputColumns?: readonly string[];
 }
@@ -232,9 +236,10 @@ export class TableScanner {
     const before = sink.count;
     for (let j = 0; j < xRow.length; j++) xRow[j] = readCell(fields, columns!.inputs[j], header, line, sink);
     const y = columns!.response !== undefined ? readCell(fields, columns!.response, header, line, sink) : NaN;
-    if (sink.count === before && this.options.binaryResponse && columns!.response !== undefined && y !== 0 && y !== 1) {
+    const kind = this.options.responseKind;
+    if (sink.count === before && kind && kind !== "real" && columns!.response !== undefined && !RESPONSE_KINDS[kind].accepts(y)) {
       const j = columns!.response;
-      sink.add("data_not_binary", line, j + 1, header.fields[j], { name: header.fields[j], value: shown(fields[j].trim()) });
+      sink.add(NOT_OF_KIND[kind], line, j + 1, header.fields[j], { name: header.fields[j], value: shown(fields[j].trim()) });
     }
     if (sink.count === before) {
       this.n++;

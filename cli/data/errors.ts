@@ -53,6 +53,10 @@ export const dataCatalogue = {
     message: "column '{name}': '{value}' is not 0 or 1; the model's experts are binary",
     explanation: "The model's response is binary (a logistic expert), and this cell of the response column is another number.",
   },
+  data_not_count: {
+    message: "column '{name}': '{value}' is not a count (0, 1, 2, …); the model's experts model counts",
+    explanation: "The model's response is a count (a negative-binomial expert), and this cell of the response column is negative or not a whole number.",
+  },
   data_not_finite: {
     message: "column '{name}': '{value}' is not a finite number",
     explanation: "A cell is NaN or infinite, written as such or too large for a double (`1e999`).",

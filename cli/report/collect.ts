@@ -82,7 +82,7 @@ export interface ReportData {
   /** d > 1: gate probabilities at those rows. */
   rowGate: GatePoint[];
   /** Expert usage and coefficients (with 90 % intervals), most used first. */
-  experts: { expert: number; usage: number; noiseVariance: number | null; coefficients: { feature: string; mean: number; lower: number; upper: number }[] }[];
+  experts: { expert: number; usage: number; noiseVariance: number | null; dispersion: number | null; coefficients: { feature: string; mean: number; lower: number; upper: number }[] }[];
   /**
    * Posterior mean κ per stick and feature, or null without a horseshoe; `column` is the
    * feature's index in {@link features}, the heat map's order.
@@ -209,6 +209,7 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     expert: r + 1,
     usage: e.usage,
     noiseVariance: e.noiseVariance,
+    dispersion: e.dispersion,
     coefficients: e.coefficients.map((mean, j) => ({ feature: coefficientNames[j], mean, lower: e.lower[j], upper: e.upper[j] })),
   }));
   const kappa = f.shrinkage();

@@ -53,17 +53,20 @@ export function compiledCharts(r: ReportData): { def: ChartDef; vega: unknown }[
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
 function expertTable(r: ReportData): string {
-  const head = `<tr><th>expert</th><th>usage</th><th>noise variance</th>${r.features.map((f) => `<th>${escapeHtml(f)}</th>`).join("")}</tr>`;
+  // count experts show their dispersion where the others show a noise variance
+  const counts = r.experts.some((e) => e.dispersion !== null);
+  const head = `<tr><th>expert</th><th>usage</th><th>${counts ? "dispersion" : "noise variance"}</th>${r.features.map((f) => `<th>${escapeHtml(f)}</th>`).join("")}</tr>`;
   const body = r.experts
+    .map((e) => ({ e, spread: counts ? e.dispersion : e.noiseVariance }))
     .map(
-      (e) =>
-        `<tr><td>${e.expert}</td><td>${fmt(e.usage)}</td><td>${e.noiseVariance === null ? "—" : fmt(e.noiseVariance)}</td>${e.coefficients
+      ({ e, spread }) =>
+        `<tr><td>${e.expert}</td><td>${fmt(e.usage)}</td><td>${spread === null ? "—" : fmt(spread)}</td>${e.coefficients
           .map((c) => `<td>${fmt(c.mean)}<br><span class="ci">[${fmt(c.lower)}, ${fmt(c.upper)}]</span></td>`)
           .join("")}</tr>`,
     )
     .join("\n");
   return `<table class="experts"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>
-<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their exact marginal posterior, and the posterior mean noise variance, with experts matched across particles by their allocations.</p>`;
+<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their exact marginal posterior, and the posterior mean noise variance (the dispersion r of count experts, whose variance is μ + μ²/r), with experts matched across particles by their allocations.</p>`;
 }
 
 /** Renders the report page. */

@@ -77,7 +77,7 @@ function resultType(r: ResultShape, sizes: Map<string, Affine | undefined>, argT
       return t.kind === "int" ? { kind: "real" } : t;
     }
     case "int": {
-      const hiBase = typeof r.hi === "number" ? constant(r.hi) : sizes.get(r.hi);
+      const hiBase = r.hi === undefined ? undefined : typeof r.hi === "number" ? constant(r.hi) : sizes.get(r.hi);
       const hi = hiBase && (r.plus ? add(hiBase, constant(r.plus)) : hiBase);
       return hi ? { kind: "int", lo: constant(r.lo), hi } : { kind: "int", lo: constant(r.lo) };
     }

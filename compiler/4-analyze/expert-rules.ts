@@ -10,7 +10,7 @@ import { constant, difference, formatAffine } from "../lang/affine.js";
 import { distributions } from "../lang/distributions.js";
 import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
-import type { CoefficientGroup, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
+import type { CoefficientGroup, CountExpertMatch, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
 import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
 import { varianceMonomial } from "./monomial.js";
 
@@ -162,7 +162,7 @@ function gaussianFix(y: GraphNode): string {
 }
 
 /** What the expert rules cover, for a likelihood none of them takes. */
-const EXPERT_FAMILIES = "the expert rules cover normal, studentt (ν > 2) and bernoulli_logit likelihoods";
+const EXPERT_FAMILIES = "the expert rules cover normal, studentt (ν > 2), bernoulli_logit and negbinomial_log likelihoods";
 
 /** The location-scale likelihoods of linear experts: where each one's mean and sd are among its arguments. */
 const LOCATION_SCALE = {
@@ -339,6 +339,43 @@ function logOdds(y: GraphNode): Expr | undefined {
   return d.name === "bernoulli" ? call(d.args[0], "logistic")?.[0] : undefined;
 }
 
+/** The rewrite's removal of a parameter that only the replaced argument reads (left unused by it), or "". */
+function dropUnused(g: ModelGraph, arg: Expr): string {
+  const p = nodeRef(g, arg)?.node;
+  return p?.kind === "parameter" && p.children.length === 1 ? `, and remove \`${declaration(p)}\`` : "";
+}
+
+/** What a Pólya-Gamma expert's predictor gives: its linear form and its coefficient groups with their priors. */
+function pgExpert(g: ModelGraph, y: GraphNode, eta: Expr, noun: string, kind: string): { lin: { form: LinearForm; allocation: GraphNode | undefined }; groups: CoefficientGroup[] } | Fail {
+  const lin = linearMean(g, y, eta, noun);
+  if ("ok" in lin) return lin;
+  if (lin.form.offset !== undefined) {
+    return fail(2, eta.span, `the ${noun} of ${y.name} has a data term without a coefficient; offsets in ${kind} experts are not supported yet`, `give the term a coefficient with a prior, e.g. \`c[k in 1..K] ~ normal(0, 1)\` and \`c[z] * w\``);
+  }
+  const groups: CoefficientGroup[] = [];
+  for (const t of lin.form.terms) {
+    const fam = expertFamily(g, t.node, lin.allocation);
+    if (fam) return fail(3, t.node.span, fam, `declare it over \`[k in 1..K]\` and index it with the allocation`);
+    const p = groupPrior(g, t, undefined, `a ${kind} expert`, `for a ${kind} expert`);
+    if (typeof p === "string") return fail(4, t.node.span, p, "write `beta[k in 1..K] ~ mvnormal(0, c * I(D))` or `alpha[k in 1..K] ~ normal(0, s)` with c and s constant");
+    if ("reason" in p) return fail(4, t.node.span, p.reason, p.fix);
+    groups.push(p);
+  }
+  return { lin, groups };
+}
+
+/** What every Pólya-Gamma expert match has, from its response, predictor and groups. */
+function pgMatchBase(g: ModelGraph, y: GraphNode, lin: { allocation: GraphNode | undefined }, groups: CoefficientGroup[]) {
+  return {
+    response: y.name,
+    allocation: lin.allocation?.name,
+    groups,
+    offset: undefined,
+    covers: coversOf(y, groups, []),
+    spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span)],
+  };
+}
+
 /**
  * Matches `y ~ bernoulli_logit(<linear in the coefficients>)` (or `bernoulli(logistic(…))`) with
  * Normal priors of constant variance: logistic experts, Gaussian in their coefficients given
@@ -351,43 +388,74 @@ export function matchLogisticExpert(g: ModelGraph, y: GraphNode): MatchResult<Lo
     if (d.name === "bernoulli") {
       const z = allocationOf(g)?.name ?? "z";
       const x = g.nodes.find((n) => n.kind === "input")?.name ?? "x";
-      // A probability parameter that only this likelihood reads is left unused by the rewrite.
-      const p = nodeRef(g, d.args[0])?.node;
-      const drop = p?.kind === "parameter" && p.children.length === 1 ? `, and remove \`${declaration(p)}\`` : "";
       return fail(
         1,
         d.args[0].span,
         `the probability of \`${y.name}\` is \`${printExpr(d.args[0])}\`; binary experts need it as the logistic of a linear predictor`,
-        `write \`${y.name} ~ bernoulli_logit(dot(beta[${z}], ${x}))\`, the log-odds linear in coefficients \`beta[k in 1..K] ~ mvnormal(0, 4 * I(D))\`${drop}`,
+        `write \`${y.name} ~ bernoulli_logit(dot(beta[${z}], ${x}))\`, the log-odds linear in coefficients \`beta[k in 1..K] ~ mvnormal(0, 4 * I(D))\`${dropUnused(g, d.args[0])}`,
       );
     }
     return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; ${EXPERT_FAMILIES}`, gaussianFix(y));
   }
-  const lin = linearMean(g, y, eta, "log-odds");
-  if ("ok" in lin) return lin;
-  if (lin.form.offset !== undefined) {
-    return fail(2, eta.span, `the log-odds of ${y.name} has a data term without a coefficient; offsets in binary experts are not supported yet`, `give the term a coefficient with a prior, e.g. \`c[k in 1..K] ~ normal(0, 1)\` and \`c[z] * w\``);
+  const r = pgExpert(g, y, eta, "log-odds", "binary");
+  if ("ok" in r) return r;
+  return { ok: true, match: { rule: "polya_gamma_logistic_linear", ...pgMatchBase(g, y, r.lin, r.groups), origins: {} } };
+}
+
+/** The log mean of a count: the first argument of `negbinomial_log`, or inside `negbinomial(exp(…), r)`. */
+function logMean(y: GraphNode): Expr | undefined {
+  const d = y.distribution!;
+  if (d.name === "negbinomial_log") return d.args[0];
+  return d.name === "negbinomial" ? call(d.args[0], "exp")?.[0] : undefined;
+}
+
+/** The log mean a Poisson likelihood gives, for the rewrite its refusal offers. */
+function poissonLogMean(y: GraphNode): Expr | undefined {
+  const d = y.distribution!;
+  if (d.name === "poisson_log") return d.args[0];
+  return d.name === "poisson" ? call(d.args[0], "exp")?.[0] : undefined;
+}
+
+/**
+ * Matches `y ~ negbinomial_log(<linear in the coefficients>, r)` (or `negbinomial(exp(…), r)`)
+ * with r constant and Normal priors of constant variance: count experts, Gaussian in their
+ * coefficients given Pólya-Gamma auxiliaries (spec §2.6). A Poisson likelihood is refused with
+ * the negative binomial offered: it has no Pólya-Gamma augmentation, and is the limit r → ∞.
+ */
+export function matchCountExpert(g: ModelGraph, y: GraphNode): MatchResult<CountExpertMatch> {
+  const d = y.distribution!;
+  const z = allocationOf(g)?.name ?? "z";
+  const x = g.nodes.find((n) => n.kind === "input")?.name ?? "x";
+  if (d.name === "poisson" || d.name === "poisson_log") {
+    const eta = poissonLogMean(y);
+    const mean = eta ? printExpr(eta) : `dot(beta[${z}], ${x})`;
+    return fail(
+      1,
+      y.span,
+      `\`${y.name}\` has a ${d.name} likelihood; Poisson experts have no Pólya-Gamma augmentation, and the count experts are negative binomial (the Poisson is their limit as the dispersion grows)`,
+      `write \`${y.name} ~ negbinomial_log(${mean}, r)\` with a dispersion hyperparameter (\`model ${g.model}(r: real = 10)\`): variance μ + μ²/r`,
+    );
   }
-  const groups: CoefficientGroup[] = [];
-  for (const t of lin.form.terms) {
-    const fam = expertFamily(g, t.node, lin.allocation);
-    if (fam) return fail(3, t.node.span, fam, `declare it over \`[k in 1..K]\` and index it with the allocation`);
-    const p = groupPrior(g, t, undefined, "a binary expert", "for a binary expert");
-    if (typeof p === "string") return fail(4, t.node.span, p, "write `beta[k in 1..K] ~ mvnormal(0, c * I(D))` or `alpha[k in 1..K] ~ normal(0, s)` with c and s constant");
-    if ("reason" in p) return fail(4, t.node.span, p.reason, p.fix);
-    groups.push(p);
+  const eta = logMean(y);
+  if (!eta) {
+    if (d.name === "negbinomial") {
+      return fail(
+        1,
+        d.args[0].span,
+        `the mean of \`${y.name}\` is \`${printExpr(d.args[0])}\`; count experts need it as the exp of a linear predictor`,
+        `write \`${y.name} ~ negbinomial_log(dot(beta[${z}], ${x}), ${printExpr(d.args[1])})\`, the log mean linear in coefficients \`beta[k in 1..K] ~ mvnormal(0, 4 * I(D))\`${dropUnused(g, d.args[0])}`,
+      );
+    }
+    return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; ${EXPERT_FAMILIES}`, gaussianFix(y));
   }
-  return {
-    ok: true,
-    match: {
-      rule: "polya_gamma_logistic_linear",
-      response: y.name,
-      allocation: lin.allocation?.name,
-      groups,
-      offset: undefined,
-      covers: coversOf(y, groups, []),
-      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span)],
-      origins: {},
-    },
-  };
+  const dispersion = d.args[1];
+  const r = constantValue(g, dispersion);
+  if (r === undefined) {
+    const p = nodeRef(g, dispersion)?.node;
+    const fix = p?.kind === "parameter" ? `make \`${p.name}\` a hyperparameter with a value (\`model ${g.model}(${p.name}: real = 10)\`) instead of giving it a prior` : "give it a value, e.g. `negbinomial_log(…, 10)`";
+    return fail(5, dispersion.span, `the dispersion \`${printExpr(dispersion)}\` of the count experts must be a constant; a prior on it is not supported yet`, fix);
+  }
+  const m = pgExpert(g, y, eta, "log mean", "count");
+  if ("ok" in m) return m;
+  return { ok: true, match: { rule: "polya_gamma_negbinomial_linear", ...pgMatchBase(g, y, m.lin, m.groups), r, origins: { r: [dispersion] } } };
 }

@@ -15,6 +15,7 @@ export type RuleId =
   | "normal_known_variance_linear"
   | "polya_gamma_logistic_linear"
   | "normal_scale_mixture_studentt_linear"
+  | "polya_gamma_negbinomial_linear"
   | "polya_gamma_stickbreaking"
   | "fixed_stickbreaking"
   | "horseshoe_makalic_schmidt"
@@ -103,6 +104,13 @@ export interface LogisticExpertMatch extends LinearExpertMatch {
   rule: "polya_gamma_logistic_linear";
 }
 
+/** Negative-binomial log-linear experts with a constant dispersion, Gaussian in their coefficients given Pólya-Gamma auxiliaries (spec §2.6). */
+export interface CountExpertMatch extends LinearExpertMatch {
+  rule: "polya_gamma_negbinomial_linear";
+  /** The dispersion r: variance μ + μ²/r. */
+  r: number;
+}
+
 /** A stick-breaking logistic gate made conditionally Gaussian by Pólya-Gamma augmentation (spec §2.2). */
 export interface StickGateMatch extends MatchBase {
   rule: "polya_gamma_stickbreaking";
@@ -144,7 +152,7 @@ export interface FixedScaleMatch extends MatchBase {
   sd: number;
 }
 
-export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch;
+export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch | CountExpertMatch;
 export type GateMatch = StickGateMatch | FixedGateMatch;
 /** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
 export interface ScaleMixtureMatch extends MatchBase {

@@ -9,7 +9,7 @@
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { kernelBlocks, type KernelBlockName } from "../../runtime/kernel-runtime.js";
 import type { Statistic } from "../../runtime/rules/statistics.js";
-import { matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
+import { matchCountExpert, matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
 import { matchScaleMixture } from "./scale-rules.js";
 import type { ConstantCheck } from "./constants.js";
@@ -178,6 +178,24 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     build: () => ({}),
     moves: ["every allocation given the particle's β", "ω ~ PG(1, xᵀβ) and statistics from scratch", "β ~ N(P̃⁻¹h, P̃⁻¹)"],
     constants: (m) => groupConstants(m.groups, "variance"),
+  }),
+  row({
+    id: "polya_gamma_negbinomial_linear",
+    role: "expert",
+    prior: "beta[k] ~ mvnormal(m0, c·I); dispersion r constant",
+    link: "log: mean exp(dot(beta[z], x)), success probability logistic(dot(beta[z], x) − log r)",
+    dependent: "negbinomial_log (or negbinomial of an exp)",
+    update: { methods: ["predictive", "updateStashed"], spec: "§2.6: weight NB(y; r, σ(ψ)) at the particle's β, ψ = xᵀβ_k − log r; ω ~ PG(y + r, ψ), rank-one update of the precision, β redrawn" },
+    conditional: { methods: ["drawParameters", "rebuildAll"], spec: "§2.6: allocations given β; ω and statistics rebuilt; β drawn (an MH test under forgetting)" },
+    kind: "augmented",
+    match: matchCountExpert,
+    block: "NegBinomialExpertState",
+    build: (m) => ({ r: m.r }),
+    moves: ["every allocation given the particle's β", "ω ~ PG(y + r, xᵀβ − log r) and statistics from scratch", "β ~ N(P̃⁻¹h, P̃⁻¹)"],
+    constants: (m) => [
+      ...groupConstants(m.groups, "variance"),
+      { what: `the dispersion of \`${m.response}\``, value: m.r, keys: ["r"], from: m.origins.r, constraint: "positive" },
+    ],
   }),
   row({
     id: "normal_scale_mixture_studentt_linear",

@@ -155,6 +155,44 @@ export const distributions: ReadonlyMap<string, DistributionSpec> = new Map(
         parameterisation: "P(y = 1) = logistic(logit)",
       },
       {
+        name: "poisson",
+        params: [
+          { name: "rate", shape: scalar, support: "positive", meaning: "the mean and the variance" },
+        ],
+        result: { kind: "int", lo: 0 },
+        support: "integer",
+        parameterisation: "P(y = k) = rate^k e^(−rate)/k!, k = 0, 1, 2, …",
+      },
+      {
+        name: "poisson_log",
+        params: [
+          { name: "lograte", shape: scalar, support: "real", meaning: "the log of the mean" },
+        ],
+        result: { kind: "int", lo: 0 },
+        support: "integer",
+        parameterisation: "poisson(exp(lograte))",
+      },
+      {
+        name: "negbinomial",
+        params: [
+          { name: "mean", shape: scalar, support: "positive", meaning: "the mean μ" },
+          { name: "dispersion", shape: scalar, support: "positive", meaning: "the dispersion r: variance μ + μ²/r, Poisson as r grows" },
+        ],
+        result: { kind: "int", lo: 0 },
+        support: "integer",
+        parameterisation: "P(y = k) = Γ(k + r)/(Γ(r) k!) · (μ/(μ + r))^k (r/(μ + r))^r, k = 0, 1, 2, …; mean μ, variance μ + μ²/r",
+      },
+      {
+        name: "negbinomial_log",
+        params: [
+          { name: "logmean", shape: scalar, support: "real", meaning: "the log of the mean μ" },
+          { name: "dispersion", shape: scalar, support: "positive", meaning: "the dispersion r: variance μ + μ²/r" },
+        ],
+        result: { kind: "int", lo: 0 },
+        support: "integer",
+        parameterisation: "negbinomial(exp(logmean), dispersion)",
+      },
+      {
         name: "categorical",
         params: [
           { name: "probabilities", shape: { kind: "vector", n: "n" }, support: "simplex", meaning: "P(y = k) for k = 1..n" },

@@ -61,8 +61,8 @@ export type ResultShape =
   | { kind: "real" }
   | { kind: "vector"; n: string }
   | { kind: "matrix"; rows: string; cols: string }
-  /** An integer from `lo` to `hi` (+ `plus`), where `hi` is a number or a size name. */
-  | { kind: "int"; lo: number; hi: number | string; plus?: number }
+  /** An integer from `lo` to `hi` (+ `plus`), where `hi` is a number or a size name; without `hi`, any integer from `lo` up. */
+  | { kind: "int"; lo: number; hi?: number | string; plus?: number }
   /** The shape of the (single, elementwise) argument. */
   | { kind: "same" };
 

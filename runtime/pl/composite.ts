@@ -287,6 +287,9 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     noiseVariances(k, out) {
       for (let i = 0; i < N; i++) out[i] = expert.noiseVariance(i, k);
     },
+    dispersions(k, out) {
+      for (let i = 0; i < N; i++) out[i] = expert.dispersion(i, k);
+    },
     coefficientMarginals(k, out) {
       for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * expert.d * 3);
     },

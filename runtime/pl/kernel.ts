@@ -73,6 +73,8 @@ export interface ModelState {
   expertCounts(out: Float64Array): void;
   /** Posterior mean of expert k's noise variance in every particle, `out[i]` (NaN where undefined). */
   noiseVariances(k: number, out: Float64Array): void;
+  /** Posterior mean of expert k's dispersion in every particle, `out[i]` (NaN where undefined: not a count expert). */
+  dispersions(k: number, out: Float64Array): void;
   /**
    * Marginal posterior of each coefficient of expert k in every particle: writes `[location,
    * squared scale, dof]` at `out[(i·P + j)·3 …]` (a Student-t, or a Gaussian when dof is ∞).

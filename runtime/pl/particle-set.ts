@@ -13,7 +13,7 @@ import { DegenerateWeightsError, Resampler, type SchemeName } from "../smc/index
 import { AllocationHistory, historyFromJson, historyToJson, type HistoryJson } from "./history.js";
 import { FilterError } from "./errors.js";
 import type { ModelState } from "./kernel.js";
-import { allocationArray, type Allocations } from "../rules/roles.js";
+import { allocationArray, RESPONSE_KINDS, type Allocations } from "../rules/roles.js";
 import type { RowStore } from "./rows.js";
 import { DEFAULT_WINDOW, isCheckpoint, mostHeldRows, type Schedule } from "./schedule.js";
 import { SET_RECORD, SetRecord } from "./trace.js";
@@ -192,7 +192,8 @@ export class ParticleSet {
    * row zero probability, so a bad row leaves the filter exactly as it was.
    */
   prepare(x: Float64Array, y: number, row: number): void {
-    if (this.state.response === "binary" && y !== 0 && y !== 1) throw new FilterError("bad_input", `row ${row}: the response is ${y}; this model's experts are binary and take 0 or 1`, row);
+    const response = RESPONSE_KINDS[this.state.response];
+    if (!response.accepts(y)) throw new FilterError("bad_input", `row ${row}: the response is ${y}; this model's experts take ${response.takes}`, row);
     const t0 = performance.now();
     const { N, K, ell, pred, logW } = this;
     if (this.traced) this.recordPredictive(x);

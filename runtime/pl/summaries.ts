@@ -9,6 +9,7 @@ import { logSumExp } from "../math/special.js";
 import { FilterError } from "./errors.js";
 import type { ParticleSet } from "./particle-set.js";
 import { TMixture } from "./mixture.js";
+import { NbMixture } from "./count-mixture.js";
 import { alignLabels } from "./labels.js";
 import { validatePoint, validateProbabilities } from "./options.js";
 import type { Forget } from "./forget.js";
@@ -28,8 +29,10 @@ export interface ExpertSummary {
   usage: number;
   /** Posterior mean of the coefficients, one per input. */
   coefficients: number[];
-  /** Posterior mean of the noise variance; null for experts without one (binary experts). */
+  /** Posterior mean of the noise variance; null for experts without one (binary and count experts). */
   noiseVariance: number | null;
+  /** Posterior mean of the dispersion r (variance μ + μ²/r) of count experts; null for the others. */
+  dispersion: number | null;
   /** Lower ends of the coefficients' central credible intervals (level as asked, default 90 %). */
   lower: number[];
   /** Upper ends of the coefficients' central credible intervals. */
@@ -56,6 +59,17 @@ export interface Prediction {
    */
   probability?: {
     /** Posterior mean of P(y = 1 | x). */
+    mean: number;
+    /** Its quantiles, at the probabilities asked for. */
+    quantiles: Quantile[];
+  };
+  /**
+   * Count experts only: the posterior of the expected count E[y | x, θ] over the particles — its
+   * mean (equal to {@link mean}) and its quantiles at the same probabilities as
+   * {@link quantiles}, a credible interval of the rate rather than of y.
+   */
+  expected?: {
+    /** Posterior mean of E[y | x, θ]. */
     mean: number;
     /** Its quantiles, at the probabilities asked for. */
     quantiles: Quantile[];
@@ -256,6 +270,7 @@ export abstract class PooledSummaries {
       }
     });
     if (this.sets[0].state.response === "binary") return binaryPrediction(comps, this.K, probabilities);
+    if (this.sets[0].state.response === "count") return countPrediction(comps, this.K, probabilities);
     let mean = 0;
     for (let c = 0; c < comps.length; c += 5) mean += comps[c] * comps[c + 1];
     let second = 0;
@@ -362,6 +377,7 @@ export abstract class PooledSummaries {
       usage: usage[r],
       coefficients: new Array<number>(D).fill(0),
       noiseVariance: 0,
+      dispersion: 0,
       lower: new Array<number>(D).fill(0),
       upper: new Array<number>(D).fill(0),
     }));
@@ -373,17 +389,21 @@ export abstract class PooledSummaries {
         s.state.coefficientMarginals(k, buf);
         return buf;
       });
-      const noise = Array.from({ length: K }, (_, k) => {
-        const buf = new Float64Array(s.N);
-        s.state.noiseVariances(k, buf);
-        return buf;
-      });
+      const perParticle = (read: (k: number, out: Float64Array) => void) =>
+        Array.from({ length: K }, (_, k) => {
+          const buf = new Float64Array(s.N);
+          read(k, buf);
+          return buf;
+        });
+      const noise = perParticle((k, out) => s.state.noiseVariances(k, out));
+      const dispersion = perParticle((k, out) => s.state.dispersions(k, out));
       for (let i = 0; i < s.N; i++) {
         const w = omega[m] * Math.exp(s.logW[i]);
         if (w === 0) continue;
         for (let r = 0; r < K; r++) {
           const k = orders[m][i * K + r];
           out[r].noiseVariance! += w * noise[k][i];
+          out[r].dispersion! += w * dispersion[k][i];
           for (let j = 0; j < D; j++) {
             const c = (i * D + j) * 3;
             out[r].coefficients[j] += w * marginals[k][c];
@@ -394,6 +414,7 @@ export abstract class PooledSummaries {
     });
     out.forEach((o, r) => {
       if (Number.isNaN(o.noiseVariance)) o.noiseVariance = null;
+      if (Number.isNaN(o.dispersion)) o.dispersion = null;
       for (let j = 0; j < D; j++) {
         const c = comps[r * D + j];
         let spread = 0;
@@ -466,6 +487,53 @@ function binaryPrediction(comps: readonly number[], K: number, probabilities: re
     logDensity,
     density: (y) => Math.exp(logDensity(y)),
     probability: { mean, quantiles: probabilities.map((p) => ({ p, value: weightedQuantile(pts, p) })) },
+  };
+}
+
+/**
+ * The predictive of a count y from the components of {@link PooledSummaries.predict} (per
+ * particle and expert: weight × gate probability, then the expert's mean μ, dispersion r and
+ * variance): a mixture of negative binomials ({@link NbMixture}), and the particles' expected
+ * count Σ_k g_k μ_k with its quantiles.
+ */
+function countPrediction(comps: readonly number[], K: number, probabilities: readonly number[]): Prediction {
+  const pts: { w: number; v: number }[] = [];
+  const parts = new Float64Array((comps.length / 5) * 3);
+  let mean = 0;
+  for (let c = 0, j = 0; c < comps.length; c += 5, j += 3) {
+    parts[j] = comps[c];
+    parts[j + 1] = comps[c + 1];
+    parts[j + 2] = comps[c + 2];
+    mean += comps[c] * comps[c + 1];
+  }
+  let second = 0;
+  for (let c = 0; c < comps.length; c += 5) second += comps[c] * (comps[c + 4] + (comps[c + 1] - mean) ** 2);
+  if (!Number.isFinite(mean) || !Number.isFinite(second)) {
+    throw new FilterError("bad_input", "predict: the predictive at this x overflows (its mean or variance is not finite); rescale the inputs");
+  }
+  for (let c = 0; c < comps.length; c += 5 * K) {
+    let w = 0;
+    let expected = 0;
+    for (let k = 0; k < K; k++) {
+      w += comps[c + 5 * k];
+      expected += comps[c + 5 * k] * comps[c + 5 * k + 1];
+    }
+    if (w > 0) pts.push({ w, v: expected / w });
+  }
+  pts.sort((a, b) => a.v - b.v);
+  const mixture = new NbMixture(parts);
+  const logDensity = (y: number) => {
+    if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
+    return mixture.logPmf(y);
+  };
+  const sd = Math.sqrt(second);
+  return {
+    mean,
+    sd,
+    quantiles: probabilities.map((p) => ({ p, value: mixture.quantile(p, mean, sd) })),
+    logDensity,
+    density: (y) => Math.exp(logDensity(y)),
+    expected: { mean, quantiles: probabilities.map((p) => ({ p, value: weightedQuantile(pts, p) })) },
   };
 }
 

@@ -144,6 +144,10 @@ export abstract class LinearExpertState implements ExpertBlock {
   abstract predictive(i: number, x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void;
   abstract predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void;
   abstract noiseVariance(i: number, k: number): number;
+  /** Gaussian and robust experts have no dispersion. */
+  dispersion(_i: number, _k: number): number {
+    return NaN;
+  }
   abstract coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void;
   abstract toJSON(): Record<string, unknown>;
 

@@ -25,8 +25,15 @@ export function allocationArray(K: number, n: number): Allocations {
   return K <= 0x100 ? new Uint8Array(n) : K <= 0x10000 ? new Uint16Array(n) : new Int32Array(n);
 }
 
-/** What an expert's response is: a real number, or 0/1 (binary experts). */
-export type ResponseKind = "real" | "binary";
+/** What an expert's response is: a real number, 0/1 (binary experts) or a count (count experts). */
+export type ResponseKind = "real" | "binary" | "count";
+
+/** What each kind of response accepts, and how a refusal says what it takes. */
+export const RESPONSE_KINDS: Readonly<Record<ResponseKind, { readonly accepts: (y: number) => boolean; readonly takes: string }>> = {
+  real: { accepts: () => true, takes: "a real number" },
+  binary: { accepts: (y) => y === 0 || y === 1, takes: "0 or 1" },
+  count: { accepts: (y) => Number.isInteger(y) && y >= 0, takes: "a count: 0, 1, 2, …" },
+};
 
 /** What every block has: sizes, resampling and a snapshot. */
 export interface Block {
@@ -90,6 +97,8 @@ export interface ExpertBlock extends Block {
   predictiveMoments(i: number, k: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
   /** Posterior mean of expert k's noise variance in particle i (NaN where it has none). */
   noiseVariance(i: number, k: number): number;
+  /** Posterior mean of expert k's dispersion in particle i (count experts; NaN where it has none). */
+  dispersion(i: number, k: number): number;
   /** Marginal posterior of each coefficient of expert k: `[location, squared scale, dof]` at `out[off + 3j …]`. */
   coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void;
 }

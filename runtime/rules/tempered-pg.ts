@@ -1,17 +1,28 @@
 /**
- * Pólya-Gamma terms of a Bernoulli-logit factor σ(±η)^w raised to a row weight w (forgetting,
+ * Pólya-Gamma terms of a logit factor e^{κη}/cosh(η/2)^b raised to a row weight w (forgetting,
  * spec §3.8), shared by every block whose coefficients are logistic given their auxiliaries
- * (the gate's sticks, binary experts). The exact augmentation of σ(±η)^w needs PG(w, ·) draws,
- * which are slow for w < 1; instead a row's auxiliary is ω = w·PG(1, √w·η), the exact
- * augmentation of a nearby factor e^{wκη}/cosh(√w·η/2), and a Metropolis–Hastings test with
- * the ratio of the two factors ({@link temperedLogRatio}) makes a coefficient draw exact.
+ * (the gate's sticks and binary experts with b = 1, count experts with b = y + r). The exact
+ * augmentation of the tempered factor e^{wκη}/cosh(η/2)^{wb} needs PG(w·b, ·) draws, slow for a
+ * fractional shape; instead a row's auxiliary augments a nearby factor exactly, and a
+ * Metropolis–Hastings test with the ratio of the two factors ({@link temperedLogRatio}) makes a
+ * coefficient draw exact. The nearby factor:
+ * - for b = 1, e^{wκη}/cosh(√w·η/2), augmented by ω = w·PG(1, √w·η): its log ratio to the
+ *   tempered factor grows like (√w − w)|η|/2 ≤ |η|/8;
+ * - for b > 1, e^{wκη}/cosh(η/2)^m with m = round(w·b), augmented by ω ~ PG(m, η) (0 when
+ *   m = 0): its log ratio (m − wb)·log cosh(η/2) grows like |η|/4 at most, whatever b, where
+ *   the first form's would grow with b (and stall the chains of large counts).
  */
 import { log1pExpNeg } from "../math/index.js";
-import { polyaGamma1, type Rng } from "../rng/index.js";
+import { polyaGamma, polyaGamma1, type Rng } from "../rng/index.js";
 
-/** A row's Pólya-Gamma term at logit η and weight w: ω ~ PG(1, η), or w·PG(1, √w·η) when w < 1. */
-export function weightedOmega(rng: Rng, eta: number, w: number): number {
-  return w === 1 ? polyaGamma1(rng, eta) : w * polyaGamma1(rng, Math.sqrt(w) * eta);
+/**
+ * A row's Pólya-Gamma term at logit η, weight w and shape b: ω ~ PG(b, η) when w = 1, else the
+ * nearby factor's (module header): w·PG(1, √w·η) for b = 1, PG(round(w·b), η) for b > 1.
+ */
+export function weightedOmega(rng: Rng, eta: number, w: number, b = 1): number {
+  if (b === 1) return w === 1 ? polyaGamma1(rng, eta) : w * polyaGamma1(rng, Math.sqrt(w) * eta);
+  const m = w === 1 ? b : Math.round(w * b);
+  return m > 0 ? polyaGamma(rng, m, eta) : 0;
 }
 
 /** log cosh(x) without overflow: |x| + log1p(e^{−2|x|}) − log 2. */
@@ -22,10 +33,12 @@ function logCosh(x: number): number {
 
 /**
  * One row's part of the log acceptance ratio of a coefficient draw under weight w, moving its
- * logit from `before` to `after`: f(after) − f(before) with f(η) = log cosh(√w·η/2) − w·log cosh(η/2),
- * the log ratio of the tempered factor to the nearby one (0 when w = 1).
+ * logit from `before` to `after`: f(after) − f(before) with f the log ratio of the tempered factor
+ * to the nearby one of {@link weightedOmega}: f(η) = log cosh(√w·η/2) − w·log cosh(η/2) for b = 1,
+ * (round(w·b) − w·b)·log cosh(η/2) for b > 1 (0 when w = 1).
  */
-export function temperedLogRatio(w: number, after: number, before: number): number {
+export function temperedLogRatio(w: number, after: number, before: number, b = 1): number {
+  if (b !== 1) return (Math.round(w * b) - w * b) * (logCosh(0.5 * after) - logCosh(0.5 * before));
   const r = Math.sqrt(w);
   return logCosh(0.5 * r * after) - w * logCosh(0.5 * after) - (logCosh(0.5 * r * before) - w * logCosh(0.5 * before));
 }

@@ -29,6 +29,7 @@ import { CholeskyDecomposition, inverse, Matrix } from "ml-matrix";
 import { compile } from "../../api.js";
 import { compileModel, dumpPlan, renderDiagnostics, type CompileResult } from "../../compiler/index.js";
 import { Rng } from "../../runtime/rng/rng.js";
+import { gamma } from "../../runtime/rng/samplers.js";
 import { nigPosterior } from "../helpers/nig.js";
 
 type Hypers = Record<string, number>;
@@ -128,6 +129,18 @@ const T = {
     },
     // E[y | x] = P(y = 1 | x)
     mean: ([, u]) => logistic(u < 0 ? -2 - 3 * u : -2 + 3 * u),
+  },
+  countV: {
+    text: "x = [1, u], u ~ U(-2, 2); y ~ NB(mean exp(1 - u), dispersion 5) if u < 0, NB(mean exp(1 + u), dispersion 5) if u >= 0",
+    draw: (rng) => {
+      const u = unif(rng, -2, 2);
+      // NB(μ, r) as Poisson(Gamma(r, rate r/μ))
+      const lambda = gamma(rng, 5, 5 / Math.exp(1 + Math.abs(u)));
+      let y = 0;
+      for (let t = rng.exponential(); t < lambda; t += rng.exponential()) y++;
+      return { x: [1, u], y };
+    },
+    mean: ([, u]) => Math.exp(1 + Math.abs(u)),
   },
   subset: {
     text: "x = [1, u, w], u, w ~ N(0, 1); y = 0.5 + 1.5 u + N(0, 0.4^2) (w has no effect)",
@@ -467,6 +480,16 @@ const TABLE: Record<string, Entry> = {
       recovery({
         n: 600,
         means: { at: [[1, -2], [1, -1], [1, 1], [1, 2]], tol: 0.12, why: "P(y = 1) is 0.98 and 0.73 on both sides; one logistic expert, being monotone in u, is below 0.5 on one side" },
+        usage: TWO_EXPERTS,
+      }),
+    ],
+  },
+  "negbinomial-expert.moe": {
+    truth: T.countV,
+    checks: [
+      recovery({
+        n: 600,
+        means: { at: [[1, -1.5], [1, -0.5], [1, 0.5], [1, 1.5]], tol: 1.2, why: "E[y] is 12.2 and 4.5 on both sides (sd 6.4 and 2.8); one log-linear expert, being monotone in u, is off by ≥ 2.5 on one side" },
         usage: TWO_EXPERTS,
       }),
     ],

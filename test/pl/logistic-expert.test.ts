@@ -16,6 +16,7 @@ import { compile } from "../../api.js";
 import { expectContinuation } from "../helpers/continuation.js";
 import { chainAverages } from "../helpers/chains.js";
 import { sampleMoments } from "../helpers/stats.js";
+import { allocationSumLogEvidence, evidenceRatio } from "../helpers/evidence.js";
 import { Rng } from "../../runtime/rng/rng.js";
 import { LogisticExpertState } from "../../runtime/rules/logistic-expert.js";
 
@@ -80,18 +81,6 @@ function grid(X: number[][], Y: number[], c: number, weights?: number[]) {
   return { logZ: Math.log(Z) + max, mean: mean.map((m) => m / Z) };
 }
 
-/** Mean and Monte Carlo SE of p̂/p over `runs` independent one-set filters. */
-function evidenceRatio(source: string, X: number[][], Y: number[], logZ: number, runs: number, particles: number, rejuvenate: boolean) {
-  const r: number[] = [];
-  for (let seed = 1; seed <= runs; seed++) {
-    const f = compile(source, {}).filter({ particles, seed, D: 2, sets: 1, rejuvenate });
-    for (let s = 0; s < X.length; s++) f.observe(X[s], Y[s]);
-    r.push(Math.exp(f.logEvidence - logZ));
-  }
-  const { mean, variance } = sampleMoments(r);
-  return { mean, se: Math.sqrt(variance / runs) };
-}
-
 describe("one logistic expert against quadrature", () => {
   const { X, Y } = rows(30, 3);
   const exact = grid(X, Y, 4);
@@ -147,22 +136,9 @@ describe("two logistic experts, a fixed gate", () => {
 
   it("the evidence estimate is unbiased against the sum over every allocation", () => {
     // p(y) = Σ_z Π_k p(z) ∫ Π_{s: z_s = k} σ(±x_sᵀβ) N(β; 0, cI) dβ; an empty expert integrates to 1.
-    const cache = new Map<number, number>();
-    const groupLogZ = (mask: number, k: number) => {
-      const key = 2 * mask + k;
-      if (!cache.has(key)) {
-        const idx = X.map((_, s) => s).filter((s) => ((mask >> s) & 1) === k);
-        cache.set(key, idx.length ? grid(idx.map((s) => X[s]), idx.map((s) => Y[s]), 4).logZ : 0);
-      }
-      return cache.get(key)!;
-    };
-    let Z = 0;
-    for (let mask = 0; mask < 1 << X.length; mask++) {
-      let l = 0;
-      for (let s = 0; s < X.length; s++) l += Math.log((mask >> s) & 1 ? 0.6 : 0.4);
-      Z += Math.exp(l + groupLogZ(mask, 0) + groupLogZ(mask, 1));
-    }
-    const { mean, se } = evidenceRatio(source, X, Y, Math.log(Z), 200, 30, true);
+    // mask bit s set: row s is the second expert's (probability 0.6)
+    const logZ = allocationSumLogEvidence(X.length, 0.4, (idx) => grid(idx.map((s) => X[s]), idx.map((s) => Y[s]), 4).logZ);
+    const { mean, se } = evidenceRatio(source, X, Y, logZ, 200, 30, true);
     expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
   });
 });
@@ -217,7 +193,7 @@ describe("binary responses", () => {
     const f = compile(single, {}).filter({ particles: 20, seed: 1, D: 2 });
     f.observe([1, 0.2], 1);
     const before = JSON.stringify(f.snapshot());
-    expect(() => f.observe([1, 0.3], 0.5)).toThrow(/row 2: the response is 0.5; this model's experts are binary and take 0 or 1/);
+    expect(() => f.observe([1, 0.3], 0.5)).toThrow(/row 2: the response is 0.5; this model's experts take 0 or 1/);
     expect(() => f.observe([1, 0.3], 2)).toThrow(/row 2/);
     expect(JSON.stringify(f.snapshot())).toBe(before);
   });

@@ -205,14 +205,22 @@ describe("data problems", () => {
   });
 
   it("data_not_binary: a binary model's response other than 0 or 1, by row and column; 0 and 1 in any spelling pass", () => {
-    expect(problems("x1,y\n1,1\n2,0.5\n3,2\n4,-0\n5,1.0\n6,0e3\n", { binaryResponse: true })).toEqual([
+    expect(problems("x1,y\n1,1\n2,0.5\n3,2\n4,-0\n5,1.0\n6,0e3\n", { responseKind: "binary" })).toEqual([
       ["data_not_binary", 3, 2, "y"],
       ["data_not_binary", 4, 2, "y"],
     ]);
-    expect(dataError("x1,y\n1,2\n", { binaryResponse: true }).problems[0].message).toBe("column 'y': '2' is not 0 or 1; the model's experts are binary");
+    expect(dataError("x1,y\n1,2\n", { responseKind: "binary" }).problems[0].message).toBe("column 'y': '2' is not 0 or 1; the model's experts are binary");
     // a cell that is no number at all is reported as such, once
-    expect(problems("x1,y\n1,yes\n", { binaryResponse: true })).toEqual([["data_not_numeric", 2, 2, "y"]]);
-    expect(read("x1,y\n1,1\n2,0\n", { binaryResponse: true }).y).toEqual(Float64Array.of(1, 0));
+    expect(problems("x1,y\n1,yes\n", { responseKind: "binary" })).toEqual([["data_not_numeric", 2, 2, "y"]]);
+    expect(read("x1,y\n1,1\n2,0\n", { responseKind: "binary" }).y).toEqual(Float64Array.of(1, 0));
+  });
+
+  it("data_not_count: a count model's response that is negative or not whole, by row and column", () => {
+    expect(problems("x1,y\n1,3\n2,0.5\n3,-1\n4,0\n5,2e1\n", { responseKind: "count" })).toEqual([
+      ["data_not_count", 3, 2, "y"],
+      ["data_not_count", 4, 2, "y"],
+    ]);
+    expect(read("x1,y\n1,3\n2,0\n3,2e1\n", { responseKind: "count" }).y).toEqual(Float64Array.of(3, 0, 20));
   });
 
   it("data_unterminated_quote at the opening quote, and the lines after it are still checked", () => {

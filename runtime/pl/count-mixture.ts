@@ -1,0 +1,73 @@
+/**
+ * A weighted mixture of negative-binomial components, the posterior predictive of count experts
+ * (spec §2.6): component c has weight w_c, mean μ_c and dispersion r_c, so
+ * NB(y; μ, r) = Γ(y + r)/(Γ(r) y!) · p^y (1 − p)^r with p = μ/(μ + r), and its CDF at an integer
+ * q is the regularised incomplete beta I_{r/(r+μ)}(r, q + 1).
+ */
+import { log1mSigmoid, logSigmoid, logSumExp, lgamma } from "../math/special.js";
+import { betaCdf } from "../math/cdf.js";
+
+/** Components with their weights, means and dispersions. */
+export class NbMixture {
+  private readonly w: Float64Array;
+  private readonly mu: Float64Array;
+  private readonly r: Float64Array;
+  private readonly terms: Float64Array;
+
+  /** @param parts - flat `[weight, mean, dispersion]` triples; weights ≥ 0 summing to 1 (zero-weight components are dropped) */
+  constructor(parts: ArrayLike<number>) {
+    let n = 0;
+    for (let c = 0; c < parts.length; c += 3) if (parts[c] > 0) n++;
+    this.w = new Float64Array(n);
+    this.mu = new Float64Array(n);
+    this.r = new Float64Array(n);
+    this.terms = new Float64Array(n);
+    for (let c = 0, j = 0; c < parts.length; c += 3) {
+      if (!(parts[c] > 0)) continue;
+      this.w[j] = parts[c];
+      this.mu[j] = parts[c + 1];
+      this.r[j++] = parts[c + 2];
+    }
+    // the weights sum to 1 only up to rounding; a CDF that never reached p would stall the search
+    let total = 0;
+    for (let j = 0; j < n; j++) total += this.w[j];
+    for (let j = 0; j < n; j++) this.w[j] /= total;
+  }
+
+  /** log p(y): −∞ off the counts 0, 1, 2, …. */
+  logPmf(y: number): number {
+    if (!(Number.isInteger(y) && y >= 0)) return -Infinity;
+    const { w, mu, r, terms } = this;
+    for (let c = 0; c < w.length; c++) {
+      // log p = log σ(ψ), log(1 − p) = log σ(−ψ) with ψ = log μ − log r, stable for any μ
+      const psi = Math.log(mu[c]) - Math.log(r[c]);
+      terms[c] = Math.log(w[c]) + lgamma(y + r[c]) - lgamma(r[c]) - lgamma(y + 1) + (y === 0 ? 0 : y * logSigmoid(psi)) + r[c] * log1mSigmoid(psi);
+    }
+    return logSumExp(terms, 0, w.length);
+  }
+
+  /** P(y ≤ q) at an integer q ≥ 0. */
+  cdf(q: number): number {
+    const { w, mu, r } = this;
+    let F = 0;
+    for (let c = 0; c < w.length; c++) F += w[c] * betaCdf(r[c] / (r[c] + mu[c]), r[c], q + 1);
+    return F;
+  }
+
+  /**
+   * The smallest count q with P(y ≤ q) ≥ p: bisection over the integers, bracketed from the
+   * mixture's mean and sd and widened until it holds (p < 1).
+   */
+  quantile(p: number, mean: number, sd: number): number {
+    let lo = Math.max(0, Math.floor(mean - 8 * sd)) - 1; // P(y ≤ lo) < p, with −1 standing for "below 0"
+    while (lo >= 0 && this.cdf(lo) >= p) lo = lo === 0 ? -1 : Math.floor(lo / 2);
+    let hi = Math.max(lo + 1, Math.ceil(mean + 8 * sd));
+    while (this.cdf(hi) < p && hi < Number.MAX_SAFE_INTEGER / 2) hi = 2 * hi + 1;
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (this.cdf(mid) >= p) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Count experts (rule `polya_gamma_negbinomial_linear`, spec §2.6) against exact answers:
+ * - one negative-binomial expert, whose posterior and evidence come from a quadrature over a
+ *   grid of β: the evidence estimate p̂ is unbiased (mean of p̂/p over independent filters
+ *   within 4 Monte Carlo SEs of 1, with and without the sweeps) and the posterior mean matches;
+ * - under forgetting the sweep's MH-corrected move samples the tempered posterior
+ *   prior × Π NB(y_s | β)^{w_s}, also on the grid;
+ * - two experts under a fixed gate: the exact evidence sums over every allocation;
+ * - the predictive is a mixture of negative binomials (its mass sums to 1, its quantiles are
+ *   counts), and the expected count's interval matches the grid's; rows that are not counts are
+ *   refused; snapshots continue bit for bit.
+ */
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { compile } from "../../api.js";
+import { expectContinuation } from "../helpers/continuation.js";
+import { chainAverages } from "../helpers/chains.js";
+import { sampleMoments } from "../helpers/stats.js";
+import { allocationSumLogEvidence, evidenceRatio } from "../helpers/evidence.js";
+import { Rng } from "../../runtime/rng/rng.js";
+import { gamma } from "../../runtime/rng/samplers.js";
+import { NegBinomialExpertState } from "../../runtime/rules/negbinomial-expert.js";
+
+const R = 5;
+const single = `model nb1(c: real = 4, r: real = ${R}) {
+  data x: vector[D]
+  data y: int
+  beta ~ mvnormal(0, c * I(D))
+  y ~ negbinomial_log(dot(beta, x), r)
+}`;
+const stdlib = readFileSync(new URL("../../stdlib/count-moe.moe", import.meta.url), "utf8");
+
+/** A negative-binomial draw with mean μ and dispersion r: Poisson(Gamma(r, rate r/μ)). */
+function negbin(rng: Rng, mu: number, r: number): number {
+  const lambda = gamma(rng, r, r / mu);
+  let k = 0;
+  for (let t = rng.exponential(); t < lambda; t += rng.exponential()) k++;
+  return k;
+}
+
+/** Rows x = [1, u], u ~ N(0, 1), y ~ NB(mean e^{1 + 0.8u}, r). */
+function rows(n: number, seed: number) {
+  const rng = Rng.fromSeed(seed);
+  const X: number[][] = [];
+  const Y: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const u = rng.normal();
+    X.push([1, u]);
+    Y.push(negbin(rng, Math.exp(1 + 0.8 * u), R));
+  }
+  return { X, Y };
+}
+
+/** log NB(y; μ = e^η, r) for an integer r, its constant log C(y + r − 1, y) as a sum of logs. */
+function logNb(y: number, eta: number, r: number): number {
+  let c = 0;
+  for (let j = 1; j <= y; j++) c += Math.log(r - 1 + j) - Math.log(j);
+  const mu = Math.exp(eta);
+  return c + y * Math.log(mu / (mu + r)) + r * Math.log(r / (mu + r));
+}
+
+/**
+ * log ∫ N(β; 0, cI) Π NB(y_s | x_sᵀβ)^{w_s} dβ, the posterior mean and the weighted points
+ * (e^{β₀ + β₁}, weight), by the midpoint rule on a 301² grid over [−2, 4]² (posterior sds ≈ 0.15,
+ * the step 0.02).
+ */
+function grid(X: number[][], Y: number[], c: number, weights?: number[]) {
+  const G = 301;
+  const lo = -2;
+  const h = 6 / (G - 1);
+  const lp = new Float64Array(G * G);
+  let max = -Infinity;
+  for (let a = 0; a < G; a++) {
+    for (let b = 0; b < G; b++) {
+      const b0 = lo + a * h;
+      const b1 = lo + b * h;
+      let l = (-0.5 * (b0 * b0 + b1 * b1)) / c - Math.log(2 * Math.PI * c);
+      for (let s = 0; s < X.length; s++) l += (weights ? weights[s] : 1) * logNb(Y[s], b0 * X[s][0] + b1 * X[s][1], R);
+      lp[a * G + b] = l;
+      max = Math.max(max, l);
+    }
+  }
+  let Z = 0;
+  const mean = [0, 0];
+  const points: { v: number; w: number }[] = [];
+  for (let a = 0; a < G; a++) {
+    for (let b = 0; b < G; b++) {
+      const p = Math.exp(lp[a * G + b] - max) * h * h;
+      Z += p;
+      mean[0] += p * (lo + a * h);
+      mean[1] += p * (lo + b * h);
+      points.push({ v: Math.exp(2 * lo + (a + b) * h), w: p });
+    }
+  }
+  points.forEach((q) => (q.w /= Z));
+  points.sort((u, v) => u.v - v.v);
+  return { logZ: Math.log(Z) + max, mean: mean.map((m) => m / Z), points };
+}
+
+describe("one negative-binomial expert against quadrature", () => {
+  const { X, Y } = rows(30, 3);
+  const exact = grid(X, Y, 4);
+
+  it.each([true, false])("the evidence estimate is unbiased (sweeps %s)", (rejuvenate) => {
+    const { mean, se } = evidenceRatio(single, X, Y, exact.logZ, 200, 40, rejuvenate);
+    expect(se).toBeGreaterThan(0);
+    expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
+  });
+
+  it("recovers the posterior mean of β, and the expected count's interval", () => {
+    // 4 sets of 1,000: posterior sds ≈ 0.15 and 0.13, so the Monte Carlo error of the means is
+    // below 0.01 after the final sweep; 0.03 is three of those.
+    const f = compile(single, {}).filter({ particles: 4000, seed: 5, D: 2 });
+    for (let s = 0; s < X.length; s++) f.observe(X[s], Y[s]);
+    f.finish();
+    const [e] = f.experts();
+    expect(Math.abs(e.coefficients[0] - exact.mean[0])).toBeLessThan(0.03);
+    expect(Math.abs(e.coefficients[1] - exact.mean[1])).toBeLessThan(0.03);
+    expect(e.noiseVariance).toBeNull();
+    // E[y | x = (1, 1)] = e^{β₀ + β₁}: its posterior mean and 90 % interval against the grid's
+    const quantile = (q: number) => {
+      let acc = 0;
+      for (const t of exact.points) if ((acc += t.w) >= q) return t.v;
+      return Infinity;
+    };
+    const gridMean = exact.points.reduce((a, t) => a + t.w * t.v, 0);
+    const pred = f.predict([1, 1], [0.05, 0.95]);
+    const [lo, hi] = pred.expected!.quantiles.map((q) => q.value);
+    // the rate's posterior sd is ≈ 1 at a mean ≈ 6; quantiles to ~0.05 with 4,000 particles
+    expect(Math.abs(pred.mean - gridMean) / gridMean).toBeLessThan(0.02);
+    expect(Math.abs(lo - quantile(0.05)) / quantile(0.05)).toBeLessThan(0.03);
+    expect(Math.abs(hi - quantile(0.95)) / quantile(0.95)).toBeLessThan(0.03);
+  });
+
+  it("under row weights (forgetting), the sweep's MH-corrected move samples the tempered posterior", () => {
+    const w = X.map((_, s) => 0.85 ** (X.length - s));
+    const tempered = grid(X, Y, 4, w);
+    const chains = 200;
+    const st = NegBinomialExpertState.create(chains, 1, 2, { g: 4, m0: 0, r: R });
+    const means = chainAverages(st, chains, Rng.fromSeed(9), Float64Array.from(X.flat()), Y, w);
+    for (const j of [0, 1]) {
+      const { mean: m, variance } = sampleMoments(means[j]);
+      const se = Math.sqrt(variance / chains);
+      expect(Math.abs(m - tempered.mean[j])).toBeLessThan(4 * se);
+      expect(se).toBeLessThan(0.02);
+    }
+    // the tempered target is far from the untempered one in Monte Carlo errors
+    expect(Math.abs(tempered.mean[1] - exact.mean[1]) + Math.abs(tempered.mean[0] - exact.mean[0])).toBeGreaterThan(0.1);
+  });
+});
+
+describe("two negative-binomial experts, a fixed gate", () => {
+  const source = `model fixed2(c: real = 4, r: real = ${R}) {
+    data x: vector[D]
+    data y: int
+    stop[k in 1..1] = 0.4
+    beta[k in 1..2] ~ mvnormal(0, c * I(D))
+    z ~ stickbreaking(stop)
+    y ~ negbinomial_log(dot(beta[z], x), r)
+  }`;
+  const { X, Y } = rows(6, 11);
+
+  it("the evidence estimate is unbiased against the sum over every allocation", () => {
+    // mask bit s set: row s is the second expert's (probability 0.6)
+    const logZ = allocationSumLogEvidence(X.length, 0.4, (idx) => grid(idx.map((s) => X[s]), idx.map((s) => Y[s]), 4).logZ);
+    const { mean, se } = evidenceRatio(source, X, Y, logZ, 200, 30, true);
+    expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
+  });
+});
+
+describe("count responses", () => {
+  it("the predictive is a mixture of negative binomials over the counts", () => {
+    const { X, Y } = rows(100, 21);
+    const f = compile(stdlib, { K: 2 }).filter({ particles: 200, seed: 7, D: 2 });
+    for (let s = 0; s < X.length; s++) f.observe(X[s], Y[s]);
+    const pred = f.predict([1, 0.5], [0.05, 0.5, 0.95]);
+    let mass = 0;
+    let mean = 0;
+    let second = 0;
+    for (let y = 0; y < 400; y++) {
+      const p = pred.density(y);
+      mass += p;
+      mean += y * p;
+      second += y * y * p;
+    }
+    expect(mass).toBeCloseTo(1, 9);
+    expect(mean).toBeCloseTo(pred.mean, 6);
+    expect(Math.sqrt(second - mean * mean)).toBeCloseTo(pred.sd, 6);
+    expect(pred.density(1.5)).toBe(0);
+    expect(pred.density(-1)).toBe(0);
+    // each quantile is the smallest count whose predictive CDF reaches p
+    for (const { p, value } of pred.quantiles) {
+      expect(Number.isInteger(value)).toBe(true);
+      let cdf = 0;
+      for (let y = 0; y < value; y++) cdf += pred.density(y);
+      expect(cdf).toBeLessThan(p);
+      expect(cdf + pred.density(value)).toBeGreaterThanOrEqual(p - 1e-12);
+    }
+    expect(pred.expected!.mean).toBe(pred.mean);
+  });
+
+  it("refuses a response that is not a count with its row, and the filter is unchanged", () => {
+    const f = compile(single, {}).filter({ particles: 20, seed: 1, D: 2 });
+    f.observe([1, 0.2], 3);
+    const before = JSON.stringify(f.snapshot());
+    expect(() => f.observe([1, 0.3], 2.5)).toThrow(/row 2: the response is 2.5; this model's experts take a count/);
+    expect(() => f.observe([1, 0.3], -1)).toThrow(/row 2/);
+    expect(JSON.stringify(f.snapshot())).toBe(before);
+  });
+
+  it("a mixture of count experts continues bit for bit from a snapshot (window, folds, forgetting)", () => {
+    const rng = Rng.fromSeed(4);
+    const data = Array.from({ length: 90 }, () => {
+      const u = 4 * rng.uniform() - 2;
+      return { x: [1, u], y: negbin(rng, Math.exp(u < 0 ? 2 + u : 0.5 + u), R) };
+    });
+    expectContinuation(compile(stdlib, { K: 3 }), 2, data, 57, [{}, { window: 20 }, { window: 20, forget: 0.95 }]);
+  });
+});
