@@ -66,6 +66,11 @@ export const EXAMPLES: readonly Example[] = [
     horseshoe: true,
   },
   {
+    name: "counts",
+    args: ["stdlib/count-moe.moe", "--set", "K=3", "--data", "examples/counts/counts-train.csv", "--test", "examples/counts/counts-test.csv"],
+    horseshoe: true,
+  },
+  {
     name: "paper-4-1",
     args: ["stdlib/hsmoe.moe", "--set", "K=10", "--data", "examples/data/paper41-train.csv", "--test", "examples/data/paper41-test.csv"],
     horseshoe: true,
