@@ -12,7 +12,7 @@ import { describeModel, renderDiagnostics, type CompileResult, type HyperValue }
 import { fitParallel, threadCount } from "./parallel/fit-parallel.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
-import { TRACE_COLUMNS, type TraceRow } from "../runtime/pl/trace.js";
+import { traceColumns, type Outliers, type TraceRow } from "../runtime/pl/trace.js";
 import type { Forget } from "../runtime/pl/forget.js";
 import type { Forgetting } from "../runtime/pl/summaries.js";
 import { checkInputSizes, ColumnMappingError, csvInputs, readDataTable, TableScanner, type DataTable, type InputColumns, type InputSpec, type ReadDataOptions, type TableShape } from "./data/csv.js";
@@ -194,15 +194,18 @@ class TraceWriter {
   private buffer: string[] = [];
   error: WriteError | undefined;
 
-  constructor(path: string) {
+  constructor(
+    path: string,
+    private readonly columns: readonly (keyof TraceRow)[],
+  ) {
     this.file = new AtomicFile(path);
-    this.buffer.push(TRACE_COLUMNS.join(",") + "\n");
+    this.buffer.push(columns.join(",") + "\n");
   }
 
   /** Appends one row's line. */
   row(r: TraceRow): void {
     if (!this.file) return;
-    this.buffer.push(TRACE_COLUMNS.map((c) => String(r[c])).join(",") + "\n");
+    this.buffer.push(this.columns.map((c) => String(r[c])).join(",") + "\n");
     if (this.buffer.length >= 4096) this.flush();
   }
 
@@ -260,7 +263,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   const failed: WriteError[] = [];
   let trace: TraceWriter | undefined;
   try {
-    trace = a.trace === undefined ? undefined : new TraceWriter(a.trace);
+    trace = a.trace === undefined ? undefined : new TraceWriter(a.trace, traceColumns(model.plan.weighsRows === true));
   } catch (e) {
     if (!(e instanceof WriteError)) throw e;
     failed.push(e);
@@ -336,6 +339,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     plan: model.plan.coverage,
     // Change alarms on the prequential score: the row where each fired and its strength.
     alarms: f.alarms,
+    // Robust experts: the rows weighed least (posterior mean precision weight below the threshold).
+    ...(f.filter.outliers ? { outliers: f.filter.outliers } : {}),
   };
   io.stdout(a.json ? JSON.stringify(result, null, 2) + "\n" : fitSummary(result) + "\n");
   const attempt = (write: () => void) => {
@@ -382,7 +387,7 @@ function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number }[];
   gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
-  alarms: readonly { row: number; strength: number }[]; forget: Forgetting;
+  alarms: readonly { row: number; strength: number }[]; forget: Forgetting; outliers?: Outliers;
 }): string {
   // one set gives no spread to estimate the evidence's error from, nor do sets that run different factors
   const se = Number.isFinite(r.logEvidenceSE) ? `± ${fmt(r.logEvidenceSE, 2)}` : r.forget.rho === "auto" ? "(no standard error: the sets run different factors)" : "(no standard error from one set)";
@@ -397,6 +402,10 @@ function fitSummary(r: {
   // The prequential score's change alarms, the first few in full.
   const shown = r.alarms.slice(0, 8).map((x) => `row ${x.row} (${fmt(x.strength, 1)})`);
   out.push(`change alarms: ${r.alarms.length === 0 ? "none" : shown.join(", ") + (r.alarms.length > shown.length ? `, and ${r.alarms.length - shown.length} more` : "")}`);
+  if (r.outliers) {
+    const least = r.outliers.rows.slice(0, 8).map((x) => `row ${x.row} (${fmt(x.weight, 2)})`);
+    out.push(`outlying rows (weight below ${r.outliers.threshold}): ${r.outliers.count === 0 ? "none" : `${r.outliers.count}; least weighed ${least.join(", ")}`}`);
+  }
   // count experts have a dispersion where the others have a noise variance (or neither: binary)
   const counts = r.experts.some((e) => e.dispersion !== undefined);
   out.push("", "experts by usage", `  rank  usage  ${counts ? "dispersion" : " noise var"}  coefficients (${r.coefficientNames.join(", ")})`);

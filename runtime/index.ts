@@ -44,5 +44,5 @@ export { RowStore } from "./pl/rows.js";
 export { HealthSeries, HEALTH_CAPACITY, type HealthJson } from "./pl/health.js";
 export { FilterError, type FilterErrorCode } from "./pl/errors.js";
 export type { Schedule } from "./pl/schedule.js";
-export { ChangeDetector, DEFAULT_ALARM, poolRecords, TRACE_COLUMNS, type Alarm, type AlarmSettings, type AlarmState, type TraceRow } from "./pl/trace.js";
+export { ChangeDetector, DEFAULT_ALARM, OutlierRows, poolRecords, TRACE_COLUMNS, traceColumns, type Alarm, type AlarmSettings, type AlarmState, type Outliers, type TraceRow } from "./pl/trace.js";
 export type { ResponseKind } from "./rules/roles.js";

@@ -17,7 +17,7 @@ import type { ParticleSetJson, SetOptions } from "../../runtime/pl/particle-set.
 import { poolSets, type SetTimings } from "../../runtime/pl/pool.js";
 import { RowStore } from "../../runtime/pl/rows.js";
 import type { MainMessage, WorkerMessage, WorkerSetup } from "./protocol.js";
-import { ChangeDetector, poolRecords, SET_RECORD, type TraceRow } from "../../runtime/pl/trace.js";
+import { ChangeDetector, OutlierRows, poolRecords, SET_RECORD, type TraceRow } from "../../runtime/pl/trace.js";
 
 /** The worker script: beside this module when compiled, in dist/ when running from sources. */
 function workerUrl(): URL {
@@ -52,6 +52,8 @@ export function fitParallelArrays(model: CompiledModel, D: number, x: Float64Arr
  */
 class TraceMerger {
   readonly monitor = new ChangeDetector();
+  /** The rows robust experts weigh least, as the single-threaded filter keeps them. */
+  readonly outlierRows = new OutlierRows();
   /** The pooled health series, as the single-threaded filter keeps it. */
   readonly pooled = new HealthSeries();
   private readonly queues: { chunks: Float64Array[]; at: number }[];
@@ -82,6 +84,7 @@ class TraceMerger {
       });
       const pooled = poolRecords(this.row, this.row.length / SET_RECORD, ++this.t);
       pooled.alarm = this.monitor.push(pooled.t, pooled.logPredictive);
+      this.outlierRows.push(pooled.t, pooled.weight);
       pushPooled(this.pooled, pooled);
       this.onTrace?.(pooled);
     }
@@ -196,6 +199,7 @@ export async function fitParallel(
     onProgress(kept.n);
     const filter = poolSets(model.kernel, kept, sets, done[0].options, inputSizes(options, D), timings);
     filter.monitor = merger.monitor;
+    if (filter.outlierRows) filter.outlierRows = merger.outlierRows;
     filter.pooled = merger.pooled;
     return filter;
   } finally {

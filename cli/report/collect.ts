@@ -98,6 +98,12 @@ export interface ReportData {
   scoreWindow: number;
   /** Change alarms on the score: the row and strength of each. */
   alarms: { row: number; strength: number }[];
+  /**
+   * Robust experts: the training rows weighed least (posterior mean precision weight given the
+   * rows up to each, smallest first: row, chosen feature, response, weight) and how many fell
+   * below the threshold; null for experts that weigh no rows.
+   */
+  outliers: { threshold: number; count: number; rows: { row: number; at: number; y: number; weight: number }[] } | null;
   /** Total particles (the ESS scale). */
   particles: number;
 }
@@ -151,6 +157,14 @@ function calibrate(f: ModelFilter, t: DataTable): ReportData["calibration"] {
     b.n++;
   }
   return sums.filter((b) => b.n > 0).map((b) => ({ predicted: b.predicted / b.n, observed: b.observed / b.n, n: b.n }));
+}
+
+/** The rows robust experts weighed least, with their feature and response, or null without robust experts. */
+function outlierRows(f: ModelFilter, train: DataTable, j0: number): ReportData["outliers"] {
+  const o = f.filter.outliers;
+  if (!o) return null;
+  const rows = o.rows.map((r) => ({ row: r.row, at: train.x[(r.row - 1) * train.D + j0], y: train.y![r.row - 1], weight: r.weight }));
+  return { threshold: o.threshold, count: o.count, rows };
 }
 
 /** Collects the report's numbers from a finished filter. */
@@ -259,6 +273,7 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     score,
     scoreWindow,
     alarms: f.alarms.map((a) => ({ row: a.row, strength: a.strength })),
+    outliers: outlierRows(f, train, j0),
     particles: f.filter.N * f.filter.sets.length,
   };
 }

@@ -69,12 +69,24 @@ function expertTable(r: ReportData): string {
 <p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their exact marginal posterior, and the posterior mean noise variance (the dispersion r of count experts, whose variance is μ + μ²/r), with experts matched across particles by their allocations.</p>`;
 }
 
+/** Robust experts: the rows weighed least, as a table under the fit's charts. */
+function outlierTable(r: ReportData): string {
+  const o = r.outliers;
+  if (!o) return "";
+  const body = o.rows.map((x) => `<tr><td>${x.row}</td><td>${fmt(x.at)}</td><td>${fmt(x.y)}</td><td>${fmt(x.weight)}</td></tr>`).join("\n");
+  return `<h3>Outlying rows</h3>
+<table class="outliers"><thead><tr><th>row</th><th>${escapeHtml(r.feature)}</th><th>y</th><th>weight</th></tr></thead><tbody>
+${body}
+</tbody></table>
+<p class="caption">${o.count} of the training rows have an outlier weight below ${o.threshold}: the posterior mean of the row's precision λ given the rows up to it, 1 for a typical row and near 0 for one the robust experts discount. The ${o.rows.length === o.count ? "" : `${o.rows.length} `}rows weighed least are listed, smallest weight first.</p>`;
+}
+
 /** Renders the report page. */
 export function renderReport(r: ReportData): string {
   const charts = compiledCharts(r);
   const sections = SECTIONS.map(({ id, heading }) => {
     const inSection = charts.filter((c) => c.def.section === id);
-    const extra = id === "experts" ? expertTable(r) : "";
+    const extra = id === "experts" ? expertTable(r) : id === "fit" ? outlierTable(r) : "";
     if (inSection.length === 0 && !extra) return "";
     const figures = inSection
       .map(

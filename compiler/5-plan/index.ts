@@ -44,6 +44,12 @@ function responseKindOf(rule: RuleId): KernelPlan["responseKind"] {
   return block.response;
 }
 
+/** Whether the runtime block of a model's expert rule weighs rows by a precision (robust experts). */
+function weighsRowsOf(rule: RuleId): boolean {
+  const block = kernelBlocks[ruleById(rule).block];
+  return "weighsRows" in block && block.weighsRows === true;
+}
+
 /** Builds the kernel plan of an analysed model: one block per matched rule, priors first. */
 export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   const g = a.graph;
@@ -90,6 +96,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     inputs: inputs.map((n) => ({ name: n.name, size: inputSize(n, g.values)! })),
     response: observed.name,
     responseKind: responseKindOf(a.expert.rule),
+    weighsRows: weighsRowsOf(a.expert.rule),
     hypers: Object.fromEntries(g.nodes.filter((n) => n.kind === "hyper" && (n.hyperValue !== undefined || n.hyperEntries)).map((n) => [n.name, n.hyperEntries ?? n.hyperValue!])),
     coverage: a.coverage,
     blocks,

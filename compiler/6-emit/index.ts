@@ -40,6 +40,7 @@ function info(w: CodeWriter, p: KernelPlan): void {
     w.line(`inputs: [${p.inputs.map((x) => `{ name: ${nameLiteral(x.name)}, size: ${/^[0-9]+$/.test(x.size) ? JSON.stringify(x.size) : nameLiteral(x.size)} }`).join(", ")}],`);
     w.line(`response: ${nameLiteral(p.response)},`);
     w.line(`responseKind: ${JSON.stringify(p.responseKind)},`);
+    w.line(`weighsRows: ${p.weighsRows === true},`);
     // Object.fromEntries: a hyperparameter named __proto__ stays an ordinary key.
     w.line(`hypers: Object.fromEntries([${hypers}]),`);
     w.block("plan: [", () => plan.forEach((line) => w.line(`${line},`)), "],");

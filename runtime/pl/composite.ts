@@ -161,6 +161,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     D,
     P: expert.d,
     response: expert.response,
+    weighsRows: expert.weighsRows,
     coefficientNames: namesOf(expertDesign),
     gateCoefficientNames: namesOf(gateDesign),
     weigh(x, y, ell) {
@@ -283,6 +284,9 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     },
     expertCounts(out) {
       out.set(expert.count);
+    },
+    precisionWeight(i, k) {
+      return expert.precisionWeight(i, k);
     },
     noiseVariances(k, out) {
       for (let i = 0; i < N; i++) out[i] = expert.noiseVariance(i, k);

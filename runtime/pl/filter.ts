@@ -17,7 +17,7 @@ import { DEFAULT_SCHEDULE, DEFAULT_WINDOW, type Schedule } from "./schedule.js";
 import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions } from "./options.js";
 import type { Forget } from "./forget.js";
 import { HealthSeries, type HealthJson } from "./health.js";
-import { ChangeDetector, poolRecords, SET_RECORD, type Alarm, type AlarmState, type TraceRow } from "./trace.js";
+import { ChangeDetector, OutlierRows, poolRecords, SET_RECORD, type Alarm, type AlarmState, type Outliers, type TraceRow } from "./trace.js";
 
 /** Options of a filter (see `CompiledModel.filter`). */
 export interface FilterOptions {
@@ -132,6 +132,8 @@ export interface FilterSnapshot {
   sets: ParticleSetJson[];
   /** @internal The change detector on the prequential score (absent in older snapshots: a fresh one). */
   monitor?: AlarmState;
+  /** @internal The rows robust experts weigh least (absent in older snapshots and for other experts). */
+  outliers?: Outliers;
   /** @internal The pooled series (absent in older snapshots). */
   pooled?: HealthJson;
 }
@@ -148,6 +150,8 @@ export class Filter extends PooledSummaries {
   private readonly x: Float64Array;
   /** The change detector on the pooled prequential score (spec §3.8); its alarms are {@link alarms}. */
   monitor = new ChangeDetector();
+  /** The rows robust experts weigh least (spec §2.5), or null when the experts weigh no rows; see {@link outliers}. */
+  outlierRows: OutlierRows | null;
   /**
    * The pooled filter's health per row or bucket of rows (bounded): ESS summed over the sets,
    * the running sum of the pooled prequential scores (under `forget: "auto"` not the pooled
@@ -177,6 +181,16 @@ export class Filter extends PooledSummaries {
     this.rows = rows ?? new RowStore(D, 256, this.sets[0].options.rejuvenate);
     this.x = new Float64Array(D);
     this.records = new Float64Array(this.sets.length * SET_RECORD);
+    this.outlierRows = kernel.info.weighsRows ? new OutlierRows() : null;
+  }
+
+  /**
+   * Robust experts: the rows weighed least so far, by their posterior mean precision weight
+   * given the rows up to them (the count below the threshold and the smallest few); null for
+   * experts that weigh no rows.
+   */
+  get outliers(): Outliers | null {
+    return this.outlierRows?.outliers ?? null;
   }
 
   /** Change alarms on the prequential score so far: the row where each fired and its strength. */
@@ -195,6 +209,7 @@ export class Filter extends PooledSummaries {
       rows: encodeRows(this.rows),
       sets: this.sets.map((s) => s.toJSON()),
       monitor: this.monitor.toJSON(),
+      ...(this.outlierRows ? { outliers: this.outlierRows.toJSON() } : {}),
       ...(this.pooled ? { pooled: this.pooled.toJSON() } : {}),
     };
   }
@@ -236,6 +251,7 @@ export class Filter extends PooledSummaries {
     this.sets.forEach((s, m) => this.records.set(s.record, m * SET_RECORD));
     const row = poolRecords(this.records, this.sets.length, this.rows.n);
     row.alarm = this.monitor.push(row.t, row.logPredictive);
+    this.outlierRows?.push(row.t, row.weight);
     if (this.pooled) pushPooled(this.pooled, row);
     return this.sets[0].traced ? row : undefined;
   }
@@ -313,6 +329,7 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   if (!options.rejuvenate) store.n = rows.n;
   const filter = new Filter(kernel, D, { particles: restored.length * N, sets: restored.length, inputs: sizes }, restored, store);
   if (snap.monitor !== undefined) filter.monitor = ChangeDetector.fromJSON(snap.monitor);
+  if (snap.outliers !== undefined && filter.outlierRows) filter.outlierRows = OutlierRows.fromJSON(snap.outliers);
   filter.pooled = snap.pooled === undefined ? null : HealthSeries.fromJSON(snap.pooled, rows.n, "pooled");
   return filter;
 }

@@ -71,6 +71,10 @@ export interface ModelState {
   shrinkage(weights: Float64Array): number[][] | null;
   /** Rows allocated to each expert of each particle, `out[i·K + k]`. */
   expertCounts(out: Float64Array): void;
+  /** Whether the experts weigh rows by a precision λ (robust experts): {@link precisionWeight} is then defined. */
+  readonly weighsRows: boolean;
+  /** After {@link weigh}: E[λ | the row, particle i's draw of expert k] (NaN unless {@link weighsRows}). */
+  precisionWeight(i: number, k: number): number;
   /** Posterior mean of expert k's noise variance in every particle, `out[i]` (NaN where undefined). */
   noiseVariances(k: number, out: Float64Array): void;
   /** Posterior mean of expert k's dispersion in every particle, `out[i]` (NaN where undefined: not a count expert). */
@@ -100,6 +104,8 @@ export interface KernelInfo {
   response: string;
   /** What the response is: a real number, or 0/1 for binary experts (data readers check it). */
   responseKind: ResponseKind;
+  /** Whether the experts weigh each row by a precision λ (robust experts): the trace then has each row's outlier weight. Absent in kernels from before it: false. */
+  weighsRows?: boolean;
   /** Hyperparameter values in force (an array hyperparameter's entries as a list). */
   hypers: Record<string, number | readonly number[]>;
   /** Which rule covers each node: the inference plan. */

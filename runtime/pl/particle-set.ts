@@ -110,6 +110,8 @@ export class ParticleSet {
   private readonly counts: Int32Array;
   /** The evidence increment worked out by {@link prepare}. */
   private increment = 0;
+  /** The row's posterior mean precision weight from {@link prepare} (robust experts; NaN otherwise). */
+  private weight = NaN;
   private readonly scratchStep: { z: Allocations; ancestors: Int32Array };
   private readonly resampler: Resampler;
 
@@ -204,7 +206,25 @@ export class ParticleSet {
       throw new FilterError("all_weights_zero", `every particle gives row ${row} zero probability (all predictive densities underflowed); check the row for outliers or rescale y`, row);
     }
     this.increment = inc;
+    this.weight = this.state.weighsRows ? this.rowWeight(inc) : NaN;
     this.seconds += (performance.now() - t0) / 1000;
+  }
+
+  /**
+   * After weighing a row: the posterior mean of its precision weight λ given it, Σ_{i,k}
+   * W_i p(z = k, y | particle i)/p(y) · E[λ | y, particle i's expert k], the particles weighted by
+   * their share of the row's evidence increment `inc`.
+   */
+  private rowWeight(inc: number): number {
+    const { N, K, ell, logW } = this;
+    let weight = 0;
+    for (let i = 0; i < N; i++) {
+      for (let k = 0; k < K; k++) {
+        const p = Math.exp(logW[i] + ell[i * K + k] - inc);
+        if (p > 0) weight += p * this.state.precisionWeight(i, k);
+      }
+    }
+    return weight;
   }
 
   /** The predictive mean and E[y²] of the row before it is seen, into {@link record} (spec §3.8 trace). */
@@ -250,6 +270,7 @@ export class ParticleSet {
     record[SetRecord.logPredictive] = inc;
     if (!this.traced) record[SetRecord.mean] = record[SetRecord.second] = NaN;
     record[SetRecord.rho] = this.rho;
+    record[SetRecord.weight] = this.weight;
     record[SetRecord.weightBefore] = this.poolWeight;
     this.logEvidence += inc;
     // Under "auto" the past's weight decays by α before the row is added (./forget.ts).

@@ -9,7 +9,7 @@
  */
 
 /** Entries of one set's record of one row; see {@link SetRecord} for their order. */
-export const SET_RECORD = 11;
+export const SET_RECORD = 12;
 
 /** The order of a set's record: offsets into its {@link SET_RECORD} entries. */
 export const SetRecord = {
@@ -35,6 +35,8 @@ export const SetRecord = {
   weightAfter: 9,
   /** The forgetting factor the set runs. */
   rho: 10,
+  /** The set's posterior mean of the row's precision weight λ after it saw the row (robust experts; NaN otherwise). */
+  weight: 11,
 } as const;
 
 /** One line of the prequential trace (DESIGN §3, `fit --trace`), pooled over the sets. */
@@ -59,10 +61,20 @@ export interface TraceRow {
   forget: number;
   /** Change-alarm strength when an alarm fires at this row, else 0. */
   alarm: number;
+  /**
+   * Robust experts: the posterior mean of the row's precision weight λ given the rows up to it
+   * (near 1 for a typical row, near 0 for an outlier); NaN for other experts.
+   */
+  weight: number;
 }
 
 /** The trace's CSV columns, in order. */
 export const TRACE_COLUMNS: readonly (keyof TraceRow)[] = ["t", "logPredictive", "mean", "sd", "ess", "resampled", "ancestors", "logEvidence", "forget", "alarm"];
+
+/** The trace's columns for a model whose experts weigh rows (robust experts): each row's outlier weight last. */
+export function traceColumns(weighsRows: boolean): readonly (keyof TraceRow)[] {
+  return weighsRows ? [...TRACE_COLUMNS, "weight"] : TRACE_COLUMNS;
+}
 
 /** log of the mean of exp(v[m·stride + at]) over m < M, computed without overflow. */
 function logMeanExp(v: Float64Array, M: number, at: number): number {
@@ -91,6 +103,7 @@ export function poolRecords(records: Float64Array, M: number, t: number): TraceR
   let resampled = 0;
   let ancestors = 0;
   let forget = 0;
+  let weight = 0;
   let same = true;
   for (let m = 0; m < M; m++) {
     const o = m * SET_RECORD;
@@ -102,6 +115,8 @@ export function poolRecords(records: Float64Array, M: number, t: number): TraceR
     ess += records[o + R.ess];
     resampled += records[o + R.resampled];
     ancestors += records[o + R.ancestors];
+    // a posterior quantity given the row: the sets weighted as they are after it
+    weight += (M === 1 ? 1 : Math.exp(records[o + R.weightAfter] - after) / M) * records[o + R.weight];
   }
   const variance = second - mean * mean;
   return {
@@ -116,6 +131,7 @@ export function poolRecords(records: Float64Array, M: number, t: number): TraceR
     // one factor in every set is that factor, not a sum rounded near it
     forget: same ? records[R.rho] : forget,
     alarm: 0,
+    weight,
   };
 }
 
@@ -230,5 +246,69 @@ export class ChangeDetector {
     const d = new ChangeDetector(settings);
     d.state = { seen: o.seen, level: o.level, spread: o.spread, cusum: o.cusum, pending: [...o.pending], alarms: o.alarms.map((a) => ({ row: a.row, strength: a.strength })) };
     return d;
+  }
+}
+
+/** What {@link OutlierRows} reports, and its JSON state. */
+export interface Outliers {
+  /** A row is counted when its weight is below this. */
+  threshold: number;
+  /** Rows seen with a weight below the threshold. */
+  count: number;
+  /** The rows with the smallest weights below the threshold (at most {@link OutlierRows.keep}), smallest first. */
+  rows: { row: number; weight: number }[];
+}
+
+/**
+ * The rows robust experts weigh least (spec §2.5): each row's posterior mean precision weight λ
+ * given the rows up to it (1 for a typical row; an outlier's is near 0), pooled over the sets.
+ * Keeps the count of rows below the threshold and the {@link OutlierRows.keep} smallest, so
+ * memory does not grow with the stream.
+ */
+export class OutlierRows {
+  /** Rows kept in the list. */
+  static readonly keep = 20;
+  private state: Outliers;
+
+  /** @param threshold - weights below it count as outliers (0.5: less than half a typical row's weight) */
+  constructor(threshold = 0.5) {
+    this.state = { threshold, count: 0, rows: [] };
+  }
+
+  /** What has been seen so far. */
+  get outliers(): Outliers {
+    return this.toJSON();
+  }
+
+  /** Feeds row t's weight (NaN, for experts without weights, is skipped). */
+  push(t: number, weight: number): void {
+    const s = this.state;
+    if (!(weight < s.threshold)) return;
+    s.count++;
+    const rows = s.rows;
+    if (rows.length === OutlierRows.keep && weight >= rows[rows.length - 1].weight) return;
+    let at = rows.length;
+    while (at > 0 && rows[at - 1].weight > weight) at--;
+    rows.splice(at, 0, { row: t, weight });
+    if (rows.length > OutlierRows.keep) rows.pop();
+  }
+
+  /** JSON-safe state. */
+  toJSON(): Outliers {
+    return { ...this.state, rows: this.state.rows.map((r) => ({ ...r })) };
+  }
+
+  /**
+   * Restores a state written by {@link toJSON}.
+   * @throws Error naming the field when it is malformed.
+   */
+  static fromJSON(j: unknown): OutlierRows {
+    const o = j as Partial<Outliers> | null;
+    const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+    if (!o || typeof o !== "object" || !finite(o.threshold) || !finite(o.count)) throw new Error("outliers is not a list of outlying rows");
+    if (!Array.isArray(o.rows) || o.rows.length > OutlierRows.keep || !o.rows.every((r) => r && finite(r.row) && finite(r.weight))) throw new Error("outliers.rows is not a list of rows and weights");
+    const list = new OutlierRows(o.threshold);
+    list.state = { threshold: o.threshold, count: o.count, rows: o.rows.map((r) => ({ row: r.row, weight: r.weight })) };
+    return list;
   }
 }

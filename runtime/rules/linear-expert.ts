@@ -54,6 +54,12 @@ export abstract class LinearExpertState implements ExpertBlock {
   }
   /** Whether the statistics condition on auxiliaries the sweeps redraw: not for conjugate Gaussian experts. */
   readonly augmented: boolean = false;
+  /** Whether rows of this kind of expert carry precision weights: not unless its likelihood is a scale mixture. */
+  static readonly weighsRows: boolean = false;
+  /** Whether rows carry precision weights: the class's {@link LinearExpertState.weighsRows}. */
+  get weighsRows(): boolean {
+    return (this.constructor as typeof LinearExpertState).weighsRows;
+  }
   /** Prior mean m₀ (length d). */
   readonly m0: Float64Array;
   /** Prior precision in noise units, diagonal: P̃₀ = diag(p0) (length d). */
@@ -144,6 +150,11 @@ export abstract class LinearExpertState implements ExpertBlock {
   abstract predictive(i: number, x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void;
   abstract predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void;
   abstract noiseVariance(i: number, k: number): number;
+  /** No precision weight per row unless {@link weighsRows}. */
+  precisionWeight(_i: number, _k: number): number {
+    return NaN;
+  }
+
   /** Gaussian and robust experts have no dispersion. */
   dispersion(_i: number, _k: number): number {
     return NaN;

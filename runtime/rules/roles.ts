@@ -61,6 +61,11 @@ export interface ExpertBlock extends Block {
    * redraw: such experts are swept even when there is one of them.
    */
   readonly augmented: boolean;
+  /**
+   * Whether a row's likelihood is a scale mixture with a per-row precision weight λ (robust
+   * experts), so {@link precisionWeight} is defined and a small λ marks an outlier.
+   */
+  readonly weighsRows: boolean;
   /** Rows allocated to each expert, `count[i·K + k]`. */
   readonly count: Float64Array;
   /** Sets every expert of particle i to its prior (drawing what the prior leaves random). */
@@ -70,6 +75,11 @@ export interface ExpertBlock extends Block {
    * what {@link updateStashed} needs.
    */
   predictive(i: number, h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
+  /**
+   * After {@link predictive} and before the update: E[λ | y, the particle's draw of expert k], the
+   * posterior mean of the stashed row's precision weight under expert k (NaN unless {@link weighsRows}).
+   */
+  precisionWeight(i: number, k: number): number;
   /** Step 5: the streaming update of expert k of particle i with the row (h, y), from the stash. */
   updateStashed(i: number, k: number, h: Float64Array, hOff: number, y: number, rng: Rng): boolean;
   /** Sweep step 1: draws every expert's parameters of particle i from their full conditionals, kept until the next call. */

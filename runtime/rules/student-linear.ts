@@ -39,6 +39,8 @@ export class StudentLinearState extends NigLinearState {
   static override readonly rule = "normal_scale_mixture_studentt_linear";
   /** The statistics condition on the rows' scales. */
   override readonly augmented = true;
+  /** Each row has a precision weight λ: an outlier's is small. */
+  static override readonly weighsRows = true;
   /** Degrees of freedom ν. */
   readonly nu: number;
   /** lgamma((ν + 1)/2) − lgamma(ν/2) − ½ log(νπ): the t density's constant. */
@@ -115,6 +117,13 @@ export class StudentLinearState extends NigLinearState {
       this.stashR[b] = r;
       out[outOff + k] = this.logT(r, this.s2[b]);
     }
+  }
+
+  /** E[λ | y, β_k, σ_k²] = (ν + 1)/(ν + r²/σ_k²) at the stashed residual r (spec §2.5): 1 for a typical row, near 0 for an outlier. */
+  override precisionWeight(i: number, k: number): number {
+    const b = i * this.K + k;
+    const r = this.stashR[b];
+    return (this.nu + 1) / (this.nu + (r * r) / this.s2[b]);
   }
 
   /**

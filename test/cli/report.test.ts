@@ -60,6 +60,7 @@ function handMade(oneD: boolean): ReportData {
     score: [1, 2, 3].map((row) => ({ row, score: -1 - (row === 3 ? 2 : 0) })),
     scoreWindow: 1,
     alarms: [{ row: 3, strength: 15.2 }],
+    outliers: null,
     particles: 100,
   };
 }
@@ -89,6 +90,17 @@ describe("report charts", () => {
     const html = renderReport(r);
     expect(html).toContain("credible bands");
     expect(html).toContain('id="chart-calibration"');
+  });
+
+  it("robust experts: a table of the rows weighed least under the fit's charts, their feature named as written", () => {
+    const r = handMade(false);
+    expect(renderReport(r)).not.toContain("Outlying rows");
+    r.outliers = { threshold: 0.5, count: 3, rows: [{ row: 7, at: 1.25, y: 9.5, weight: 0.031 }, { row: 2, at: -0.5, y: -6, weight: 0.2 }] };
+    const html = renderReport(r);
+    const table = html.slice(html.indexOf("<h3>Outlying rows</h3>"), html.indexOf('<section id="gate">'));
+    expect(table).toContain("<tr><td>7</td><td>1.250</td><td>9.500</td><td>0.031</td></tr>");
+    expect(table).toContain("<th>&lt;/script&gt;&lt;b&gt;x</th>");
+    expect(table).toContain("3 of the training rows have an outlier weight below 0.5");
   });
 
   it("compiles and renders every chart whatever the column names, showing them as written", async () => {

@@ -41,6 +41,7 @@ export default function createKernel(rt) {
     inputs: [{ name: "x", size: "D" }],
     response: "y",
     responseKind: "count",
+    weighsRows: false,
     hypers: Object.fromEntries([["K", 3], ["c", 4], ["r", 5]]),
     plan: [
       { node: "y", rule: "polya_gamma_negbinomial_linear", role: "expert" },

@@ -43,6 +43,7 @@ export default function createKernel(rt) {
     inputs: [{ name: "x", size: "D" }],
     response: "y",
     responseKind: "real",
+    weighsRows: false,
     hypers: Object.fromEntries([["K", 4], ["a0", 2], ["b0", 1], ["g", 10]]),
     plan: [
       { node: "y", rule: "normal_inverse_gamma_linear", role: "expert" },

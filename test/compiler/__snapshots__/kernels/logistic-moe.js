@@ -40,6 +40,7 @@ export default function createKernel(rt) {
     inputs: [{ name: "x", size: "D" }],
     response: "y",
     responseKind: "binary",
+    weighsRows: false,
     hypers: Object.fromEntries([["K", 3], ["c", 4]]),
     plan: [
       { node: "y", rule: "polya_gamma_logistic_linear", role: "expert" },

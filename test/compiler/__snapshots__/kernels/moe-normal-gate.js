@@ -35,6 +35,7 @@ export default function createKernel(rt) {
     inputs: [{ name: "x", size: "D" }],
     response: "y",
     responseKind: "real",
+    weighsRows: false,
     hypers: Object.fromEntries([["K", 4], ["a0", 2], ["b0", 1], ["g", 10], ["s", 2.5]]),
     plan: [
       { node: "y", rule: "normal_inverse_gamma_linear", role: "expert" },

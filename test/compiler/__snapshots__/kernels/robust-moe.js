@@ -42,6 +42,7 @@ export default function createKernel(rt) {
     inputs: [{ name: "x", size: "D" }],
     response: "y",
     responseKind: "real",
+    weighsRows: true,
     hypers: Object.fromEntries([["K", 4], ["nu", 4], ["a0", 2], ["b0", 1], ["g", 10]]),
     plan: [
       { node: "y", rule: "normal_scale_mixture_studentt_linear", role: "expert" },

@@ -1,0 +1,70 @@
+/**
+ * Robust experts' outlier weights through the CLI (examples/robust: one row in ten moved by ±6):
+ * `fit --json` lists the rows weighed least and counts those below the threshold, which are the
+ * planted outliers; the trace has each row's weight as its last column, on one thread and on
+ * two alike; models whose experts weigh no rows have neither.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "../helpers/cli.js";
+import { TRACE_COLUMNS } from "../../runtime/pl/trace.js";
+import { location } from "../../examples/robust/generate.js";
+
+const robust = new URL("../../stdlib/robust-moe.moe", import.meta.url).pathname;
+const gaussian = new URL("../../stdlib/hsmoe.moe", import.meta.url).pathname;
+const data = new URL("../../examples/robust/robust-train.csv", import.meta.url).pathname;
+/** The planted outliers: rows more than 3 (ten noise sds) from the truth's line. */
+const planted = new Set(
+  readFileSync(data, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .flatMap((l, s) => {
+      const [, u, y] = l.split(",").map(Number);
+      return Math.abs(y - location(u)) > 3 ? [s + 1] : [];
+    }),
+);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "hsmoe-outliers-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("outlier weights of robust experts", () => {
+  it("lists and counts the planted outliers, and the trace gives every row's weight the same on 1 and 2 threads", async () => {
+    const traces: string[] = [];
+    for (const threads of ["1", "2"]) {
+      const trace = join(dir, `trace-${threads}.csv`);
+      const r = await cli("fit", robust, "--set", "K=2", "--data", data, "--particles", "200", "--seed", "1", "--threads", threads, "--json", "--trace", trace);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.outliers.threshold).toBe(0.5);
+      // 110 rows are planted; a few early ones come before the experts know where the lines are
+      expect(out.outliers.count).toBeGreaterThan(0.9 * planted.size);
+      expect(out.outliers.count).toBeLessThanOrEqual(planted.size + 2);
+      expect(out.outliers.rows).toHaveLength(20);
+      for (const row of out.outliers.rows) {
+        expect(planted.has(row.row), `row ${row.row}`).toBe(true);
+        expect(row.weight).toBeLessThan(0.1);
+      }
+      traces.push(readFileSync(trace, "utf8"));
+    }
+    expect(traces[1]).toBe(traces[0]);
+    const lines = traces[0].trim().split("\n");
+    expect(lines[0].split(",")).toEqual([...TRACE_COLUMNS, "weight"]);
+    const weight = (s: number) => Number(lines[s].split(",").at(-1));
+    const flagged = lines.slice(1).flatMap((_, s) => (weight(s + 1) < 0.5 ? [s + 1] : []));
+    expect(flagged.every((s) => planted.has(s))).toBe(true);
+  });
+
+  it("Gaussian experts weigh no rows: no outliers in --json, no weight in the trace", async () => {
+    const trace = join(dir, "trace-gaussian.csv");
+    const r = await cli("fit", gaussian, "--set", "K=2", "--data", data, "--particles", "40", "--json", "--trace", trace);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).outliers).toBeUndefined();
+    expect(readFileSync(trace, "utf8").split("\n")[0].split(",")).toEqual([...TRACE_COLUMNS]);
+  });
+});
