@@ -8,6 +8,7 @@ import { KnownVarianceLinearState } from "./rules/known-variance-linear.js";
 import { LogisticExpertState } from "./rules/logistic-expert.js";
 import { StudentLinearState } from "./rules/student-linear.js";
 import { NegBinomialExpertState } from "./rules/negbinomial-expert.js";
+import { BinomialExpertState } from "./rules/binomial-expert.js";
 import { FixedGate, PolyaGammaGate } from "./rules/gates.js";
 import { HorseshoeState } from "./rules/horseshoe.js";
 import { FixedNormalPrior } from "./rules/fixed-normal.js";
@@ -19,7 +20,7 @@ import type { KernelModule } from "./pl/kernel.js";
  * The runtime blocks a kernel may build, by the class name the compiler's rule table gives
  * (each with a static `create(N, K, d, constants, prior?)` and `restore(json, constants, prior?, N)`).
  */
-export const kernelBlocks = Object.freeze({ NigLinearState, KnownVarianceLinearState, LogisticExpertState, NegBinomialExpertState, StudentLinearState, PolyaGammaGate, FixedGate, HorseshoeState, FixedNormalPrior, ScalePrior });
+export const kernelBlocks = Object.freeze({ NigLinearState, KnownVarianceLinearState, LogisticExpertState, BinomialExpertState, NegBinomialExpertState, StudentLinearState, PolyaGammaGate, FixedGate, HorseshoeState, FixedNormalPrior, ScalePrior });
 
 /** The name of a runtime block class. */
 export type KernelBlockName = keyof typeof kernelBlocks;

@@ -10,7 +10,7 @@ import { constant, difference, formatAffine } from "../lang/affine.js";
 import { distributions } from "../lang/distributions.js";
 import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
-import type { CoefficientGroup, CountExpertMatch, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
+import type { BinomialExpertMatch, CoefficientGroup, CountExpertMatch, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
 import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
 import { varianceMonomial } from "./monomial.js";
 
@@ -162,7 +162,7 @@ function gaussianFix(y: GraphNode): string {
 }
 
 /** What the expert rules cover, for a likelihood none of them takes. */
-const EXPERT_FAMILIES = "the expert rules cover normal, studentt (ν > 2), bernoulli_logit and negbinomial_log likelihoods";
+const EXPERT_FAMILIES = "the expert rules cover normal, studentt (ν > 2), bernoulli_logit, binomial_logit and negbinomial_log likelihoods";
 
 /** The location-scale likelihoods of linear experts: where each one's mean and sd are among its arguments. */
 const LOCATION_SCALE = {
@@ -458,4 +458,44 @@ export function matchCountExpert(g: ModelGraph, y: GraphNode): MatchResult<Count
   const m = pgExpert(g, y, eta, "log mean", "count");
   if ("ok" in m) return m;
   return { ok: true, match: { rule: "polya_gamma_negbinomial_linear", ...pgMatchBase(g, y, m.lin, m.groups), r, origins: { r: [dispersion] } } };
+}
+
+/** The trials and the log-odds of a binomial response: the arguments of `binomial_logit`, or `binomial(n, logistic(…))`. */
+function binomialArgs(y: GraphNode): { trials: Expr; eta: Expr | undefined } | undefined {
+  const d = y.distribution!;
+  if (d.name === "binomial_logit") return { trials: d.args[0], eta: d.args[1] };
+  return d.name === "binomial" ? { trials: d.args[0], eta: call(d.args[1], "logistic")?.[0] } : undefined;
+}
+
+/**
+ * Matches `y ~ binomial_logit(n, <linear in the coefficients>)` (or `binomial(n, logistic(…))`)
+ * with n data (an input or a constant) and Normal priors of constant variance: binomial experts,
+ * Gaussian in their coefficients given Pólya-Gamma auxiliaries PG(n, ·) (spec §2.7).
+ */
+export function matchBinomialExpert(g: ModelGraph, y: GraphNode): MatchResult<BinomialExpertMatch> {
+  const d = y.distribution!;
+  const args = binomialArgs(y);
+  if (!args) return fail(0, y.span, `\`${y.name}\` has a ${d.name} likelihood; ${EXPERT_FAMILIES}`, gaussianFix(y));
+  const z = allocationOf(g)?.name ?? "z";
+  const x = g.nodes.find((n) => n.kind === "input")?.name ?? "x";
+  const n = printExpr(args.trials);
+  if (!args.eta) {
+    return fail(
+      1,
+      d.args[1].span,
+      `the probability of \`${y.name}\` is \`${printExpr(d.args[1])}\`; binomial experts need it as the logistic of a linear predictor`,
+      `write \`${y.name} ~ binomial_logit(${n}, dot(beta[${z}], ${x}))\`, the log-odds linear in coefficients \`beta[k in 1..K] ~ mvnormal(0, 4 * I(D))\`${dropUnused(g, d.args[1])}`,
+    );
+  }
+  const trialsFix = "declare the trials as data, `data n: int`, one value per row, or give a constant";
+  const t = linearize(g, args.trials, { role: "expert", allocation: undefined, dataOnly: true }, `the trials of ${y.name}`, trialsFix);
+  if (!t.ok || t.form.terms.length > 0) return fail(2, args.trials.span, `the trials \`${n}\` of \`${y.name}\` must be data or a constant, not a parameter`, trialsFix);
+  const trials = t.form.offset;
+  const fixed = constantValue(g, args.trials);
+  if (trials === undefined || (fixed !== undefined && !(Number.isInteger(fixed) && fixed >= 1))) {
+    return fail(2, args.trials.span, `the trials of \`${y.name}\` are ${fixed ?? 0}; binomial experts need a whole number of trials, at least 1`, "give the number of trials per row, e.g. `data n: int` and `binomial_logit(n, …)`");
+  }
+  const m = pgExpert(g, y, args.eta, "log-odds", "binomial");
+  if ("ok" in m) return m;
+  return { ok: true, match: { rule: "polya_gamma_binomial_linear", ...pgMatchBase(g, y, m.lin, m.groups), trials, origins: {} } };
 }

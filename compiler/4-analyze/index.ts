@@ -42,7 +42,7 @@ export interface AnalyzeOptions {
 
 /** The length of an input as the kernel names it: a data size (`D`), a constant, or 1 for a number; undefined otherwise. */
 export function inputSize(n: GraphNode, values: ReadonlyMap<string, number>): string | undefined {
-  if (n.elem.kind === "real") return "1";
+  if (n.elem.kind === "real" || n.elem.kind === "int") return "1";
   if (n.elem.kind !== "vector" || !n.elem.n) return undefined;
   const a = substitute(n.elem.n, values);
   if (a.terms.length === 0) return a.c >= 1 && Number.isInteger(a.c) ? String(a.c) : undefined;

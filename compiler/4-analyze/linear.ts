@@ -46,6 +46,8 @@ export interface LinearContext {
   role: "expert" | "gate";
   /** The allocation's name (expert role). */
   allocation?: string;
+  /** Accept an expression without coefficients (a likelihood's data argument, such as a binomial's trials): its form then has no terms. */
+  dataOnly?: boolean;
 }
 
 type Fail = { ok: false; why: Mismatch };
@@ -244,7 +246,7 @@ export function linearize(g: ModelGraph, e: Expr, ctx: LinearContext, what: stri
   if ("ok" in v) return v;
   const lin = asLin(v);
   if (!lin) return notLinear(e, v.t === "coefvec" ? `\`${v.node.name}\` is a vector of coefficients; use \`dot(${v.node.name}[…], x)\`` : "it is a vector, not a number");
-  if (lin.terms.length === 0) return notLinear(e, "it has no coefficients at all");
+  if (lin.terms.length === 0 && !ctx.dataOnly) return notLinear(e, "it has no coefficients at all");
   if ([lin.offset, ...lin.terms.map((t) => t.regressor)].some((d) => d !== undefined && depthOf(d) > MAX_DATA_DEPTH)) {
     return notLinear(e, `its data-only part nests more than ${MAX_DATA_DEPTH} operations deep`);
   }

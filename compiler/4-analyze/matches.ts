@@ -16,6 +16,7 @@ export type RuleId =
   | "polya_gamma_logistic_linear"
   | "normal_scale_mixture_studentt_linear"
   | "polya_gamma_negbinomial_linear"
+  | "polya_gamma_binomial_linear"
   | "polya_gamma_stickbreaking"
   | "fixed_stickbreaking"
   | "horseshoe_makalic_schmidt"
@@ -111,6 +112,13 @@ export interface CountExpertMatch extends LinearExpertMatch {
   r: number;
 }
 
+/** Binomial logit-linear experts with n trials per row, Gaussian in their coefficients given Pólya-Gamma auxiliaries (spec §2.7). */
+export interface BinomialExpertMatch extends LinearExpertMatch {
+  rule: "polya_gamma_binomial_linear";
+  /** The trials of a row: a data expression (an input, or a constant). */
+  trials: DataExpr;
+}
+
 /** A stick-breaking logistic gate made conditionally Gaussian by Pólya-Gamma augmentation (spec §2.2). */
 export interface StickGateMatch extends MatchBase {
   rule: "polya_gamma_stickbreaking";
@@ -152,7 +160,7 @@ export interface FixedScaleMatch extends MatchBase {
   sd: number;
 }
 
-export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch | CountExpertMatch;
+export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch | CountExpertMatch | BinomialExpertMatch;
 export type GateMatch = StickGateMatch | FixedGateMatch;
 /** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
 export interface ScaleMixtureMatch extends MatchBase {

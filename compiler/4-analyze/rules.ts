@@ -9,7 +9,7 @@
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { kernelBlocks, type KernelBlockName } from "../../runtime/kernel-runtime.js";
 import type { Statistic } from "../../runtime/rules/statistics.js";
-import { matchCountExpert, matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
+import { matchBinomialExpert, matchCountExpert, matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
 import { matchScaleMixture } from "./scale-rules.js";
 import type { ConstantCheck } from "./constants.js";
@@ -177,6 +177,21 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     block: "LogisticExpertState",
     build: () => ({}),
     moves: ["every allocation given the particle's β", "ω ~ PG(1, xᵀβ) and statistics from scratch", "β ~ N(P̃⁻¹h, P̃⁻¹)"],
+    constants: (m) => groupConstants(m.groups, "variance"),
+  }),
+  row({
+    id: "polya_gamma_binomial_linear",
+    role: "expert",
+    prior: "beta[k] ~ mvnormal(m0, c·I)",
+    link: "logit: success probability logistic(dot(beta[z], x)) in each of n trials",
+    dependent: "binomial_logit (or binomial of a logistic), n trials per row from the data",
+    update: { methods: ["predictive", "updateStashed"], spec: "§2.7: weight Binomial(y; n, σ(xᵀβ_k)) at the particle's β; ω ~ PG(n, xᵀβ_k), rank-one update of the precision, β redrawn" },
+    conditional: { methods: ["drawParameters", "rebuildAll"], spec: "§2.7: allocations given β; ω and statistics rebuilt; β drawn (an MH test under forgetting)" },
+    kind: "augmented",
+    match: matchBinomialExpert,
+    block: "BinomialExpertState",
+    build: () => ({}),
+    moves: ["every allocation given the particle's β", "ω ~ PG(n, xᵀβ) and statistics from scratch", "β ~ N(P̃⁻¹h, P̃⁻¹)"],
     constants: (m) => groupConstants(m.groups, "variance"),
   }),
   row({

@@ -61,19 +61,20 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   // The data row is the first input alone only when there is one.
   const input = inputs.length === 1 ? inputs[0] : undefined;
   type Groups = Pick<CoefficientGroup, "name" | "length" | "regressor"> & { mean?: CoefficientGroup["mean"]; scale?: number; random?: string };
-  const blockOf = (slot: BlockPlan["slot"], match: MatchBase & { rule: RuleId }, groups?: readonly Groups[], offset?: DataExpr): BlockPlan => {
+  const blockOf = (slot: BlockPlan["slot"], match: MatchBase & { rule: RuleId }, groups?: readonly Groups[], offset?: DataExpr, trials?: DataExpr): BlockPlan => {
     const rule = ruleById(match.rule);
     const plan: BlockPlan = { slot, rule: rule.id, block: rule.block, constants: rule.build(match), moves: rule.moves, from: from(match.covers) };
     if (groups) {
       const [only] = groups;
       // `dot(beta[z], x)` or `phi * x` alone reads the data row as it is; a prior mean vector
       // is laid out (and its length checked) by a design row.
-      if (groups.length === 1 && offset === undefined && isWholeInput(only, input, g.values) && typeof only.mean !== "object") {
+      if (groups.length === 1 && offset === undefined && trials === undefined && isWholeInput(only, input, g.values) && typeof only.mean !== "object") {
         if (only.mean !== undefined) plan.constants = { ...plan.constants, m0: only.mean, g: only.scale! };
       } else {
         plan.design = {
           groups: groups.map((c) => ({ name: c.name, length: c.length && substitute(c.length, g.values), regressor: c.regressor, ...(c.mean !== undefined ? { prior: { mean: c.mean, scale: c.scale!, random: c.random !== undefined } } : {}) })),
           offset,
+          ...(trials ? { trials } : {}),
         };
       }
     }
@@ -86,7 +87,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   const linear = a.gate && "design" in a.gate ? a.gate : undefined;
   const gate: BlockPlan = a.gate ? blockOf("gate", a.gate, linear?.design, linear?.offset) : { slot: "gate", rule: "single_expert", block: "FixedGate", constants: { logProbs: [0] }, moves: [] };
   if (a.gatePrior) gate.uses = "prior";
-  blocks.push(gate, blockOf("expert", a.expert, a.expert.groups, a.expert.offset));
+  blocks.push(gate, blockOf("expert", a.expert, a.expert.groups, a.expert.offset, "trials" in a.expert ? a.expert.trials : undefined));
   const observed = g.nodes.find((n) => n.kind === "observed")!;
   return {
     model: g.model,

@@ -49,6 +49,8 @@ export interface BlockPlan {
 export interface DesignPlan {
   groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number | PriorMeanVector; scale: number; random: boolean } }[];
   offset: DataExpr | undefined;
+  /** A binomial expert's trials, written after the design row (the block's row is then one longer). */
+  trials?: DataExpr;
 }
 
 /**

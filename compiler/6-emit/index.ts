@@ -150,7 +150,7 @@ function maxIndex(e: DataExpr | undefined, out: Map<string, number>): void {
 function design(w: CodeWriter, p: KernelPlan, slot: string, d: DesignPlan): void {
   w.block(`function ${slot}Design(sizes, at) {`, () => {
     const read = new Map<string, number>();
-    for (const e of [d.offset, ...d.groups.map((c) => c.regressor)]) maxIndex(e, read);
+    for (const e of [d.offset, d.trials, ...d.groups.map((c) => c.regressor)]) maxIndex(e, read);
     for (const [name, top] of read) {
       const q = p.inputs.findIndex((x) => x.name === name);
       w.line(`if (sizes[${q}] < ${num(top + 1)}) throw new Error("the model reads " + ${nameLiteral(name)} + "[${num(top + 1)}], but the rows give it " + sizes[${q}] + " entries");`);
@@ -183,12 +183,15 @@ function design(w: CodeWriter, p: KernelPlan, slot: string, d: DesignPlan): void
     const groups = d.groups.map((c, i) => `[${nameLiteral(c.name)}, n${i}, ${c.length ? "true" : "false"}]`);
     w.block("return Object.freeze({", () => {
       w.line(priors ? (random ? "d, m0, g, scaled," : "d, m0, g,") : "d,");
+      // the trials follow the design row, so the block's row is one longer
+      if (d.trials) w.line("width: d + 1,");
       w.line(`offset: ${d.offset ? "true" : "false"},`);
       w.line(`groups: [${groups.join(", ")}],`);
       w.block("fill(x, xo, h, ho) {", () => {
         const prelude: string[] = [];
         const rows = d.groups.map((c, i) => (c.length ? `for (let j = 0; j < n${i}; j++) h[ho + o${i} + j] = ${dataCode(c.regressor, p, prelude)};` : `h[ho + o${i}] = ${dataCode(c.regressor, p, prelude)};`));
         const offset = d.offset ? dataCode(d.offset, p, prelude) : "0";
+        if (d.trials) rows.push(`h[ho + d] = ${dataCode(d.trials, p, prelude)};`);
         for (const line of [...prelude, ...rows]) w.line(line);
         w.line(`return ${offset};`);
       }, "},");

@@ -155,6 +155,26 @@ export const distributions: ReadonlyMap<string, DistributionSpec> = new Map(
         parameterisation: "P(y = 1) = logistic(logit)",
       },
       {
+        name: "binomial",
+        params: [
+          { name: "trials", shape: scalar, support: "nonnegative", meaning: "the number of trials n (a whole number)" },
+          { name: "probability", shape: scalar, support: "unit", meaning: "the probability of success in each trial" },
+        ],
+        result: { kind: "int", lo: 0 },
+        support: "integer",
+        parameterisation: "P(y = k) = C(n, k) p^k (1 − p)^(n − k), k = 0, …, n; n = trials, p = probability",
+      },
+      {
+        name: "binomial_logit",
+        params: [
+          { name: "trials", shape: scalar, support: "nonnegative", meaning: "the number of trials n (a whole number)" },
+          { name: "logit", shape: scalar, support: "real", meaning: "the log-odds of success in each trial" },
+        ],
+        result: { kind: "int", lo: 0 },
+        support: "integer",
+        parameterisation: "binomial(trials, logistic(logit))",
+      },
+      {
         name: "poisson",
         params: [
           { name: "rate", shape: scalar, support: "positive", meaning: "the mean and the variance" },

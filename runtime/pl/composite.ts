@@ -24,11 +24,16 @@ import type { RowStore } from "./rows.js";
  * linear predictor (an intercept, single inputs, transforms of the inputs, an offset).
  */
 export interface Design {
-  /** Length of the design row. */
+  /** Length of the design row: the coefficients it multiplies. */
   readonly d: number;
+  /**
+   * Length of the row `fill` writes: the design row, then the likelihood's per-row constants
+   * (a binomial expert's trials); d when there are none.
+   */
+  readonly width?: number;
   /** Its coefficient groups in order: name, entries, and whether it is a vector (its entries named `name[j]`). */
   readonly groups: readonly (readonly [string, number, boolean])[];
-  /** Writes the design row of the data row `x[xOff …]` at `h[hOff …]` and returns the offset (0 without one). */
+  /** Writes the design row of the data row `x[xOff …]` (and its per-row constants) at `h[hOff …]` and returns the offset (0 without one). */
   fill(x: Float64Array, xOff: number, h: Float64Array, hOff: number): number;
   /** Whether it has an offset at all. */
   readonly offset: boolean;
@@ -76,7 +81,7 @@ class DesignedRows {
       this.Y = rows.y;
       return;
     }
-    const d = design.d;
+    const d = design.width ?? design.d;
     if (rows !== this.source) {
       this.source = rows;
       this.base = this.done = rows.start;
@@ -119,7 +124,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
   const K = expert.K;
   if (gate.K !== K || gate.N !== N) throw new Error("compose: the gate and the experts disagree on the number of experts or particles");
   if (!(sizes.length >= 1 && sizes.every((v) => Number.isInteger(v) && v >= 1))) throw new Error("compose: the input lengths must be positive integers");
-  if (expert.d !== (expertDesign ? expertDesign.d : D)) throw new Error("compose: the experts' size is not their design row's");
+  if (expert.d !== (expertDesign ? expertDesign.d : D) || expert.width !== (expertDesign ? (expertDesign.width ?? expertDesign.d) : D)) throw new Error("compose: the experts' size is not their design row's");
   if (rng) {
     for (let i = 0; i < N; i++) {
       expert.init(i, rng);
@@ -142,7 +147,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     return weights;
   };
   // The current row's design rows and the experts' offset (the data row itself without a design).
-  const he = expertDesign ? new Float64Array(expertDesign.d) : null;
+  const he = expertDesign ? new Float64Array(expertDesign.width ?? expertDesign.d) : null;
   const hg = gateDesign ? new Float64Array(gateDesign.d) : null;
   const experts = new DesignedRows(expertDesign, D, "y");
   const gates = new DesignedRows(gateDesign, D, "offset");
@@ -164,6 +169,10 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     weighsRows: expert.weighsRows,
     coefficientNames: namesOf(expertDesign),
     gateCoefficientNames: namesOf(gateDesign),
+    rowProblem(x, y) {
+      const ye = y - design(x);
+      return expert.rowProblem(he ?? x, 0, ye);
+    },
     weigh(x, y, ell) {
       const ye = y - design(x);
       const xe = he ?? x;
@@ -200,7 +209,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       if (count <= 0 || (K === 1 && !expert.augmented)) return true;
       experts.update(rows);
       gates.update(rows);
-      const de = expert.d;
+      const de = expert.width;
       const dg = gateDesign ? gateDesign.d : D;
       const local = from - rows.start;
       const { H: X, Y } = experts;
@@ -222,7 +231,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       if (K === 1 && !expert.augmented) return true;
       experts.update(rows);
       gates.update(rows);
-      const de = expert.d;
+      const de = expert.width;
       const dg = gateDesign ? gateDesign.d : D;
       // The window's rows, from `from` (absolute): views, so row s of the window is at s.
       const local = from - rows.start;

@@ -1,20 +1,47 @@
 /**
- * A weighted mixture of negative-binomial components, the posterior predictive of count experts
- * (spec §2.6): component c has weight w_c, mean μ_c and dispersion r_c, so
- * NB(y; μ, r) = Γ(y + r)/(Γ(r) y!) · p^y (1 − p)^r with p = μ/(μ + r), and its CDF at an integer
- * q is the regularised incomplete beta I_{r/(r+μ)}(r, q + 1).
+ * A weighted mixture of count components, the posterior predictive of count experts (spec §2.6,
+ * §2.7): component c has weight w_c, mean μ_c and a size r_c, the family of counts with variance
+ * μ + μ²/r —
+ * - r > 0: negative binomial, NB(y; μ, r) = Γ(y + r)/(Γ(r) y!) · p^y (1 − p)^r with
+ *   p = μ/(μ + r), whose CDF at an integer q is the regularised incomplete beta I_{r/(r+μ)}(r, q + 1);
+ * - r = −n < 0: binomial with n trials and p = μ/n (variance np(1 − p)), whose CDF at q < n is
+ *   I_{1−p}(n − q, q + 1); r = 0 (no trials) is the point mass at 0.
  */
 import { log1mSigmoid, logSigmoid, logSumExp, lgamma } from "../math/special.js";
 import { betaCdf } from "../math/cdf.js";
 
-/** Components with their weights, means and dispersions. */
+/** log p(y) of one component: a count y ≥ 0 (checked by the caller) under mean μ and size r. */
+function logComponent(y: number, mu: number, r: number): number {
+  if (r > 0) {
+    // log p = log σ(ψ), log(1 − p) = log σ(−ψ) with ψ = log μ − log r, stable for any μ
+    const psi = Math.log(mu) - Math.log(r);
+    return lgamma(y + r) - lgamma(r) - lgamma(y + 1) + (y === 0 ? 0 : y * logSigmoid(psi)) + r * log1mSigmoid(psi);
+  }
+  const n = -r;
+  if (y > n) return -Infinity;
+  const p = mu / n;
+  if (n === 0 || p === 0) return y === 0 ? 0 : -Infinity;
+  if (p === 1) return y === n ? 0 : -Infinity;
+  return lgamma(n + 1) - lgamma(y + 1) - lgamma(n - y + 1) + y * Math.log(p) + (n - y) * Math.log1p(-p);
+}
+
+/** P(y ≤ q) of one component at an integer q ≥ 0. */
+function componentCdf(q: number, mu: number, r: number): number {
+  if (r > 0) return betaCdf(r / (r + mu), r, q + 1);
+  const n = -r;
+  if (q >= n) return 1;
+  const p = mu / n;
+  return p === 0 ? 1 : p === 1 ? 0 : betaCdf(1 - p, n - q, q + 1);
+}
+
+/** Components with their weights, means and sizes. */
 export class NbMixture {
   private readonly w: Float64Array;
   private readonly mu: Float64Array;
   private readonly r: Float64Array;
   private readonly terms: Float64Array;
 
-  /** @param parts - flat `[weight, mean, dispersion]` triples; weights ≥ 0 summing to 1 (zero-weight components are dropped) */
+  /** @param parts - flat `[weight, mean, size]` triples (size: the dispersion r, or −n for n trials); weights ≥ 0 summing to 1 (zero-weight components are dropped) */
   constructor(parts: ArrayLike<number>) {
     let n = 0;
     for (let c = 0; c < parts.length; c += 3) if (parts[c] > 0) n++;
@@ -38,11 +65,7 @@ export class NbMixture {
   logPmf(y: number): number {
     if (!(Number.isInteger(y) && y >= 0)) return -Infinity;
     const { w, mu, r, terms } = this;
-    for (let c = 0; c < w.length; c++) {
-      // log p = log σ(ψ), log(1 − p) = log σ(−ψ) with ψ = log μ − log r, stable for any μ
-      const psi = Math.log(mu[c]) - Math.log(r[c]);
-      terms[c] = Math.log(w[c]) + lgamma(y + r[c]) - lgamma(r[c]) - lgamma(y + 1) + (y === 0 ? 0 : y * logSigmoid(psi)) + r[c] * log1mSigmoid(psi);
-    }
+    for (let c = 0; c < w.length; c++) terms[c] = Math.log(w[c]) + logComponent(y, mu[c], r[c]);
     return logSumExp(terms, 0, w.length);
   }
 
@@ -50,7 +73,7 @@ export class NbMixture {
   cdf(q: number): number {
     const { w, mu, r } = this;
     let F = 0;
-    for (let c = 0; c < w.length; c++) F += w[c] * betaCdf(r[c] / (r[c] + mu[c]), r[c], q + 1);
+    for (let c = 0; c < w.length; c++) F += w[c] * componentCdf(q, mu[c], r[c]);
     return F;
   }
 

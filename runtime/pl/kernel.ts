@@ -33,6 +33,8 @@ export interface ModelState {
    * stashes what {@link propagate} needs. Must be finite or −∞; NaN is a bug.
    */
   weigh(x: Float64Array, y: number, ell: Float64Array): void;
+  /** Why the data row (x, y) cannot be weighed (a response its other columns rule out, such as more successes than trials), or null. */
+  rowProblem(x: Float64Array, y: number): string | null;
   /**
    * After resampling: particle i takes the state of particle `ancestors[i]` (stash included).
    * The driver arranges the ancestors so survivors keep their slots (`ancestors[i] === i` or

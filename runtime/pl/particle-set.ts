@@ -196,6 +196,8 @@ export class ParticleSet {
   prepare(x: Float64Array, y: number, row: number): void {
     const response = RESPONSE_KINDS[this.state.response];
     if (!response.accepts(y)) throw new FilterError("bad_input", `row ${row}: the response is ${y}; this model's experts take ${response.takes}`, row);
+    const problem = this.state.rowProblem(x, y);
+    if (problem !== null) throw new FilterError("bad_input", `row ${row}: ${problem}`, row);
     const t0 = performance.now();
     const { N, K, ell, pred, logW } = this;
     if (this.traced) this.recordPredictive(x);

@@ -6,7 +6,8 @@
 
 /**
  * `G += Σ_{n < count} w_n x_{r_n} x_{r_n}ᵀ` on the lower triangle (diagonal included) of the
- * row-major d×d block at `gOff`, where `r_n = rows[n]`, `x_r = X[r·d …]` and `w_n = weights[n]`
+ * row-major d×d block at `gOff`, where `r_n = rows[n]`, `x_r = X[r·stride …]` (stride d unless
+ * the rows carry more than the d regressors) and `w_n = weights[n]`
  * (1 when `weights` is null). Four rows are folded in per pass over the block, so each entry of
  * G is read and written a quarter as often as row by row (measured 2.5× faster at d = 11).
  */
@@ -18,13 +19,14 @@ export function addGram(
   rows: Int32Array,
   weights: Float64Array | null,
   count: number,
+  stride = d,
 ): void {
   let n = 0;
   for (; n + 3 < count; n += 4) {
-    const a = rows[n] * d;
-    const b = rows[n + 1] * d;
-    const c = rows[n + 2] * d;
-    const e = rows[n + 3] * d;
+    const a = rows[n] * stride;
+    const b = rows[n + 1] * stride;
+    const c = rows[n + 2] * stride;
+    const e = rows[n + 3] * stride;
     const wa = weights === null ? 1 : weights[n];
     const wb = weights === null ? 1 : weights[n + 1];
     const wc = weights === null ? 1 : weights[n + 2];
@@ -39,7 +41,7 @@ export function addGram(
     }
   }
   for (; n < count; n++) {
-    const a = rows[n] * d;
+    const a = rows[n] * stride;
     const wa = weights === null ? 1 : weights[n];
     for (let j = 0; j < d; j++) {
       const pa = wa * X[a + j];

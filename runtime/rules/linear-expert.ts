@@ -150,6 +150,16 @@ export abstract class LinearExpertState implements ExpertBlock {
   abstract predictive(i: number, x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void;
   abstract predictiveMoments(i: number, k: number, x: Float64Array, xOff: number, out: Float64Array, outOff: number): void;
   abstract noiseVariance(i: number, k: number): number;
+  /** The row is the design row alone. */
+  get width(): number {
+    return this.d;
+  }
+
+  /** Any response of the block's kind can be weighed. */
+  rowProblem(_h: Float64Array, _hOff: number, _y: number): string | null {
+    return null;
+  }
+
   /** No precision weight per row unless {@link weighsRows}. */
   precisionWeight(_i: number, _k: number): number {
     return NaN;

@@ -93,12 +93,12 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
     this.hv = new Float64Array(d);
   }
 
-  /** The Pólya-Gamma shape b of a row with response y. */
-  protected abstract shape(y: number): number;
+  /** The Pólya-Gamma shape b of a row with response y (its row at `h[hOff …]`, for constants it carries). */
+  protected abstract shape(y: number, h: Float64Array, hOff: number): number;
   /** The linear coefficient κ of ψ in the row's log factor. */
-  protected abstract kappa(y: number): number;
+  protected abstract kappa(y: number, h: Float64Array, hOff: number): number;
   /** log p(y | ψ), the row's exact log likelihood at the predictor ψ. */
-  protected abstract logLikelihood(y: number, psi: number): number;
+  protected abstract logLikelihood(y: number, psi: number, h: Float64Array, hOff: number): number;
 
   /** Sets every expert of particle i to the prior and draws its β from it. */
   init(i: number, rng: Rng): void {
@@ -128,7 +128,7 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
     for (let k = 0, b = i * this.K; k < this.K; k++, b++) {
       const psi = dot(x, xOff, this.beta, b * d, d) + this.offset;
       this.stashEta[b] = psi;
-      out[outOff + k] = this.logLikelihood(y, psi);
+      out[outOff + k] = this.logLikelihood(y, psi, x, xOff);
     }
   }
 
@@ -147,14 +147,14 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
     if (!Number.isFinite(psi)) return false;
     const d = this.d;
     const lo = b * d * d;
-    const omega = weightedOmega(rng, psi, 1, this.shape(y));
+    const omega = weightedOmega(rng, psi, 1, this.shape(y, x, xOff));
     solveLower(this.L, lo, d, x, xOff, this.wv, 0);
     let s2 = 0;
     for (let j = 0; j < d; j++) s2 += this.wv[j] * this.wv[j];
     solveLowerT(this.L, lo, d, this.wv, 0, this.uv, 0);
     const xm = dot(x, xOff, this.m, b * d, d);
     if (!cholUpdate(this.L, lo, d, x, xOff, this.workv, 0, omega)) return false;
-    const f = (this.kappa(y) - omega * (this.offset + xm)) / (1 + omega * s2);
+    const f = (this.kappa(y, x, xOff) - omega * (this.offset + xm)) / (1 + omega * s2);
     for (let j = 0; j < d; j++) this.m[b * d + j] += this.uv[j] * f;
     this.count[b] += 1;
     this.drawBeta(rng, i, k);
@@ -170,7 +170,7 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
   /** Sweep step 2: adds log p(y | xᵀβ_k + o) of the chain's β. */
   override addLogLikelihoods(x: Float64Array, xOff: number, y: number, out: Float64Array, outOff: number): void {
     const d = this.d;
-    for (let k = 0; k < this.K; k++) out[outOff + k] += this.logLikelihood(y, dot(x, xOff, this.drawnBeta, k * d, d) + this.offset);
+    for (let k = 0; k < this.K; k++) out[outOff + k] += this.logLikelihood(y, dot(x, xOff, this.drawnBeta, k * d, d) + this.offset, x, xOff);
   }
 
   /**
@@ -180,8 +180,8 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
   override fold(i: number, k: number, x: Float64Array, xOff: number, y: number, w: number, rng: Rng): void {
     const d = this.d;
     const b = i * this.K + k;
-    const omega = weightedOmega(rng, dot(x, xOff, this.beta, b * d, d) + this.offset, w, this.shape(y));
-    const lin = w * this.kappa(y) - omega * this.offset;
+    const omega = weightedOmega(rng, dot(x, xOff, this.beta, b * d, d) + this.offset, w, this.shape(y, x, xOff));
+    const lin = w * this.kappa(y, x, xOff) - omega * this.offset;
     const P = b * d * d;
     for (let j = 0; j < d; j++) {
       const xj = omega * x[xOff + j];
@@ -201,6 +201,7 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
    */
   override rebuildAll(i: number, X: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null, rng: Rng): boolean {
     const d = this.d;
+    const width = this.width;
     const { Pv: P, hv: h } = this;
     for (let k = 0; k < this.K; k++) {
       const b = i * this.K + k;
@@ -216,16 +217,16 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
       let weight = 0;
       for (let t = 0; t < nk; t++) {
         const s = rows[t];
-        const psi = dot(X, s * d, this.drawnBeta, k * d, d) + this.offset;
+        const psi = dot(X, s * width, this.drawnBeta, k * d, d) + this.offset;
         if (!Number.isFinite(psi)) return false;
         const w = weights ? weights[s] : 1;
-        const omega = weightedOmega(rng, psi, w, this.shape(Y[s]));
+        const omega = weightedOmega(rng, psi, w, this.shape(Y[s], X, s * width));
         this.omegas[t] = omega;
-        const lin = w * this.kappa(Y[s]) - omega * this.offset;
-        for (let j = 0; j < d; j++) h[j] += lin * X[s * d + j];
+        const lin = w * this.kappa(Y[s], X, s * width) - omega * this.offset;
+        for (let j = 0; j < d; j++) h[j] += lin * X[s * width + j];
         weight += w;
       }
-      addGram(P, 0, d, X, rows, this.omegas, nk);
+      addGram(P, 0, d, X, rows, this.omegas, nk, width);
       const lo = b * d * d;
       if (!cholesky(P, 0, d, this.L, lo)) return false;
       solveLower(this.L, lo, d, h, 0, h, 0);
@@ -243,14 +244,15 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
   /** The Metropolis–Hastings test of a draw under row weights: from the chain's β_k to the new β_b. */
   private acceptTempered(rng: Rng, b: number, k: number, X: Float64Array, Y: Float64Array, rows: Int32Array, nk: number, weights: Float64Array): boolean {
     const d = this.d;
+    const width = this.width;
     let logAlpha = 0;
     for (let t = 0; t < nk; t++) {
       const s = rows[t];
       const w = weights[s];
       if (w === 1) continue;
-      const after = dot(X, s * d, this.beta, b * d, d) + this.offset;
-      const before = dot(X, s * d, this.drawnBeta, k * d, d) + this.offset;
-      logAlpha += temperedLogRatio(w, after, before, this.shape(Y[s]));
+      const after = dot(X, s * width, this.beta, b * d, d) + this.offset;
+      const before = dot(X, s * width, this.drawnBeta, k * d, d) + this.offset;
+      logAlpha += temperedLogRatio(w, after, before, this.shape(Y[s], X, s * width));
     }
     return Math.log(rng.uniform()) < logAlpha;
   }

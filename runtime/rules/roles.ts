@@ -52,8 +52,15 @@ export interface Block {
 export interface ExpertBlock extends Block {
   /** Experts per particle. */
   readonly K: number;
-  /** Length of the experts' design row. */
+  /** Length of the experts' design row: their coefficients per expert. */
   readonly d: number;
+  /**
+   * Length of the row the block reads: the design row, then any per-row constants of the
+   * likelihood (a binomial expert's trials); d for most blocks. Rows of a sweep are this far apart.
+   */
+  readonly width: number;
+  /** Why the row (h, y) cannot be weighed (a response its constants rule out), or null when it can. */
+  rowProblem(h: Float64Array, hOff: number, y: number): string | null;
   /** What the response is; the driver refuses a row whose response is not of this kind. */
   readonly response: ResponseKind;
   /**

@@ -2,7 +2,8 @@
  * Count experts through the CLI (stdlib/count-moe.moe): `fit --json` reports each expert's
  * dispersion and no noise variance, and a held-out score that is a log probability of counts;
  * `predict` gives whole-number quantiles; a response that is not a count is a data error with its
- * row and column, on one thread and on several.
+ * row and column, on one thread and on several. Binomial experts (stdlib/binomial-moe.moe) read
+ * their trials from the column `n`, and refuse a row with more successes than trials.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -71,5 +72,34 @@ describe("count experts in the CLI", () => {
     expect(r.stderr).toContain("bad.csv:3:3: error[data_not_count]: column 'y': '2.5' is not a count (0, 1, 2, …); the model's experts model counts");
     expect(r.stderr).toContain("bad.csv:4:3: error[data_not_count]: column 'y': '-1'");
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("binomial experts read their trials from a column, and refuse more successes than trials by row", async () => {
+    const binomial = new URL("../../stdlib/binomial-moe.moe", import.meta.url).pathname;
+    const rng = Rng.fromSeed(3);
+    const lines = ["x1,x2,n,y"];
+    for (let s = 0; s < 200; s++) {
+      const u = 4 * rng.uniform() - 2;
+      const n = 1 + Math.floor(10 * rng.uniform());
+      let y = 0;
+      for (let t = 0; t < n; t++) if (rng.uniform() < 1 / (1 + Math.exp(-(0.5 + u)))) y++;
+      lines.push(`1,${u},${n},${y}`);
+    }
+    const data = join(dir, "binomial.csv");
+    writeFileSync(data, lines.join("\n") + "\n");
+    const r = await cli("fit", binomial, "--set", "K=2", "--data", data, "--particles", "100", "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.inputs).toEqual([{ name: "x", columns: ["x1", "x2"] }, { name: "n", columns: ["n"] }]);
+    // one logistic truth, 0.5 + u: the busier expert's coefficients are near it
+    const top = out.experts[0].coefficients;
+    expect(Math.abs(top[0] - 0.5)).toBeLessThan(0.4);
+    expect(Math.abs(top[1] - 1)).toBeLessThan(0.4);
+    const bad = join(dir, "bad-binomial.csv");
+    writeFileSync(bad, "x1,x2,n,y\n1,0.5,5,2\n1,0.2,5,7\n");
+    const b = await cli("fit", binomial, "--data", bad, "--particles", "20");
+    expect(b.code).toBe(1);
+    expect(b.stderr).toContain("row 2: the response is 7, more successes than its 5 trials");
+    expect(b.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 });

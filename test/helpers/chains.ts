@@ -36,3 +36,19 @@ export function chainAverages(block: SweptBlock, chains: number, rng: Rng, X: Fl
   }
   return means;
 }
+
+/**
+ * Asserts that the chains' averages (from {@link chainAverages}) match `target` coefficient by
+ * coefficient within 4 Monte Carlo errors, the errors below `maxSe`.
+ */
+export function expectChainsMatch(means: readonly Float64Array[], target: readonly number[], maxSe: number): void {
+  means.forEach((chain, j) => {
+    let m = 0;
+    for (const v of chain) m += v / chain.length;
+    let ss = 0;
+    for (const v of chain) ss += (v - m) ** 2;
+    const se = Math.sqrt(ss / (chain.length - 1) / chain.length);
+    expect(Math.abs(m - target[j]), `coefficient ${j}`).toBeLessThan(4 * se);
+    expect(se).toBeLessThan(maxSe);
+  });
+}

@@ -2,11 +2,14 @@
 import { compile } from "../../api.js";
 import { sampleMoments } from "./stats.js";
 
-/** Mean and Monte Carlo SE of p̂/p over `runs` independent one-set filters of `source` on the rows (D = 2). */
-export function evidenceRatio(source: string, X: number[][], Y: number[], logZ: number, runs: number, particles: number, rejuvenate: boolean) {
+/**
+ * Mean and Monte Carlo SE of p̂/p over `runs` independent one-set filters of `source` on the rows,
+ * whose inputs are one vector of 2 unless `inputs` gives their lengths.
+ */
+export function evidenceRatio(source: string, X: number[][], Y: number[], logZ: number, runs: number, particles: number, rejuvenate: boolean, inputs: number[] = [2]) {
   const r: number[] = [];
   for (let seed = 1; seed <= runs; seed++) {
-    const f = compile(source, {}).filter({ particles, seed, D: 2, sets: 1, rejuvenate });
+    const f = compile(source, {}).filter({ particles, seed, inputs, sets: 1, rejuvenate });
     for (let s = 0; s < X.length; s++) f.observe(X[s], Y[s]);
     r.push(Math.exp(f.logEvidence - logZ));
   }

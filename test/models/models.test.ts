@@ -130,6 +130,20 @@ const T = {
     // E[y | x] = P(y = 1 | x)
     mean: ([, u]) => logistic(u < 0 ? -2 - 3 * u : -2 + 3 * u),
   },
+  binomialV: {
+    text: "x = [1, u], u ~ U(-3, 3), n uniform on 1..20; y ~ Binomial(n, logistic(-2 - 3 u)) if u < 0, Binomial(n, logistic(-2 + 3 u)) if u >= 0",
+    draw: (rng) => {
+      const u = unif(rng, -3, 3);
+      const n = 1 + Math.floor(20 * rng.uniform());
+      const p = logistic(u < 0 ? -2 - 3 * u : -2 + 3 * u);
+      let y = 0;
+      for (let t = 0; t < n; t++) if (rng.uniform() < p) y++;
+      return { x: [1, u, n], y };
+    },
+    // E[y | x, n] = n P(success)
+    mean: ([, u, n]) => n * logistic(u < 0 ? -2 - 3 * u : -2 + 3 * u),
+    inputs: [2, 1],
+  },
   countV: {
     text: "x = [1, u], u ~ U(-2, 2); y ~ NB(mean exp(1 - u), dispersion 5) if u < 0, NB(mean exp(1 + u), dispersion 5) if u >= 0",
     draw: (rng) => {
@@ -480,6 +494,16 @@ const TABLE: Record<string, Entry> = {
       recovery({
         n: 600,
         means: { at: [[1, -2], [1, -1], [1, 1], [1, 2]], tol: 0.12, why: "P(y = 1) is 0.98 and 0.73 on both sides; one logistic expert, being monotone in u, is below 0.5 on one side" },
+        usage: TWO_EXPERTS,
+      }),
+    ],
+  },
+  "binomial-expert.moe": {
+    truth: T.binomialV,
+    checks: [
+      recovery({
+        n: 400,
+        means: { at: [[1, -2, 10], [1, -1, 10], [1, 1, 10], [1, 2, 10]], tol: 0.6, why: "of 10 trials, 9.8 and 7.3 succeed on both sides; one logistic expert, being monotone in u, is below 5 on one side" },
         usage: TWO_EXPERTS,
       }),
     ],
