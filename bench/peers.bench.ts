@@ -130,7 +130,7 @@ export default function run(): void {
     const hypers = Object.entries(family.hypers).map(([k, v]) => `${k} = ${v}`).join(", ");
     settings.push(
       `${family.name}: stdlib/${family.moe} (${hypers}), ${data.train.length} train / ${data.test.length} test rows, D = ${data.D}; ` +
-        `JAGS ${chain.version}, 1 chain, seed ${CHAIN.seed}, ${CHAIN.adapt} adaptive + ${CHAIN.burnIn} burn-in + ${CHAIN.samples} saved iterations`,
+        `JAGS ${chain.version}, 1 chain, seed ${CHAIN.seed}, ${CHAIN.adapt} adaptive + ${CHAIN.burnIn} burn-in + ${CHAIN.samples} saved iterations${chain.adapted ? "" : " (JAGS: adaptation incomplete)"}`,
     );
   }
   printTable(["family", "hsmoe lpd", "JAGS lpd", "hsmoe − JAGS", "hsmoe s", "JAGS s", "JAGS/hsmoe"], rows);

@@ -24,6 +24,8 @@ export interface Chain {
   draws: Map<string, Float64Array>;
   seconds: number;
   version: string;
+  /** False when JAGS said its samplers had not finished adapting in the adaptive iterations. */
+  adapted: boolean;
 }
 
 /** A value JAGS can read as data: a scalar, a vector or a matrix given by its rows. */
@@ -128,7 +130,12 @@ export function runJags(model: string, data: Record<string, RValue>, monitors: s
     if (run.status !== 0 || !existsSync(join(dir, "CODAindex.txt"))) {
       throw new Error(`jags failed (status ${run.status}${run.error ? `, ${run.error.message}` : ""}):\n${run.stdout}\n${run.stderr}`);
     }
-    return { draws: readCoda(dir), seconds, version: /JAGS (\S+)/.exec(run.stdout)?.[1] ?? "?" };
+    return {
+      draws: readCoda(dir),
+      seconds,
+      version: /JAGS (\S+)/.exec(run.stdout)?.[1] ?? "?",
+      adapted: !/Adaptation incomplete/.test(run.stdout + run.stderr),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -66,7 +66,7 @@ function expertTable(r: ReportData): string {
     )
     .join("\n");
   return `<table class="experts"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>
-<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their exact marginal posterior, and the posterior mean noise variance (the dispersion r of count experts, whose variance is μ + μ²/r), with experts matched across particles by their allocations.</p>`;
+<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their marginal posterior (the mixture over particles of each one's exact conditional; under forgetting, the particles' draws for binary, binomial and count experts), and the posterior mean noise variance (the dispersion r of count experts, whose variance is μ + μ²/r), with experts matched across particles by their allocations.</p>`;
 }
 
 /** Robust experts: the rows weighed least, as a table under the fit's charts. */

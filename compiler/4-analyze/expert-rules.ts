@@ -452,8 +452,10 @@ export function matchCountExpert(g: ModelGraph, y: GraphNode): MatchResult<Count
   const r = constantValue(g, dispersion);
   if (r === undefined) {
     const p = nodeRef(g, dispersion)?.node;
-    const fix = p?.kind === "parameter" ? `make \`${p.name}\` a hyperparameter with a value (\`model ${g.model}(${p.name}: real = 10)\`) instead of giving it a prior` : "give it a value, e.g. `negbinomial_log(…, 10)`";
-    return fail(5, dispersion.span, `the dispersion \`${printExpr(dispersion)}\` of the count experts must be a constant; a prior on it is not supported yet`, fix);
+    const prior = p?.kind === "parameter" && p.distribution !== undefined;
+    const fix = prior ? `make \`${p.name}\` a hyperparameter with a value (\`model ${g.model}(${p.name}: real = 10)\`) instead of giving it a prior` : "give it a value, e.g. `negbinomial_log(…, 10)`";
+    const why = prior ? "a prior on it is not supported yet" : "one value for every row and expert, a literal or a hyperparameter";
+    return fail(5, dispersion.span, `the dispersion \`${printExpr(dispersion)}\` of the count experts must be a constant: ${why}`, fix);
   }
   const m = pgExpert(g, y, eta, "log mean", "count");
   if ("ok" in m) return m;

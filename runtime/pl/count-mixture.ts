@@ -8,7 +8,8 @@
  *   I_{1−p}(n − q, q + 1); r = 0 (no trials) is the point mass at 0.
  */
 import { log1mSigmoid, logSigmoid, logSumExp, lgamma } from "../math/special.js";
-import { betaCdf } from "../math/cdf.js";
+import { regularizedBetaFront } from "../math/cdf.js";
+import { normalQuantileApprox } from "./mixture.js";
 
 /** log p(y) of one component: a count y ≥ 0 (checked by the caller) under mean μ and size r. */
 function logComponent(y: number, mu: number, r: number): number {
@@ -25,14 +26,35 @@ function logComponent(y: number, mu: number, r: number): number {
   return lgamma(n + 1) - lgamma(y + 1) - lgamma(n - y + 1) + y * Math.log(p) + (n - y) * Math.log1p(-p);
 }
 
+/**
+ * −log B(a, b) for the incomplete beta of a component's CDF, kept for the last (a, b) asked for:
+ * the components of one predictive share their size, so a CDF pays three lgammas once, not per
+ * component.
+ */
+const normaliser = { a: NaN, b: NaN, value: NaN };
+function negLogBeta(a: number, b: number): number {
+  if (a !== normaliser.a || b !== normaliser.b) {
+    normaliser.a = a;
+    normaliser.b = b;
+    normaliser.value = lgamma(a + b) - lgamma(a) - lgamma(b);
+  }
+  return normaliser.value;
+}
+
 /** P(y ≤ q) of one component at an integer q ≥ 0. */
 function componentCdf(q: number, mu: number, r: number): number {
-  if (r > 0) return betaCdf(r / (r + mu), r, q + 1);
+  if (r > 0) return regularizedBetaFront(r / (r + mu), r, q + 1, negLogBeta(r, q + 1));
   const n = -r;
   if (q >= n) return 1;
   const p = mu / n;
-  return p === 0 ? 1 : p === 1 ? 0 : betaCdf(1 - p, n - q, q + 1);
+  return p === 0 ? 1 : p === 1 ? 0 : regularizedBetaFront(1 - p, n - q, q + 1, negLogBeta(n - q, q + 1));
 }
+
+/**
+ * Means beyond which the incomplete beta's normaliser, a difference of lgammas near 10¹²·36,
+ * has lost the digits a CDF needs: quantiles there come from the normal approximation.
+ */
+const EXACT_MEAN_BELOW = 1e12;
 
 /** Components with their weights, means and sizes. */
 export class NbMixture {
@@ -40,6 +62,8 @@ export class NbMixture {
   private readonly mu: Float64Array;
   private readonly r: Float64Array;
   private readonly terms: Float64Array;
+  /** The largest component mean. */
+  private readonly largest: number;
 
   /** @param parts - flat `[weight, mean, size]` triples (size: the dispersion r, or −n for n trials); weights ≥ 0 summing to 1 (zero-weight components are dropped) */
   constructor(parts: ArrayLike<number>) {
@@ -59,6 +83,7 @@ export class NbMixture {
     let total = 0;
     for (let j = 0; j < n; j++) total += this.w[j];
     for (let j = 0; j < n; j++) this.w[j] /= total;
+    this.largest = this.mu.reduce((a, v) => Math.max(a, v), 0);
   }
 
   /** log p(y): −∞ off the counts 0, 1, 2, …. */
@@ -79,9 +104,11 @@ export class NbMixture {
 
   /**
    * The smallest count q with P(y ≤ q) ≥ p: bisection over the integers, bracketed from the
-   * mixture's mean and sd and widened until it holds (p < 1).
+   * mixture's mean and sd and widened until it holds (p < 1); rounded from the normal
+ * approximation when a component's mean reaches {@link EXACT_MEAN_BELOW}.
    */
   quantile(p: number, mean: number, sd: number): number {
+    if (this.largest >= EXACT_MEAN_BELOW) return Math.max(0, Math.round(mean + sd * normalQuantileApprox(p)));
     let lo = Math.max(0, Math.floor(mean - 8 * sd)) - 1; // P(y ≤ lo) < p, with −1 standing for "below 0"
     while (lo >= 0 && this.cdf(lo) >= p) lo = lo === 0 ? -1 : Math.floor(lo / 2);
     let hi = Math.max(lo + 1, Math.ceil(mean + 8 * sd));

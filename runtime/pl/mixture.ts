@@ -167,7 +167,7 @@ export class TMixture {
  * A starting point for quantile searches: the standard normal p-quantile by Abramowitz and
  * Stegun 26.2.23 (absolute error below 4.5e−4).
  */
-function normalQuantileApprox(p: number): number {
+export function normalQuantileApprox(p: number): number {
   if (!(p > 0)) return -40;
   if (!(p < 1)) return 40;
   const q = p < 0.5 ? p : 1 - p;

@@ -417,6 +417,15 @@ export abstract class PooledSummaries {
       if (Number.isNaN(o.dispersion)) o.dispersion = null;
       for (let j = 0; j < D; j++) {
         const c = comps[r * D + j];
+        if (pointsOnly(c)) {
+          // the particles' draws (augmented experts under forgetting): their weighted quantiles
+          const pts: { w: number; v: number }[] = [];
+          for (let t = 0; t < c.length; t += 4) pts.push({ w: c[t], v: c[t + 1] });
+          pts.sort((a, b) => a.v - b.v);
+          o.lower[j] = weightedQuantile(pts, (1 - level) / 2);
+          o.upper[j] = weightedQuantile(pts, (1 + level) / 2);
+          continue;
+        }
         let spread = 0;
         for (let t = 0; t < c.length; t += 4) spread += c[t] * (c[t + 2] + (c[t + 1] - o.coefficients[j]) ** 2);
         const mixture = new TMixture(c);
@@ -535,6 +544,12 @@ function countPrediction(comps: readonly number[], K: number, probabilities: rea
     density: (y) => Math.exp(logDensity(y)),
     expected: { mean, quantiles: probabilities.map((p) => ({ p, value: weightedQuantile(pts, p) })) },
   };
+}
+
+/** Whether every component of flat `[weight, location, squared scale, dof]` quadruples is a point (squared scale 0). */
+function pointsOnly(c: readonly number[]): boolean {
+  for (let t = 2; t < c.length; t += 4) if (c[t] !== 0) return false;
+  return c.length > 0;
 }
 
 /** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */

@@ -23,7 +23,7 @@
  * {@link weightedOmega} and the draw is corrected by a Metropolis–Hastings test, as the sticks'.
  */
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
-import { mvnPrecChol, type Rng } from "../rng/index.js";
+import { mvnPrecChol, polyaGamma, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
 import { addGram } from "./gram.js";
 import type { Statistic } from "./statistics.js";
@@ -65,6 +65,11 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
   private readonly hv: Float64Array;
   /** A rebuild's auxiliaries in the order of its rows (grows with the window). */
   private omegas = new Float64Array(0);
+  /**
+   * Whether forgetting has discounted the statistics: (P̃, m) then rest on the nearby factors'
+   * auxiliaries (./tempered-pg.ts), so the summaries use the carried draws of β instead.
+   */
+  private tempered = false;
 
   /** What the block keeps per particle (the stash is gathered but not snapshotted). */
   static override readonly statistics: readonly Statistic[] = [
@@ -175,12 +180,17 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
 
   /**
    * Folds the row (x, y), allocated to expert k of particle i, into fixed statistics (spec §3.8):
-   * ω ~ PG(b, ψ) at the current draw (w·PG(b, √w·ψ) under forgetting), kept from now on.
+   * ω ~ PG(b, ψ) at the current draw, kept from now on. Under forgetting (w < 1) a binary row
+   * takes w·PG(1, √w·ψ), the sticks' nearby term; any other row takes PG(w·b, ψ), the exact
+   * augmentation of its tempered factor — no test corrects a fold later, and the rounded shape of
+   * the sweeps' nearby factor would leave a row of few counts no curvature at all.
    */
   override fold(i: number, k: number, x: Float64Array, xOff: number, y: number, w: number, rng: Rng): void {
     const d = this.d;
     const b = i * this.K + k;
-    const omega = weightedOmega(rng, dot(x, xOff, this.beta, b * d, d) + this.offset, w, this.shape(y, x, xOff));
+    const psi = dot(x, xOff, this.beta, b * d, d) + this.offset;
+    const shape = this.shape(y, x, xOff);
+    const omega = w === 1 || shape === 1 ? weightedOmega(rng, psi, w, shape) : w * shape > 0 ? polyaGamma(rng, w * shape, psi) : 0;
     const lin = w * this.kappa(y, x, xOff) - omega * this.offset;
     const P = b * d * d;
     for (let j = 0; j < d; j++) {
@@ -268,11 +278,29 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
   }
 
   /**
-   * Marginal of each coefficient of expert k given the particle's auxiliaries: N(m_j, (P̃⁻¹)_jj);
-   * writes `[mean, variance, Infinity]` at `out[off + 3j …]` (the mixture over particles is the posterior).
+   * Marginal of each coefficient of expert k given the particle's auxiliaries: N(m_j, (P̃⁻¹)_jj),
+   * whose mixture over particles is the posterior; writes `[mean, variance, Infinity]` at
+   * `out[off + 3j …]`. Under forgetting the auxiliaries augment nearby factors, so N(m, P̃⁻¹) is
+   * not the tempered conditional: the particle's carried draw β_j is written instead, as a point
+   * (variance 0), and the draws' spread over particles is the posterior's.
    */
   coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void {
-    this.gaussianMarginals(i, k, out, off, 1);
+    if (!this.tempered) {
+      this.gaussianMarginals(i, k, out, off, 1);
+      return;
+    }
+    const b = (i * this.K + k) * this.d;
+    for (let j = 0; j < this.d; j++) {
+      out[off + 3 * j] = this.beta[b + j];
+      out[off + 3 * j + 1] = 0;
+      out[off + 3 * j + 2] = Infinity;
+    }
+  }
+
+  /** Forgetting: the statistics keep the prior and ρ of the data's part (and the summaries turn to the draws). */
+  override discount(i: number, rho: number): boolean {
+    this.tempered = true;
+    return super.discount(i, rho);
   }
 
   /** No noise statistics. */
@@ -286,13 +314,14 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
 
   /** The snapshot fields every such block has, after its kind and constants. */
   protected pgJSON(): Record<string, unknown> {
-    return { g: Array.from(this.g), m0: Array.from(this.m0), ...this.coreJSON(), beta: encodeFloat64(this.beta) };
+    return { g: Array.from(this.g), m0: Array.from(this.m0), ...this.coreJSON(), beta: encodeFloat64(this.beta), ...(this.tempered ? { tempered: true } : {}) };
   }
 
   /** Restores what {@link pgJSON} wrote. */
   protected restorePg(o: Record<string, unknown>): void {
     this.restoreCore(o);
     this.beta.set(decodeFloat64(String(o.beta), this.beta.length));
+    this.tempered = o.tempered === true;
   }
 
   /** The prior of a snapshot written by {@link pgJSON}. */

@@ -8,16 +8,17 @@
  * coefficient draw exact. The nearby factor:
  * - for b = 1, e^{wκη}/cosh(√w·η/2), augmented by ω = w·PG(1, √w·η): its log ratio to the
  *   tempered factor grows like (√w − w)|η|/2 ≤ |η|/8;
- * - for b > 1, e^{wκη}/cosh(η/2)^m with m = round(w·b), augmented by ω ~ PG(m, η) (0 when
- *   m = 0): its log ratio (m − wb)·log cosh(η/2) grows like |η|/4 at most, whatever b, where
- *   the first form's would grow with b (and stall the chains of large counts).
+ * - for any other b (a count's y + r, a binomial's n, below 1 too), e^{wκη}/cosh(η/2)^m with
+ *   m = round(w·b), augmented by ω ~ PG(m, η) (0 when m = 0): its log ratio
+ *   (m − wb)·log cosh(η/2) grows like |η|/4 at most, whatever b, where the first form's would
+ *   grow with b (and stall the chains of large counts).
  */
 import { log1pExpNeg } from "../math/index.js";
 import { polyaGamma, polyaGamma1, type Rng } from "../rng/index.js";
 
 /**
  * A row's Pólya-Gamma term at logit η, weight w and shape b: ω ~ PG(b, η) when w = 1, else the
- * nearby factor's (module header): w·PG(1, √w·η) for b = 1, PG(round(w·b), η) for b > 1.
+ * nearby factor's (module header): w·PG(1, √w·η) for b = 1, PG(round(w·b), η) otherwise.
  */
 export function weightedOmega(rng: Rng, eta: number, w: number, b = 1): number {
   if (b === 1) return w === 1 ? polyaGamma1(rng, eta) : w * polyaGamma1(rng, Math.sqrt(w) * eta);
@@ -35,7 +36,7 @@ function logCosh(x: number): number {
  * One row's part of the log acceptance ratio of a coefficient draw under weight w, moving its
  * logit from `before` to `after`: f(after) − f(before) with f the log ratio of the tempered factor
  * to the nearby one of {@link weightedOmega}: f(η) = log cosh(√w·η/2) − w·log cosh(η/2) for b = 1,
- * (round(w·b) − w·b)·log cosh(η/2) for b > 1 (0 when w = 1).
+ * (round(w·b) − w·b)·log cosh(η/2) for any other b (0 when w = 1).
  */
 export function temperedLogRatio(w: number, after: number, before: number, b = 1): number {
   if (b !== 1) return (Math.round(w * b) - w * b) * (logCosh(0.5 * after) - logCosh(0.5 * before));
