@@ -8,7 +8,7 @@ import { loadKernel } from "./runtime/kernel-runtime.js";
 import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
-import type { Alarm, TraceRow } from "./runtime/pl/trace.js";
+import type { Alarm, Outliers, TraceRow } from "./runtime/pl/trace.js";
 import type { Forgetting } from "./runtime/pl/summaries.js";
 import { validateOptions } from "./runtime/pl/options.js";
 
@@ -122,6 +122,15 @@ export class ModelFilter {
   /** Change alarms on the prequential score so far (spec §3.8): row (1-based) and strength. */
   get alarms(): readonly Alarm[] {
     return this.inner ? this.inner.alarms : [];
+  }
+
+  /**
+   * Robust experts (spec §2.5): the rows weighed least so far by their outlier weight (the
+   * posterior mean of the row's precision given the rows up to it), with the count below the
+   * threshold; null for experts that weigh no rows (and before the first row).
+   */
+  get outliers(): Outliers | null {
+    return this.inner ? this.inner.outliers : null;
   }
 
   /** The forgetting in force (spec §3.8): the option, each factor the sets run with its pooling weight, and their weighted mean. */

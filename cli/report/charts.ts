@@ -44,10 +44,10 @@ export const CHARTS: readonly ChartDef[] = [
     title: "Posterior predictive",
     caption: (r) =>
       r.binary
-        ? `P(y = 1) along ${r.feature}, its posterior mean with 50 % and 90 % credible bands${r.oneD ? "" : ", other inputs held at their training means"}; points are training rows (0 or 1).`
+        ? `P(y = 1) along ${r.feature}, its posterior mean with 50 % and 90 % credible bands${r.oneD ? "" : ", other inputs held at their training means (whole-number inputs rounded)"}; points are training rows (0 or 1).`
         : r.oneD
           ? `Training data, the posterior predictive mean, and its 50 % and 90 % bands along ${r.feature}.`
-          : `Partial dependence on ${r.feature}: the predictive mean with 50 % and 90 % bands, other inputs held at their training means; points are training rows.`,
+          : `Partial dependence on ${r.feature}: the predictive mean with 50 % and 90 % bands, other inputs held at their training means (whole-number inputs rounded); points are training rows.`,
     when: () => true,
     spec: (r) => ({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
@@ -115,7 +115,7 @@ export const CHARTS: readonly ChartDef[] = [
     caption: (r) =>
       r.oneD
         ? `Probability that each expert explains a row, along ${r.feature}: posterior mean and 90 % credible band. Where one expert's curve nears 1, it has taken over.`
-        : `Probability of each expert along ${r.feature} with the other inputs at their training means: posterior mean and 90 % credible band.`,
+        : `Probability of each expert along ${r.feature} with the other inputs at their training means (whole-number inputs rounded): posterior mean and 90 % credible band.`,
     when: (r) => r.experts.length > 1,
     spec: (r) => ({
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",

@@ -71,7 +71,7 @@ export interface ReportData {
   calibration: { predicted: number; observed: number; n: number }[];
   /** Training rows (chosen feature, response), at most {@link MAX_ROWS} for d > 1. */
   points: { at: number; y: number }[];
-  /** Predictive along the chosen feature, other inputs at their training means. */
+  /** Predictive along the chosen feature, other inputs at their training means (whole-number inputs rounded). */
   band: BandPoint[];
   /** Gate probabilities along the chosen feature (same inputs as {@link band}). */
   gate: GatePoint[];
@@ -123,17 +123,21 @@ export interface ReportInput {
 /** Raised when the chosen feature is not an input column. */
 export class ReportFeatureError extends Error {}
 
+/** A column's range and the value the plots hold it at: its mean, rounded when every value is a whole number (trials, counts, dummies). */
 function columnStats(t: DataTable, j: number): { min: number; max: number; mean: number } {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
+  let whole = true;
   for (let s = 0; s < t.n; s++) {
     const v = t.x[s * t.D + j];
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
+    whole &&= Number.isInteger(v);
   }
-  return { min, max, mean: sum / Math.max(1, t.n) };
+  const mean = sum / Math.max(1, t.n);
+  return { min, max, mean: whole ? Math.round(mean) : mean };
 }
 
 function spacedRows(n: number): number[] {

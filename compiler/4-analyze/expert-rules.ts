@@ -491,7 +491,7 @@ export function matchBinomialExpert(g: ModelGraph, y: GraphNode): MatchResult<Bi
   }
   const trialsFix = "declare the trials as data, `data n: int`, one value per row, or give a constant";
   const t = linearize(g, args.trials, { role: "expert", allocation: undefined, dataOnly: true }, `the trials of ${y.name}`, trialsFix);
-  if (!t.ok || t.form.terms.length > 0) return fail(2, args.trials.span, `the trials \`${n}\` of \`${y.name}\` must be data or a constant, not a parameter`, trialsFix);
+  if (!t.ok || t.form.terms.length > 0) return fail(2, args.trials.span, `the trials \`${n}\` of \`${y.name}\` must be data or a constant, the same for every expert: not a parameter, nor indexed by the allocation`, trialsFix);
   const trials = t.form.offset;
   const fixed = constantValue(g, args.trials);
   if (trials === undefined || (fixed !== undefined && !(Number.isInteger(fixed) && fixed >= 1))) {

@@ -329,7 +329,7 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   if (!options.rejuvenate) store.n = rows.n;
   const filter = new Filter(kernel, D, { particles: restored.length * N, sets: restored.length, inputs: sizes }, restored, store);
   if (snap.monitor !== undefined) filter.monitor = ChangeDetector.fromJSON(snap.monitor);
-  if (snap.outliers !== undefined && filter.outlierRows) filter.outlierRows = OutlierRows.fromJSON(snap.outliers);
+  if (snap.outliers !== undefined && filter.outlierRows) filter.outlierRows = OutlierRows.fromJSON(snap.outliers, rows.n);
   filter.pooled = snap.pooled === undefined ? null : HealthSeries.fromJSON(snap.pooled, rows.n, "pooled");
   return filter;
 }
@@ -347,7 +347,10 @@ function infoDifference(theirs: KernelInfo | undefined, ours: KernelInfo): strin
     const shown = (v: number | readonly number[] | undefined) => (v === undefined ? "(none)" : typeof v === "number" ? String(v) : `[${v.join(", ")}]`);
     if (shown(a) !== shown(b)) out.push(`${h} = ${shown(a)}, not ${shown(b)}`);
   }
-  if (out.length === 0 && JSON.stringify(theirs) !== JSON.stringify(ours)) out.push("its inference plan or data names differ");
+  // a snapshot from before `weighsRows` was recorded lacks it: its kernel weighed no rows
+  const rest = (i: KernelInfo) => JSON.stringify({ ...i, weighsRows: undefined });
+  const same = rest(theirs) === rest(ours) && (theirs.weighsRows === true) === (ours.weighsRows === true);
+  if (out.length === 0 && !same) out.push("its inference plan or data names differ");
   return out.join(", ");
 }
 

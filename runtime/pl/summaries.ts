@@ -259,6 +259,9 @@ export abstract class PooledSummaries {
     const comps: number[] = []; // weight, loc, scaleSq, dof, variance
     const omega = this.setWeights();
     const xs = Float64Array.from(x);
+    // a query row's own constants (a binomial's trials) must be possible for some response
+    const problem = this.sets[0].state.rowProblem(xs, 0);
+    if (problem !== null) throw new FilterError("bad_input", `predict: ${problem}`);
     this.sets.forEach((s, m) => {
       s.state.predictive(xs, this.scratch);
       for (let i = 0; i < s.N; i++) {

@@ -256,7 +256,12 @@ export interface Outliers {
   /** Rows seen with a weight below the threshold. */
   count: number;
   /** The rows with the smallest weights below the threshold (at most {@link OutlierRows.keep}), smallest first. */
-  rows: { row: number; weight: number }[];
+  rows: {
+    /** The 1-based row of the stream. */
+    row: number;
+    /** Its outlier weight. */
+    weight: number;
+  }[];
 }
 
 /**
@@ -299,16 +304,20 @@ export class OutlierRows {
   }
 
   /**
-   * Restores a state written by {@link toJSON}.
+   * Restores a state written by {@link toJSON}, of a stream of `rows` rows.
    * @throws Error naming the field when it is malformed.
    */
-  static fromJSON(j: unknown): OutlierRows {
+  static fromJSON(j: unknown, rows = Number.MAX_SAFE_INTEGER): OutlierRows {
     const o = j as Partial<Outliers> | null;
     const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-    if (!o || typeof o !== "object" || !finite(o.threshold) || !finite(o.count)) throw new Error("outliers is not a list of outlying rows");
-    if (!Array.isArray(o.rows) || o.rows.length > OutlierRows.keep || !o.rows.every((r) => r && finite(r.row) && finite(r.weight))) throw new Error("outliers.rows is not a list of rows and weights");
+    if (!o || typeof o !== "object" || !finite(o.threshold) || !(o.threshold > 0) || !Number.isSafeInteger(o.count) || !Array.isArray(o.rows)) throw new Error("outliers is not a list of outlying rows");
+    const listed = o.rows;
+    const ok = listed.length <= Math.min(OutlierRows.keep, o.count!) && o.count! <= rows;
+    if (!ok || !listed.every((r, q) => r && Number.isSafeInteger(r.row) && r.row >= 1 && r.row <= rows && finite(r.weight) && r.weight < o.threshold! && (q === 0 || listed[q - 1].weight <= r.weight))) {
+      throw new Error("outliers.rows is not a list of rows and weights below the threshold, smallest first");
+    }
     const list = new OutlierRows(o.threshold);
-    list.state = { threshold: o.threshold, count: o.count, rows: o.rows.map((r) => ({ row: r.row, weight: r.weight })) };
+    list.state = { threshold: o.threshold, count: o.count!, rows: o.rows.map((r) => ({ row: r.row, weight: r.weight })) };
     return list;
   }
 }

@@ -153,6 +153,12 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
     const d = this.d;
     const lo = b * d * d;
     const omega = weightedOmega(rng, psi, 1, this.shape(y, x, xOff));
+    if (omega === 0) {
+      // b = 0 (a binomial row of no trials): the row's factor is 1 and changes no statistic
+      this.count[b] += 1;
+      this.drawBeta(rng, i, k);
+      return true;
+    }
     solveLower(this.L, lo, d, x, xOff, this.wv, 0);
     let s2 = 0;
     for (let j = 0; j < d; j++) s2 += this.wv[j] * this.wv[j];

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../helpers/cli.js";
-import { TRACE_COLUMNS } from "../../runtime/pl/trace.js";
+import { OutlierRows, TRACE_COLUMNS } from "../../runtime/pl/trace.js";
 import { location } from "../../examples/robust/generate.js";
 
 const robust = new URL("../../stdlib/robust-moe.moe", import.meta.url).pathname;
@@ -66,5 +66,21 @@ describe("outlier weights of robust experts", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).outliers).toBeUndefined();
     expect(readFileSync(trace, "utf8").split("\n")[0].split(",")).toEqual([...TRACE_COLUMNS]);
+  });
+
+  it("a saved list restores only when it is one: rows of the stream below the threshold, smallest first, no more than counted", () => {
+    const good = { threshold: 0.5, count: 3, rows: [{ row: 7, weight: 0.02 }, { row: 2, weight: 0.3 }] };
+    expect(OutlierRows.fromJSON(good, 10).outliers).toEqual(good);
+    for (const bad of [
+      { ...good, count: -3 },
+      { ...good, count: 1 },
+      { ...good, threshold: -1 },
+      { ...good, rows: [{ row: 1.5, weight: 0.1 }] },
+      { ...good, rows: [{ row: 11, weight: 0.1 }] },
+      { ...good, rows: [{ row: 2, weight: 0.3 }, { row: 7, weight: 0.02 }] },
+      { ...good, rows: [{ row: 2, weight: 0.7 }] },
+    ]) {
+      expect(() => OutlierRows.fromJSON(bad, 10), JSON.stringify(bad)).toThrow(/outliers/);
+    }
   });
 });

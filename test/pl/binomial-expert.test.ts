@@ -162,6 +162,24 @@ describe("binomial responses", () => {
     expect(JSON.stringify(f.snapshot())).toBe(before);
   });
 
+  it("a row of no trials is certain (y = 0), changes no statistic and costs no evidence, with and without forgetting; predict refuses trials that are not a count", () => {
+    for (const options of [{}, { forget: 0.95 }]) {
+      const f = compile(stdlib, { K: 2 }).filter({ particles: 50, seed: 2, inputs: [2, 1], ...options });
+      f.observe([1, 0.2, 4], 2);
+      const before = f.logEvidence;
+      f.observe([1, -0.4, 0], 0);
+      expect(f.logEvidence).toBe(before);
+      f.observe([1, 0.7, 3], 3);
+      expect(Number.isFinite(f.logEvidence)).toBe(true);
+      expect(() => f.observe([1, 0.3, 0], 1)).toThrow(/row 4: the response is 1, more successes than its 0 trials/);
+    }
+    const f = compile(single, {}).filter({ particles: 20, seed: 1, inputs: [2, 1] });
+    f.observe([1, 0.2, 5], 3);
+    expect(() => f.predict([1, 0.3, 2.5])).toThrow(/predict: the trials are 2.5/);
+    expect(() => f.predict([1, 0.3, -3])).toThrow(/predict: the trials are -3/);
+    expect(f.predict([1, 0.3, 0]).quantiles.every((q) => q.value === 0)).toBe(true);
+  });
+
   it("a mixture of binomial experts continues bit for bit from a snapshot (window, folds, forgetting)", () => {
     const { X, Y } = rows(90, 4, (u) => sigmoid(u < 0 ? -1 - 2 * u : -1 + 2 * u));
     const data = X.map((x, s) => ({ x, y: Y[s] }));

@@ -38,4 +38,12 @@ describe.each(["hsmoe.moe", "hsmoe-group.moe", "moe-normal-gate.moe"])("%s", (fi
     expect(summary(resumed)).toEqual(summary(whole));
     expect(JSON.stringify(resumed.snapshot())).toBe(JSON.stringify(whole.snapshot()));
   });
+
+  it("a snapshot saved before kernels recorded whether they weigh rows restores (it weighed none)", () => {
+    const first = model.filter({ particles: 40, seed: 9, D: 2 });
+    for (const r of rows.slice(0, 10)) first.observe(r.x, r.y);
+    const old = JSON.parse(JSON.stringify(first.snapshot()));
+    delete old.info.weighsRows;
+    expect(summary(model.restore(old))).toEqual(summary(first));
+  });
 });
