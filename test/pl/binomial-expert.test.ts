@@ -55,7 +55,7 @@ function logChoose(n: number, y: number): number {
 /**
  * log ∫ N(β; 0, cI) Π Binomial(y_s | n_s, σ(x_sᵀβ))^{w_s} dβ and the posterior mean, by the
  * midpoint rule on a G² grid over [−range, range]²: 241 nodes over [−3, 3] for 25 rows (posterior
- * sds ≈ 0.15–0.2, far inside), 321 over [−8, 8] for a few rows, whose posterior is nearly the
+ * sds ≈ 0.15–0.2, far inside), 201 over [−8, 8] for a few rows, whose posterior is nearly the
  * prior's N(0, 4).
  */
 function grid(X: number[][], Y: number[], c: number, weights?: number[], range = 3, G = 241) {
@@ -117,7 +117,7 @@ describe("two binomial experts, a fixed gate", () => {
   const { X, Y } = rows(6, 11);
 
   it("the evidence estimate is unbiased against the sum over every allocation", () => {
-    const logZ = allocationSumLogEvidence(X.length, 0.4, (idx) => grid(idx.map((s) => X[s]), idx.map((s) => Y[s]), 4, undefined, 8, 321).logZ);
+    const logZ = allocationSumLogEvidence(X.length, 0.4, (idx) => grid(idx.map((s) => X[s]), idx.map((s) => Y[s]), 4, undefined, 8, 201).logZ);
     const { mean, se } = evidenceRatio(source, X, Y, logZ, 200, 30, true, [2, 1]);
     expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
   });
