@@ -71,6 +71,11 @@ export const EXAMPLES: readonly Example[] = [
     horseshoe: true,
   },
   {
+    name: "binomial",
+    args: ["stdlib/binomial-moe.moe", "--set", "K=3", "--data", "examples/binomial/binomial-train.csv", "--test", "examples/binomial/binomial-test.csv"],
+    horseshoe: true,
+  },
+  {
     name: "paper-4-1",
     args: ["stdlib/hsmoe.moe", "--set", "K=10", "--data", "examples/data/paper41-train.csv", "--test", "examples/data/paper41-test.csv"],
     horseshoe: true,

@@ -55,7 +55,9 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 function expertTable(r: ReportData): string {
   // count experts show their dispersion where the others show a noise variance
   const counts = r.experts.some((e) => e.dispersion !== null);
-  const head = `<tr><th>expert</th><th>usage</th><th>${counts ? "dispersion" : "noise variance"}</th>${r.features.map((f) => `<th>${escapeHtml(f)}</th>`).join("")}</tr>`;
+  // the coefficients' own names: the inputs, or the regressors the model builds from them (not the trials)
+  const names = r.experts[0]?.coefficients.map((c) => c.feature) ?? r.features;
+  const head = `<tr><th>expert</th><th>usage</th><th>${counts ? "dispersion" : "noise variance"}</th>${names.map((f) => `<th>${escapeHtml(f)}</th>`).join("")}</tr>`;
   const body = r.experts
     .map((e) => ({ e, spread: counts ? e.dispersion : e.noiseVariance }))
     .map(
