@@ -7,32 +7,33 @@
  * - sparse routing (d = 10 + intercept, K = 3, routed by 2 features): shrinkage κ ≥ 0.8 on
  *   every noise feature of every stick and ≤ 0.5 on each driver on the stick it drives; five
  *   seeds with the worst within 0.02 nats/row of the best.
- * These fits take seconds each; the whole file runs within the CI budget on two cores.
+ * Each fit is `hsmoe fit` on the committed CSVs of these data sets (examples/data), its four
+ * particle sets on two worker threads: the vitest worker runs one file at a time, and the fits
+ * are this file's whole cost (the same sets and seeds as a one-thread fit).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { compile } from "../../api.js";
-import { heldoutLpd, paper41, piecewise, sparseRouting, type SyntheticData } from "../../examples/data/simulate.js";
+import { fileURLToPath } from "node:url";
+import { heldoutLpd, piecewise, sparseRouting } from "../../examples/data/simulate.js";
+import { cli } from "../helpers/cli.js";
 
-const flagship = compile(readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8"), { K: 3 });
+const model = fileURLToPath(new URL("../../stdlib/hsmoe.moe", import.meta.url));
+const csv = (name: string) => fileURLToPath(new URL(`../../examples/data/${name}.csv`, import.meta.url));
 
-function fit(data: SyntheticData, seed: number) {
-  const f = flagship.filter({ particles: 1000, seed, D: data.train[0].x.length });
-  for (const r of data.train) f.observe(r.x, r.y);
-  f.finish();
-  let lpd = 0;
-  for (const r of data.test) lpd += f.predict(r.x, []).logDensity(r.y);
-  return { lpd: lpd / data.test.length, shrinkage: f.shrinkage()!, experts: f.experts() };
+/** `hsmoe fit --json` of the data set `prefix` with K experts and this seed: held-out lpd, shrinkage, experts' usage. */
+async function fit(prefix: string, seed: number, K = 3) {
+  const r = await cli("fit", model, "--set", `K=${K}`, "--data", csv(`${prefix}-train`), "--test", csv(`${prefix}-test`), "--particles", "1000", "--seed", String(seed), "--threads", "2", "--json");
+  expect(r.code, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout) as { heldout: { lpd: number }; gate: { shrinkage: number[][] }; experts: { usage: number }[] };
+  return { lpd: out.heldout.lpd, shrinkage: out.gate.shrinkage, experts: out.experts };
 }
 
 const SEEDS = [1, 2, 3, 4, 5];
 
 describe("piecewise-linear data", () => {
-  const data = piecewise(1);
-  const truth = heldoutLpd(data);
-  let runs: ReturnType<typeof fit>[] = [];
-  beforeAll(() => {
-    runs = SEEDS.map((seed) => fit(data, seed));
+  const truth = heldoutLpd(piecewise(1));
+  let runs: Awaited<ReturnType<typeof fit>>[] = [];
+  beforeAll(async () => {
+    for (const seed of SEEDS) runs.push(await fit("piecewise", seed));
   }, 600_000);
 
   it("is within 0.03 nats/row of the data-generating model on held-out rows", () => {
@@ -50,10 +51,9 @@ describe("piecewise-linear data", () => {
 });
 
 describe("sparse routing (d = 10 + intercept, routed by the first two features)", () => {
-  const data = sparseRouting(1);
-  let runs: ReturnType<typeof fit>[] = [];
-  beforeAll(() => {
-    runs = SEEDS.map((seed) => fit(data, seed));
+  let runs: Awaited<ReturnType<typeof fit>>[] = [];
+  beforeAll(async () => {
+    for (const seed of SEEDS) runs.push(await fit("sparse", seed));
   }, 1_200_000);
 
   it("switches off every noise feature on every stick (κ ≥ 0.8) and keeps each driver on its stick (κ ≤ 0.5)", () => {
@@ -72,19 +72,14 @@ describe("sparse routing (d = 10 + intercept, routed by the first two features)"
   });
 
   it("is within 0.03 nats/row of the data-generating model", () => {
-    const truth = heldoutLpd(data);
+    const truth = heldoutLpd(sparseRouting(1));
     for (const r of runs) expect(truth - r.lpd).toBeLessThan(0.03);
   });
 });
 
 describe("the paper's §4.1 study (K = 10, three active experts)", () => {
-  it("puts most of the usage on three experts", () => {
-    const data = paper41(1);
-    const model = compile(readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8"), { K: 10 });
-    const f = model.filter({ particles: 1000, seed: 1, D: 5 });
-    for (const r of data.train) f.observe(r.x, r.y);
-    f.finish();
-    const usage = f.experts().map((e) => e.usage);
+  it("puts most of the usage on three experts", async () => {
+    const usage = (await fit("paper41", 1, 10)).experts.map((e) => e.usage);
     expect(usage[0] + usage[1] + usage[2]).toBeGreaterThan(0.85);
     expect(usage.slice(3).every((u) => u < 0.06)).toBe(true);
   }, 300_000);
