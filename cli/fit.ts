@@ -406,9 +406,11 @@ function fitSummary(r: {
     const least = r.outliers.rows.slice(0, 8).map((x) => `row ${x.row} (${fmt(x.weight, 2)})`);
     out.push(`outlying rows (weight below ${r.outliers.threshold}): ${r.outliers.count === 0 ? "none" : `${r.outliers.count}; least weighed ${least.join(", ")}`}`);
   }
-  // count experts have a dispersion where the others have a noise variance (or neither: binary)
+  // count experts have a dispersion where the others have a noise variance (or neither: binary);
+  // Student-t experts (the ones that weigh rows) a squared scale, σ² of t_ν(μ, σ)
   const counts = r.experts.some((e) => e.dispersion !== undefined);
-  out.push("", "experts by usage", `  rank  usage  ${counts ? "dispersion" : " noise var"}  coefficients (${r.coefficientNames.join(", ")})`);
+  const spreadName = counts ? "dispersion" : r.outliers ? "    scale²" : " noise var";
+  out.push("", "experts by usage", `  rank  usage  ${spreadName}  coefficients (${r.coefficientNames.join(", ")})`);
   r.experts.forEach((e, i) => {
     const spread = counts ? e.dispersion : e.noiseVariance;
     out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${(spread === null || spread === undefined ? "—" : fmt(spread)).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`);

@@ -53,6 +53,9 @@ describe("outlier weights of robust experts", () => {
       traces.push(readFileSync(trace, "utf8"));
     }
     expect(traces[1]).toBe(traces[0]);
+    // the summary names the Student-t experts' σ² a squared scale, not a noise variance
+    const text = await cli("fit", robust, "--set", "K=2", "--data", data, "--particles", "40");
+    expect(text.stdout).toMatch(/rank {2}usage {6}scale²/);
     const lines = traces[0].trim().split("\n");
     expect(lines[0].split(",")).toEqual([...TRACE_COLUMNS, "weight"]);
     const weight = (s: number) => Number(lines[s].split(",").at(-1));

@@ -101,6 +101,8 @@ describe("report charts", () => {
     expect(table).toContain("<tr><td>7</td><td>1.250</td><td>9.500</td><td>0.031</td></tr>");
     expect(table).toContain("<th>&lt;/script&gt;&lt;b&gt;x</th>");
     expect(table).toContain("3 of the training rows have an outlier weight below 0.5");
+    // Student-t experts' σ² is a squared scale
+    expect(html).toContain("<th>usage</th><th>scale²</th>");
   });
 
   it("compiles and renders every chart whatever the column names, showing them as written", async () => {
