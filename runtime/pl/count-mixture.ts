@@ -31,23 +31,29 @@ function logComponent(y: number, mu: number, r: number): number {
  * the components of one predictive share their size, so a CDF pays three lgammas once, not per
  * component.
  */
-const normaliser = { a: NaN, b: NaN, value: NaN };
-function negLogBeta(a: number, b: number): number {
-  if (a !== normaliser.a || b !== normaliser.b) {
-    normaliser.a = a;
-    normaliser.b = b;
-    normaliser.value = lgamma(a + b) - lgamma(a) - lgamma(b);
+class BetaNormaliser {
+  private a = NaN;
+  private b = NaN;
+  private value = NaN;
+
+  /** −log B(a, b). */
+  at(a: number, b: number): number {
+    if (a !== this.a || b !== this.b) {
+      this.a = a;
+      this.b = b;
+      this.value = lgamma(a + b) - lgamma(a) - lgamma(b);
+    }
+    return this.value;
   }
-  return normaliser.value;
 }
 
 /** P(y ≤ q) of one component at an integer q ≥ 0. */
-function componentCdf(q: number, mu: number, r: number): number {
-  if (r > 0) return regularizedBetaFront(r / (r + mu), r, q + 1, negLogBeta(r, q + 1));
+function componentCdf(q: number, mu: number, r: number, norm: BetaNormaliser): number {
+  if (r > 0) return regularizedBetaFront(r / (r + mu), r, q + 1, norm.at(r, q + 1));
   const n = -r;
   if (q >= n) return 1;
   const p = mu / n;
-  return p === 0 ? 1 : p === 1 ? 0 : regularizedBetaFront(1 - p, n - q, q + 1, negLogBeta(n - q, q + 1));
+  return p === 0 ? 1 : p === 1 ? 0 : regularizedBetaFront(1 - p, n - q, q + 1, norm.at(n - q, q + 1));
 }
 
 /**
@@ -64,6 +70,7 @@ export class NbMixture {
   private readonly terms: Float64Array;
   /** The largest component mean. */
   private readonly largest: number;
+  private readonly norm = new BetaNormaliser();
 
   /** @param parts - flat `[weight, mean, size]` triples (size: the dispersion r, or −n for n trials); weights ≥ 0 summing to 1 (zero-weight components are dropped) */
   constructor(parts: ArrayLike<number>) {
@@ -98,7 +105,7 @@ export class NbMixture {
   cdf(q: number): number {
     const { w, mu, r } = this;
     let F = 0;
-    for (let c = 0; c < w.length; c++) F += w[c] * componentCdf(q, mu[c], r[c]);
+    for (let c = 0; c < w.length; c++) F += w[c] * componentCdf(q, mu[c], r[c], this.norm);
     return F;
   }
 

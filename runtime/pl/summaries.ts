@@ -289,10 +289,7 @@ export abstract class PooledSummaries {
       throw new FilterError("bad_input", "predict: the predictive at this x overflows (its mean or variance is not finite); rescale the inputs");
     }
     const mixture = new TMixture(parts);
-    const logDensity = (y: number) => {
-      if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
-      return mixture.logPdf(y);
-    };
+    const logDensity = checkedLogDensity((y) => mixture.logPdf(y));
     const sd = Math.sqrt(second);
     const quantiles = probabilities.map((p) => ({ p, value: mixture.quantile(p, mean, sd) }));
     return { mean, sd, quantiles, logDensity, density: (y) => Math.exp(logDensity(y)) };
@@ -472,26 +469,12 @@ export abstract class PooledSummaries {
  * particles' P(y = 1 | x) with its quantiles.
  */
 function binaryPrediction(comps: readonly number[], K: number, probabilities: readonly number[]): Prediction {
-  const pts: { w: number; v: number }[] = [];
-  let mean = 0;
-  for (let c = 0; c < comps.length; c += 5 * K) {
-    let w = 0;
-    let success = 0;
-    for (let k = 0; k < K; k++) {
-      w += comps[c + 5 * k];
-      success += comps[c + 5 * k] * comps[c + 5 * k + 1];
-    }
-    mean += success;
-    if (w > 0) pts.push({ w, v: success / w });
-  }
+  const { points: pts, total } = particleMeans(comps, K);
+  let mean = total;
   if (Number.isNaN(mean)) throw new FilterError("bad_input", "predict: the success probability at this x is not a number; rescale the inputs");
   // the weights and gate probabilities sum to 1 only up to rounding
   mean = Math.min(1, Math.max(0, mean));
-  pts.sort((a, b) => a.v - b.v);
-  const logDensity = (y: number) => {
-    if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
-    return y === 1 ? Math.log(mean) : y === 0 ? Math.log1p(-mean) : -Infinity;
-  };
+  const logDensity = checkedLogDensity((y) => (y === 1 ? Math.log(mean) : y === 0 ? Math.log1p(-mean) : -Infinity));
   return {
     mean,
     sd: Math.sqrt(mean * (1 - mean)),
@@ -503,13 +486,42 @@ function binaryPrediction(comps: readonly number[], K: number, probabilities: re
 }
 
 /**
+ * Each particle's mean of y, Σ_k g_k·mean_k over its K components of {@link PooledSummaries.predict}
+ * divided by its weight, as weighted points ascending by value (a posterior draw of E[y | x, θ]
+ * each), and the sum of the weighted means over all particles.
+ */
+function particleMeans(comps: readonly number[], K: number): { points: { w: number; v: number }[]; total: number } {
+  const points: { w: number; v: number }[] = [];
+  let total = 0;
+  for (let c = 0; c < comps.length; c += 5 * K) {
+    let w = 0;
+    let mean = 0;
+    for (let k = 0; k < K; k++) {
+      w += comps[c + 5 * k];
+      mean += comps[c + 5 * k] * comps[c + 5 * k + 1];
+    }
+    total += mean;
+    if (w > 0) points.push({ w, v: mean / w });
+  }
+  points.sort((a, b) => a.v - b.v);
+  return { points, total };
+}
+
+/** A predictive's log density that refuses a query that is not a number. */
+function checkedLogDensity(logPdf: (y: number) => number): (y: number) => number {
+  return (y) => {
+    if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
+    return logPdf(y);
+  };
+}
+
+/**
  * The predictive of a count y from the components of {@link PooledSummaries.predict} (per
  * particle and expert: weight × gate probability, then the expert's mean μ, dispersion r and
  * variance): a mixture of negative binomials ({@link NbMixture}), and the particles' expected
  * count Σ_k g_k μ_k with its quantiles.
  */
 function countPrediction(comps: readonly number[], K: number, probabilities: readonly number[]): Prediction {
-  const pts: { w: number; v: number }[] = [];
   const parts = new Float64Array((comps.length / 5) * 3);
   let mean = 0;
   for (let c = 0, j = 0; c < comps.length; c += 5, j += 3) {
@@ -523,21 +535,9 @@ function countPrediction(comps: readonly number[], K: number, probabilities: rea
   if (!Number.isFinite(mean) || !Number.isFinite(second)) {
     throw new FilterError("bad_input", "predict: the predictive at this x overflows (its mean or variance is not finite); rescale the inputs");
   }
-  for (let c = 0; c < comps.length; c += 5 * K) {
-    let w = 0;
-    let expected = 0;
-    for (let k = 0; k < K; k++) {
-      w += comps[c + 5 * k];
-      expected += comps[c + 5 * k] * comps[c + 5 * k + 1];
-    }
-    if (w > 0) pts.push({ w, v: expected / w });
-  }
-  pts.sort((a, b) => a.v - b.v);
+  const pts = particleMeans(comps, K).points;
   const mixture = new NbMixture(parts);
-  const logDensity = (y: number) => {
-    if (typeof y !== "number" || Number.isNaN(y)) throw new FilterError("bad_input", `predict: the density is asked at ${y}, not a number`);
-    return mixture.logPmf(y);
-  };
+  const logDensity = checkedLogDensity((y) => mixture.logPmf(y));
   const sd = Math.sqrt(second);
   return {
     mean,

@@ -20,6 +20,10 @@ export class BinomialExpertState extends PolyaGammaExpertState {
   static readonly rule = "polya_gamma_binomial_linear";
   /** The response is a count of successes. */
   static override readonly response = "count" as const;
+  /** log C(n, y) of the last (y, n) asked for: every particle and expert weighs the same row. */
+  private lastY = NaN;
+  private lastN = NaN;
+  private lastC = NaN;
 
   /** @throws Error unless g > 0 and m₀ has length d. */
   constructor(N: number, K: number, d: number, hyper: BinomialExpertHyper) {
@@ -61,8 +65,12 @@ export class BinomialExpertState extends PolyaGammaExpertState {
   /** log Binomial(y; n, σ(ψ)) = log C(n, y) + y log σ(ψ) + (n − y) log σ(−ψ). */
   protected logLikelihood(y: number, psi: number, h: Float64Array, hOff: number): number {
     const n = h[hOff + this.d];
-    const c = lgamma(n + 1) - lgamma(y + 1) - lgamma(n - y + 1);
-    return c + (y === 0 ? 0 : y * logSigmoid(psi)) + (y === n ? 0 : (n - y) * log1mSigmoid(psi));
+    if (y !== this.lastY || n !== this.lastN) {
+      this.lastY = y;
+      this.lastN = n;
+      this.lastC = lgamma(n + 1) - lgamma(y + 1) - lgamma(n - y + 1);
+    }
+    return this.lastC + (y === 0 ? 0 : y * logSigmoid(psi)) + (y === n ? 0 : (n - y) * log1mSigmoid(psi));
   }
 
   /**

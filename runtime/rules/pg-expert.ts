@@ -23,11 +23,11 @@
  * {@link weightedOmega} and the draw is corrected by a Metropolis–Hastings test, as the sticks'.
  */
 import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
-import { mvnPrecChol, polyaGamma, type Rng } from "../rng/index.js";
+import { mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
 import { addGram } from "./gram.js";
 import type { Statistic } from "./statistics.js";
-import { temperedLogRatio, weightedOmega } from "./tempered-pg.js";
+import { foldedOmega, temperedLogRatio, weightedOmega } from "./tempered-pg.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot.js";
 
 /** Hyperparameters: prior β ~ N(m₀, diag(g)). */
@@ -186,17 +186,14 @@ export abstract class PolyaGammaExpertState extends LinearExpertState {
 
   /**
    * Folds the row (x, y), allocated to expert k of particle i, into fixed statistics (spec §3.8):
-   * ω ~ PG(b, ψ) at the current draw, kept from now on. Under forgetting (w < 1) a binary row
-   * takes w·PG(1, √w·ψ), the sticks' nearby term; any other row takes PG(w·b, ψ), the exact
-   * augmentation of its tempered factor — no test corrects a fold later, and the rounded shape of
-   * the sweeps' nearby factor would leave a row of few counts no curvature at all.
+   * ω ~ PG(b, ψ) at the current draw, kept from now on ({@link foldedOmega} under forgetting).
    */
   override fold(i: number, k: number, x: Float64Array, xOff: number, y: number, w: number, rng: Rng): void {
     const d = this.d;
     const b = i * this.K + k;
     const psi = dot(x, xOff, this.beta, b * d, d) + this.offset;
     const shape = this.shape(y, x, xOff);
-    const omega = w === 1 || shape === 1 ? weightedOmega(rng, psi, w, shape) : w * shape > 0 ? polyaGamma(rng, w * shape, psi) : 0;
+    const omega = foldedOmega(rng, psi, w, shape);
     const lin = w * this.kappa(y, x, xOff) - omega * this.offset;
     const P = b * d * d;
     for (let j = 0; j < d; j++) {

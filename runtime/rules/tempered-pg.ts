@@ -26,6 +26,17 @@ export function weightedOmega(rng: Rng, eta: number, w: number, b = 1): number {
   return m > 0 ? polyaGamma(rng, m, eta) : 0;
 }
 
+/**
+ * The term of a row folded into fixed statistics at weight w (spec §3.8): no test corrects it
+ * later, so rows other than binary ones take PG(w·b, η), the exact augmentation of their tempered
+ * factor (a fractional shape, drawn once per row), where the sweeps' rounded shape would leave a
+ * row of few counts no curvature; a binary row keeps the sticks' nearby term w·PG(1, √w·η).
+ */
+export function foldedOmega(rng: Rng, eta: number, w: number, b = 1): number {
+  if (w === 1 || b === 1) return weightedOmega(rng, eta, w, b);
+  return w * b > 0 ? polyaGamma(rng, w * b, eta) : 0;
+}
+
 /** log cosh(x) without overflow: |x| + log1p(e^{−2|x|}) − log 2. */
 function logCosh(x: number): number {
   const a = Math.abs(x);

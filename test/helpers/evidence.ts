@@ -1,4 +1,5 @@
 /** Checks of a filter's evidence estimate against an exact one, for the expert families' tests. */
+import { expect } from "vitest";
 import { compile } from "../../api.js";
 import { sampleMoments } from "./stats.js";
 
@@ -15,6 +16,13 @@ export function evidenceRatio(source: string, X: number[][], Y: number[], logZ: 
   }
   const { mean, variance } = sampleMoments(r);
   return { mean, se: Math.sqrt(variance / runs) };
+}
+
+/** Asserts that the evidence estimate of {@link evidenceRatio} is unbiased: its mean within 4 Monte Carlo SEs of 1. */
+export function expectUnbiasedEvidence(...args: Parameters<typeof evidenceRatio>): void {
+  const { mean, se } = evidenceRatio(...args);
+  expect(se).toBeGreaterThan(0);
+  expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
 }
 
 /**

@@ -44,3 +44,15 @@ export function gridPosterior(logLik: (b0: number, b1: number) => number, c: num
   points.sort((u, v) => u.v - v.v);
   return { logZ: Math.log(Z) + max, mean: mean.map((m) => m / Z), points };
 }
+
+/** The q-quantile of weighted points ascending by value (from {@link gridPosterior}). */
+export function pointQuantile(points: readonly { v: number; w: number }[], q: number): number {
+  let acc = 0;
+  for (const t of points) if ((acc += t.w) >= q) return t.v;
+  return points[points.length - 1].v;
+}
+
+/** The mean of weighted points. */
+export function pointMean(points: readonly { v: number; w: number }[]): number {
+  return points.reduce((a, t) => a + t.w * t.v, 0);
+}
