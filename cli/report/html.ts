@@ -81,7 +81,7 @@ function outlierTable(r: ReportData): string {
 <table class="outliers"><thead><tr><th>row</th><th>${escapeHtml(r.feature)}</th><th>y</th><th>weight</th></tr></thead><tbody>
 ${body}
 </tbody></table>
-<p class="caption">${o.count} of the training rows have an outlier weight below ${o.threshold}: the posterior mean of the row's precision λ given the rows up to it, 1 for a typical row and near 0 for one the robust experts discount. The ${o.rows.length === o.count ? "" : `${o.rows.length} `}rows weighed least are listed, smallest weight first.</p>`;
+<p class="caption">${o.count} of the training rows have an outlier weight below ${o.threshold}: the row's precision relative to a typical row's, averaged over the posterior given the rows up to it (docs/spec.md §2.5), 1 for a typical row and near 0 for one the robust experts discount. The ${o.rows.length === o.count ? "" : `${o.rows.length} `}rows weighed least are listed, smallest weight first.</p>`;
 }
 
 /** Renders the report page. */

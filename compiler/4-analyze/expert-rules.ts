@@ -10,7 +10,7 @@ import { constant, difference, formatAffine } from "../lang/affine.js";
 import { distributions } from "../lang/distributions.js";
 import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
-import type { BinomialExpertMatch, CoefficientGroup, CountExpertMatch, KnownVarianceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
+import type { BinomialExpertMatch, CoefficientGroup, CountExpertMatch, KnownVarianceExpertMatch, LaplaceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
 import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
 import { varianceMonomial } from "./monomial.js";
 
@@ -162,12 +162,13 @@ function gaussianFix(y: GraphNode): string {
 }
 
 /** What the expert rules cover, for a likelihood none of them takes. */
-const EXPERT_FAMILIES = "the expert rules cover normal, studentt (ν > 2), bernoulli_logit, binomial_logit and negbinomial_log likelihoods";
+const EXPERT_FAMILIES = "the expert rules cover normal, studentt (ν > 2), laplace, bernoulli_logit, binomial_logit and negbinomial_log likelihoods";
 
 /** The location-scale likelihoods of linear experts: where each one's mean and sd are among its arguments. */
 const LOCATION_SCALE = {
   normal: { mean: 0, sd: 1 },
   studentt: { mean: 1, sd: 2 },
+  laplace: { mean: 0, sd: 1 },
 } as const;
 
 /** What the location-scale expert rules share: the linear mean, its groups, their priors. */
@@ -273,13 +274,30 @@ function nigExpert(g: ModelGraph, y: GraphNode, family: keyof typeof LOCATION_SC
 }
 
 /**
+ * The NIG match of a robust (normal scale mixture) likelihood, spec §2.5: one variance per
+ * expert and no random prior scale. `name` is how messages call the experts.
+ */
+function robustExpert(g: ModelGraph, y: GraphNode, family: "studentt" | "laplace", name: string): MatchResult<NigExpertMatch> {
+  const r = nigExpert(g, y, family);
+  if (!r.ok) return r;
+  const m = r.match;
+  if (m.shared && m.allocation) {
+    const v = g.byName.get(m.variance)!;
+    const prior = v.distribution ? `${v.distribution.name}(${v.distribution.args.map(printExpr).join(", ")})` : "invgamma(2, 1)";
+    return fail(5, y.span, `the ${name} experts share one variance \`${m.variance}\`; robust experts need one per expert`, `declare \`${m.variance}[k in 1..K] ~ ${prior}\`, scale the coefficients' prior by \`${m.variance}[k]\` and write the scale as \`sqrt(${m.variance}[${m.allocation}])\``);
+  }
+  if (m.priorScale) return fail(5, g.byName.get(m.priorScale.name)!.span, `a random prior scale \`${m.priorScale.name}\` on ${name} experts is not supported yet`, `make \`${m.priorScale.name}\` a hyperparameter with a value (\`model ${g.model}(${m.priorScale.name}: real = 10)\`) instead of giving it a prior`);
+  return r;
+}
+
+/**
  * Matches `y ~ studentt(nu, <linear in the coefficients>, sqrt(v[z]))` with ν constant and NIG
  * priors: robust experts, a normal scale mixture that is NIG given the rows' scales (spec §2.5).
  * One variance per expert and no random prior scale.
  */
 export function matchStudentExpert(g: ModelGraph, y: GraphNode): MatchResult<StudentExpertMatch> {
   const d = y.distribution!;
-  const r = nigExpert(g, y, "studentt");
+  const r = robustExpert(g, y, "studentt", "Student-t");
   if (!r.ok) return r;
   const m = r.match;
   const nu = constantValue(g, d.args[0]);
@@ -290,13 +308,18 @@ export function matchStudentExpert(g: ModelGraph, y: GraphNode): MatchResult<Stu
   }
   // The predictive's variance σ²ν/(ν − 2) is what predictions and reports summarise.
   if (!(nu > 2)) return fail(5, d.args[0].span, `the degrees of freedom of the Student-t experts are ${nu}; ν must exceed 2, so that the predictive has a variance`, "use ν > 2, e.g. `studentt(3, …)`: tails nearly as heavy, and a predictive with a mean and an sd");
-  if (m.shared && m.allocation) {
-    const v = g.byName.get(m.variance)!;
-    const prior = v.distribution ? `${v.distribution.name}(${v.distribution.args.map(printExpr).join(", ")})` : "invgamma(2, 1)";
-    return fail(5, y.span, `the Student-t experts share one variance \`${m.variance}\`; robust experts need one per expert`, `declare \`${m.variance}[k in 1..K] ~ ${prior}\`, scale the coefficients' prior by \`${m.variance}[k]\` and write the scale as \`sqrt(${m.variance}[${m.allocation}])\``);
-  }
-  if (m.priorScale) return fail(5, g.byName.get(m.priorScale.name)!.span, `a random prior scale \`${m.priorScale.name}\` on Student-t experts is not supported yet`, `make \`${m.priorScale.name}\` a hyperparameter with a value (\`model ${g.model}(${m.priorScale.name}: real = 10)\`) instead of giving it a prior`);
   return { ok: true, match: { ...m, rule: "normal_scale_mixture_studentt_linear", nu, origins: { ...m.origins, nu: [d.args[0]] } } };
+}
+
+/**
+ * Matches `y ~ laplace(<linear in the coefficients>, sqrt(v[z]))` with NIG priors: median
+ * regression experts, a normal scale mixture with exponential variances that is NIG given the
+ * rows' precision weights (spec §2.5). One variance per expert and no random prior scale.
+ */
+export function matchLaplaceExpert(g: ModelGraph, y: GraphNode): MatchResult<LaplaceExpertMatch> {
+  const r = robustExpert(g, y, "laplace", "Laplace");
+  if (!r.ok) return r;
+  return { ok: true, match: { ...r.match, rule: "normal_scale_mixture_laplace_linear" } };
 }
 
 /** Matches `y ~ normal(<linear in the coefficients>, s)` with s constant and Normal priors of constant variance. */

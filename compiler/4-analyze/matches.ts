@@ -15,6 +15,7 @@ export type RuleId =
   | "normal_known_variance_linear"
   | "polya_gamma_logistic_linear"
   | "normal_scale_mixture_studentt_linear"
+  | "normal_scale_mixture_laplace_linear"
   | "polya_gamma_negbinomial_linear"
   | "polya_gamma_binomial_linear"
   | "polya_gamma_stickbreaking"
@@ -100,6 +101,11 @@ export interface StudentExpertMatch extends Omit<NigExpertMatch, "rule"> {
   nu: number;
 }
 
+/** Laplace linear experts: NIG given the rows' precision weights (spec §2.5), one variance per expert. */
+export interface LaplaceExpertMatch extends Omit<NigExpertMatch, "rule"> {
+  rule: "normal_scale_mixture_laplace_linear";
+}
+
 /** Logistic (Bernoulli-logit) linear experts, Gaussian in their coefficients given Pólya-Gamma auxiliaries (spec §2.4). */
 export interface LogisticExpertMatch extends LinearExpertMatch {
   rule: "polya_gamma_logistic_linear";
@@ -160,7 +166,7 @@ export interface FixedScaleMatch extends MatchBase {
   sd: number;
 }
 
-export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch | CountExpertMatch | BinomialExpertMatch;
+export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch | LaplaceExpertMatch | CountExpertMatch | BinomialExpertMatch;
 export type GateMatch = StickGateMatch | FixedGateMatch;
 /** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
 export interface ScaleMixtureMatch extends MatchBase {

@@ -9,7 +9,7 @@
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { kernelBlocks, type KernelBlockName } from "../../runtime/kernel-runtime.js";
 import type { Statistic } from "../../runtime/rules/statistics.js";
-import { matchBinomialExpert, matchCountExpert, matchKnownVarianceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
+import { matchBinomialExpert, matchCountExpert, matchKnownVarianceExpert, matchLaplaceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
 import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
 import { matchScaleMixture } from "./scale-rules.js";
 import type { ConstantCheck } from "./constants.js";
@@ -229,6 +229,21 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
       ...nigConstants(m),
       { what: `the degrees of freedom of \`${m.response}\``, value: m.nu, keys: ["nu"], from: m.origins.nu, constraint: "positive" },
     ],
+  }),
+  row({
+    id: "normal_scale_mixture_laplace_linear",
+    role: "expert",
+    prior: "beta[k] ~ mvnormal(m0, g·sigma2[k]·I), sigma2[k] ~ invgamma(a0, b0)",
+    link: "identity: location dot(beta[z], x), scale sqrt(sigma2[z])",
+    dependent: "laplace (a normal scale mixture: y | λ ~ normal(μ, σ/√λ), 1/λ ~ exponential(½))",
+    update: { methods: ["predictive", "updateStashed"], spec: "§2.5: weight Laplace(y; xᵀβ_k, σ_k) at the particle's draws; λ from its inverse-Gaussian conditional, the row scaled by √λ into E11, (σ², β) redrawn" },
+    conditional: { methods: ["drawParameters", "rebuildAll"], spec: "§2.5: allocations given (β, σ²); λ and statistics rebuilt; (σ², β) drawn (exact under forgetting too)" },
+    kind: "augmented",
+    match: matchLaplaceExpert,
+    block: "LaplaceLinearState",
+    build: (m) => ({ a0: m.a0, b0: m.b0 }),
+    moves: ["every allocation given the particle's (β, σ²)", "every row's precision weight λ from its inverse-Gaussian conditional and statistics from scratch", "(σ², β) from the NIG posterior"],
+    constants: (m) => nigConstants(m),
   }),
 ];
 

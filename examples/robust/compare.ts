@@ -1,6 +1,7 @@
 /**
  * The figures of examples/robust/README.md: Gaussian experts (stdlib/hsmoe.moe) against
- * Student-t experts (stdlib/robust-moe.moe, ν = 4) on the same contaminated rows.
+ * Student-t experts (stdlib/robust-moe.moe, ν = 4) and Laplace experts (stdlib/laplace-moe.moe)
+ * on the same contaminated rows.
  *
  *     npx tsx examples/robust/compare.ts
  *
@@ -18,7 +19,7 @@ const fmt = (v: number) => v.toFixed(3);
 const at = [-2, -1, 1, 2];
 
 for (const K of [2, 3])
-for (const [name, file] of [["Gaussian experts", "hsmoe.moe"], ["Student-t experts (ν = 4)", "robust-moe.moe"]]) {
+for (const [name, file] of [["Gaussian experts", "hsmoe.moe"], ["Student-t experts (ν = 4)", "robust-moe.moe"], ["Laplace experts", "laplace-moe.moe"]]) {
   const source = readFileSync(new URL(`../../stdlib/${file}`, import.meta.url), "utf8");
   const t0 = performance.now();
   const f = compile(source, { K }).filter({ particles: 1000, seed: 1, D: 2 });

@@ -75,7 +75,7 @@ export interface ModelState {
   expertCounts(out: Float64Array): void;
   /** Whether the experts weigh rows by a precision λ (robust experts): {@link precisionWeight} is then defined. */
   readonly weighsRows: boolean;
-  /** After {@link weigh}: E[λ | the row, particle i's draw of expert k] (NaN unless {@link weighsRows}). */
+  /** After {@link weigh}: the row's outlier weight under particle i's draw of expert k, E[λ | the row, the draw] for Student-t experts (NaN unless {@link weighsRows}). */
   precisionWeight(i: number, k: number): number;
   /** Posterior mean of expert k's noise variance in every particle, `out[i]` (NaN where undefined). */
   noiseVariances(k: number, out: Float64Array): void;

@@ -1,11 +1,13 @@
 /**
- * A weighted mixture of Student-t (or Gaussian, infinite dof) components: the form of every
+ * A weighted mixture of Student-t (or Gaussian, infinite dof, or Laplace, dof {@link
+ * LAPLACE_DOF}) components: the form of every
  * posterior predictive and coefficient marginal the filter reports. Each component's
  * normalisers are computed once (the CDF's only when a CDF is asked for), not at every
  * evaluation: a quantile search evaluates the mixture a few times over.
  */
 import { lgammaHalfRatio, logSumExp, normalCdf } from "../math/special.js";
 import { regularizedBetaFront } from "../math/cdf.js";
+import { LAPLACE_DOF } from "../rules/roles.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const LOG_PI = Math.log(Math.PI);
@@ -22,7 +24,7 @@ export class TMixture {
   private readonly loc: Float64Array;
   private readonly scale: Float64Array;
   private readonly dof: Float64Array;
-  /** log of the density's normaliser: lgamma((ν+1)/2) − lgamma(ν/2) − ½log(νπs²), or −log s − ½log 2π. */
+  /** log of the density's normaliser: lgamma((ν+1)/2) − lgamma(ν/2) − ½log(νπs²), −log s − ½log 2π, or −log 2s. */
   private readonly logNorm: Float64Array;
   /** −log B(ν/2, ½) for the incomplete beta in the CDF; filled on the first CDF. */
   private negLogBeta: Float64Array | null = null;
@@ -49,7 +51,7 @@ export class TMixture {
       this.loc[j] = parts[c + 1];
       this.scale[j] = Math.sqrt(parts[c + 2]);
       this.dof[j] = nu;
-      this.logNorm[j] = nu === Infinity ? -Math.log(this.scale[j]) - HALF_LOG_2PI : lgammaHalfRatio(nu / 2) - 0.5 * (Math.log(nu * parts[c + 2]) + LOG_PI);
+      this.logNorm[j] = nu === Infinity ? -Math.log(this.scale[j]) - HALF_LOG_2PI : nu === LAPLACE_DOF ? -Math.LN2 - Math.log(this.scale[j]) : lgammaHalfRatio(nu / 2) - 0.5 * (Math.log(nu * parts[c + 2]) + LOG_PI);
       j++;
     }
   }
@@ -66,7 +68,7 @@ export class TMixture {
     for (let j = 0; j < this.size; j++) {
       const z = (y - this.loc[j]) / this.scale[j];
       const nu = this.dof[j];
-      const log = nu === Infinity ? -0.5 * z * z : -((nu + 1) / 2) * Math.log1p((z * z) / nu);
+      const log = nu === Infinity ? -0.5 * z * z : nu === LAPLACE_DOF ? -Math.abs(z) : -((nu + 1) / 2) * Math.log1p((z * z) / nu);
       this.terms[j] = Math.log(this.w[j]) + this.logNorm[j] + log;
     }
     return logSumExp(this.terms, 0, this.size);
@@ -81,6 +83,7 @@ export class TMixture {
       const nu = this.dof[j];
       let c: number;
       if (nu === Infinity) c = normalCdf(t);
+      else if (nu === LAPLACE_DOF) c = laplaceCdf(t);
       else {
         const tail = 0.5 * regularizedBetaFront(nu / (nu + t * t), nu / 2, 0.5, negLogBeta[j]);
         c = t > 0 ? 1 - tail : tail;
@@ -94,7 +97,7 @@ export class TMixture {
     const out = new Float64Array(this.size);
     for (let j = 0; j < this.size; j++) {
       const nu = this.dof[j];
-      if (nu !== Infinity) out[j] = lgammaHalfRatio(nu / 2) - LGAMMA_HALF;
+      if (nu !== Infinity && nu !== LAPLACE_DOF) out[j] = lgammaHalfRatio(nu / 2) - LGAMMA_HALF;
     }
     this.negLogBeta = out;
     return out;
@@ -154,6 +157,7 @@ export class TMixture {
       const t = (y - this.loc[j]) / this.scale[j];
       const nu = this.dof[j];
       if (nu >= APPROX_MIN_DOF) p += this.w[j] * normalCdf(nu === Infinity ? t : (t * (1 - 1 / (4 * nu))) / Math.sqrt(1 + (t * t) / (2 * nu)));
+      else if (nu === LAPLACE_DOF) p += this.w[j] * laplaceCdf(t);
       else {
         const tail = 0.5 * regularizedBetaFront(nu / (nu + t * t), nu / 2, 0.5, negLogBeta[j]);
         p += this.w[j] * (t > 0 ? 1 - tail : tail);
@@ -161,6 +165,11 @@ export class TMixture {
     }
     return p;
   }
+}
+
+/** The standard Laplace CDF at t: ½e^t below 0, 1 − ½e^{−t} above. */
+function laplaceCdf(t: number): number {
+  return t < 0 ? 0.5 * Math.exp(t) : 1 - 0.5 * Math.exp(-t);
 }
 
 /**

@@ -213,8 +213,8 @@ export class ParticleSet {
   }
 
   /**
-   * After weighing a row: the posterior mean of its precision weight λ given it, Σ_{i,k}
-   * W_i p(z = k, y | particle i)/p(y) · E[λ | y, particle i's expert k], the particles weighted by
+   * After weighing a row: the posterior mean of its outlier weight given it, Σ_{i,k}
+   * W_i p(z = k, y | particle i)/p(y) · weight(y | particle i's expert k), the particles weighted by
    * their share of the row's evidence increment `inc`.
    */
   private rowWeight(inc: number): number {

@@ -127,6 +127,21 @@ export function studentT(rng: Rng, loc: number, scaleSq: number, dof: number): n
 }
 
 /**
+ * Inverse-Gaussian IG(μ, λ) draw (mean μ, variance μ³/λ) by Michael, Schucany and Haas (1976):
+ * one root of the quadratic a χ²₁ draw gives, chosen by one uniform. μ = ∞ is its limit, the
+ * Lévy distribution λ/χ²₁ (the conditional of a Laplace row's precision at a zero residual).
+ */
+export function inverseGaussian(rng: Rng, mu: number, shape: number): number {
+  const z = rng.normal();
+  const v = z * z;
+  if (mu === Infinity) return shape / v;
+  // The smaller root, in the cancellation-free form μ − μ²v… = μ·2λ/(2λ + μv + √(4μλv + μ²v²)).
+  const mv = mu * v;
+  const x = (mu * 2 * shape) / (2 * shape + mv + Math.sqrt(mv * (4 * shape + mv)));
+  return rng.uniform() * (mu + x) <= mu ? x : (mu * mu) / x;
+}
+
+/**
  * Index i ∈ [0, n) drawn with probability ∝ e^{logW[offset + i]}: one pass for the maximum
  * and the sum of e^{w − max} (log-sum-exp), one inversion pass.
  * @throws Error if no weight is positive and finite (all −Infinity, NaN or +Infinity): an

@@ -110,7 +110,7 @@ export interface ExpertBlock extends Block {
    * and the rows folded before.
    */
   rebuildAll(i: number, H: Float64Array, Y: Float64Array, byExpert: Int32Array, counts: Int32Array, n: number, weights: Float64Array | null, rng: Rng): boolean;
-  /** Predictive of y at h for expert k: `[mean, squared scale, dof, variance]` at `out[outOff …]` (dof ∞: Gaussian). */
+  /** Predictive of y at h for expert k: `[mean, squared scale, dof, variance]` at `out[outOff …]` (dof ∞: Gaussian; {@link LAPLACE_DOF}: Laplace). */
   predictiveMoments(i: number, k: number, h: Float64Array, hOff: number, out: Float64Array, outOff: number): void;
   /** Posterior mean of expert k's noise variance in particle i (NaN where it has none). */
   noiseVariance(i: number, k: number): number;
@@ -119,6 +119,9 @@ export interface ExpertBlock extends Block {
   /** Marginal posterior of each coefficient of expert k: `[location, squared scale, dof]` at `out[off + 3j …]`. */
   coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void;
 }
+
+/** The dof marker of a Laplace predictive component (squared scale b², density e^{−|y − μ|/b}/(2b)): no Student-t has it. */
+export const LAPLACE_DOF = -1;
 
 /** The gate: log g_k(x) for every expert, and whatever statistics its coefficients have. */
 export interface GateBlock extends Block {

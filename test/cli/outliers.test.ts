@@ -13,6 +13,7 @@ import { OutlierRows, TRACE_COLUMNS } from "../../runtime/pl/trace.js";
 import { location } from "../../examples/robust/generate.js";
 
 const robust = new URL("../../stdlib/robust-moe.moe", import.meta.url).pathname;
+const laplace = new URL("../../stdlib/laplace-moe.moe", import.meta.url).pathname;
 const gaussian = new URL("../../stdlib/hsmoe.moe", import.meta.url).pathname;
 const data = new URL("../../examples/robust/robust-train.csv", import.meta.url).pathname;
 /** The planted outliers: rows more than 3 (ten noise sds) from the truth's line. */
@@ -61,6 +62,17 @@ describe("outlier weights of robust experts", () => {
     const weight = (s: number) => Number(lines[s].split(",").at(-1));
     const flagged = lines.slice(1).flatMap((_, s) => (weight(s + 1) < 0.5 ? [s + 1] : []));
     expect(flagged.every((s) => planted.has(s))).toBe(true);
+  });
+
+  it("Laplace experts flag the planted rows too, and only those", async () => {
+    const r = await cli("fit", laplace, "--set", "K=2", "--data", data, "--particles", "200", "--seed", "1", "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // a Laplace row's weight is 2/(1 + |r|/σ): below ½ beyond three scales from the line
+    // 88 of the 110 at this seed (the t experts flag 101): the Laplace's scale stretches more
+    expect(out.outliers.count).toBeGreaterThan(0.75 * planted.size);
+    expect(out.outliers.count).toBeLessThanOrEqual(planted.size + 2);
+    for (const row of out.outliers.rows) expect(planted.has(row.row), `row ${row.row}`).toBe(true);
   });
 
   it("Gaussian experts weigh no rows: no outliers in --json, no weight in the trace", async () => {

@@ -121,6 +121,14 @@ const T = {
     // the regimes' location, which robust experts recover and the outliers do not move
     mean: ([, u]) => piecewise(u),
   },
+  piecewiseLaplace: {
+    text: "x = [1, u], u ~ U(-3, 3); y = -1 - u if u < 0, 1 + 2 u if u >= 0; + Laplace(0, 0.3)",
+    draw: (rng) => {
+      const u = unif(rng, -3, 3);
+      return { x: [1, u], y: piecewise(u) + (rng.uniform() < 0.5 ? -0.3 : 0.3) * rng.exponential() };
+    },
+    mean: ([, u]) => piecewise(u),
+  },
   binaryV: {
     text: "x = [1, u], u ~ U(-3, 3); y ~ Bernoulli(logistic(-2 - 3 u)) if u < 0, Bernoulli(logistic(-2 + 3 u)) if u >= 0",
     draw: (rng) => {
@@ -487,6 +495,10 @@ const TABLE: Record<string, Entry> = {
     truth: T.piecewiseOutliers,
     // K = 2: no expert is left over to take the outliers as a regime of their own
     checks: [recovery({ hypers: { K: 2 }, usage: { top: 2, share: 0.99, why: "K = 2" }, means: { ...PIECEWISE_POINTS, why: "one noise sd; the regimes differ by ≥ 2 at these points; a Gaussian expert's mean is pulled up by 0.6 (the outliers' share times 6)" } })],
+  },
+  "laplace-expert.moe": {
+    truth: T.piecewiseLaplace,
+    checks: [recovery({ hypers: { K: 2 }, usage: { top: 2, share: 0.99, why: "K = 2" }, means: { ...PIECEWISE_POINTS, why: "the noise's mean absolute deviation is 0.3 (sd 0.42); the regimes differ by ≥ 2 at these points" } })],
   },
   "bernoulli-logit-expert.moe": {
     truth: T.binaryV,

@@ -14,6 +14,7 @@ import {
   halfCauchy,
   halfCauchyMixture,
   inverseGamma,
+  inverseGaussian,
   logGammaDraw,
   mvnCovChol,
   mvnPrecChol,
@@ -153,6 +154,30 @@ describe("inverseGamma(shape, scale)", () => {
     const x = sample(a, b);
     expect(Math.abs(zMean(x, b / (a - 1)))).toBeLessThan(Z_TOL);
     expect(Math.abs(zVariance(x, (b * b) / ((a - 1) ** 2 * (a - 2))))).toBeLessThan(Z_TOL);
+  });
+});
+
+describe("inverseGaussian(mu, shape)", () => {
+  const sample = (mu: number, lam: number) => draws(`invgauss${mu},${lam}`, N, (r) => inverseGaussian(r, mu, lam));
+  /** The IG(μ, λ) CDF Φ(√(λ/x)(x/μ − 1)) + e^{2λ/μ} Φ(−√(λ/x)(x/μ + 1)). */
+  const cdf = (mu: number, lam: number) => (x: number) => normalCdf(Math.sqrt(lam / x) * (x / mu - 1)) + Math.exp((2 * lam) / mu) * normalCdf(-Math.sqrt(lam / x) * (x / mu + 1));
+
+  it.each([
+    [0.05, 1],
+    [1, 1],
+    [3, 0.5],
+    [2, 40],
+  ])("IG(%s, %s): finite positive draws; KS against its CDF; mean μ, variance μ³/λ", (mu, lam) => {
+    const x = sample(mu, lam);
+    expect(x.every((v) => v > 0 && v < Infinity)).toBe(true);
+    expect(ksTest(x, cdf(mu, lam)).pValue).toBeGreaterThan(P_MIN);
+    expect(Math.abs(zMean(x, mu))).toBeLessThan(Z_TOL);
+    if (mu <= 1) expect(Math.abs(zVariance(x, mu ** 3 / lam))).toBeLessThan(Z_TOL);
+  });
+
+  it("μ = ∞ is the Lévy law λ/χ²₁: KS against 2(1 − Φ(√(λ/x)))", () => {
+    const x = sample(Infinity, 2);
+    expect(ksTest(x, (v) => 2 * (1 - normalCdf(Math.sqrt(2 / v)))).pValue).toBeGreaterThan(P_MIN);
   });
 });
 
