@@ -126,7 +126,8 @@ export class ModelFilter {
 
   /**
    * Robust experts (spec §2.5): the rows weighed least so far by their outlier weight (the
-   * posterior mean of the row's precision given the rows up to it), with the count below the
+   * posterior mean of the row's precision, relative to a typical row's for Laplace experts, given
+   * the rows up to it), with the count below the
    * threshold; null for experts that weigh no rows (and before the first row).
    */
   get outliers(): Outliers | null {

@@ -407,7 +407,7 @@ function fitSummary(r: {
     out.push(`outlying rows (weight below ${r.outliers.threshold}): ${r.outliers.count === 0 ? "none" : `${r.outliers.count}; least weighed ${least.join(", ")}`}`);
   }
   // count experts have a dispersion where the others have a noise variance (or neither: binary);
-  // Student-t experts (the ones that weigh rows) a squared scale, σ² of t_ν(μ, σ)
+  // robust experts (the ones that weigh rows) a squared scale, σ² of t_ν(μ, σ) or Laplace(μ, σ)
   const counts = r.experts.some((e) => e.dispersion !== undefined);
   const spreadName = counts ? "dispersion" : r.outliers ? "    scale²" : " noise var";
   out.push("", "experts by usage", `  rank  usage  ${spreadName}  coefficients (${r.coefficientNames.join(", ")})`);

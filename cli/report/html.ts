@@ -57,7 +57,7 @@ function expertTable(r: ReportData): string {
   const counts = r.experts.some((e) => e.dispersion !== null);
   // the coefficients' own names: the inputs, or the regressors the model builds from them (not the trials)
   const names = r.experts[0]?.coefficients.map((c) => c.feature) ?? r.features;
-  // Student-t experts (the ones that weigh rows) show the squared scale σ² of t_ν(μ, σ)
+  // robust experts (the ones that weigh rows) show the squared scale σ² of t_ν(μ, σ) or Laplace(μ, σ)
   const head = `<tr><th>expert</th><th>usage</th><th>${counts ? "dispersion" : r.outliers ? "scale²" : "noise variance"}</th>${names.map((f) => `<th>${escapeHtml(f)}</th>`).join("")}</tr>`;
   const body = r.experts
     .map((e) => ({ e, spread: counts ? e.dispersion : e.noiseVariance }))
@@ -69,7 +69,7 @@ function expertTable(r: ReportData): string {
     )
     .join("\n");
   return `<table class="experts"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>
-<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their marginal posterior (the mixture over particles of each one's exact conditional; under forgetting, the particles' draws for binary, binomial and count experts), and the posterior mean noise variance (the dispersion r of count experts, whose variance is μ + μ²/r; the squared scale σ² of Student-t experts, whose variance is σ²ν/(ν − 2)), with experts matched across particles by their allocations.</p>`;
+<p class="caption">Posterior mean of each expert's coefficients with the 90 % credible interval of their marginal posterior (the mixture over particles of each one's exact conditional; under forgetting, the particles' draws for binary, binomial and count experts), and the posterior mean noise variance (the dispersion r of count experts, whose variance is μ + μ²/r; the squared scale σ² of Student-t experts, whose variance is σ²ν/(ν − 2), and of Laplace experts, whose variance is 2σ²), with experts matched across particles by their allocations.</p>`;
 }
 
 /** Robust experts: the rows weighed least, as a table under the fit's charts. */
@@ -81,7 +81,7 @@ function outlierTable(r: ReportData): string {
 <table class="outliers"><thead><tr><th>row</th><th>${escapeHtml(r.feature)}</th><th>y</th><th>weight</th></tr></thead><tbody>
 ${body}
 </tbody></table>
-<p class="caption">${o.count} of the training rows have an outlier weight below ${o.threshold}: the row's precision relative to a typical row's, averaged over the posterior given the rows up to it (docs/spec.md §2.5), 1 for a typical row and near 0 for one the robust experts discount. The ${o.rows.length === o.count ? "" : `${o.rows.length} `}rows weighed least are listed, smallest weight first.</p>`;
+<p class="caption">${o.count} of the training rows have an outlier weight below ${o.threshold}: the row's precision relative to a typical row's, averaged over the posterior given the rows up to it (docs/spec.md §2.5), about 1 for a typical row and near 0 for one the robust experts discount. The ${o.rows.length === o.count ? "" : `${o.rows.length} `}rows weighed least are listed, smallest weight first.</p>`;
 }
 
 /** Renders the report page. */

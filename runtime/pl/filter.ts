@@ -185,7 +185,7 @@ export class Filter extends PooledSummaries {
   }
 
   /**
-   * Robust experts: the rows weighed least so far, by their posterior mean precision weight
+   * Robust experts: the rows weighed least so far, by their posterior mean outlier weight
    * given the rows up to them (the count below the threshold and the smallest few); null for
    * experts that weigh no rows.
    */

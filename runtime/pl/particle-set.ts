@@ -110,7 +110,7 @@ export class ParticleSet {
   private readonly counts: Int32Array;
   /** The evidence increment worked out by {@link prepare}. */
   private increment = 0;
-  /** The row's posterior mean precision weight from {@link prepare} (robust experts; NaN otherwise). */
+  /** The row's posterior mean outlier weight from {@link prepare} (robust experts; NaN otherwise). */
   private weight = NaN;
   private readonly scratchStep: { z: Allocations; ancestors: Int32Array };
   private readonly resampler: Resampler;

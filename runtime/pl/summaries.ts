@@ -252,7 +252,7 @@ export abstract class PooledSummaries {
     return this.sets.reduce((a, s) => a + s.distinctAncestors(), 0);
   }
 
-  /** Posterior predictive of y at x: a weighted mixture of Student-t experts over all particles. */
+  /** Posterior predictive of y at x: a weighted mixture over all particles of each expert's predictive (Student-t, Gaussian or Laplace; binomials and negative binomials for counts). */
   predict(x: ArrayLike<number>, probabilities: number[] = DEFAULT_QUANTILES): Prediction {
     validatePoint(x, this.D, "predict");
     validateProbabilities(probabilities, "predict: quantile probabilities");

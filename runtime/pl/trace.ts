@@ -62,8 +62,9 @@ export interface TraceRow {
   /** Change-alarm strength when an alarm fires at this row, else 0. */
   alarm: number;
   /**
-   * Robust experts: the posterior mean of the row's precision weight λ given the rows up to it
-   * (near 1 for a typical row, near 0 for an outlier); NaN for other experts.
+   * Robust experts: the posterior mean of the row's outlier weight given the rows up to it (E[λ]
+   * for Student-t experts, 2/(1 + |r|/σ) for Laplace experts; about 1 for a typical row, near 0
+   * for an outlier); NaN for other experts.
    */
   weight: number;
 }
@@ -265,8 +266,8 @@ export interface Outliers {
 }
 
 /**
- * The rows robust experts weigh least (spec §2.5): each row's posterior mean precision weight λ
- * given the rows up to it (1 for a typical row; an outlier's is near 0), pooled over the sets.
+ * The rows robust experts weigh least (spec §2.5): each row's posterior mean outlier weight
+ * given the rows up to it (about 1 for a typical row; an outlier's is near 0), pooled over the sets.
  * Keeps the count of rows below the threshold and the {@link OutlierRows.keep} smallest, so
  * memory does not grow with the stream.
  */

@@ -134,11 +134,12 @@ export function studentT(rng: Rng, loc: number, scaleSq: number, dof: number): n
 export function inverseGaussian(rng: Rng, mu: number, shape: number): number {
   const z = rng.normal();
   const v = z * z;
-  if (mu === Infinity) return shape / v;
-  // The smaller root, in the cancellation-free form μ − μ²v… = μ·2λ/(2λ + μv + √(4μλv + μ²v²)).
-  const mv = mu * v;
-  const x = (mu * 2 * shape) / (2 * shape + mv + Math.sqrt(mv * (4 * shape + mv)));
-  return rng.uniform() * (mu + x) <= mu ? x : (mu * mu) / x;
+  // The smaller root μ − μ²v/(2λ) − (μ/2λ)√(4μλv + μ²v²), divided through by μ so that neither
+  // cancellation nor a huge μ (or μ = ∞, where it is λ/v) spoils it.
+  const c = (2 * shape) / mu;
+  const x = (2 * shape) / (c + v + Math.sqrt(v * (2 * c + v)));
+  // x with probability μ/(μ + x), else μ²/x = μ·(μ/x).
+  return rng.uniform() * (1 + x / mu) <= 1 ? x : mu * (mu / x);
 }
 
 /**

@@ -49,7 +49,7 @@ export class LaplaceLinearState extends ScaleMixtureLinearState {
    * under the model). Not E[λ | r, σ²] = σ/|r| as for the Student-t: its posterior mean is
    * infinite, the posterior of the line having a density at every row.
    */
-  protected meanPrecision(r: number, s2: number): number {
+  protected rowWeight(r: number, s2: number): number {
     return 2 / (1 + Math.abs(r) / Math.sqrt(s2));
   }
 

@@ -3,7 +3,7 @@
  * y | λ ~ N(xᵀβ_k, σ_k²/λ), so that given the rows' precision weights λ the expert is the
  * Normal-inverse-gamma regression of {@link NigLinearState} with each row's precision
  * multiplied by its λ; a row with a small λ (an outlier) barely moves the statistics. A family
- * gives its density, the conditional of a row's λ and that conditional's mean.
+ * gives its density, the conditional of a row's λ and the row's outlier weight.
  *
  * As the logistic experts do (spec §2.4), every particle carries a draw (β_k, σ_k²) of each
  * expert, so a row's streaming weight is the family's exact density at the draw and the evidence
@@ -72,7 +72,7 @@ export abstract class ScaleMixtureLinearState extends NigLinearState {
   protected abstract drawPrecision(rng: Rng, r: number, s2: number, w: number): number;
 
   /** The row's outlier weight at residual r and scale² s2: a precision relative to a typical row's (E[λ | r, s2] where that has a finite posterior mean). */
-  protected abstract meanPrecision(r: number, s2: number): number;
+  protected abstract rowWeight(r: number, s2: number): number;
 
   /** The predictive component at the particle's draw: writes `[squared scale, dof marker, variance]` at `out[outOff …]`. */
   protected abstract component(s2: number, out: Float64Array, outOff: number): void;
@@ -102,7 +102,7 @@ export abstract class ScaleMixtureLinearState extends NigLinearState {
   /** The row's outlier weight at the stashed residual (spec §2.5): about 1 for a typical row, near 0 for an outlier. */
   override precisionWeight(i: number, k: number): number {
     const b = i * this.K + k;
-    return this.meanPrecision(this.stashR[b], this.s2[b]);
+    return this.rowWeight(this.stashR[b], this.s2[b]);
   }
 
   /**

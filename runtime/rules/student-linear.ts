@@ -57,7 +57,7 @@ export class StudentLinearState extends ScaleMixtureLinearState {
   }
 
   /** E[λ | r, σ²] = (ν + 1)/(ν + r²/σ²): 1 for a typical row, near 0 for an outlier. */
-  protected meanPrecision(r: number, s2: number): number {
+  protected rowWeight(r: number, s2: number): number {
     return (this.nu + 1) / (this.nu + (r * r) / s2);
   }
 

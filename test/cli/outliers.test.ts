@@ -64,12 +64,13 @@ describe("outlier weights of robust experts", () => {
     expect(flagged.every((s) => planted.has(s))).toBe(true);
   });
 
-  it("Laplace experts flag the planted rows too, and only those", async () => {
+  it("Laplace experts flag most planted rows too, and list only those", async () => {
     const r = await cli("fit", laplace, "--set", "K=2", "--data", data, "--particles", "200", "--seed", "1", "--json");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     // a Laplace row's weight is 2/(1 + |r|/σ): below ½ beyond three scales from the line
-    // 88 of the 110 at this seed (the t experts flag 101): the Laplace's scale stretches more
+    // 88 rows at this seed, 85 of them planted (the t experts flag 101, all planted): the Laplace's
+    // scale stretches more, and three rows at 2.5–3.3 noise sds weigh just under ½
     expect(out.outliers.count).toBeGreaterThan(0.75 * planted.size);
     expect(out.outliers.count).toBeLessThanOrEqual(planted.size + 2);
     for (const row of out.outliers.rows) expect(planted.has(row.row), `row ${row.row}`).toBe(true);

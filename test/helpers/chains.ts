@@ -14,17 +14,18 @@ interface SweptBlock {
 /**
  * Runs `chains` independent chains (one per particle of `block`, K = 1) of `sweeps` sweeps on the
  * rows (X row-major, Y) with row weights `w`, and returns, per coefficient, each chain's average
- * of its carried draw after `burn` sweeps. The chains are independent, so the spread of their
- * averages gives the Monte Carlo error whatever the autocorrelation within a chain.
+ * of its carried draw after `burn` sweeps, then those of `tracked(i)` (further functions of
+ * chain i's state, such as the log of its noise variance). The chains are independent, so the
+ * spread of their averages gives the Monte Carlo error whatever the autocorrelation within a chain.
  */
-export function chainAverages(block: SweptBlock, chains: number, rng: Rng, X: Float64Array, Y: readonly number[], w: readonly number[], burn = 50, sweeps = 200): Float64Array[] {
+export function chainAverages(block: SweptBlock, chains: number, rng: Rng, X: Float64Array, Y: readonly number[], w: readonly number[], burn = 50, sweeps = 200, tracked: readonly ((i: number) => number)[] = []): Float64Array[] {
   const d = block.d;
   const n = Y.length;
   const Yv = Float64Array.from(Y);
   const byExpert = Int32Array.from(Y.map((_, s) => s));
   const counts = Int32Array.of(n);
   const weights = Float64Array.from(w);
-  const means = Array.from({ length: d }, () => new Float64Array(chains));
+  const means = Array.from({ length: d + tracked.length }, () => new Float64Array(chains));
   for (let i = 0; i < chains; i++) {
     block.init(i, rng);
     for (let sweep = 0; sweep < sweeps; sweep++) {
@@ -32,6 +33,7 @@ export function chainAverages(block: SweptBlock, chains: number, rng: Rng, X: Fl
       expect(block.rebuildAll(i, X, Yv, byExpert, counts, n, weights, rng)).toBe(true);
       if (sweep < burn) continue;
       for (let j = 0; j < d; j++) means[j][i] += block.beta[d * i + j] / (sweeps - burn);
+      tracked.forEach((f, q) => (means[d + q][i] += f(i) / (sweeps - burn)));
     }
   }
   return means;

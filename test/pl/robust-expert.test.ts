@@ -163,15 +163,22 @@ describe.each(FAMILIES)("one $name expert against quadrature", (family) => {
 
   it("under row weights (forgetting), the sweep's scale-mixture move samples the tempered posterior", () => {
     const w = Y.map((_, s) => 0.85 ** (Y.length - s));
-    const tempered = grid(family.logDensity, Y, w);
+    // E[μ] and E[log σ²] under the tempered posterior: a row's weight enters both the precision
+    // weights' conditional and the variance's shape (a wrong shape of λ's conditional moves
+    // E[log σ²] by ~20 Monte Carlo errors and E[μ] by less than one)
+    const tempered = grid(family.logDensity, Y, w, (_, s2) => Math.log(s2));
     const chains = 200;
     const st = family.block(chains);
-    const [means] = chainAverages(st, chains, Rng.fromSeed(9), new Float64Array(Y.length).fill(1), Y, w);
+    const [means, logS2] = chainAverages(st, chains, Rng.fromSeed(9), new Float64Array(Y.length).fill(1), Y, w, 50, 200, [(i) => Math.log(st.s2[i])]);
     const { mean: m, variance } = sampleMoments(means);
     const se = Math.sqrt(variance / chains);
     expect(Math.abs(m - tempered.mean)).toBeLessThan(4 * se);
     expect(se).toBeLessThan(0.02);
     expect(Math.abs(tempered.mean - exact.mean)).toBeGreaterThan(8 * se);
+    const v = sampleMoments(logS2);
+    const seV = Math.sqrt(v.variance / chains);
+    expect(Math.abs(v.mean - tempered.expected)).toBeLessThan(4 * seV);
+    expect(seV).toBeLessThan(0.03);
   });
 
   it("a mixture of these experts continues bit for bit from a snapshot (window, folds, forgetting)", () => {

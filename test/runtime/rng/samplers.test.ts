@@ -175,8 +175,9 @@ describe("inverseGaussian(mu, shape)", () => {
     if (mu <= 1) expect(Math.abs(zVariance(x, mu ** 3 / lam))).toBeLessThan(Z_TOL);
   });
 
-  it("μ = ∞ is the Lévy law λ/χ²₁: KS against 2(1 − Φ(√(λ/x)))", () => {
-    const x = sample(Infinity, 2);
+  it.each([Infinity, 1e200])("μ = %s is (as good as) the Lévy law λ/χ²₁: KS against 2(1 − Φ(√(λ/x)))", (mu) => {
+    const x = sample(mu, 2);
+    expect(x.every((v) => v > 0 && v < Infinity)).toBe(true);
     expect(ksTest(x, (v) => 2 * (1 - normalCdf(Math.sqrt(2 / v)))).pValue).toBeGreaterThan(P_MIN);
   });
 });
