@@ -327,8 +327,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     essMin: f.filter.essMin,
     ancestors: f.ancestors,
     ...(held ? { heldout: held } : {}),
-    // count experts add their dispersion; the others have none to show
-    experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance, ...(e.dispersion !== null ? { dispersion: e.dispersion } : {}) })),
+    // count experts add their dispersion, experts under a shrinkage prior each coefficient's κ
+    experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance, ...(e.dispersion !== null ? { dispersion: e.dispersion } : {}), ...(e.shrinkage ? { shrinkage: e.shrinkage } : {}) })),
     gate: { shrinkage: f.shrinkage() },
     inputColumns: train.inputColumns,
     // The columns of each of the model's inputs, in row order.
@@ -385,7 +385,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
-  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number }[];
+  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number; shrinkage?: number[] }[];
   gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
   alarms: readonly { row: number; strength: number }[]; forget: Forgetting; outliers?: Outliers;
 }): string {
@@ -415,6 +415,10 @@ function fitSummary(r: {
     const spread = counts ? e.dispersion : e.noiseVariance;
     out.push(`  ${String(i + 1).padStart(4)}  ${fmt(e.usage).padStart(5)}  ${(spread === null || spread === undefined ? "—" : fmt(spread)).padStart(10)}  ${e.coefficients.map((c) => fmt(c)).join("  ")}`);
   });
+  if (r.experts.some((e) => e.shrinkage)) {
+    out.push("", `expert shrinkage κ (1 = switched off), by expert and coefficient (${r.coefficientNames.join(", ")})`);
+    r.experts.forEach((e, i) => e.shrinkage && out.push(`  expert ${i + 1}: ${e.shrinkage.map((v) => fmt(v, 2)).join("  ")}`));
+  }
   if (r.gate.shrinkage) {
     out.push("", `gate shrinkage κ (1 = switched off), by stick and coefficient (${r.gateCoefficientNames.join(", ")})`);
     r.gate.shrinkage.forEach((row, l) => out.push(`  stick ${l + 1}: ${row.map((v) => fmt(v, 2)).join("  ")}`));

@@ -37,6 +37,23 @@ function featureTitle(r: ReportData): { title: string; axis: { title: string } }
 }
 
 /** The chart table, in page order. */
+/** A heat map of κ by row (stick or expert) and input, 1 dark: what the gate's and the experts' shrinkage charts share. */
+function kappaMap(values: readonly { column: number; kappa: number }[], rowField: "stick" | "expert", columns: number, rows: number): TopLevelSpec {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    width: Math.min(WIDTH, 48 * columns + 40),
+    height: 40 * Math.max(1, rows),
+    data: { values: values as unknown as Record<string, unknown>[] },
+    // Sorted by column index: a sort array would become a Vega expression holding the column
+    // names as string literals, which a name with two U+2028s (vega-util escapes the first) breaks.
+    encoding: { x: { field: "feature", type: "nominal", sort: { field: "column", op: "min" }, title: "input" }, y: { field: rowField, type: "ordinal", title: rowField } },
+    layer: [
+      { mark: { type: "rect" }, encoding: { color: { field: "kappa", type: "quantitative", title: "κ", scale: { domain: [0, 1], scheme: "blues" } } } },
+      { mark: { type: "text", fontSize: 11 }, encoding: { text: { field: "kappa", type: "quantitative", format: ".2f" }, color: { condition: { test: "datum.kappa > 0.6", value: "white" }, value: "black" } } },
+    ],
+  } as TopLevelSpec;
+}
+
 export const CHARTS: readonly ChartDef[] = [
   {
     id: "predictive",
@@ -166,19 +183,15 @@ export const CHARTS: readonly ChartDef[] = [
     title: "Horseshoe shrinkage of the gate coefficients",
     caption: () => "Posterior mean κ = 1/(1 + τ²λ²) per stick and input: near 1 the horseshoe has switched the coefficient off; near 0 the input drives that stick.",
     when: (r) => r.shrinkage !== null,
-    spec: (r) => ({
-      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      width: Math.min(WIDTH, 48 * r.features.length + 40),
-      height: 40 * Math.max(1, r.experts.length - 1),
-      data: { values: r.shrinkage ?? [] },
-      // Sorted by column index: a sort array would become a Vega expression holding the column
-      // names as string literals, which a name with two U+2028s (vega-util escapes the first) breaks.
-      encoding: { x: { field: "feature", type: "nominal", sort: { field: "column", op: "min" }, title: "input" }, y: { field: "stick", type: "ordinal", title: "stick" } },
-      layer: [
-        { mark: { type: "rect" }, encoding: { color: { field: "kappa", type: "quantitative", title: "κ", scale: { domain: [0, 1], scheme: "blues" } } } },
-        { mark: { type: "text", fontSize: 11 }, encoding: { text: { field: "kappa", type: "quantitative", format: ".2f" }, color: { condition: { test: "datum.kappa > 0.6", value: "white" }, value: "black" } } },
-      ],
-    }),
+    spec: (r) => kappaMap(r.shrinkage ?? [], "stick", r.features.length, r.experts.length - 1),
+  },
+  {
+    id: "expert-shrinkage",
+    section: "shrinkage",
+    title: "Shrinkage of the experts' coefficients",
+    caption: () => "Posterior mean κ = 1/(1 + v) per expert and coefficient, v the coefficient's prior variance in units of the expert's noise variance (τ²λ² under a horseshoe): near 1 the prior has switched the input off for that expert; near 0 the expert uses it.",
+    when: (r) => r.expertShrinkage !== null,
+    spec: (r) => kappaMap(r.expertShrinkage ?? [], "expert", r.experts[0]?.coefficients.length ?? 1, r.experts.length),
   },
   {
     id: "ess",

@@ -88,6 +88,8 @@ export interface ReportData {
    * feature's index in {@link features}, the heat map's order.
    */
   shrinkage: { stick: number; feature: string; column: number; kappa: number }[] | null;
+  /** Posterior mean κ per expert and coefficient under a shrinkage prior on the experts' coefficients (spec §2.8), or null without one; `column` orders the heat map. */
+  expertShrinkage: { expert: number; feature: string; column: number; kappa: number }[] | null;
   /** Per row (or bucket of rows on long streams): ESS summed over the sets, resamplings, running log evidence. */
   health: { row: number; ess: number; resampled: number; logEvidence: number }[];
   /**
@@ -223,13 +225,15 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     }
   }
 
-  const experts = f.experts(0.9).map((e, r) => ({
+  const summaries = f.experts(0.9);
+  const experts = summaries.map((e, r) => ({
     expert: r + 1,
     usage: e.usage,
     noiseVariance: e.noiseVariance,
     dispersion: e.dispersion,
     coefficients: e.coefficients.map((mean, j) => ({ feature: coefficientNames[j], mean, lower: e.lower[j], upper: e.upper[j] })),
   }));
+  const expertShrinkage = summaries[0]?.shrinkage ? summaries.flatMap((e, r) => e.shrinkage!.map((v, j) => ({ expert: r + 1, feature: coefficientNames[j], column: j, kappa: v }))) : null;
   const kappa = f.shrinkage();
   const gateNames = f.filter.gateCoefficientNames ?? names;
   const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: gateNames[j], column: j, kappa: v }))) : null;
@@ -273,6 +277,7 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     rowGate,
     experts,
     shrinkage,
+    expertShrinkage,
     health,
     score,
     scoreWindow,

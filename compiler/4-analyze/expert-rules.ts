@@ -12,6 +12,7 @@ import { printExpr } from "../print.js";
 import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
 import type { BinomialExpertMatch, CoefficientGroup, CountExpertMatch, KnownVarianceExpertMatch, LaplaceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
 import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
+import { EXPERT_WORDING, matchScaleMixture } from "./scale-rules.js";
 import { varianceMonomial } from "./monomial.js";
 
 type Fail = { ok: false; why: Mismatch };
@@ -42,13 +43,17 @@ function linearMean(g: ModelGraph, y: GraphNode, mean: Expr, noun = "mean"): { f
   return { form: r.form, allocation: r.form.terms.some(indexed) ? z : undefined };
 }
 
-/** Experts indexed by z must be a family over exactly z's values, 1..K. */
-function expertFamily(g: ModelGraph, node: GraphNode, allocation: GraphNode | undefined): string | undefined {
+/**
+ * Experts indexed by z must be a family over exactly z's values, 1..K; coefficients may be
+ * scalars over a second plate, the features (`beta[k in 1..K, j in 1..D]`).
+ */
+function expertFamily(g: ModelGraph, node: GraphNode, allocation: GraphNode | undefined, coefficients = false): string | undefined {
   if (!allocation) return node.plates.length === 0 ? undefined : `\`${node.name}\` is a family but the mean does not index it`;
   const z = allocation.elem;
   const zHi = z.kind === "int" && z.hi ? z.hi : undefined;
   const p = node.plates;
-  if (p.length !== 1) return `\`${node.name}\` must have exactly one index, the expert`;
+  const byFeature = coefficients && p.length === 2 && node.elem.kind !== "vector";
+  if (p.length !== 1 && !byFeature) return `\`${node.name}\` must have exactly one index, the expert${coefficients ? " (a vector per expert), or two, the expert and the feature" : ""}`;
   const { lo, hi } = p[0].range;
   if (!zHi || difference(lo, constant(1), g.values) !== 0 || difference(hi, zHi, g.values) !== 0) {
     return `\`${node.name}\` must be declared over the same experts as \`${allocation.name}\` takes`;
@@ -112,7 +117,8 @@ function groupPrior(
 ): CoefficientGroup | string | { reason: string; fix: string } {
   const n = t.node;
   const d = n.distribution;
-  const vector = t.length !== undefined;
+  // A vector family takes mvnormal; scalars, one per expert or per expert and feature, normal.
+  const vector = n.elem.kind === "vector";
   const family = vector ? "mvnormal" : "normal";
   if (!d || d.name !== family) return `\`${n.name}\` has ${d ? `a ${d.name}` : "no"} prior; a ${vector ? "vector" : "scalar"} coefficient of ${expert} needs ${family}`;
   const mean = priorMean(g, d.args[0], vector);
@@ -129,6 +135,10 @@ function groupPrior(
   const scale = others.length === 1 && isScale(others[0]) ? others[0].ref.node : undefined;
   const matches = mono.factors.some(isNoise) === (expected !== undefined) && (others.length === 0 || scale !== undefined) && mono.factors.length === (expected ? 1 : 0) + others.length;
   const random = others.find((f) => f.ref.node.kind === "parameter");
+  // Under NIG, scale parameters beyond one g make a shrinkage prior: its tree is read with the
+  // experts' other groups ({@link expertShrinkage}).
+  const shrink = !matches && expected !== undefined && mono.factors.some(isNoise) && others.every((f) => f.ref.node.kind === "parameter");
+  if (shrink) return { name: n.name, length: t.length, regressor: t.regressor, mean, scale: mono.c, shrink: true, origins: { mean: [d.args[0]], scale: mono.constants } };
   if (!matches && random) {
     const r = random.ref.node.name;
     return {
@@ -194,7 +204,7 @@ function linearExpert(
   if (wrong) return fail(2, d.args[at.sd].span, wrong, noiseFix);
   const groups: CoefficientGroup[] = [];
   for (const t of lin.form.terms) {
-    const fam = expertFamily(g, t.node, lin.allocation);
+    const fam = expertFamily(g, t.node, lin.allocation, true);
     if (fam) return fail(3, t.node.span, fam, `declare it over \`[k in 1..K]\` and index it with the allocation`);
     const p = groupPrior(g, t, priorScale(noise, lin.allocation));
     if (typeof p === "string") return fail(4, t.node.span, p, rewrite(noise, lin.allocation));
@@ -253,6 +263,8 @@ function nigExpert(g: ModelGraph, y: GraphNode, family: keyof typeof LOCATION_SC
   } else if (v.plates.length > 0) {
     return fail(3, v.span, `\`${v.name}\` is a family but the sd uses it without an index`, `index it as \`${v.name}[${lin.allocation?.name ?? "z"}]\`, or declare one shared variance \`${v.name} ~ invgamma(a, b)\``);
   }
+  const shrinkage = expertShrinkage(g, groups, v, lin.allocation, scaleNode);
+  if (shrinkage && "ok" in shrinkage) return shrinkage;
   return {
     ok: true,
     match: {
@@ -264,13 +276,33 @@ function nigExpert(g: ModelGraph, y: GraphNode, family: keyof typeof LOCATION_SC
       variance: v.name,
       shared: noise.shared,
       ...(priorScale ? { priorScale } : {}),
+      ...(shrinkage ? { shrinkage: { tree: shrinkage.tree, checks: shrinkage.checks } } : {}),
       a0,
       b0,
-      covers: coversOf(y, groups, scaleNode ? [v, scaleNode] : [v]),
-      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span), v.span, ...(scaleNode ? [scaleNode.span] : [])],
+      covers: [...coversOf(y, groups, scaleNode ? [v, scaleNode] : [v]), ...(shrinkage?.covers.filter((c) => !groups.some((q) => q.name === c)) ?? [])],
+      spans: [y.span, ...groups.map((c) => g.byName.get(c.name)!.span), v.span, ...(scaleNode ? [scaleNode.span] : []), ...(shrinkage?.spans.slice(groups.length) ?? [])],
       origins: { a0: [vd.args[0]], b0: [vd.args[1]], ...(scaleNode ? { ga: [scaleNode.distribution!.args[0]], gb: [scaleNode.distribution!.args[1]] } : {}) },
     },
   };
+}
+
+/**
+ * The shrinkage prior of NIG experts' coefficients (spec §2.8): when a group's variance is its
+ * expert's noise variance times scale parameters (`normal(0, tau * lambda[k, j] *
+ * sqrt(sigma2[k]))`), the scale tree over every group, as the gate's prior reads it, with the
+ * noise variance left to the NIG rule. Undefined when no group shrinks.
+ */
+function expertShrinkage(g: ModelGraph, groups: readonly CoefficientGroup[], v: GraphNode, allocation: GraphNode | undefined, scaleNode: GraphNode | undefined) {
+  const shrunk = groups.find((c) => c.shrink);
+  if (!shrunk) return undefined;
+  const at = g.byName.get(shrunk.name)!;
+  if (!allocation) return fail(4, at.span, `\`${shrunk.name}\` has a shrinkage prior, which is built for a mixture of experts, not one regression`, "declare the experts `z ~ stickbreaking(…)` with `K: int = 1`, or give the coefficients a constant prior variance");
+  if (scaleNode) return fail(4, scaleNode.span, `the experts' prior variances have both a random scale \`${scaleNode.name}\` and a shrinkage prior`, `drop \`${scaleNode.name}\`: the shrinkage prior's global scale plays its part`);
+  const families = groups.map((c) => g.byName.get(c.name)!);
+  const r = matchScaleMixture(g, families[0], families, { skip: v, anyMean: true, wording: EXPERT_WORDING });
+  // deeper than the group checks, in the tree's own order
+  if (!r.ok) return { ok: false as const, why: { ...r.why, depth: 4 + r.why.depth / 10 } };
+  return r.match;
 }
 
 /**
@@ -285,6 +317,10 @@ function robustExpert(g: ModelGraph, y: GraphNode, family: "studentt" | "laplace
     const v = g.byName.get(m.variance)!;
     const prior = v.distribution ? `${v.distribution.name}(${v.distribution.args.map(printExpr).join(", ")})` : "invgamma(2, 1)";
     return fail(5, y.span, `the ${name} experts share one variance \`${m.variance}\`; robust experts need one per expert`, `declare \`${m.variance}[k in 1..K] ~ ${prior}\`, scale the coefficients' prior by \`${m.variance}[k]\` and write the scale as \`sqrt(${m.variance}[${m.allocation}])\``);
+  }
+  if (m.shrinkage) {
+    const at = m.groups.find((c) => c.shrink)!;
+    return fail(5, g.byName.get(at.name)!.span, `a shrinkage prior on the coefficients of ${name} experts is not supported yet`, `give \`${at.name}\` a constant prior variance times \`${m.variance}[k]\`, e.g. \`normal(0, sqrt(10 * ${m.variance}[k]))\`, and remove the scale parameters it used`);
   }
   if (m.priorScale) return fail(5, g.byName.get(m.priorScale.name)!.span, `a random prior scale \`${m.priorScale.name}\` on ${name} experts is not supported yet`, `make \`${m.priorScale.name}\` a hyperparameter with a value (\`model ${g.model}(${m.priorScale.name}: real = 10)\`) instead of giving it a prior`);
   return r;
@@ -377,7 +413,7 @@ function pgExpert(g: ModelGraph, y: GraphNode, eta: Expr, noun: string, kind: st
   }
   const groups: CoefficientGroup[] = [];
   for (const t of lin.form.terms) {
-    const fam = expertFamily(g, t.node, lin.allocation);
+    const fam = expertFamily(g, t.node, lin.allocation, true);
     if (fam) return fail(3, t.node.span, fam, `declare it over \`[k in 1..K]\` and index it with the allocation`);
     const p = groupPrior(g, t, undefined, `a ${kind} expert`, `for a ${kind} expert`);
     if (typeof p === "string") return fail(4, t.node.span, p, "write `beta[k in 1..K] ~ mvnormal(0, c * I(D))` or `alpha[k in 1..K] ~ normal(0, s)` with c and s constant");

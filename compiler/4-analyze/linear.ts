@@ -39,7 +39,7 @@ export interface LinearForm {
 
 /**
  * Which references are coefficients: `expert` — parameters indexed by the allocation alone
- * (`beta[z]`); `gate` — parameter families over the sticks, written bare (`phi`, meaning each
+ * (`beta[z]`, of a family over the experts, `beta[k]` a vector or `beta[k, j]` scalars); `gate` — parameter families over the sticks, written bare (`phi`, meaning each
  * stick's row, as in `phi * x`).
  */
 export interface LinearContext {
@@ -145,13 +145,16 @@ export function linearize(g: ModelGraph, e: Expr, ctx: LinearContext, what: stri
       if (r.indices.length > 0 || n.plates.length > 0) return fail(x.span, `\`${n.name}\` is indexed, but the model has no allocation to index the experts by`);
     } else if (ctx.role === "expert") {
       const z = r.indices.length === 1 ? substituted(r.indices[0], subst) : undefined;
-      if (!z || z.kind !== "name" || z.name !== ctx.allocation || n.plates.length !== 1) {
+      // `beta[z]` is expert z's coefficients: a family over the experts, of vectors or (as the
+      // gate's `phi[k, j]`) of scalars over a second plate.
+      const rows = n.plates.length === 1 || (n.plates.length === 2 && n.elem.kind !== "vector");
+      if (!z || z.kind !== "name" || z.name !== ctx.allocation || !rows) {
         return fail(x.span, `the expert coefficients \`${printExpr(x)}\` must be indexed by the allocation alone`, 1);
       }
     } else if (r.indices.length !== 0) {
       return notLinear(x, `write the gate coefficients \`${n.name}\` bare, one row per stick (\`${n.name} * x\`)`);
     }
-    const rowIsVector = n.elem.kind === "vector" || (ctx.role === "gate" && n.plates.length === 2);
+    const rowIsVector = n.elem.kind === "vector" || n.plates.length === 2;
     if (!rowIsVector) return { t: "lin", terms: [{ node: n, length: undefined, regressor: cst(1), span: x.span }], offset: undefined };
     const length = n.elem.kind === "vector" ? n.elem.n : n.plates[1].range.hi;
     return { t: "coefvec", node: n, length, span: x.span };

@@ -62,6 +62,8 @@ export interface CoefficientGroup {
   scale: number;
   /** The parameter with an invgamma prior that also multiplies the variance (NIG's `g ~ invgamma`), if any. */
   random?: string;
+  /** Scale parameters multiply the variance: the experts' shrinkage prior ({@link NigExpertMatch.shrinkage}) governs it. */
+  shrink?: true;
   /** The expressions the mean and the scale come from. */
   origins: { mean: readonly Expr[]; scale: readonly Expr[] };
 }
@@ -83,6 +85,11 @@ export interface NigExpertMatch extends LinearExpertMatch {
   variance: string;
   /** A random scale g ~ IG(a, b) on the groups flagged `random`. */
   priorScale?: { name: string; a: number; b: number };
+  /**
+   * A shrinkage prior on the coefficients (a horseshoe, per expert and feature or grouped): the
+   * scale tree over every group, each variance in units of the noise variance (spec §2.8).
+   */
+  shrinkage?: { tree: ScaleTree; checks: ConstantCheck[] };
   /** One noise variance for all experts. */
   shared: boolean;
   a0: number;

@@ -123,10 +123,17 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
     kind: "conjugate",
     match: matchNigExpert,
     block: "NigLinearState",
-    build: (m) => ({ a0: m.a0, b0: m.b0, shared: m.shared, ...(m.priorScale ? { gPrior: { a: m.priorScale.a, b: m.priorScale.b } } : {}) }),
-    moves: ["(β, σ²) of every expert from its NIG posterior (then a random prior scale g from its inverse-gamma conditional)", "statistics rebuilt from the allocated rows"],
+    build: (m) => ({
+      a0: m.a0,
+      b0: m.b0,
+      shared: m.shared,
+      ...(m.priorScale ? { gPrior: { a: m.priorScale.a, b: m.priorScale.b } } : {}),
+      ...(m.shrinkage ? { shrinkage: { tree: m.shrinkage.tree as unknown as BlockValue } } : {}),
+    }),
+    moves: ["(β, σ²) of every expert from its NIG posterior (then a random prior scale g, or the shrinkage prior's scales, from their inverse-gamma conditionals)", "statistics rebuilt from the allocated rows"],
     constants: (m) => [
       ...nigConstants(m),
+      ...(m.shrinkage?.checks ?? []),
       ...(m.priorScale
         ? [
             { what: `the shape of the invgamma prior of \`${m.priorScale.name}\``, value: m.priorScale.a, keys: ["ga"], from: m.origins.ga, constraint: "positive" as const },

@@ -21,7 +21,41 @@ import { call, constantValue, nodeRef } from "./patterns.js";
 type Fail = { ok: false; why: Mismatch };
 const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
 
-const FIX = "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` with half-Cauchy scales indexed by the stick `k`, the feature `j`, or neither; or a constant sd";
+/** How messages speak of the coefficients a tree governs: the gate's sticks, or the experts. */
+interface Wording {
+  /** What the first plate of a coefficient family ranges over. */
+  readonly rows: string;
+  /** What the rule is called. */
+  readonly rule: string;
+  /** Who needs a Normal prior: "the gate-prior rules need". */
+  readonly needs: string;
+  /** The rewrite offered for a prior the rule does not read. */
+  readonly fix: string;
+}
+
+const GATE: Wording = {
+  rows: "the sticks",
+  rule: "the gate prior",
+  needs: "the gate-prior rules need",
+  fix: "write `phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])` with half-Cauchy scales indexed by the stick `k`, the feature `j`, or neither; or a constant sd",
+};
+
+/** Options of {@link matchScaleMixture} beyond the gate's own use. */
+export interface ScaleMixtureOptions {
+  /** A factor of every prior variance that is not a scale of the tree (the experts' noise variance, conjugate in its own rule). */
+  readonly skip?: GraphNode;
+  /** Prior means other than 0 are the caller's (the experts' NIG mean). */
+  readonly anyMean?: boolean;
+  readonly wording?: Wording;
+}
+
+/** The wording for a shrinkage prior on expert coefficients. */
+export const EXPERT_WORDING: Wording = {
+  rows: "the experts",
+  rule: "a shrinkage prior on expert coefficients",
+  needs: "a shrinkage prior on expert coefficients needs",
+  fix: "write `beta[k in 1..K, j in 1..D] ~ normal(0, tau * lambda[k, j] * sqrt(sigma2[k]))` with half-Cauchy scales indexed by the expert `k`, the feature `j`, or neither",
+};
 
 /** What a plate of a scale family may range over (see `dimsOf`). */
 interface Candidates {
@@ -44,7 +78,9 @@ function groupArray(g: ModelGraph, ix: Expr, feature: string | undefined): Scale
 }
 
 /** Builds the scale tree of a gate coefficient family's prior. */
-export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFamilies: readonly GraphNode[]): MatchResult<ScaleMixtureMatch> {
+export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFamilies: readonly GraphNode[], options: ScaleMixtureOptions = {}): MatchResult<ScaleMixtureMatch> {
+  const words = options.wording ?? GATE;
+  const FIX = words.fix;
   const families: ScaleFamily[] = [];
   const known = new Map<GraphNode, number>();
   const featureOwner = new Map<number, GraphNode>();
@@ -90,7 +126,7 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
     for (let q = 0; q < n.plates.length; q++) {
       const c = dimsOf(n, q);
       const dim: ScaleDim | undefined = c.stick ? "stick" : c.column ? "column" : c.size !== undefined ? { size: c.size } : undefined;
-      if (!dim) return fail(3, n.span, `\`${n.name}\` must be declared over the sticks, the features of \`${phi.name}\` or groups \`1..G\` (its index ${q + 1} ranges over none of them)`, `declare it as \`${n.name}[k in 1..K-1]\`, \`${n.name}[j in 1..D]\` or \`${n.name}[q in 1..G]\``);
+      if (!dim) return fail(3, n.span, `\`${n.name}\` must be declared over ${words.rows}, the features of \`${phi.name}\` or groups \`1..G\` (its index ${q + 1} ranges over none of them)`, `declare it as \`${n.name}[k in 1..K-1]\`, \`${n.name}[j in 1..D]\` or \`${n.name}[q in 1..G]\``);
       dims.push(dim);
       may.push({ may: c, settled: false });
     }
@@ -135,7 +171,7 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
       families.push({ dims, shape: a, rate: { constant: b }, scale: true });
       return families.length - 1;
     }
-    return fail(3, n.span, `\`${n.name}\` has a ${p.name} prior; a scale of the gate prior needs halfcauchy (a scale) or invgamma (a variance)`, `write \`${n.name} ~ halfcauchy(1)\``);
+    return fail(3, n.span, `\`${n.name}\` has a ${p.name} prior; a scale of ${words.rule} needs halfcauchy (a scale) or invgamma (a variance)`, `write \`${n.name} ~ halfcauchy(1)\``);
   };
 
   for (const coefficients of coefficientFamilies) {
@@ -144,8 +180,8 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
     [stick, column] = phi.plates;
     const d = phi.distribution;
     const family = vector ? "mvnormal" : "normal";
-    if (d?.name !== family) return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; the gate-prior rules need ${family}`, FIX);
-    if (constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
+    if (d?.name !== family) return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; ${words.needs} ${family}`, FIX);
+    if (!options.anyMean && constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
     const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
     if (typeof mono === "string") return fail(1, d.args[1].span, `the prior ${vector ? "covariance" : "sd"} of \`${phi.name}\`: ${mono}`, FIX);
     covers.push(phi.name);
@@ -153,6 +189,7 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
     checks.push({ what: `the constant part of the prior variance of \`${phi.name}\``, value: mono.c, keys: [`${phi.name}.base`], from: mono.constants, constraint: "positive" });
     const factors: { family: number; index: ScaleIndex[] }[] = [];
     for (const f of mono.factors) {
+      if (f.ref.node === options.skip && f.power === 1) continue;
       const fam = familyOf(f.ref.node, f.power, f.ref.expr.span);
       if (typeof fam !== "number") return fam;
       const n = f.ref.node;

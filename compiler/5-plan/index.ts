@@ -60,7 +60,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   const inputs = g.nodes.filter((n) => n.kind === "input");
   // The data row is the first input alone only when there is one.
   const input = inputs.length === 1 ? inputs[0] : undefined;
-  type Groups = Pick<CoefficientGroup, "name" | "length" | "regressor"> & { mean?: CoefficientGroup["mean"]; scale?: number; random?: string };
+  type Groups = Pick<CoefficientGroup, "name" | "length" | "regressor"> & { mean?: CoefficientGroup["mean"]; scale?: number; random?: string; shrink?: true };
   const blockOf = (slot: BlockPlan["slot"], match: MatchBase & { rule: RuleId }, groups?: readonly Groups[], offset?: DataExpr, trials?: DataExpr): BlockPlan => {
     const rule = ruleById(match.rule);
     const plan: BlockPlan = { slot, rule: rule.id, block: rule.block, constants: rule.build(match), moves: rule.moves, from: from(match.covers) };
@@ -72,7 +72,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
         if (only.mean !== undefined) plan.constants = { ...plan.constants, m0: only.mean, g: only.scale! };
       } else {
         plan.design = {
-          groups: groups.map((c) => ({ name: c.name, length: c.length && substitute(c.length, g.values), regressor: c.regressor, ...(c.mean !== undefined ? { prior: { mean: c.mean, scale: c.scale!, random: c.random !== undefined } } : {}) })),
+          groups: groups.map((c) => ({ name: c.name, length: c.length && substitute(c.length, g.values), regressor: c.regressor, ...(c.mean !== undefined ? { prior: { mean: c.mean, scale: c.scale!, random: c.random !== undefined, shrink: c.shrink === true } } : {}) })),
           offset,
           ...(trials ? { trials } : {}),
         };

@@ -47,7 +47,7 @@ export interface BlockPlan {
  * variance, and the offset. The block's prior mean and variance vectors are laid out the same way.
  */
 export interface DesignPlan {
-  groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number | PriorMeanVector; scale: number; random: boolean } }[];
+  groups: { name: string; length: Affine | undefined; regressor: DataExpr; prior?: { mean: number | PriorMeanVector; scale: number; random: boolean; shrink: boolean } }[];
   offset: DataExpr | undefined;
   /** A binomial expert's trials, written after the design row (the block's row is then one longer). */
   trials?: DataExpr;

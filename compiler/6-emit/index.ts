@@ -242,7 +242,9 @@ function build(w: CodeWriter, p: KernelPlan): void {
         // The block's size is its design row's; its prior mean and variance are per entry.
         if (b.design.groups.every((x) => x.prior)) {
           const random = b.design.groups.some((x) => x.prior!.random) ? `, gPrior: { ...${c}.gPrior, scaled: ${slot}Row.scaled }` : "";
-          c = `{ ...${c}, m0: ${slot}Row.m0, g: ${slot}Row.g${random} }`;
+          // A shrinkage prior on the coefficients learns its groups' widths from the design too.
+          const shrinkage = b.design.groups.some((x) => x.prior!.shrink) ? `, shrinkage: { ...${c}.shrinkage, columns: ${slot}Row.groups.map((g) => g[1]) }` : "";
+          c = `{ ...${c}, m0: ${slot}Row.m0, g: ${slot}Row.g${random}${shrinkage} }`;
         }
         designs.push(`${slot}Design: ${slot}Row`);
       }

@@ -227,8 +227,8 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       return true;
     },
     sweep(rng, rows: RowStore, from, hist, stride, n, rho) {
-      // One expert with exact statistics: there is nothing to revisit.
-      if (K === 1 && !expert.augmented) return true;
+      // One expert with exact statistics and a fixed prior: there is nothing to revisit.
+      if (K === 1 && !expert.augmented && !expert.movesPrior) return true;
       experts.update(rows);
       gates.update(rows);
       const de = expert.width;
@@ -302,6 +302,10 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     },
     dispersions(k, out) {
       for (let i = 0; i < N; i++) out[i] = expert.dispersion(i, k);
+    },
+    expertsShrink: expert.shrinks,
+    expertShrinkage(k, out) {
+      for (let i = 0; i < N; i++) expert.coefficientShrinkage(i, k, out, i * expert.d);
     },
     coefficientMarginals(k, out) {
       for (let i = 0; i < N; i++) expert.coefficientMarginals(i, k, out, i * expert.d * 3);

@@ -86,6 +86,10 @@ export interface ModelState {
    * squared scale, dof]` at `out[(i·P + j)·3 …]` (a Student-t, or a Gaussian when dof is ∞).
    */
   coefficientMarginals(k: number, out: Float64Array): void;
+  /** Whether a shrinkage prior governs the experts' coefficients (a horseshoe): {@link expertShrinkage} is then defined. */
+  readonly expertsShrink: boolean;
+  /** The shrinkage κ of each coefficient of expert k in every particle, `out[i·P + j]`. */
+  expertShrinkage(k: number, out: Float64Array): void;
   /** JSON-safe snapshot of every block; {@link KernelModule.restore} restores it bit for bit. */
   toJSON(): unknown;
 }

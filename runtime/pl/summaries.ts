@@ -37,6 +37,12 @@ export interface ExpertSummary {
   lower: number[];
   /** Upper ends of the coefficients' central credible intervals. */
   upper: number[];
+  /**
+   * Posterior mean shrinkage κ = 1/(1 + v) of each coefficient, v its prior variance in noise
+   * units (1 = switched off, 0 = left alone), when a shrinkage prior governs the experts'
+   * coefficients (spec §2.8); null otherwise.
+   */
+  shrinkage: number[] | null;
 }
 
 /** Posterior predictive summary at one input. */
@@ -380,6 +386,7 @@ export abstract class PooledSummaries {
       dispersion: 0,
       lower: new Array<number>(D).fill(0),
       upper: new Array<number>(D).fill(0),
+      shrinkage: this.sets[0].state.expertsShrink ? new Array<number>(D).fill(0) : null,
     }));
     // mixture components per reported expert and feature: weight, location, squared scale, dof
     const comps = Array.from({ length: K * D }, () => [] as number[]);
@@ -397,6 +404,13 @@ export abstract class PooledSummaries {
         });
       const noise = perParticle((k, out) => s.state.noiseVariances(k, out));
       const dispersion = perParticle((k, out) => s.state.dispersions(k, out));
+      const kappa = s.state.expertsShrink
+        ? Array.from({ length: K }, (_, k) => {
+            const buf = new Float64Array(s.N * D);
+            s.state.expertShrinkage(k, buf);
+            return buf;
+          })
+        : null;
       for (let i = 0; i < s.N; i++) {
         const w = omega[m] * Math.exp(s.logW[i]);
         if (w === 0) continue;
@@ -404,6 +418,8 @@ export abstract class PooledSummaries {
           const k = orders[m][i * K + r];
           out[r].noiseVariance! += w * noise[k][i];
           out[r].dispersion! += w * dispersion[k][i];
+          const shrunk = out[r].shrinkage;
+          if (kappa && shrunk) for (let j = 0; j < D; j++) shrunk[j] += w * kappa[k][i * D + j];
           for (let j = 0; j < D; j++) {
             const c = (i * D + j) * 3;
             out[r].coefficients[j] += w * marginals[k][c];

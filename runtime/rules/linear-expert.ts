@@ -54,6 +54,20 @@ export abstract class LinearExpertState implements ExpertBlock {
   }
   /** Whether the statistics condition on auxiliaries the sweeps redraw: not for conjugate Gaussian experts. */
   readonly augmented: boolean = false;
+  /** Whether a shrinkage prior governs the coefficients: not unless a subclass has one. */
+  get shrinks(): boolean {
+    return false;
+  }
+
+  /** κ of each coefficient: NaN without a shrinkage prior. */
+  coefficientShrinkage(_i: number, _k: number, out: Float64Array, off: number): void {
+    out.fill(NaN, off, off + this.d);
+  }
+
+  /** Whether the sweeps move parameters of the prior: not unless a subclass has them. */
+  get movesPrior(): boolean {
+    return false;
+  }
   /** Whether rows of this kind of expert carry precision weights: not unless its likelihood is a scale mixture. */
   static readonly weighsRows: boolean = false;
   /** Whether rows carry precision weights: the class's {@link LinearExpertState.weighsRows}. */
@@ -221,8 +235,8 @@ export abstract class LinearExpertState implements ExpertBlock {
     return (this.constructor as typeof LinearExpertState).statistics;
   }
 
-  /** Prior precision (noise units) of coefficient j in particle i: p₀ⱼ, unless a subclass scales it per particle. */
-  protected precision(_i: number, j: number): number {
+  /** Prior precision (noise units) of coefficient j of expert k in particle i: p₀ⱼ, unless a subclass scales it per particle. */
+  protected precision(_i: number, _k: number, j: number): number {
     return this.p0[j];
   }
 
@@ -233,7 +247,7 @@ export abstract class LinearExpertState implements ExpertBlock {
       const lo = b * d * d;
       this.L.fill(0, lo, lo + d * d);
       for (let j = 0; j < d; j++) {
-        this.L[lo + j * d + j] = Math.sqrt(this.precision(i, j));
+        this.L[lo + j * d + j] = Math.sqrt(this.precision(i, b - i * this.K, j));
         this.m[b * d + j] = this.m0[j];
       }
       this.count[b] = 0;
@@ -387,7 +401,7 @@ export abstract class LinearExpertState implements ExpertBlock {
         mBefore[j] = m[mo + j];
       }
       for (let j = 0; j < d; j++) {
-        const p0 = this.precision(i, j);
+        const p0 = this.precision(i, k, j);
         for (let l = 0; l <= j; l++) P[j * d + l] *= rho;
         P[j * d + j] += (1 - rho) * p0;
         h[j] = rho * h[j] + (1 - rho) * p0 * this.m0[j];
@@ -405,7 +419,7 @@ export abstract class LinearExpertState implements ExpertBlock {
         quad += before[j * d + j] * ej * ej;
         for (let l = 0; l < j; l++) quad += 2 * before[j * d + l] * ej * (mBefore[l] - m[mo + l]);
         const e0 = this.m0[j] - m[mo + j];
-        prior += this.precision(i, j) * e0 * e0;
+        prior += this.precision(i, k, j) * e0 * e0;
       }
       this.delta[k] = rho * quad + (1 - rho) * prior;
       this.count[b] *= rho;
@@ -442,7 +456,7 @@ export abstract class LinearExpertState implements ExpertBlock {
     const { P, h } = this;
     P.fill(0);
     for (let j = 0; j < d; j++) {
-      P[j * d + j] = this.precision(i, j);
+      P[j * d + j] = this.precision(i, k, j);
       h[j] = P[j * d + j] * this.m0[j];
     }
     // wr: each row's precision weight in row order, its weight under forgetting unless given
@@ -480,7 +494,7 @@ export abstract class LinearExpertState implements ExpertBlock {
     }
     for (let j = 0; j < d; j++) {
       const e = this.m[b * d + j] - this.m0[j];
-      ss += this.precision(i, j) * e * e;
+      ss += this.precision(i, k, j) * e * e;
     }
     if (this.folded) {
       // Σ_old (y − xᵀm)² = Σy² − 2mᵀΣxy + mᵀ(Σxxᵀ)m over the folded rows.

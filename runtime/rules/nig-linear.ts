@@ -16,6 +16,8 @@ import { inverseGamma, mvnPrecChol, type Rng } from "../rng/index.js";
 import { LinearExpertState } from "./linear-expert.js";
 import type { Statistic } from "./statistics.js";
 import { clampScale } from "./scale-bounds.js";
+import { ScalePrior, type ScalePriorOptions } from "./scale-prior.js";
+import { gatherInPlace } from "./gather.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
 /** Hyperparameters of the NIG linear expert: V₀ = diag(g), prior mean m₀, σ² ~ IG(a₀, b₀). */
@@ -36,6 +38,13 @@ export interface NigLinearHyper {
    * drawn in the sweeps (spec §3.7), fixed between them.
    */
   readonly gPrior?: { readonly a: number; readonly b: number; readonly scaled?: ArrayLike<number> };
+  /**
+   * A shrinkage prior (a horseshoe, per expert and coefficient or grouped) on the coefficients:
+   * `β_kj | σ_k², v ~ N(m₀ⱼ, σ_k²·Π v)`, the scale tree over the K experts as the gate's over its
+   * sticks, with the groups' widths. Its scales are conjugate given (β, σ²); drawn in the sweeps
+   * (spec §2.8), fixed between them.
+   */
+  readonly shrinkage?: ScalePriorOptions;
 }
 
 /** Particle state of NIG linear experts with O(d²) streaming updates (spec E10–E12). */
@@ -66,6 +75,14 @@ export class NigLinearState extends LinearExpertState {
   readonly gPrior: { readonly a: number; readonly b: number; readonly scaled: Uint8Array } | undefined;
   /** Each particle's random prior scale g (N; 1 without one). */
   readonly gv: Float64Array;
+  /** The shrinkage prior's scales over the K experts of each particle — absent without one. */
+  readonly coefScales: ScalePrior | undefined;
+  /** Its tree and groups' widths, as the snapshot keeps them. */
+  readonly shrinkageOptions: ScalePriorOptions | undefined;
+  /** Its prior precision of each coefficient in noise units (N·K·d), kept with the scales. */
+  private readonly shrunkPrecision: Float64Array;
+  /** Scratch: a particle's (β − m₀)/σ per expert (K·d), what the scales' conditionals read. */
+  private readonly standardised: Float64Array;
 
   /** @throws Error unless g, a₀, b₀ > 0 and m₀ and g have length d. */
   constructor(N: number, K: number, d: number, hyper: NigLinearHyper) {
@@ -88,11 +105,37 @@ export class NigLinearState extends LinearExpertState {
     // Without flags the scale multiplies every coefficient's prior variance.
     this.gPrior = gp && { a: gp.a, b: gp.b, scaled: gp.scaled ? Uint8Array.from(gp.scaled, (v) => (v ? 1 : 0)) : new Uint8Array(d).fill(1) };
     this.gv = new Float64Array(N).fill(1);
+    if (gp && hyper.shrinkage) throw new Error("normal_inverse_gamma_linear: a random prior scale and a shrinkage prior exclude each other");
+    this.shrinkageOptions = hyper.shrinkage && { tree: hyper.shrinkage.tree, ...(hyper.shrinkage.columns ? { columns: [...hyper.shrinkage.columns] } : {}) };
+    this.coefScales = this.shrinkageOptions && new ScalePrior(N, K, d, this.shrinkageOptions);
+    this.shrunkPrecision = new Float64Array(this.coefScales ? N * K * d : 0);
+    this.standardised = new Float64Array(this.coefScales ? K * d : 0);
   }
 
-  /** Prior precision of coefficient j in particle i: 1/gⱼ, divided by the particle's g where it scales. */
-  protected override precision(i: number, j: number): number {
+  /** Prior precision of coefficient j of expert k in particle i: 1/gⱼ, divided by the particle's g where it scales, or the shrinkage prior's. */
+  protected override precision(i: number, k: number, j: number): number {
+    if (this.coefScales) return this.shrunkPrecision[(i * this.K + k) * this.d + j];
     return this.gPrior?.scaled[j] ? this.p0[j] / this.gv[i] : this.p0[j];
+  }
+
+  /** A random prior scale or a shrinkage prior moves in the sweeps, even with one expert. */
+  override get movesPrior(): boolean {
+    return this.gPrior !== undefined || this.coefScales !== undefined;
+  }
+
+  override get shrinks(): boolean {
+    return this.coefScales?.shrinks ?? false;
+  }
+
+  /** κ = 1/(1 + v) of each coefficient of expert k, v its prior variance in noise units (spec §2.8). */
+  override coefficientShrinkage(i: number, k: number, out: Float64Array, off: number): void {
+    if (this.coefScales) this.coefScales.shrinkage(i, k, out, off);
+    else super.coefficientShrinkage(i, k, out, off);
+  }
+
+  /** The shrinkage prior's precisions of particle i from its scales. */
+  private refreshPrecision(i: number): void {
+    for (let k = 0; k < this.K; k++) this.coefScales!.precisionDiagonal(i, k, this.shrunkPrecision, (i * this.K + k) * this.d);
   }
 
   /**
@@ -101,6 +144,17 @@ export class NigLinearState extends LinearExpertState {
    */
   override drawParameters(rng: Rng, i: number): void {
     super.drawParameters(rng, i);
+    if (this.coefScales) {
+      // The shrinkage prior's scales given (β, σ²): its conditionals read (β − m₀)/σ.
+      const d = this.d;
+      for (let k = 0; k < this.K; k++) {
+        const s = 1 / Math.sqrt(this.drawnVar[k]);
+        for (let j = 0; j < d; j++) this.standardised[k * d + j] = (this.drawnBeta[k * d + j] - this.m0[j]) * s;
+      }
+      this.coefScales.gibbs(rng, i, this.standardised, 0);
+      this.refreshPrecision(i);
+      return;
+    }
     const gp = this.gPrior;
     if (!gp) return;
     const d = this.d;
@@ -123,7 +177,7 @@ export class NigLinearState extends LinearExpertState {
   }
 
   /** The compiler's constructor. */
-  static create(N: number, K: number, d: number, hyper: { g: number | ArrayLike<number>; m0: number | ArrayLike<number>; a0: number; b0: number; shared?: boolean; gPrior?: NigLinearHyper["gPrior"] }): NigLinearState {
+  static create(N: number, K: number, d: number, hyper: { g: number | ArrayLike<number>; m0: number | ArrayLike<number>; a0: number; b0: number; shared?: boolean; gPrior?: NigLinearHyper["gPrior"]; shrinkage?: ScalePriorOptions }): NigLinearState {
     return new NigLinearState(N, K, d, { ...hyper, m0: typeof hyper.m0 === "number" ? new Float64Array(d).fill(hyper.m0) : hyper.m0 });
   }
 
@@ -148,6 +202,11 @@ export class NigLinearState extends LinearExpertState {
     if (this.gPrior) {
       if (!rng) throw new Error("normal_inverse_gamma_linear: a random prior scale needs a random stream to start from");
       this.gv[i] = clampScale(inverseGamma(rng, this.gPrior.a, this.gPrior.b));
+    }
+    if (this.coefScales) {
+      if (!rng) throw new Error("normal_inverse_gamma_linear: a shrinkage prior needs a random stream to start from");
+      this.coefScales.init(rng, i);
+      this.refreshPrecision(i);
     }
     this.initBlocks(i);
     const v0 = this.v(i * this.K);
@@ -281,14 +340,22 @@ export class NigLinearState extends LinearExpertState {
     { name: "b", size: "K (1 when shared)", about: "inverse-gamma scale of each noise variance" },
     { name: "logNorm", size: "K (1 when shared)", about: "the Student-t predictive's normaliser, kept with (a, b)" },
     { name: "gv", size: "1", about: "the random prior scale g (1 without one)" },
+    { name: "shrunkPrecision", size: "K·d (none without a shrinkage prior)", about: "the shrinkage prior's precision of each coefficient, kept with its scales" },
   ];
+
+  /** Resampling: the statistics and the shrinkage prior's scales follow their ancestors. */
+  override gather(ancestors: Int32Array): void {
+    super.gather(ancestors);
+    this.coefScales?.gather(ancestors);
+  }
 
   /** JSON-safe snapshot; {@link NigLinearState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {
     const { N, K, d, a0, b0, shared } = this;
     const gp = this.gPrior;
     const random = gp ? { gPrior: { a: gp.a, b: gp.b, scaled: Array.from(gp.scaled) }, gv: encodeFloat64(this.gv) } : {};
-    return { kind: NigLinearState.rule, N, K, d, g: Array.from(this.g), m0: Array.from(this.m0), a0, b0, shared, ...random, ...this.coreJSON(), a: encodeFloat64(this.a), b: encodeFloat64(this.b) };
+    const shrinkage = this.coefScales ? { shrinkage: this.shrinkageOptions, scales: this.coefScales.toJSON() } : {};
+    return { kind: NigLinearState.rule, N, K, d, g: Array.from(this.g), m0: Array.from(this.m0), a0, b0, shared, ...random, ...shrinkage, ...this.coreJSON(), a: encodeFloat64(this.a), b: encodeFloat64(this.b) };
   }
 
   /**
@@ -304,6 +371,7 @@ export class NigLinearState extends LinearExpertState {
       b0: Number(o.b0),
       shared: o.shared === true,
       gPrior: typeof o.gPrior === "object" && o.gPrior !== null ? (o.gPrior as NigLinearHyper["gPrior"]) : undefined,
+      shrinkage: typeof o.shrinkage === "object" && o.shrinkage !== null ? (o.shrinkage as ScalePriorOptions) : undefined,
     });
     s.restoreNig(o);
     return s;
@@ -312,6 +380,12 @@ export class NigLinearState extends LinearExpertState {
   /** Restores the statistics written by {@link NigLinearState.toJSON} into this state (sizes and constants already set). */
   protected restoreNig(o: Record<string, unknown>): void {
     if (this.gPrior) this.gv.set(decodeFloat64(String(o.gv), this.gv.length));
+    if (this.coefScales) {
+      const scales = ScalePrior.restore(o.scales, this.shrinkageOptions!);
+      if (scales.v.length !== this.coefScales.v.length) throw new Error("normal_inverse_gamma_linear: the shrinkage prior's scales do not fit");
+      this.coefScales.v.set(scales.v);
+      for (let i = 0; i < this.N; i++) this.refreshPrecision(i);
+    }
     this.restoreCore(o);
     this.a.set(decodeFloat64(String(o.a), this.a.length));
     this.b.set(decodeFloat64(String(o.b), this.b.length));

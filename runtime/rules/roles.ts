@@ -69,6 +69,11 @@ export interface ExpertBlock extends Block {
    */
   readonly augmented: boolean;
   /**
+   * Whether the prior has parameters of its own that only the sweeps move (a random prior scale,
+   * a shrinkage prior's scales): such experts are swept even when there is one of them.
+   */
+  readonly movesPrior: boolean;
+  /**
    * Whether a row's likelihood is a scale mixture with a per-row precision weight λ (robust
    * experts), so {@link precisionWeight} is defined and a small λ marks an outlier.
    */
@@ -83,8 +88,9 @@ export interface ExpertBlock extends Block {
    */
   predictive(i: number, h: Float64Array, hOff: number, y: number, out: Float64Array, outOff: number): void;
   /**
-   * After {@link predictive} and before the update: E[λ | y, the particle's draw of expert k], the
-   * posterior mean of the stashed row's precision weight under expert k (NaN unless {@link weighsRows}).
+   * After {@link predictive} and before the update: the stashed row's outlier weight under the
+   * particle's draw of expert k — E[λ | y, the draw] for Student-t experts, the relative precision
+   * 2/(1 + |r|/σ) for Laplace experts (spec §2.5) — (NaN unless {@link weighsRows}).
    */
   precisionWeight(i: number, k: number): number;
   /** Step 5: the streaming update of expert k of particle i with the row (h, y), from the stash. */
@@ -118,6 +124,10 @@ export interface ExpertBlock extends Block {
   dispersion(i: number, k: number): number;
   /** Marginal posterior of each coefficient of expert k: `[location, squared scale, dof]` at `out[off + 3j …]`. */
   coefficientMarginals(i: number, k: number, out: Float64Array, off: number): void;
+  /** Whether a shrinkage prior governs the coefficients (a horseshoe): {@link coefficientShrinkage} is then defined. */
+  readonly shrinks: boolean;
+  /** The shrinkage κ = 1/(1 + v) of each coefficient of expert k, v its prior variance in noise units, at `out[off + j]`. */
+  coefficientShrinkage(i: number, k: number, out: Float64Array, off: number): void;
 }
 
 /** The dof marker of a Laplace predictive component (squared scale b², density e^{−|y − μ|/b}/(2b)): no Student-t has it. */

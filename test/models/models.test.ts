@@ -345,6 +345,12 @@ type Check =
        * on every stick, while the driver's κ is at most `driverMax` on some stick.
        */
       shrunk?: { features: number[]; min: number; driver: number; driverMax: number; why: string };
+      /**
+       * A shrinkage prior on the experts' coefficients: in every expert used by at least a fifth
+       * of the rows, κ of the `features` the truth does not use is at least `min` and the
+       * driver's at most `driverMax`.
+       */
+      expertShrunk?: { features: number[]; min: number; driver: number; driverMax: number; why: string };
     };
 
 interface Entry {
@@ -495,6 +501,18 @@ const TABLE: Record<string, Entry> = {
     truth: T.piecewiseOutliers,
     // K = 2: no expert is left over to take the outliers as a regime of their own
     checks: [recovery({ hypers: { K: 2 }, usage: { top: 2, share: 0.99, why: "K = 2" }, means: { ...PIECEWISE_POINTS, why: "one noise sd; the regimes differ by ≥ 2 at these points; a Gaussian expert's mean is pulled up by 0.6 (the outliers' share times 6)" } })],
+  },
+  "expert-horseshoe.moe": {
+    truth: T.piecewiseNoise,
+    checks: [
+      recovery({
+        n: 300,
+        particles: 400,
+        means: { at: [[1, -2, 0, 0], [1, -1, 0, 0], [1, 1, 0, 0], [1, 2, 0, 0]], tol: 0.3, why: PIECEWISE_POINTS.why },
+        usage: TWO_EXPERTS,
+        expertShrunk: { features: [2, 3], min: 0.5, driver: 1, driverMax: 0.3, why: "each regime's line uses u alone; n1 and n2 are noise to both" },
+      }),
+    ],
   },
   "laplace-expert.moe": {
     truth: T.piecewiseLaplace,
@@ -721,6 +739,17 @@ describe.each(FILES)("$name", (f) => {
           const shown = `κ ${JSON.stringify(kappa!.map((s) => s.map((v) => +v.toFixed(3))))} (${check.shrunk.why})`;
           for (const stick of kappa!) for (const j of check.shrunk.features) expect(stick[j], shown).toBeGreaterThanOrEqual(check.shrunk.min);
           expect(Math.min(...kappa!.map((stick) => stick[check.shrunk!.driver])), shown).toBeLessThanOrEqual(check.shrunk.driverMax);
+        }
+        if (check.expertShrunk) {
+          const used = g.experts().filter((e) => e.usage >= 0.2);
+          const c = check.expertShrunk;
+          const shown = `κ ${JSON.stringify(used.map((e) => e.shrinkage?.map((v) => +v.toFixed(3))))} (${c.why})`;
+          expect(used.length, shown).toBeGreaterThan(0);
+          for (const e of used) {
+            expect(e.shrinkage, shown).not.toBeNull();
+            for (const j of c.features) expect(e.shrinkage![j], shown).toBeGreaterThanOrEqual(c.min);
+            expect(e.shrinkage![c.driver], shown).toBeLessThanOrEqual(c.driverMax);
+          }
         }
       });
     }

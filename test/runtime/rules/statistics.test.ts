@@ -16,6 +16,11 @@ import { kernelBlocks } from "../../../runtime/kernel-runtime.js";
 const N = 3;
 const blocks: [string, { gather(a: Int32Array): void }, readonly Statistic[]][] = [
   ["NigLinearState", NigLinearState.create(N, 3, 2, { g: 10, m0: 0, a0: 2, b0: 1 }), NigLinearState.statistics],
+  [
+    "NigLinearState with a shrinkage prior",
+    NigLinearState.create(N, 3, 2, { g: 10, m0: 0, a0: 2, b0: 1, shrinkage: { tree: { families: [{ dims: ["stick", "column"], shape: 0.5, rate: { constant: 1 }, scale: true }], groups: [{ base: 1, factors: [{ family: 0, index: ["stick", "column"] }] }] } } }),
+    NigLinearState.statistics,
+  ],
   ["KnownVarianceLinearState", KnownVarianceLinearState.create(N, 3, 2, { s: 1, g: 10, m0: 0 }), KnownVarianceLinearState.statistics],
   ["StickGateState", new StickGateState(N, 3, 2), StickGateState.statistics],
   ["HorseshoeState", new HorseshoeState(N, 2, 2), HorseshoeState.statistics],
@@ -43,7 +48,16 @@ describe("block statistics", () => {
 
   it("every rule's statistics are its block's table", () => {
     for (const r of allRules) for (const s of ruleStatistics(r)) expect(s.name.length).toBeGreaterThan(0);
-    expect(ruleStatistics(allRules.find((r) => r.id === "normal_inverse_gamma_linear")!).map((s) => s.name)).toEqual(["L", "m", "count", "stashW", "stashXm", "stashQ", "oldP", "oldU", "oldYY", "oldN", "a", "b", "logNorm", "gv"]);
+    expect(ruleStatistics(allRules.find((r) => r.id === "normal_inverse_gamma_linear")!).map((s) => s.name)).toEqual(["L", "m", "count", "stashW", "stashXm", "stashQ", "oldP", "oldU", "oldYY", "oldN", "a", "b", "logNorm", "gv", "shrunkPrecision"]);
+  });
+
+  it("a shrinkage prior's scales follow their particles' ancestors as its precisions do", () => {
+    const block = blocks.find((b) => b[0] === "NigLinearState with a shrinkage prior")![1] as NigLinearState;
+    const v = block.coefScales!.v;
+    v.forEach((_, t) => (v[t] = t + 1));
+    block.gather(Int32Array.of(1, 1, 2));
+    const M = v.length / N;
+    for (let t = 0; t < M; t++) expect([v[t], v[M + t], v[2 * M + t]]).toEqual([M + t + 1, M + t + 1, 2 * M + t + 1]);
   });
 
   it("a table out of step with its block is an error, not a silent skip", () => {
