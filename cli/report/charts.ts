@@ -36,7 +36,6 @@ function featureTitle(r: ReportData): { title: string; axis: { title: string } }
   return { title: r.feature.replace(/[\\\n\r\u2028\u2029]/g, (c) => escapes[c]), axis: { title: r.feature } };
 }
 
-/** The chart table, in page order. */
 /** A heat map of κ by row (stick or expert) and input, 1 dark: what the gate's and the experts' shrinkage charts share. */
 function kappaMap(values: readonly { column: number; kappa: number }[], rowField: "stick" | "expert", columns: number, rows: number): TopLevelSpec {
   return {
@@ -54,6 +53,7 @@ function kappaMap(values: readonly { column: number; kappa: number }[], rowField
   } as TopLevelSpec;
 }
 
+/** The chart table, in page order. */
 export const CHARTS: readonly ChartDef[] = [
   {
     id: "predictive",

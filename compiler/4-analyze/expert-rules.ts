@@ -13,7 +13,7 @@ import { linearize, type CoefficientTerm, type LinearForm } from "./linear.js";
 import type { BinomialExpertMatch, CoefficientGroup, CountExpertMatch, KnownVarianceExpertMatch, LaplaceExpertMatch, LogisticExpertMatch, MatchResult, Mismatch, NigExpertMatch, StudentExpertMatch } from "./matches.js";
 import { call, constantValue, declaration, indexedBy, inlineConstantFamilies, nodeRef, priorMean, type NodeRef } from "./patterns.js";
 import { EXPERT_WORDING, matchScaleMixture } from "./scale-rules.js";
-import { varianceMonomial } from "./monomial.js";
+import { splitSlab, varianceMonomial } from "./monomial.js";
 
 type Fail = { ok: false; why: Mismatch };
 
@@ -123,7 +123,9 @@ function groupPrior(
   if (!d || d.name !== family) return `\`${n.name}\` has ${d ? `a ${d.name}` : "no"} prior; a ${vector ? "vector" : "scalar"} coefficient of ${expert} needs ${family}`;
   const mean = priorMean(g, d.args[0], vector);
   if (mean === undefined) return `the prior mean of \`${n.name}\` must be a constant${vector ? " or a vector hyperparameter (`m0: vector[D] = [0, 1, 0]`)" : ""}`;
-  const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
+  // A regularised horseshoe's slab (`sqrt(c2 * M / (c2 + M))`) is the shrinkage prior's to read.
+  const split = expected && !vector ? splitSlab(g, d.args[1]) : undefined;
+  const mono = varianceMonomial(g, split ? split.sd : d.args[1], vector ? "covariance" : "sd");
   if (typeof mono === "string") return `the prior ${vector ? "covariance" : "sd"} of \`${n.name}\`: ${mono}`;
   const k = n.plates[0]?.index;
   const isNoise = (f: (typeof mono.factors)[number]) =>
@@ -137,10 +139,19 @@ function groupPrior(
   const random = others.find((f) => f.ref.node.kind === "parameter");
   // Under NIG, scale parameters beyond one g make a shrinkage prior: its tree is read with the
   // experts' other groups ({@link expertShrinkage}).
-  const shrink = !matches && expected !== undefined && mono.factors.some(isNoise) && others.every((f) => f.ref.node.kind === "parameter");
+  const shrink = (split !== undefined || !matches) && expected !== undefined && mono.factors.some(isNoise) && others.every((f) => f.ref.node.kind === "parameter");
   if (shrink) return { name: n.name, length: t.length, regressor: t.regressor, mean, scale: mono.c, shrink: true, origins: { mean: [d.args[0]], scale: mono.constants } };
   if (!matches && random) {
     const r = random.ref.node.name;
+    // Scale parameters (half-Cauchy, or indexed) make a shrinkage prior: NIG experts take it in noise units.
+    if (others.some((f) => f.ref.node.distribution?.name === "halfcauchy" || f.ref.indices.length > 0)) {
+      if (!expected) return { reason: `\`${n.name}\` has a shrinkage prior (scaled by \`${r}\`); a shrinkage prior on the coefficients of ${expert} is not supported yet`, fix: `give \`${n.name}\` a constant prior variance, e.g. \`normal(0, 2)\`` };
+      const v = `${expected.node.name}${expected.indices.length ? `[${k}]` : ""}`;
+      return {
+        reason: `the prior variance of \`${n.name}\` is scaled by \`${r}\` but not by its expert's noise variance \`${v}\`: a shrinkage prior on these experts' coefficients is in units of the noise variance`,
+        fix: `multiply its sd by \`sqrt(${v})\`, e.g. \`normal(0, ${r}${random.ref.indices.length ? `[${random.ref.indices.map(printExpr).join(", ")}]` : ""} * … * sqrt(${v}))\``,
+      };
+    }
     return {
       reason: `the prior variance of \`${n.name}\` is scaled by the parameter \`${r}\`; a random prior scale on expert coefficients is not supported yet`,
       fix: `make \`${r}\` a hyperparameter with a value (\`model ${g.model}(${r}: real = 10)\`) instead of giving it a prior`,

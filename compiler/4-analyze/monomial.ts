@@ -92,3 +92,45 @@ export function varianceMonomial(g: ModelGraph, e: Expr, kind: "sd" | "covarianc
   if (kind === "covariance" && identity !== 1) return "it must be a multiple of the identity, `… * I(D)`";
   return out;
 }
+
+/** Whether two monomials are the same product (constants and factors, in any order). */
+function sameMonomial(a: Monomial, b: Monomial): boolean {
+  if (Math.abs(a.c - b.c) > 1e-12 * Math.max(1, Math.abs(a.c)) || a.factors.length !== b.factors.length) return false;
+  return a.factors.every((f) => b.factors.some((h) => h.ref.node === f.ref.node && printExpr(h.ref.expr) === printExpr(f.ref.expr) && h.power === f.power));
+}
+
+/**
+ * The regularised horseshoe's spelling in an sd: a factor `sqrt(c2 * M / (c2 + M))` (either
+ * order in the product and the sum), c2 a scalar parameter and M a product of scales. Returns
+ * c2's reference and the sd with that factor replaced by `sqrt(M)`, the plain horseshoe's sd
+ * the slab regularises; undefined when the sd has no such factor.
+ */
+export function splitSlab(g: ModelGraph, sd: Expr): { slab: NodeRef; sd: Expr } | undefined {
+  const all = factors(sd);
+  for (let q = 0; q < all.length; q++) {
+    const inner = call(all[q], "sqrt");
+    const x = inner?.length === 1 ? inner[0] : undefined;
+    if (x?.kind !== "binary" || x.op !== "/" || x.right.kind !== "binary" || x.right.op !== "+") continue;
+    const sum = x.right;
+    for (const [a, m] of [
+      [sum.left, sum.right],
+      [sum.right, sum.left],
+    ]) {
+      const ref = nodeRef(g, a);
+      if (!ref || ref.node.kind !== "parameter" || ref.indices.length > 0 || ref.node.plates.length > 0) continue;
+      const num = factors(x.left);
+      const at = num.findIndex((f) => nodeRef(g, f)?.node === ref.node);
+      if (at < 0) continue;
+      const rest = num.filter((_, t) => t !== at);
+      if (rest.length === 0) continue;
+      const restExpr = rest.reduce((l, r) => ({ kind: "binary", op: "*", left: l, right: r, span: l.span }) as Expr);
+      const restMono = varianceMonomial(g, restExpr, "product");
+      const mMono = varianceMonomial(g, m, "product");
+      if (typeof restMono === "string" || typeof mMono === "string" || !sameMonomial(restMono, mMono)) continue;
+      const root: Expr = { kind: "call", callee: { name: "sqrt", span: all[q].span }, args: [m], span: all[q].span };
+      const replaced = all.map((f, t) => (t === q ? root : f));
+      return { slab: ref, sd: replaced.reduce((l, r) => ({ kind: "binary", op: "*", left: l, right: r, span: sd.span }) as Expr) };
+    }
+  }
+  return undefined;
+}

@@ -115,7 +115,7 @@ export const expertRules: readonly Rule<ExpertMatch>[] = [
   row({
     id: "normal_inverse_gamma_linear",
     role: "expert",
-    prior: "beta[k] ~ mvnormal(m0, g·sigma2[k]·I), sigma2[k] ~ invgamma(a0, b0)",
+    prior: "beta[k] ~ mvnormal(m0, g·sigma2[k]·I), sigma2[k] ~ invgamma(a0, b0); or a shrinkage prior, beta[k, j] ~ normal(m0, scales·sqrt(sigma2[k])) with half-Cauchy or inverse-gamma scales (a slab too: the regularised horseshoe)",
     link: "identity: mean dot(beta[z], x), sd sqrt(sigma2[z])",
     dependent: "normal",
     update: { methods: ["predictive", "updateStashed"], spec: "E10–E11: Student-t predictive; rank-one Cholesky update and Sherman–Morrison mean" },
@@ -333,10 +333,10 @@ export const gatePriorRules: readonly Rule<GatePriorMatch>[] = [
   row({
     id: "scale_mixture_normal",
     role: "gate_prior",
-    prior: "phi ~ normal(0, c · Π scales): half-Cauchy scales (squared) or inverse-gamma variances, indexed by stick, feature, both or neither; a half-Cauchy's scale constant, half-Cauchy or sqrt(inverse-gamma)",
+    prior: "phi ~ normal(0, c · Π scales): half-Cauchy scales (squared) or inverse-gamma variances, indexed by stick, feature, both or neither; a half-Cauchy's scale constant, half-Cauchy or sqrt(inverse-gamma); optionally a slab, sqrt(c2 · V / (c2 + V)) with c2 ~ invgamma (the regularised horseshoe)",
     link: "scale: each coefficient's variance is a product of scale nodes",
     dependent: "normal (the gate coefficients)",
-    update: { methods: ["gibbs", "precisionDiagonal"], spec: "E16 generalised: every node from its inverse-gamma conditional, locals before globals" },
+    update: { methods: ["gibbs", "precisionDiagonal"], spec: "E16 generalised: every node from its inverse-gamma conditional, locals before globals (under a slab, MH steps with those conditionals as proposals, §1.5)" },
     conditional: { methods: ["sweepMoves", "gibbs"], spec: "§3.7: a joint (scale, φ) move per node that scales whole sticks, then the Gibbs sweep" },
     kind: "conjugate",
     match: matchScaleMixture,

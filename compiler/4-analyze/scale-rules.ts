@@ -15,7 +15,7 @@ import { printExpr } from "../print.js";
 import type { ScaleDim, ScaleFamily, ScaleIndex, ScaleTree } from "../../runtime/rules/scale-prior.js";
 import type { ConstantCheck } from "./constants.js";
 import type { MatchResult, Mismatch, ScaleMixtureMatch } from "./matches.js";
-import { varianceMonomial } from "./monomial.js";
+import { splitSlab, varianceMonomial } from "./monomial.js";
 import { call, constantValue, nodeRef } from "./patterns.js";
 
 type Fail = { ok: false; why: Mismatch };
@@ -87,7 +87,8 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
   const covers: string[] = [];
   const spans: Span[] = [];
   const checks: ConstantCheck[] = [];
-  const groups: { base: number; factors: { family: number; index: ScaleIndex[] }[] }[] = [];
+  const groups: { base: number; factors: { family: number; index: ScaleIndex[] }[]; slab?: true }[] = [];
+  let slab: { node: GraphNode; shape: number; rate: number } | undefined;
   // The coefficient family being read: its plates give the stick and feature indices.
   let phi = first;
   let vector = false;
@@ -182,7 +183,26 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
     const family = vector ? "mvnormal" : "normal";
     if (d?.name !== family) return fail(0, phi.span, `\`${phi.name}\` has ${d ? `a ${d.name}` : "no"} prior; ${words.needs} ${family}`, FIX);
     if (!options.anyMean && constantValue(g, d.args[0]) !== 0) return fail(1, d.args[0].span, "the prior mean of the gate coefficients must be 0", "write `normal(0, …)`");
-    const mono = varianceMonomial(g, d.args[1], vector ? "covariance" : "sd");
+    // The regularised horseshoe: `sqrt(c2 * M / (c2 + M))` in the sd, M the plain scales.
+    const split = vector ? undefined : splitSlab(g, d.args[1]);
+    if (split) {
+      const c2 = split.slab.node;
+      if (slab && slab.node !== c2) return fail(2, split.slab.expr.span, `the gate's coefficient families use two slabs, \`${slab.node.name}\` and \`${c2.name}\``, `use one slab, \`${slab.node.name}\`, for every family`);
+      if (!slab) {
+        const p = c2.distribution;
+        const a = p?.name === "invgamma" ? constantValue(g, p.args[0]) : undefined;
+        const b = p?.name === "invgamma" ? constantValue(g, p.args[1]) : undefined;
+        if (a === undefined || b === undefined) return fail(3, c2.span, `\`${c2.name}\` is the slab of a regularised horseshoe (\`sqrt(${c2.name} * … / (${c2.name} + …))\`); it needs an invgamma prior with constant arguments`, `write \`${c2.name} ~ invgamma(2, 8)\` (a slab of scale 2 with 4 degrees of freedom)`);
+        checks.push(
+          { what: `the shape of the invgamma prior of \`${c2.name}\``, value: a, keys: [`${c2.name}.a`], from: [p!.args[0]], constraint: "positive" },
+          { what: `the scale of the invgamma prior of \`${c2.name}\``, value: b, keys: [`${c2.name}.b`], from: [p!.args[1]], constraint: "positive" },
+        );
+        covers.push(c2.name);
+        spans.push(c2.span);
+        slab = { node: c2, shape: a, rate: b };
+      }
+    }
+    const mono = varianceMonomial(g, split ? split.sd : d.args[1], vector ? "covariance" : "sd");
     if (typeof mono === "string") return fail(1, d.args[1].span, `the prior ${vector ? "covariance" : "sd"} of \`${phi.name}\`: ${mono}`, FIX);
     covers.push(phi.name);
     spans.push(phi.span);
@@ -231,8 +251,8 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
       if (families[fam].dims.includes("column")) featureOwner.set(fam, phi);
       factors.push({ family: fam, index });
     }
-    groups.push({ base: mono.c, factors });
+    groups.push({ base: mono.c, factors, ...(split ? { slab: true } : {}) });
   }
-  const tree: ScaleTree = { families, groups };
+  const tree: ScaleTree = { families, groups, ...(slab ? { slab: { shape: slab.shape, rate: slab.rate } } : {}) };
   return { ok: true, match: { rule: "scale_mixture_normal", coefficients: coefficientFamilies.map((n) => n.name), tree, checks, covers, spans, origins: {} } };
 }

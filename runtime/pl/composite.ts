@@ -205,8 +205,8 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       return true;
     },
     fold(rng, rows: RowStore, from, hist, stride, count, rho) {
-      // One exact expert is never swept, so what the sweeps would start from is not needed.
-      if (count <= 0 || (K === 1 && !expert.augmented)) return true;
+      // One exact expert with a fixed prior is never swept, so what the sweeps would start from is not needed.
+      if (count <= 0 || (K === 1 && !expert.augmented && !expert.movesPrior)) return true;
       experts.update(rows);
       gates.update(rows);
       const de = expert.width;

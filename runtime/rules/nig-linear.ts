@@ -17,7 +17,6 @@ import { LinearExpertState } from "./linear-expert.js";
 import type { Statistic } from "./statistics.js";
 import { clampScale } from "./scale-bounds.js";
 import { ScalePrior, type ScalePriorOptions } from "./scale-prior.js";
-import { gatherInPlace } from "./gather.js";
 import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
 
 /** Hyperparameters of the NIG linear expert: V₀ = diag(g), prior mean m₀, σ² ~ IG(a₀, b₀). */

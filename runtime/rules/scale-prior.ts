@@ -64,7 +64,15 @@ export interface ScaleTree {
     readonly columns?: number;
     readonly base: number;
     readonly factors: readonly { readonly family: number; readonly index: readonly ScaleIndex[] }[];
+    /** Whether the slab regularises the group's variances (the regularised horseshoe). */
+    readonly slab?: boolean;
   }[];
+  /**
+   * The regularised horseshoe's slab (Piironen and Vehtari 2017): one c² ~ IG(shape, rate) per
+   * particle, and each variance v of a slabbed group becomes c²v/(c² + v), so no coefficient's
+   * prior is wider than the slab.
+   */
+  readonly slab?: { readonly shape: number; readonly rate: number };
 }
 
 /** Options of the block: the tree, and the columns of each group when the gate's design row says them. */
@@ -106,10 +114,19 @@ export class ScalePrior implements GatePrior {
   /** Update order of the Gibbs sweep (each node's auxiliary right after it), and a parents-first order for prior draws. */
   private readonly order: Int32Array;
   private readonly initOrder: Int32Array;
-  /** Joint moves: node, first and last stick + 1, for nodes that scale whole sticks. */
+  /** Joint moves: node, first and last stick + 1, for nodes that scale whole sticks (none under a slab). */
   private readonly joint: Int32Array;
+  /** The slab's prior, each particle's c² (N; 0 without a slab), and which coefficients it regularises. */
+  private readonly slabPrior: { readonly shape: number; readonly rate: number } | undefined;
+  readonly slab: Float64Array;
+  private readonly slabbed: Uint8Array;
+  /** Per node: whether a coefficient it multiplies is slabbed (its draw is then an MH step). */
+  private readonly slabbedNode: Uint8Array;
   /** What the prior keeps per particle: the value of every scale node and auxiliary of its tree. */
-  static readonly statistics: readonly Statistic[] = [{ name: "v", size: "M (the tree's nodes)", about: "every scale node's value (squared scales, variances, auxiliaries)" }];
+  static readonly statistics: readonly Statistic[] = [
+    { name: "v", size: "M (the tree's nodes)", about: "every scale node's value (squared scales, variances, auxiliaries)" },
+    { name: "slab", size: "1", about: "the regularised horseshoe's slab width c² (0 without one)" },
+  ];
   private readonly fields: readonly Float64Array[];
 
   /** @throws Error if the tree does not fit (sizes, indices, shapes, rates). */
@@ -250,7 +267,28 @@ export class ScalePrior implements GatePrior {
       const l0 = Math.floor(cs[0] / d);
       if (cs.every((c, t) => c === l0 * d + t)) joint.push(m, l0, l0 + cs.length / d);
     }
-    this.joint = Int32Array.from(joint);
+    const slab = tree.slab;
+    if (slab && !(slab.shape > 0 && slab.rate > 0 && slab.shape < Infinity && slab.rate < Infinity)) throw new Error("scale prior: the slab's shape and rate must be positive and finite");
+    this.slabPrior = slab && { shape: slab.shape, rate: slab.rate };
+    this.slabbed = new Uint8Array(sticks * d);
+    this.slabbedNode = new Uint8Array(M);
+    if (slab) {
+      for (let l = 0; l < sticks; l++) {
+        let j0 = 0;
+        tree.groups.forEach((g, q) => {
+          if (g.slab) this.slabbed.fill(1, l * d + j0, l * d + j0 + widths[q]);
+          j0 += widths[q];
+        });
+      }
+      for (let c = 0; c < sticks * d; c++) {
+        if (!this.slabbed[c]) continue;
+        for (let f = 0; f < this.F; f++) if (this.factors[c * this.F + f] >= 0) this.slabbedNode[this.factors[c * this.F + f]] = 1;
+      }
+    }
+    // The joint (v, φ) move's acceptance assumes the plain Normal prior: under a slab the Gibbs
+    // (and MH) steps alone move the scales.
+    this.joint = slab ? new Int32Array(0) : Int32Array.from(joint);
+    this.slab = new Float64Array(N);
     this.v = new Float64Array(N * M);
     this.fields = statisticArrays(this, ScalePrior.statistics);
   }
@@ -265,6 +303,7 @@ export class ScalePrior implements GatePrior {
     const o = expectKind(json, ScalePrior.rule);
     const s = new ScalePrior(Number(o.N), Number(o.sticks), Number(o.d), options);
     s.v.set(decodeFloat64(String(o.v), s.v.length));
+    if (s.slabPrior) s.slab.set(decodeFloat64(String(o.slab), s.slab.length));
     return s;
   }
 
@@ -277,12 +316,21 @@ export class ScalePrior implements GatePrior {
   /** Prior draw, parents first (E9). */
   init(rng: Rng, i: number): void {
     for (const m of this.initOrder) this.v[i * this.M + m] = clampScale(inverseGamma(rng, this.shape[m], this.priorRate(i, m)));
+    if (this.slabPrior) this.slab[i] = clampScale(inverseGamma(rng, this.slabPrior.shape, this.slabPrior.rate));
   }
 
-  /** One Gibbs sweep over the nodes given φ (E16 generalised; see the module header). */
+  /**
+   * One Gibbs sweep over the nodes given φ (E16 generalised; see the module header). Under a slab
+   * the prior of a slabbed coefficient is N(φ; 0, v̄), v̄ = c²v/(c² + v), which is
+   * N(φ; 0, v)·N(φ; 0, c²)·√(2π(v + c²)): a node's inverse-gamma conditional of the plain prior
+   * is then an independence proposal, accepted with Π √((v' + c²)/(v + c²)) over the slabbed
+   * coefficients it multiplies; c² itself is proposed from IG(shape + n/2, rate + Σφ²/2) and
+   * accepted with Π √((v + c²')/(v + c²)) (spec §1.5, the regularised horseshoe).
+   */
   gibbs(rng: Rng, i: number, phi: Float64Array, phiOff: number): boolean {
     const { M, F, v } = this;
     const o = i * M;
+    const c2 = this.slab[i];
     for (const m of this.order) {
       let shape = this.shape[m] + this.childShape[m];
       let rate = this.priorRate(i, m);
@@ -290,19 +338,55 @@ export class ScalePrior implements GatePrior {
       let ss = 0;
       for (let t = this.coefStart[m]; t < this.coefStart[m + 1]; t++) {
         const c = this.coefList[t];
-        let other = this.base[c];
-        for (let f = 0; f < F; f++) {
-          const n = this.factors[c * F + f];
-          if (n >= 0 && n !== m) other *= v[o + n];
-        }
         const x = phi[phiOff + c];
-        ss += (x * x) / other;
+        ss += (x * x) / this.others(i, c, m);
       }
       shape += 0.5 * (this.coefStart[m + 1] - this.coefStart[m]);
       rate += 0.5 * ss;
-      v[o + m] = clampScale(inverseGamma(rng, shape, rate));
+      const proposed = clampScale(inverseGamma(rng, shape, rate));
+      if (!this.slabbedNode[m]) {
+        v[o + m] = proposed;
+        continue;
+      }
+      let logA = 0;
+      for (let t = this.coefStart[m]; t < this.coefStart[m + 1]; t++) {
+        const c = this.coefList[t];
+        if (!this.slabbed[c]) continue;
+        const other = this.others(i, c, m);
+        logA += 0.5 * (Math.log(other * proposed + c2) - Math.log(other * v[o + m] + c2));
+      }
+      if (Math.log(rng.uniform()) < logA) v[o + m] = proposed;
+    }
+    const slab = this.slabPrior;
+    if (slab) {
+      let n = 0;
+      let ss = 0;
+      for (let c = 0; c < this.sticks * this.d; c++) {
+        if (!this.slabbed[c]) continue;
+        const x = phi[phiOff + c];
+        ss += x * x;
+        n++;
+      }
+      const proposed = clampScale(inverseGamma(rng, slab.shape + 0.5 * n, slab.rate + 0.5 * ss));
+      let logA = 0;
+      for (let c = 0; c < this.sticks * this.d; c++) {
+        if (!this.slabbed[c]) continue;
+        const w = this.plainVariance(i, c);
+        logA += 0.5 * (Math.log(w + proposed) - Math.log(w + c2));
+      }
+      if (Math.log(rng.uniform()) < logA) this.slab[i] = proposed;
     }
     return true;
+  }
+
+  /** The plain prior variance of coefficient c in particle i without node m's factor. */
+  private others(i: number, c: number, m: number): number {
+    let other = this.base[c];
+    for (let f = 0; f < this.F; f++) {
+      const n = this.factors[c * this.F + f];
+      if (n >= 0 && n !== m) other *= this.v[i * this.M + n];
+    }
+    return other;
   }
 
   /**
@@ -329,14 +413,22 @@ export class ScalePrior implements GatePrior {
     }
   }
 
-  /** The prior variance of coefficient j of stick l in particle i. */
-  private variance(i: number, c: number): number {
+  /** The plain prior variance of coefficient c (= l·d + j) in particle i: its base times its nodes. */
+  private plainVariance(i: number, c: number): number {
     let s = this.base[c];
     for (let f = 0; f < this.F; f++) {
       const n = this.factors[c * this.F + f];
       if (n >= 0) s *= this.v[i * this.M + n];
     }
     return s;
+  }
+
+  /** The prior variance of coefficient c in particle i: the plain one, or c²v/(c² + v) under the slab. */
+  private variance(i: number, c: number): number {
+    const s = this.plainVariance(i, c);
+    if (!this.slabbed[c]) return s;
+    const c2 = this.slab[i];
+    return (c2 * s) / (c2 + s);
   }
 
   precisionDiagonal(i: number, l: number, out: Float64Array, outOff: number): void {
@@ -354,7 +446,7 @@ export class ScalePrior implements GatePrior {
 
   /** JSON-safe snapshot of the node values (the tree comes from the kernel). */
   toJSON(): Record<string, unknown> {
-    return { kind: ScalePrior.rule, N: this.N, sticks: this.sticks, d: this.d, M: this.M, v: encodeFloat64(this.v) };
+    return { kind: ScalePrior.rule, N: this.N, sticks: this.sticks, d: this.d, M: this.M, v: encodeFloat64(this.v), ...(this.slabPrior ? { slab: encodeFloat64(this.slab) } : {}) };
   }
 }
 

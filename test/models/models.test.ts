@@ -514,6 +514,7 @@ const TABLE: Record<string, Entry> = {
       }),
     ],
   },
+  "regularised-horseshoe.moe": { truth: T.piecewiseNoise, checks: [NOISE_INPUTS_SHRUNK] },
   "laplace-expert.moe": {
     truth: T.piecewiseLaplace,
     checks: [recovery({ hypers: { K: 2 }, usage: { top: 2, share: 0.99, why: "K = 2" }, means: { ...PIECEWISE_POINTS, why: "the noise's mean absolute deviation is 0.3 (sd 0.42); the regimes differ by ≥ 2 at these points" } })],
