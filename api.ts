@@ -6,7 +6,7 @@
 import { compileModel, renderDiagnostics, type CompileResult, type Diagnostic, type KernelFormat, type KernelPlan, type SourceFile } from "./compiler/index.js";
 import { loadKernel } from "./runtime/kernel-runtime.js";
 import type { KernelModule } from "./runtime/pl/kernel.js";
-import { Filter, type FilterOptions, type FilterSnapshot } from "./runtime/pl/filter.js";
+import { Filter, type FilterOptions, type FilterSnapshot, type Separation } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
 import type { Alarm, Outliers, TraceRow } from "./runtime/pl/trace.js";
 import type { Forgetting } from "./runtime/pl/summaries.js";
@@ -209,6 +209,21 @@ export class ModelFilter {
   /** Posterior mean shrinkage κ per gate coefficient `[stick][coefficient]`. */
   shrinkage(): number[][] | null {
     return this.filter.shrinkage();
+  }
+
+  /** Posterior mean of each gate coefficient `[stick][coefficient]` (the particles' draws), or null for constant stops. */
+  gateCoefficients(): number[][] | null {
+    return this.filter.gateCoefficients();
+  }
+
+  /**
+   * Gate coefficients that run away because the rows reaching their stick separate along their
+   * input (spec §8.4), under a gate prior that bounds no variance: the regularised horseshoe's
+   * slab would bound them. Empty when none does, or when the filter cannot judge it (see
+   * {@link Filter.separation}).
+   */
+  separation(): Separation[] {
+    return this.filter.separation();
   }
 
   /**

@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions, type InputRow } from "./api.js";
-export type { FilterOptions, FilterSnapshot } from "./runtime/pl/filter.js";
+export type { FilterOptions, FilterSnapshot, Separation } from "./runtime/pl/filter.js";
 export type { ExpertSummary, Forgetting, Quantile, Prediction, GateProbability } from "./runtime/pl/summaries.js";
 export type { Forget } from "./runtime/pl/forget.js";
 export type { ResponseKind } from "./runtime/rules/roles.js";

@@ -329,7 +329,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     ...(held ? { heldout: held } : {}),
     // count experts add their dispersion, experts under a shrinkage prior each coefficient's κ
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance, ...(e.dispersion !== null ? { dispersion: e.dispersion } : {}), ...(e.shrinkage ? { shrinkage: e.shrinkage } : {}) })),
-    gate: { shrinkage: f.shrinkage() },
+    // Sticks whose coefficients run away (spec §8.4), named by their input column.
+    gate: { shrinkage: f.shrinkage(), separation: f.separation().map((x) => ({ stick: x.stick, coefficient: train.inputColumns[x.coefficient], logOddsPerSd: x.logOddsPerSd })) },
     inputColumns: train.inputColumns,
     // The columns of each of the model's inputs, in row order.
     inputs: train.inputs,
@@ -386,7 +387,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number; shrinkage?: number[] }[];
-  gate: { shrinkage: number[][] | null }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
+  gate: { shrinkage: number[][] | null; separation: readonly { stick: number; coefficient: string; logOddsPerSd: number }[] }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
   alarms: readonly { row: number; strength: number }[]; forget: Forgetting; outliers?: Outliers;
 }): string {
   // one set gives no spread to estimate the evidence's error from, nor do sets that run different factors
@@ -418,6 +419,14 @@ function fitSummary(r: {
   if (r.experts.some((e) => e.shrinkage)) {
     out.push("", `expert shrinkage κ (1 = switched off), by expert and coefficient (${r.coefficientNames.join(", ")})`);
     r.experts.forEach((e, i) => e.shrinkage && out.push(`  expert ${i + 1}: ${e.shrinkage.map((v) => fmt(v, 2)).join("  ")}`));
+  }
+  if (r.gate.separation.length > 0) {
+    const shown = r.gate.separation.map((x) => `stick ${x.stick} on ${x.coefficient} (${fmt(x.logOddsPerSd, 1)} per sd)`);
+    out.push(
+      "",
+      `warning: the rows reaching a stick separate, and its coefficient runs away under the horseshoe: ${shown.join(", ")} (the log-odds each moves per sd of its input).`,
+      "  A regularised horseshoe bounds it: write the gate prior's sd as `sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2))` with `c2 ~ invgamma(2, 8)` (docs/spec.md §1.5).",
+    );
   }
   if (r.gate.shrinkage) {
     out.push("", `gate shrinkage κ (1 = switched off), by stick and coefficient (${r.gateCoefficientNames.join(", ")})`);

@@ -5,6 +5,7 @@
  * into the filter a single thread would build, whatever the number of threads. This module is
  * the thread plumbing: starting workers, feeding them rows, collecting their sets.
  */
+import { ColumnMoments } from "../../runtime/pl/columns.js";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -164,6 +165,8 @@ export async function fitParallel(
   try {
     let batch = new RowStore(D, 1024);
     let sent = 0;
+    // The input columns' moments, as the single-threaded filter keeps them (every row passes here).
+    const columns = new ColumnMoments(D);
     const send = () => {
       if (batch.n === 0) return;
       const x = batch.x.slice(0, batch.n * D);
@@ -174,6 +177,7 @@ export async function fitParallel(
     };
     await feed(
       (x, y) => {
+        columns.push(x);
         kept.push(x, y);
         batch.push(x, y);
         if (batch.n >= 4096) send();
@@ -201,6 +205,7 @@ export async function fitParallel(
     filter.monitor = merger.monitor;
     if (filter.outlierRows) filter.outlierRows = merger.outlierRows;
     filter.pooled = merger.pooled;
+    filter.columns = columns;
     return filter;
   } finally {
     for (const worker of workers) {

@@ -291,6 +291,10 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
     shrinkage(weights) {
       return gate.shrinkage(weights);
     },
+    gateCoefficients(weights) {
+      return gate.coefficientMeans(weights);
+    },
+    gateBounded: gate.bounded,
     expertCounts(out) {
       out.set(expert.count);
     },

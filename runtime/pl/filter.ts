@@ -17,6 +17,7 @@ import { DEFAULT_SCHEDULE, DEFAULT_WINDOW, type Schedule } from "./schedule.js";
 import { MAX_INPUTS, MAX_PARTICLES, MAX_SETS, validateOptions } from "./options.js";
 import type { Forget } from "./forget.js";
 import { HealthSeries, type HealthJson } from "./health.js";
+import { ColumnMoments, type ColumnMomentsJson } from "./columns.js";
 import { ChangeDetector, OutlierRows, poolRecords, SET_RECORD, type Alarm, type AlarmState, type Outliers, type TraceRow } from "./trace.js";
 
 /** Options of a filter (see `CompiledModel.filter`). */
@@ -136,7 +137,28 @@ export interface FilterSnapshot {
   outliers?: Outliers;
   /** @internal The pooled series (absent in older snapshots). */
   pooled?: HealthJson;
+  /** @internal Each input column's running mean and variance (absent in older snapshots). */
+  columns?: ColumnMomentsJson;
 }
+
+/**
+ * A gate coefficient that runs away (spec §8.4): the rows that reach its stick separate along its
+ * input, and under a prior that bounds no variance (the horseshoe's Cauchy tails) nothing stops it.
+ */
+export interface Separation {
+  /** The stick, from 1. */
+  stick: number;
+  /** The input column, from 0. */
+  coefficient: number;
+  /** |E[φ]| times the column's sd: how far one sd of the input moves the stick's log-odds. */
+  logOddsPerSd: number;
+}
+
+/**
+ * Above this change of a stick's log-odds per sd of an input (e^−10: a probability of 0.99995 one
+ * sd away from an even split) a coefficient is reported as running away.
+ */
+export const SEPARATION_LOG_ODDS = 10;
 
 /**
  * A particle-learning filter over a stream of rows: the driver (rows in, snapshots out) on top
@@ -158,6 +180,8 @@ export class Filter extends PooledSummaries {
    * evidence) and the sets that resampled; null when restored from a snapshot that had none.
    */
   pooled: HealthSeries | null = new HealthSeries();
+  /** Each input column's moments over the stream; null when restored from a snapshot that had none. */
+  columns: ColumnMoments | null;
   private readonly records: Float64Array;
 
   /**
@@ -182,6 +206,28 @@ export class Filter extends PooledSummaries {
     this.x = new Float64Array(D);
     this.records = new Float64Array(this.sets.length * SET_RECORD);
     this.outlierRows = kernel.info.weighsRows ? new OutlierRows() : null;
+    this.columns = new ColumnMoments(D);
+  }
+
+  /**
+   * Gate coefficients that run away (spec §8.4): every stick coefficient whose posterior mean
+   * moves the log-odds by more than {@link SEPARATION_LOG_ODDS} per sd of its input, under a
+   * gate prior that bounds no variance. Empty for a bounded prior (a fixed Normal, a slab),
+   * constant stops, a gate on a designed row (transforms, several coefficient families) and a
+   * filter restored from a snapshot without column moments.
+   */
+  separation(): Separation[] {
+    const s0 = this.sets[0].state;
+    if (s0.gateBounded || !this.columns || s0.gateCoefficientNames !== null) return [];
+    const phi = this.gateCoefficients();
+    const out: Separation[] = [];
+    phi?.forEach((row, l) =>
+      row.forEach((v, j) => {
+        const logOddsPerSd = Math.abs(v) * this.columns!.sd(j);
+        if (logOddsPerSd > SEPARATION_LOG_ODDS) out.push({ stick: l + 1, coefficient: j, logOddsPerSd });
+      }),
+    );
+    return out;
   }
 
   /**
@@ -211,6 +257,7 @@ export class Filter extends PooledSummaries {
       monitor: this.monitor.toJSON(),
       ...(this.outlierRows ? { outliers: this.outlierRows.toJSON() } : {}),
       ...(this.pooled ? { pooled: this.pooled.toJSON() } : {}),
+      ...(this.columns ? { columns: this.columns.toJSON() } : {}),
     };
   }
 
@@ -252,6 +299,7 @@ export class Filter extends PooledSummaries {
     const row = poolRecords(this.records, this.sets.length, this.rows.n);
     row.alarm = this.monitor.push(row.t, row.logPredictive);
     this.outlierRows?.push(row.t, row.weight);
+    this.columns?.push(this.x);
     if (this.pooled) pushPooled(this.pooled, row);
     return this.sets[0].traced ? row : undefined;
   }
@@ -331,6 +379,7 @@ function restoreChecked(kernel: KernelModule, snap: FilterSnapshot): Filter {
   if (snap.monitor !== undefined) filter.monitor = ChangeDetector.fromJSON(snap.monitor);
   if (snap.outliers !== undefined && filter.outlierRows) filter.outlierRows = OutlierRows.fromJSON(snap.outliers, rows.n);
   filter.pooled = snap.pooled === undefined ? null : HealthSeries.fromJSON(snap.pooled, rows.n, "pooled");
+  filter.columns = snap.columns === undefined ? null : ColumnMoments.fromJSON(snap.columns, D, rows.n);
   return filter;
 }
 

@@ -71,6 +71,10 @@ export interface ModelState {
   gateProbabilities(x: Float64Array, out: Float64Array): void;
   /** Mean shrinkage κ per gate coefficient `[stick][feature]` under particle `weights`, or null without a horseshoe. */
   shrinkage(weights: Float64Array): number[][] | null;
+  /** Mean gate coefficient `[stick][feature]` under particle `weights`, or null for constant stops. */
+  gateCoefficients(weights: Float64Array): number[][] | null;
+  /** Whether the gate's prior bounds every coefficient's variance (a fixed Normal, a slab, constant stops). */
+  readonly gateBounded: boolean;
   /** Rows allocated to each expert of each particle, `out[i·K + k]`. */
   expertCounts(out: Float64Array): void;
   /** Whether the experts weigh rows by a precision λ (robust experts): {@link precisionWeight} is then defined. */

@@ -354,6 +354,17 @@ export abstract class PooledSummaries {
     return this.sets[0].state.gateCoefficientNames;
   }
 
+  /** Posterior mean of each gate coefficient `[stick][feature]` (the particles' draws), or null for constant stops. */
+  gateCoefficients(): number[][] | null {
+    let total: number[][] | null = null;
+    this.sets.forEach((s, m) => {
+      const part = s.state.gateCoefficients(this.pooledWeights(m));
+      if (!part) return;
+      total = total ? total.map((row, l) => row.map((v, j) => v + part[l][j])) : part;
+    });
+    return total;
+  }
+
   /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`, or null without a horseshoe. */
   shrinkage(): number[][] | null {
     let total: number[][] | null = null;

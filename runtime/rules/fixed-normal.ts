@@ -35,6 +35,8 @@ export class FixedNormalPrior implements GatePrior {
 
   /** No shrinkage to report: every coefficient has the same fixed scale. */
   readonly shrinks = false;
+  /** Every coefficient has the same fixed variance. */
+  readonly bounded = true;
 
   /** Nothing is kept per particle: the precision is a constant. */
   static readonly statistics: readonly Statistic[] = [];

@@ -44,6 +44,11 @@ export interface GatePrior extends Block {
    * moves (for the horseshoe, the joint (τ, φ) move). The gate's factors are rebuilt afterwards.
    */
   sweepMoves(rng: Rng, i: number, gate: ScalableGate, X: Float64Array, z: Allocations, zOff: number, t: number): void;
+  /**
+   * Whether every coefficient's prior variance is bounded (a fixed Normal, or a slab): if not, a
+   * stick whose rows separate can let its coefficients run away, and the filter says so.
+   */
+  readonly bounded: boolean;
   /** Whether the prior shrinks (the report then shows κ per coefficient). */
   readonly shrinks: boolean;
   /** Writes D_l (d entries, all positive and finite) of particle i at `out[outOff …]` (E15). */

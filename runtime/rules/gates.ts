@@ -120,6 +120,18 @@ export class PolyaGammaGate implements GateBlock {
     return this.state.fold(rng, i, k, h, hOff, offset, w);
   }
 
+  /** The particles' draws of φ averaged with their weights. */
+  coefficientMeans(weights: Float64Array): number[][] {
+    const { S, d, phi } = this.state;
+    const mean = Array.from({ length: S }, () => new Array<number>(d).fill(0));
+    for (let i = 0; i < this.N; i++) for (let l = 0; l < S; l++) for (let j = 0; j < d; j++) mean[l][j] += weights[i] * phi[(i * S + l) * d + j];
+    return mean;
+  }
+
+  get bounded(): boolean {
+    return this.prior.bounded;
+  }
+
   shrinkage(weights: Float64Array): number[][] | null {
     if (!this.prior.shrinks) return null;
     const { S, d } = this.state;
@@ -212,6 +224,13 @@ export class FixedGate implements GateBlock {
   shrinkage(): null {
     return null;
   }
+
+  coefficientMeans(): null {
+    return null;
+  }
+
+  /** Constant stops: nothing can run away. */
+  readonly bounded = true;
 
   gather(): void {}
 

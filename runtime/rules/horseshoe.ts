@@ -90,6 +90,8 @@ export class HorseshoeState implements GatePrior {
 
   /** Whether the prior shrinks: yes, κ per coefficient is reported. */
   readonly shrinks = true;
+  /** The Cauchy tails bound no coefficient. */
+  readonly bounded = false;
 
   /** The compiler's constructor: sticks K − 1 of a K-expert gate. */
   static create(N: number, K: number, d: number, options: HorseshoeOptions): HorseshoeState {

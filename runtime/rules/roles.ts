@@ -164,4 +164,8 @@ export interface GateBlock extends Block {
   discount(i: number, rho: number): boolean;
   /** Mean shrinkage κ per coefficient `[stick][feature]` under particle `weights`, or null without shrinkage. */
   shrinkage(weights: Float64Array): number[][] | null;
+  /** Mean coefficient `[stick][feature]` under particle `weights`, or null for constant stops. */
+  coefficientMeans(weights: Float64Array): number[][] | null;
+  /** Whether the prior bounds every coefficient's variance (constant stops do too). */
+  readonly bounded: boolean;
 }

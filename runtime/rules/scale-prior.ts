@@ -96,6 +96,8 @@ export class ScalePrior implements GatePrior {
   /** Node values (N·M). */
   readonly v: Float64Array;
   readonly shrinks: boolean;
+  /** Bounded by a slab, or by fixed scales alone. */
+  readonly bounded: boolean;
   /** Per node: prior shape, constant rate (NaN when it has a parent), parent node (−1), and the sum of its children's shapes. */
   private readonly shape: Float64Array;
   private readonly rate: Float64Array;
@@ -259,6 +261,7 @@ export class ScalePrior implements GatePrior {
     const depths = Array.from({ length: M }, (_, m) => depth(m));
     this.initOrder = Int32Array.from(order.slice().sort((a, b) => depths[a] - depths[b]));
     this.shrinks = tree.families.some((f) => f.scale);
+    this.bounded = tree.slab !== undefined || tree.families.length === 0;
     // A node whose coefficients are whole sticks l0 … l1−1 can move jointly with them.
     const joint: number[] = [];
     for (let m = 0; m < M; m++) {
