@@ -35,7 +35,8 @@ export { loadKernel } from "./kernel-runtime.js";
  * runtime, not an API.
  */
 export const kernelRuntime: object = runtimeObject;
-export { Filter, createSets, setCount, type FilterOptions, type FilterSnapshot } from "./pl/filter.js";
+export { Filter, createSets, setCount, SEPARATION_LOG_ODDS, type FilterOptions, type FilterSnapshot, type Separation } from "./pl/filter.js";
+export { ColumnMoments, type ColumnMomentsJson } from "./pl/columns.js";
 export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type Forgetting, type GateProbability, type Prediction, type Quantile } from "./pl/summaries.js";
 export { AUTO_FORGET, setForget, type Forget } from "./pl/forget.js";
 export { poolSets, type SetTimings } from "./pl/pool.js";

@@ -7,17 +7,24 @@ import { decodeFloat64, encodeFloat64 } from "../snapshot.js";
 
 /** A snapshot of {@link ColumnMoments}. */
 export interface ColumnMomentsJson {
+  /** Rows seen. */
   n: number;
+  /** Each column's mean, encoded. */
   mean: string;
+  /** Each column's sum of squared deviations, encoded. */
   m2: string;
 }
 
 /** Each column's running mean and sum of squared deviations. */
 export class ColumnMoments {
+  /** Rows seen. */
   n = 0;
+  /** Each column's running mean. */
   readonly mean: Float64Array;
+  /** Each column's running sum of squared deviations from its mean. */
   readonly m2: Float64Array;
 
+  /** @param D - columns per row */
   constructor(readonly D: number) {
     this.mean = new Float64Array(D);
     this.m2 = new Float64Array(D);
@@ -38,6 +45,7 @@ export class ColumnMoments {
     return this.n > 1 ? Math.sqrt(this.m2[j] / (this.n - 1)) : 0;
   }
 
+  /** JSON-safe snapshot; {@link ColumnMoments.fromJSON} restores it bit for bit. */
   toJSON(): ColumnMomentsJson {
     return { n: this.n, mean: encodeFloat64(this.mean), m2: encodeFloat64(this.m2) };
   }

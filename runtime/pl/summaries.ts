@@ -5,6 +5,7 @@
  * probabilities, experts under stable labels and shrinkage. The driver that feeds the sets
  * rows, snapshots and restores them is filter.ts.
  */
+import type { ModelState } from "./kernel.js";
 import { logSumExp } from "../math/special.js";
 import { FilterError } from "./errors.js";
 import type { ParticleSet } from "./particle-set.js";
@@ -356,20 +357,19 @@ export abstract class PooledSummaries {
 
   /** Posterior mean of each gate coefficient `[stick][feature]` (the particles' draws), or null for constant stops. */
   gateCoefficients(): number[][] | null {
-    let total: number[][] | null = null;
-    this.sets.forEach((s, m) => {
-      const part = s.state.gateCoefficients(this.pooledWeights(m));
-      if (!part) return;
-      total = total ? total.map((row, l) => row.map((v, j) => v + part[l][j])) : part;
-    });
-    return total;
+    return this.pooledPerStick((state, w) => state.gateCoefficients(w));
   }
 
   /** Posterior mean shrinkage κ per gate coefficient `[stick][feature]`, or null without a horseshoe. */
   shrinkage(): number[][] | null {
+    return this.pooledPerStick((state, w) => state.shrinkage(w));
+  }
+
+  /** A `[stick][feature]` mean each set gives under its pooled particle weights, summed over the sets; null when the sets give none. */
+  private pooledPerStick(read: (state: ModelState, weights: Float64Array) => number[][] | null): number[][] | null {
     let total: number[][] | null = null;
     this.sets.forEach((s, m) => {
-      const part = s.state.shrinkage(this.pooledWeights(m));
+      const part = read(s.state, this.pooledWeights(m));
       if (!part) return;
       total = total ? total.map((row, l) => row.map((v, j) => v + part[l][j])) : part;
     });
