@@ -55,14 +55,13 @@ function ident(name: string): string {
   return name;
 }
 
-/** A constant as a literal: numbers, flags, lower-case words of the runtime's vocabulary, lists and records. */
+/** A constant as a literal: numbers, flags, identifiers (the runtime's words, model names), lists and records. */
 function valueLiteral(v: BlockValue): string {
   if (typeof v === "boolean") return String(v);
   if (typeof v === "number") return num(v);
-  if (typeof v === "string") {
-    if (!/^[a-z]+$/.test(v)) throw new Error(`internal: refusing to emit the word ${JSON.stringify(v)}`);
-    return JSON.stringify(v);
-  }
+  // Strings are the runtime's words ("stick", "column") or model names (a group array's, in a
+  // scale tree): both only as checked identifiers inside a string literal.
+  if (typeof v === "string") return nameLiteral(v);
   if (Array.isArray(v)) return `[${v.map(valueLiteral).join(", ")}]`;
   return `{ ${Object.entries(v).map(([k, x]) => `${ident(k)}: ${valueLiteral(x)}`).join(", ")} }`;
 }

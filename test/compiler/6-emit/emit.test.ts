@@ -67,6 +67,28 @@ describe("hostile names and values", () => {
     for (const name of ["__proto__", "hasOwnProperty", "toString", "valueOf", "Function"]) expect(code).not.toContain(name);
   });
 
+  it("a group array of any identifier, `__proto__` or `toString` included, is emitted as data and runs", () => {
+    for (const name of ["grpX_2", "__proto__", "toString"]) {
+      const source = `model g(K: int = 3, ${name}: int[D] = [1, 2]) {
+        data x: vector[D]
+        data y: real
+        tau ~ halfcauchy(1)
+        lambda[k in 1..K-1, q in 1..2] ~ halfcauchy(1)
+        phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, ${name}[j]])
+        sigma2[k in 1..K] ~ invgamma(2, 1)
+        beta[k in 1..K] ~ mvnormal(0, 10 * sigma2[k] * I(D))
+        z ~ stickbreaking(logistic(phi * x))
+        y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))
+      }`;
+      const model = compile(source);
+      const code = model.kernelSource().split("\n").filter((l) => !l.trim().startsWith("//")).join("\n").replace(/"(?:[^"\\]|\\.)*"/g, '""');
+      expect(code, name).not.toContain(name);
+      const f = model.filter({ particles: 8, D: 2 });
+      f.observe([1, 0.5], 0.3);
+      expect(Number.isFinite(f.logEvidence)).toBe(true);
+    }
+  });
+
   it.each([
     [{ constructor: 1e9 }, "too_large"],
     [{ constructor: 0 }, "empty_range"],
