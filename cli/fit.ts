@@ -425,7 +425,7 @@ function fitSummary(r: {
     out.push(
       "",
       `warning: the rows reaching a stick separate, and its coefficient runs away under the horseshoe: ${shown.join(", ")} (the log-odds each moves per sd of its input).`,
-      "  A regularised horseshoe bounds it: write the gate prior's sd as `sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2))` with `c2 ~ invgamma(2, 8)` (docs/spec.md §1.5).",
+      "  A regularised horseshoe bounds it: write the gate prior's sd `s` as `sqrt(c2 * s^2 / (c2 + s^2))` with `c2 ~ invgamma(2, 8)`, e.g. `sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2))` (docs/spec.md §1.5).",
     );
   }
   if (r.gate.shrinkage) {

@@ -102,10 +102,10 @@ function sameMonomial(a: Monomial, b: Monomial): boolean {
 /**
  * The regularised horseshoe's spelling in an sd: a factor `sqrt(c2 * M / (c2 + M))` (either
  * order in the product and the sum), c2 a scalar parameter and M a product of scales. Returns
- * c2's reference and the sd with that factor replaced by `sqrt(M)`, the plain horseshoe's sd
- * the slab regularises; undefined when the sd has no such factor.
+ * c2's reference, the sd with that factor replaced by `sqrt(M)` (the plain horseshoe's sd the
+ * slab regularises) and the sd's other factors; undefined when the sd has no such factor.
  */
-export function splitSlab(g: ModelGraph, sd: Expr): { slab: NodeRef; sd: Expr } | undefined {
+export function splitSlab(g: ModelGraph, sd: Expr): { slab: NodeRef; sd: Expr; outside: Expr[] } | undefined {
   const all = factors(sd);
   for (let q = 0; q < all.length; q++) {
     const inner = call(all[q], "sqrt");
@@ -127,9 +127,11 @@ export function splitSlab(g: ModelGraph, sd: Expr): { slab: NodeRef; sd: Expr } 
       const restMono = varianceMonomial(g, restExpr, "product");
       const mMono = varianceMonomial(g, m, "product");
       if (typeof restMono === "string" || typeof mMono === "string" || !sameMonomial(restMono, mMono)) continue;
+      // c2 inside M would be a scale node and the slab at once: not this spelling.
+      if (mMono.factors.some((f) => f.ref.node === ref.node)) continue;
       const root: Expr = { kind: "call", callee: { name: "sqrt", span: all[q].span }, args: [m], span: all[q].span };
       const replaced = all.map((f, t) => (t === q ? root : f));
-      return { slab: ref, sd: replaced.reduce((l, r) => ({ kind: "binary", op: "*", left: l, right: r, span: sd.span }) as Expr) };
+      return { slab: ref, sd: replaced.reduce((l, r) => ({ kind: "binary", op: "*", left: l, right: r, span: sd.span }) as Expr), outside: all.filter((_, t) => t !== q) };
     }
   }
   return undefined;

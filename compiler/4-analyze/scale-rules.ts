@@ -187,6 +187,9 @@ export function matchScaleMixture(g: ModelGraph, first: GraphNode, coefficientFa
     const split = vector ? undefined : splitSlab(g, d.args[1]);
     if (split) {
       const c2 = split.slab.node;
+      // The slab bounds the whole variance, so nothing but the experts' noise sd may stand outside it.
+      const extra = split.outside.find((f) => !(options.skip && nodeRef(g, call(f, "sqrt")?.[0] ?? f)?.node === options.skip && call(f, "sqrt")));
+      if (extra) return fail(3, extra.span, `\`${printExpr(extra)}\` multiplies the regularised horseshoe's sd from outside its slab, which bounds only what is inside`, `move it inside: \`sqrt(${c2.name} * M / (${c2.name} + M))\` with M the whole product of scales`);
       if (slab && slab.node !== c2) return fail(2, split.slab.expr.span, `the gate's coefficient families use two slabs, \`${slab.node.name}\` and \`${c2.name}\``, `use one slab, \`${slab.node.name}\`, for every family`);
       if (!slab) {
         const p = c2.distribution;

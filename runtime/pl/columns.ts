@@ -61,7 +61,7 @@ export class ColumnMoments {
     c.n = rows;
     c.mean.set(decodeFloat64(String(o.mean), D));
     c.m2.set(decodeFloat64(String(o.m2), D));
-    if (!c.mean.every(Number.isFinite) || !c.m2.every((v) => v >= 0 && v < Infinity)) throw new Error("columns: moments are not finite");
+    if (!c.mean.every(Number.isFinite) || !c.m2.every((v) => v >= 0 && v < Infinity)) throw new Error("columns: a mean is not finite, or a sum of squares is negative or not finite");
     return c;
   }
 }

@@ -383,6 +383,7 @@ export class NigLinearState extends LinearExpertState {
       const scales = ScalePrior.restore(o.scales, this.shrinkageOptions!);
       if (scales.v.length !== this.coefScales.v.length) throw new Error("normal_inverse_gamma_linear: the shrinkage prior's scales do not fit");
       this.coefScales.v.set(scales.v);
+      this.coefScales.slab.set(scales.slab);
       for (let i = 0; i < this.N; i++) this.refreshPrecision(i);
     }
     this.restoreCore(o);

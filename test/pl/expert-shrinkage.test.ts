@@ -264,6 +264,16 @@ describe("a regularised horseshoe (slab) on one expert's intercept against quadr
     expectUnbiasedEvidence(regularised, X, Y, truth.logZ, 200, 100, rejuvenate, [1]);
   });
 
+  it("a mixture under the regularised horseshoe continues bit for bit from a snapshot (the slab's c² included)", () => {
+    const source = regularised.replace("K: int = 1", "K: int = 2");
+    const rng2 = Rng.fromSeed(4);
+    const data = Array.from({ length: 80 }, () => {
+      const u = 6 * rng2.uniform() - 3;
+      return { x: [1, u], y: (u < 0 ? -1 - u : 1 + 2 * u) + 0.3 * rng2.normal() };
+    });
+    expectContinuation(compile(source, {}), 2, data, 57, [{}, { window: 20 }]);
+  });
+
   it("recovers the posterior mean of the intercept", () => {
     const f = compile(regularised, {}).filter({ particles: 4000, seed: 3, inputs: [1] });
     for (let s = 0; s < Y.length; s++) f.observe(X[s], Y[s]);
