@@ -1,7 +1,8 @@
 /**
  * hsmoe beside JAGS (issue 13 item 8): the same model on the same rows, fitted once by hsmoe's
  * particle filter and once by MCMC in JAGS, for each expert family (Gaussian, binary, count,
- * Student-t; the stdlib models and bundled data of bench/peers/families.ts). JAGS is the
+ * Student-t, Laplace; the stdlib models and bundled data of bench/peers/families.ts; `PEERS=a,b`
+ * picks families by name). JAGS is the
  * reference: a long Gibbs chain on the full batch is what a streaming fit should match.
  *
  * Measured per family: the held-out mean log predictive density per test row of each, their
@@ -113,7 +114,9 @@ export default function run(): void {
   if (!ensureJags()) return;
   const rows: string[][] = [];
   const settings: string[] = [];
-  for (const family of FAMILIES) {
+  // PEERS=Laplace,count runs those families alone (by name, case-insensitive); all by default.
+  const only = process.env.PEERS?.toLowerCase().split(",").map((x) => x.trim());
+  for (const family of FAMILIES.filter((f) => !only || only.includes(f.name.toLowerCase()))) {
     const data = readData(family);
     const ours = fitHsmoe(family, data);
     const chain = fitJags(family, data);

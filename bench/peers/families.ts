@@ -12,7 +12,8 @@
  * - `stickbreaking(logistic(phi * x))`: v_l = ilogit(phi[l,] · x), P(z = k) = v_k ∏_{l<k}(1 − v_l)
  *   for k < K and ∏_{l<K}(1 − v_l) for K, built as deterministic nodes with a running product;
  * - `negbinomial_log(eta, r)` (mean μ = e^eta, variance μ + μ²/r) is `dnegbin(r/(r + μ), r)`;
- *   `studentt(nu, m, sqrt(sigma2))` is `dt(m, prec, nu)`; `bernoulli_logit(eta)` is
+ *   `studentt(nu, m, sqrt(sigma2))` is `dt(m, prec, nu)`; `laplace(m, sqrt(sigma2))` is
+ *   `ddexp(m, sqrt(prec))`; `bernoulli_logit(eta)` is
  *   `dbern(ilogit(eta))`.
  */
 import { lgamma, log1mSigmoid, logSigmoid, softplus } from "../../runtime/math/special.js";
@@ -100,10 +101,21 @@ export const FAMILIES: Family[] = [
       return lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * Math.log(nu * Math.PI * sigma2) - ((nu + 1) / 2) * Math.log1p((y - eta) ** 2 / (nu * sigma2));
     },
   },
+  {
+    name: "Laplace",
+    moe: "laplace-moe.moe",
+    data: "robust/robust",
+    hypers: { K: 2, a0: 2, b0: 1, g: 10 },
+    expertPriors: NIG_PRIORS,
+    // ddexp's second argument is the inverse scale 1/σ = √prec
+    likelihood: "y[i] ~ ddexp(eta[i], sqrt(prec[z[i]]))",
+    scaled: true,
+    logDensity: (y, eta, sigma2) => -Math.LN2 - 0.5 * Math.log(sigma2) - Math.abs(y - eta) / Math.sqrt(sigma2),
+  },
 ];
 
 /**
- * The family's model in the BUGS language, with the horseshoe gate shared by all four. Data:
+ * The family's model in the BUGS language, with the horseshoe gate shared by all of them. Data:
  * N, D, K, the N×D matrix x, y and the family's hyperparameters.
  */
 export function jagsModel(family: Family): string {
