@@ -40,8 +40,8 @@ export interface NigLinearHyper {
   /**
    * A shrinkage prior (a horseshoe, per expert and coefficient or grouped) on the coefficients:
    * `β_kj | σ_k², v ~ N(m₀ⱼ, σ_k²·Π v)`, the scale tree over the K experts as the gate's over its
-   * sticks, with the groups' widths. Its scales are conjugate given (β, σ²); drawn in the sweeps
-   * (spec §2.8), fixed between them.
+   * sticks, with the groups' widths. Its scales are drawn given (β, σ²) in the sweeps (Gibbs, or
+   * MH under a regularised horseshoe's slab; spec §1.5, §2.8), fixed between them.
    */
   readonly shrinkage?: ScalePriorOptions;
 }
