@@ -10,7 +10,7 @@ import { StudentLinearState } from "./rules/student-linear.js";
 import { LaplaceLinearState } from "./rules/laplace-linear.js";
 import { NegBinomialExpertState } from "./rules/negbinomial-expert.js";
 import { BinomialExpertState } from "./rules/binomial-expert.js";
-import { FixedGate, PolyaGammaGate } from "./rules/gates.js";
+import { FixedGate, PolyaGammaGate, SoftmaxGate } from "./rules/gates.js";
 import { HorseshoeState } from "./rules/horseshoe.js";
 import { FixedNormalPrior } from "./rules/fixed-normal.js";
 import { ScalePrior } from "./rules/scale-prior.js";
@@ -21,7 +21,7 @@ import type { KernelModule } from "./pl/kernel.js";
  * The runtime blocks a kernel may build, by the class name the compiler's rule table gives
  * (each with a static `create(N, K, d, constants, prior?)` and `restore(json, constants, prior?, N)`).
  */
-export const kernelBlocks = Object.freeze({ NigLinearState, KnownVarianceLinearState, LogisticExpertState, BinomialExpertState, NegBinomialExpertState, StudentLinearState, LaplaceLinearState, PolyaGammaGate, FixedGate, HorseshoeState, FixedNormalPrior, ScalePrior });
+export const kernelBlocks = Object.freeze({ NigLinearState, KnownVarianceLinearState, LogisticExpertState, BinomialExpertState, NegBinomialExpertState, StudentLinearState, LaplaceLinearState, PolyaGammaGate, SoftmaxGate, FixedGate, HorseshoeState, FixedNormalPrior, ScalePrior });
 
 /** The name of a runtime block class. */
 export type KernelBlockName = keyof typeof kernelBlocks;

@@ -136,6 +136,8 @@ function argShape(s: ArgShape): string {
       return `vector[${s.n}]`;
     case "vectorOrScalar":
       return `vector[${s.n}] or scalar`;
+    case "entries":
+      return `vector[${s.n}] or scalar (n = 1)`;
     case "matrix":
       return `matrix[${s.rows}, ${s.cols}]`;
     case "size":
@@ -209,7 +211,7 @@ function resultShape(r: ResultShape, f: FunctionSpec): string {
     case "real":
       return "real";
     case "vector":
-      return `vector[${r.n}]`;
+      return r.plus ? `vector[${r.n} + ${r.plus}]` : `vector[${r.n}]`;
     case "matrix":
       return `matrix[${r.rows}, ${r.cols}]`;
     case "int":

@@ -46,6 +46,10 @@ function shapeProblem(ctx: CheckContext, p: ParamSpec, t: Ty, sizes: Map<string,
       if (isScalar(t)) return undefined;
       if (t.kind !== "vector") return "a vector or a scalar";
       return unify(ctx, sizes, s.n, t.n) ? undefined : `a vector of length ${formatAffine(sizes.get(s.n)!)}`;
+    case "entries":
+      if (isScalar(t)) return unify(ctx, sizes, s.n, constant(1)) ? undefined : `a vector of length ${formatAffine(sizes.get(s.n)!)}`;
+      if (t.kind !== "vector") return "a vector or a scalar";
+      return unify(ctx, sizes, s.n, t.n) ? undefined : `a vector of length ${formatAffine(sizes.get(s.n)!)}`;
     case "vector":
       if (t.kind !== "vector") return "a vector";
       return unify(ctx, sizes, s.n, t.n) ? undefined : `a vector of length ${formatAffine(sizes.get(s.n)!)}`;
@@ -68,8 +72,12 @@ function resultType(r: ResultShape, sizes: Map<string, Affine | undefined>, argT
   switch (r.kind) {
     case "real":
       return { kind: "real" };
-    case "vector":
-      return { kind: "vector", n: sizes.get(r.n) };
+    case "vector": {
+      const n = sizes.get(r.n);
+      if (!r.plus) return { kind: "vector", n };
+      const m = sizes.get(r.plus);
+      return { kind: "vector", n: n && m && add(n, m) };
+    }
     case "matrix":
       return { kind: "matrix", rows: sizes.get(r.rows), cols: sizes.get(r.cols) };
     case "same": {

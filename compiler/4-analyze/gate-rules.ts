@@ -1,16 +1,16 @@
 /**
  * Matchers of the gate rules (the allocation's distribution) and of the gate-prior rules
  * (the gate coefficients' prior). A stick-breaking logistic gate whose logits are linear in
- * the coefficients becomes conditionally Gaussian after Pólya-Gamma augmentation; a softmax
- * gate does not, and the mismatch says so.
+ * the coefficients becomes conditionally Gaussian after Pólya-Gamma augmentation; so does each
+ * category of a softmax gate given the others' coefficients (one-vs-rest, spec §2.9).
  */
 import type { Expr, Span } from "../ast.js";
 import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { constant, constantValue as affineValue, difference, formatAffine, sub, substitute, variable } from "../lang/affine.js";
 import { printExpr } from "../print.js";
-import type { FixedGateMatch, FixedScaleMatch, HorseshoeMatch, MatchResult, Mismatch, StickGateMatch } from "./matches.js";
+import type { FixedGateMatch, FixedScaleMatch, HorseshoeMatch, MatchResult, Mismatch, SoftmaxGateMatch, StickGateMatch } from "./matches.js";
 import { call, constantValue, declaration, factors, indexedBy, isIdentity, nodeRef } from "./patterns.js";
-import { linearize } from "./linear.js";
+import { linearize, type LinearForm } from "./linear.js";
 
 type Fail = { ok: false; why: Mismatch };
 const fail = (depth: number, span: Span, reason: string, fix: string): Fail => ({ ok: false, why: { reason, fix, span, depth } });
@@ -63,14 +63,30 @@ export function matchFixedGate(g: ModelGraph, z: GraphNode): MatchResult<FixedGa
   return { ok: true, match: { rule: "fixed_stickbreaking", allocation: z.name, stops, covers: [z.name], spans: [z.span], origins: {} } };
 }
 
+/**
+ * The coefficient families of a gate's linear logits, each one value or one row per stick or
+ * category (`what`): their count of rows, or why a family is not laid out so.
+ */
+function rowFamilies(g: ModelGraph, terms: LinearForm["terms"], what: string, range: string): { rows: number } | Fail {
+  let rows: number | undefined;
+  for (const t of terms) {
+    const n = t.node;
+    const s = stickCount(g, n);
+    const shapeOk = t.length === undefined ? n.plates.length === 1 && n.elem.kind === "real" : (n.plates.length === 2 && n.elem.kind === "real") || (n.plates.length === 1 && n.elem.kind === "vector");
+    if (s === undefined || !shapeOk || (rows !== undefined && s !== rows)) {
+      const plates = `[k in 1..${range}${t.length === undefined ? "" : ", j in 1..D"}]`;
+      return fail(2, n.span, `the gate coefficients \`${n.name}\` must be one ${t.length === undefined ? "value" : "row"} per ${what}, \`${plates}\``, `declare them as \`${n.name}${plates}\``);
+    }
+    rows = s;
+  }
+  return { rows: rows! };
+}
+
 /** Matches `z ~ stickbreaking(logistic(phi * x))`. */
 export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<StickGateMatch> {
   const d = z.distribution!;
-  if (d.name === "categorical" && call(d.args[0], "softmax")) {
-    return fail(1, d.args[0].span, "a softmax gate has no exact Pólya-Gamma augmentation, so its coefficients cannot be updated in closed form", `write \`${z.name} ~ stickbreaking(logistic(phi * x))\` with \`phi[k in 1..K-1, j in 1..D]\`, one row per stick: each stick is then a Bernoulli-logit term that Pólya-Gamma augmentation makes Gaussian`);
-  }
   if (d.name !== "stickbreaking") {
-    return fail(0, z.span, `\`${z.name}\` has a ${d.name} distribution; the gate rules need stickbreaking`, `write \`${z.name} ~ stickbreaking(logistic(phi * x))\``);
+    return fail(0, z.span, `\`${z.name}\` has a ${d.name} distribution; the gate rules need stickbreaking or categorical(softmax(…))`, `write \`${z.name} ~ stickbreaking(logistic(phi * x))\``);
   }
   const inner = call(d.args[0], "logistic")?.[0];
   if (!inner) {
@@ -80,24 +96,65 @@ export function matchPolyaGammaGate(g: ModelGraph, z: GraphNode): MatchResult<St
   const lin = linearize(g, inner, { role: "gate" }, "the gate predictor", fix);
   if (!lin.ok) return { ok: false, why: { ...lin.why, depth: 2 } };
   const { terms, offset } = lin.form;
-  // Each family is over the sticks: a scalar per stick (an intercept), or a row per stick.
-  let sticks: number | undefined;
-  for (const t of terms) {
-    const n = t.node;
-    const s = stickCount(g, n);
-    const shapeOk = t.length === undefined ? n.plates.length === 1 && n.elem.kind === "real" : (n.plates.length === 2 && n.elem.kind === "real") || (n.plates.length === 1 && n.elem.kind === "vector");
-    if (s === undefined || !shapeOk || (sticks !== undefined && s !== sticks)) {
-      return fail(2, n.span, `the gate coefficients \`${n.name}\` must be one ${t.length === undefined ? "value" : "row"} per stick, \`[k in 1..K-1${t.length === undefined ? "" : ", j in 1..D"}]\``, `declare them as \`${n.name}[k in 1..K-1${t.length === undefined ? "" : ", j in 1..D"}]\``);
-    }
-    sticks = s;
-  }
+  const families = rowFamilies(g, terms, "stick", "K-1");
+  if ("ok" in families) return families;
   return {
     ok: true,
     match: {
       rule: "polya_gamma_stickbreaking",
       allocation: z.name,
       coefficients: terms.map((t) => t.node.name),
-      sticks: sticks!,
+      sticks: families.rows,
+      design: terms.map((t) => ({ name: t.node.name, length: t.length, regressor: t.regressor })),
+      offset,
+      covers: [z.name],
+      spans: [z.span],
+      origins: {},
+    },
+  };
+}
+
+/**
+ * Matches `z ~ categorical(softmax(append_row(phi * x, 0)))` (the last category pinned at logit 0,
+ * `phi[k in 1..K-1, j in 1..D]`) or `categorical(softmax(phi * x))` (every category free,
+ * `phi[k in 1..K, j in 1..D]`, identified through the prior).
+ */
+export function matchSoftmaxGate(g: ModelGraph, z: GraphNode): MatchResult<SoftmaxGateMatch> {
+  const d = z.distribution!;
+  const logits = d.name === "categorical" ? call(d.args[0], "softmax")?.[0] : undefined;
+  if (!logits) return fail(0, z.span, `\`${z.name}\` is not \`categorical(softmax(…))\``, "see the stick-breaking gate");
+  let inner = logits;
+  let pinned = false;
+  const parts = call(logits, "append_row");
+  if (parts) {
+    const [first, last] = parts;
+    const pin = constantValue(g, last);
+    if (pin === 0) {
+      inner = first;
+      pinned = true;
+    } else if (pin !== undefined) {
+      return fail(2, last.span, `the pinned logit is ${pin}; the softmax gate pins it at 0`, `write \`append_row(${printExpr(first)}, 0)\`: adding one constant to every logit leaves the softmax unchanged`);
+    } else if (constantValue(g, first) !== undefined) {
+      return fail(2, logits.span, "the softmax gate pins its last category, not its first", `write \`append_row(${printExpr(last)}, 0)\` with the coefficients over \`[k in 1..K-1, j in 1..D]\`: expert K's logit is then 0`);
+    } else {
+      return fail(2, logits.span, `\`${printExpr(logits)}\` does not pin a logit`, "write `append_row(phi * x, 0)` (the last logit pinned at 0), or `phi * x` with a row per expert");
+    }
+  }
+  const range = pinned ? "K-1" : "K";
+  const fix = `write \`${pinned ? "append_row(phi * x, 0)" : "phi * x"}\` with \`phi[k in 1..${range}, j in 1..D]\` the coefficients and x a data vector (or a data-only transform of it, such as \`abs(x)\`)`;
+  const lin = linearize(g, inner, { role: "gate" }, "the gate predictor", fix);
+  if (!lin.ok) return { ok: false, why: { ...lin.why, depth: 2 } };
+  const { terms, offset } = lin.form;
+  const families = rowFamilies(g, terms, "category", range);
+  if ("ok" in families) return families;
+  return {
+    ok: true,
+    match: {
+      rule: "polya_gamma_softmax",
+      allocation: z.name,
+      coefficients: terms.map((t) => t.node.name),
+      categories: families.rows,
+      pinned,
       design: terms.map((t) => ({ name: t.node.name, length: t.length, regressor: t.regressor })),
       offset,
       covers: [z.name],

@@ -112,7 +112,7 @@ export function analyze(g: ModelGraph, options: AnalyzeOptions = {}): AnalyzeRes
     const hi = z.elem.kind === "int" && z.elem.hi ? constantValue(substitute(z.elem.hi, g.values)) : undefined;
     if (hi === undefined) return unsupported(z, `the number of experts \`${expert.allocation}\` ranges over is not known`, "give the number of experts a value, e.g. `K: int = 4`");
     experts = hi;
-    if (gate.rule === "polya_gamma_stickbreaking") {
+    if ("coefficients" in gate) {
       const families = gate.coefficients.map((name) => g.byName.get(name)!);
       const phi = families[0];
       const p = tryRules(g, phi, gatePriorRules, families);

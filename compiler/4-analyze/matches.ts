@@ -19,6 +19,7 @@ export type RuleId =
   | "polya_gamma_negbinomial_linear"
   | "polya_gamma_binomial_linear"
   | "polya_gamma_stickbreaking"
+  | "polya_gamma_softmax"
   | "fixed_stickbreaking"
   | "horseshoe_makalic_schmidt"
   | "normal_fixed_scale"
@@ -132,17 +133,29 @@ export interface BinomialExpertMatch extends LinearExpertMatch {
   trials: DataExpr;
 }
 
-/** A stick-breaking logistic gate made conditionally Gaussian by Pólya-Gamma augmentation (spec §2.2). */
-export interface StickGateMatch extends MatchBase {
-  rule: "polya_gamma_stickbreaking";
+/** What both Pólya-Gamma gates find: logits linear in coefficient families with one row per stick or category. */
+interface LogitGateMatch extends MatchBase {
   allocation: string;
-  /** The coefficient families, in design order (an intercept per stick, a row per stick, …). */
+  /** The coefficient families, in design order (an intercept per row, a row of coefficients per row, …). */
   coefficients: string[];
-  sticks: number;
-  /** What multiplies each family's coefficients: its length per stick (undefined for one) and its regressor. */
+  /** What multiplies each family's coefficients: its length per row (undefined for one) and its regressor. */
   design: { name: string; length: Affine | undefined; regressor: DataExpr }[];
-  /** The logits' data-only part, the same for every stick; undefined when zero. */
+  /** The logits' data-only part, the same for every row; undefined when zero. */
   offset: DataExpr | undefined;
+}
+
+/** A stick-breaking logistic gate made conditionally Gaussian by Pólya-Gamma augmentation (spec §2.2). */
+export interface StickGateMatch extends LogitGateMatch {
+  rule: "polya_gamma_stickbreaking";
+  sticks: number;
+}
+
+/** A softmax gate, each category's coefficients Gaussian given the others' and Pólya-Gamma auxiliaries (spec §2.9). */
+export interface SoftmaxGateMatch extends LogitGateMatch {
+  rule: "polya_gamma_softmax";
+  /** Categories with coefficients: K − 1 when the last logit is pinned at 0, K otherwise. */
+  categories: number;
+  pinned: boolean;
 }
 
 /** A stick-breaking gate with constant stop probabilities (no gate parameters to learn). */
@@ -174,7 +187,7 @@ export interface FixedScaleMatch extends MatchBase {
 }
 
 export type ExpertMatch = NigExpertMatch | KnownVarianceExpertMatch | LogisticExpertMatch | StudentExpertMatch | LaplaceExpertMatch | CountExpertMatch | BinomialExpertMatch;
-export type GateMatch = StickGateMatch | FixedGateMatch;
+export type GateMatch = StickGateMatch | SoftmaxGateMatch | FixedGateMatch;
 /** A Normal prior whose variance is a product of inverse-gamma scale nodes (any grouping; ./scale-rules.ts). */
 export interface ScaleMixtureMatch extends MatchBase {
   rule: "scale_mixture_normal";

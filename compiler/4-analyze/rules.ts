@@ -10,7 +10,7 @@ import type { GraphNode, ModelGraph } from "../3-graph/index.js";
 import { kernelBlocks, type KernelBlockName } from "../../runtime/kernel-runtime.js";
 import type { Statistic } from "../../runtime/rules/statistics.js";
 import { matchBinomialExpert, matchCountExpert, matchKnownVarianceExpert, matchLaplaceExpert, matchLogisticExpert, matchNigExpert, matchStudentExpert } from "./expert-rules.js";
-import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate } from "./gate-rules.js";
+import { matchFixedGate, matchFixedScale, matchHorseshoe, matchPolyaGammaGate, matchSoftmaxGate } from "./gate-rules.js";
 import { matchScaleMixture } from "./scale-rules.js";
 import type { ConstantCheck } from "./constants.js";
 import type { CoefficientGroup } from "./matches.js";
@@ -269,6 +269,21 @@ export const gateRules: readonly Rule<GateMatch>[] = [
     block: "PolyaGammaGate",
     build: () => GATE_SCHEDULE,
     moves: ["every allocation from gate × expert weights", "scale moves on each stick (ω marginalised)", "ω and stick statistics from scratch", "φ ~ N(Q⁻¹r, Q⁻¹)"],
+    constants: () => [],
+  }),
+  row({
+    id: "polya_gamma_softmax",
+    role: "gate",
+    prior: "Gaussian prior on each category's coefficients (a gate-prior rule)",
+    link: "softmax: P(z = k) ∝ exp(dot(phi[k], x)), the last logit pinned at 0 (append_row(phi * x, 0)) or every category free",
+    dependent: "categorical: given the other categories' coefficients, one Bernoulli-logit term per free category (one-vs-rest, spec §2.9)",
+    update: { methods: ["logGate", "update", "refresh"], spec: "§2.9: ω ~ PG(1, η_k − C_k) per free category at the φ in force, rank-one update of G + D; φ ~ N(Q⁻¹r, Q⁻¹) on the schedule" },
+    conditional: { methods: ["sweep"], spec: "§2.9: scale moves on each category; then, category by category, C and ω rebuilt from the current φ and φ_k drawn (Gibbs)" },
+    kind: "augmented",
+    match: matchSoftmaxGate,
+    block: "SoftmaxGate",
+    build: (m) => ({ ...GATE_SCHEDULE, pinned: m.pinned }),
+    moves: ["every allocation from gate × expert weights", "scale moves on each category (ω marginalised)", "per category: C and ω from the current φ, statistics from scratch, φ_k ~ N(Q⁻¹r, Q⁻¹)"],
     constants: () => [],
   }),
   row({

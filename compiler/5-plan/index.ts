@@ -81,7 +81,13 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     return plan;
   };
   const blocks: BlockPlan[] = [];
-  if (a.gatePrior) blocks.push({ ...blockOf("prior", a.gatePrior), sizeOf: "gate" });
+  if (a.gatePrior) {
+    const prior: BlockPlan = { ...blockOf("prior", a.gatePrior), sizeOf: "gate" };
+    // A prior governs the K − 1 sticks unless told otherwise (a softmax gate with no category pinned).
+    const rows = a.gate?.rule === "polya_gamma_softmax" ? a.gate.categories : a.experts - 1;
+    if (rows !== a.experts - 1) prior.constants = { ...prior.constants, rows };
+    blocks.push(prior);
+  }
   // One expert takes every row: its gate is the constant log weight 0.
   // A gate with coefficients has a design row (its families' regressors and an offset).
   const linear = a.gate && "design" in a.gate ? a.gate : undefined;

@@ -46,6 +46,15 @@ export const functions: ReadonlyMap<string, FunctionSpec> = new Map(
         doc: "exp(x[k]) / Σ exp(x[l]): a vector of probabilities",
       },
       {
+        name: "append_row",
+        params: [
+          { name: "a", shape: { kind: "entries", n: "m" }, support: "real" },
+          { name: "b", shape: { kind: "entries", n: "n" }, support: "real" },
+        ],
+        result: { kind: "vector", n: "m", plus: "n" },
+        doc: "the entries of a, then those of b (each a vector or a single number): `append_row(phi * x, 0)` pins a softmax gate's last logit at 0",
+      },
+      {
         name: "sum",
         params: [{ name: "x", shape: { kind: "vector", n: "n" }, support: "real" }],
         result: { kind: "real" },

@@ -10,6 +10,8 @@ export type ArgShape =
   | { kind: "vector"; n: string }
   /** A vector of size n, or a scalar broadcast to one (`mvnormal(0, Σ)`). */
   | { kind: "vectorOrScalar"; n: string }
+  /** A vector of size n, or a scalar as one entry (n = 1): what `append_row` joins. */
+  | { kind: "entries"; n: string }
   | { kind: "matrix"; rows: string; cols: string }
   /** An integer whose value is a size (`I(D)`): it names the size `n`. */
   | { kind: "size"; n: string }
@@ -59,7 +61,8 @@ export function inSupport(support: Support, value: number): boolean | undefined 
 /** The shape of a result, in terms of the size names bound by the arguments. */
 export type ResultShape =
   | { kind: "real" }
-  | { kind: "vector"; n: string }
+  /** A vector of size n, or of size n + `plus` when `plus` names a second size. */
+  | { kind: "vector"; n: string; plus?: string }
   | { kind: "matrix"; rows: string; cols: string }
   /** An integer from `lo` to `hi` (+ `plus`), where `hi` is a number or a size name; without `hi`, any integer from `lo` up. */
   | { kind: "int"; lo: number; hi?: number | string; plus?: number }

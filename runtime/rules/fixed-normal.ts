@@ -42,8 +42,8 @@ export class FixedNormalPrior implements GatePrior {
   static readonly statistics: readonly Statistic[] = [];
 
   /** The compiler's constructor: sticks K − 1 of a K-expert gate, prior sd `s`. */
-  static create(N: number, K: number, d: number, options: { s: number }): FixedNormalPrior {
-    return new FixedNormalPrior(N, K - 1, d, options.s);
+  static create(N: number, K: number, d: number, options: { s: number; rows?: number }): FixedNormalPrior {
+    return new FixedNormalPrior(N, options.rows ?? K - 1, d, options.s);
   }
 
   /** Restores a prior written by {@link toJSON}. */

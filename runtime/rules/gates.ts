@@ -1,12 +1,14 @@
 /**
- * The gate blocks ({@link GateBlock}): the Pólya-Gamma stick-breaking gate, which runs the
- * stick statistics of `./stick-gate.ts` with the prior of its coefficients on the refresh
- * schedule and in the sweeps, and the fixed gate, whose log weights are constants (constant
- * stop probabilities, or one expert taking every row).
+ * The gate blocks ({@link GateBlock}): the Pólya-Gamma gates, which run the logistic
+ * regressions of their sticks (`./stick-gate.ts`) or categories (`./softmax-gate.ts`) with the
+ * prior of their coefficients on the refresh schedule and in the sweeps, and the fixed gate,
+ * whose log weights are constants (constant stop probabilities, or one expert taking every row).
  */
 import type { Rng } from "../rng/index.js";
 import type { GatePrior } from "./gate-prior.js";
+import type { LogitRegressions } from "./logit-regressions.js";
 import type { Allocations, GateBlock } from "./roles.js";
+import { SoftmaxGateState } from "./softmax-gate.js";
 import { StickGateState } from "./stick-gate.js";
 import type { Statistic } from "./statistics.js";
 
@@ -18,10 +20,16 @@ export interface StickGateOptions {
   readonly scaleMoves: number;
 }
 
-/** Rule `polya_gamma_stickbreaking` as a {@link GateBlock}: stick statistics plus the prior of φ. */
+/**
+ * Rule `polya_gamma_stickbreaking` as a {@link GateBlock}: stick statistics plus the prior of φ;
+ * and the block of any gate whose coefficients are Pólya-Gamma logistic regressions
+ * ({@link SoftmaxGate}), which only brings its own statistics.
+ */
 export class PolyaGammaGate implements GateBlock {
   /** The stick statistics it runs on (its prior is a block of its own). */
   static readonly statistics: readonly Statistic[] = StickGateState.statistics;
+  /** What each row of the gate's coefficients belongs to, for summaries: a stick. */
+  static readonly rows: "stick" | "expert" = "stick";
   readonly N: number;
   readonly K: number;
   readonly refreshEvery: number;
@@ -31,15 +39,15 @@ export class PolyaGammaGate implements GateBlock {
   private readonly kappa: Float64Array;
 
   constructor(
-    /** The sticks' statistics and coefficients. */
-    readonly state: StickGateState,
+    /** The regressions' statistics and coefficients. */
+    readonly state: LogitRegressions,
     /** The prior of the coefficients. */
     readonly prior: GatePrior,
     options: StickGateOptions,
   ) {
-    if (prior.sticks !== state.S || prior.d !== state.d || prior.N !== state.N) throw new Error("polya_gamma_stickbreaking: gate and prior sizes differ");
-    if (!(Number.isInteger(options.refreshEvery) && options.refreshEvery >= 1)) throw new Error("polya_gamma_stickbreaking: refreshEvery must be a positive integer");
-    if (!(Number.isInteger(options.scaleMoves) && options.scaleMoves >= 0)) throw new Error("polya_gamma_stickbreaking: scaleMoves must be a non-negative integer");
+    if (prior.sticks !== state.S || prior.d !== state.d || prior.N !== state.N) throw new Error("Pólya-Gamma gate: gate and prior sizes differ");
+    if (!(Number.isInteger(options.refreshEvery) && options.refreshEvery >= 1)) throw new Error("Pólya-Gamma gate: refreshEvery must be a positive integer");
+    if (!(Number.isInteger(options.scaleMoves) && options.scaleMoves >= 0)) throw new Error("Pólya-Gamma gate: scaleMoves must be a non-negative integer");
     this.N = state.N;
     this.K = state.K;
     this.refreshEvery = options.refreshEvery;
@@ -94,10 +102,9 @@ export class PolyaGammaGate implements GateBlock {
   }
 
   /**
-   * Sweep steps 3–5 for the gate (spec §3.7): scale moves on each stick and the prior's own
-   * moves (ω marginalised), fresh ω and statistics from scratch, φ drawn (with a
-   * Metropolis–Hastings correction under row weights, {@link StickGateState.correctedPhi}), then
-   * the prior scales given φ.
+   * Sweep steps 3–5 for the gate (spec §3.7): scale moves on each stick (or category) and the
+   * prior's own moves (ω marginalised), fresh ω and statistics from scratch with φ drawn (with a
+   * Metropolis–Hastings correction under row weights), then the prior scales given φ.
    */
   sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null = null): boolean {
     const { state, prior } = this;
@@ -105,11 +112,7 @@ export class PolyaGammaGate implements GateBlock {
     state.weights = weights;
     for (let l = 0; l < state.S; l++) for (let m = 0; m < this.scaleMoves; m++) state.scaleMove(rng, i, l, prior, H, z, zOff, n);
     prior.sweepMoves(rng, i, state, H, z, zOff, n);
-    if (!state.rebuild(rng, i, H, z, zOff, n, prior)) return false;
-    for (let l = 0; l < state.S; l++) {
-      if (weights) state.correctedPhi(rng, i, l, H, z, zOff, n);
-      else state.drawPhi(rng, i, l);
-    }
+    if (!state.redraw(rng, i, H, z, zOff, n, prior)) return false;
     if (prior.gibbs(rng, i, state.phi, i * state.S * state.d)) {
       for (let l = 0; l < state.S; l++) if (!state.refactor(i, l, prior)) return false;
     }
@@ -152,6 +155,34 @@ export class PolyaGammaGate implements GateBlock {
 
   toJSON(): Record<string, unknown> {
     return this.state.toJSON();
+  }
+}
+
+/** The softmax gate's schedule and whether its last category is pinned at logit 0. */
+export interface SoftmaxGateOptions extends StickGateOptions {
+  readonly pinned: boolean;
+}
+
+/**
+ * Rule `polya_gamma_softmax` as a {@link GateBlock} (spec §2.9): one logistic regression per free
+ * category, drawn one-vs-rest, with the prior of φ; coefficient row l is expert l's.
+ */
+export class SoftmaxGate extends PolyaGammaGate {
+  /** The categories' statistics it runs on. */
+  static override readonly statistics: readonly Statistic[] = SoftmaxGateState.statistics;
+  /** Each row of coefficients is an expert's. */
+  static override readonly rows = "expert";
+
+  /** The compiler's constructor: K experts, d coefficients per free category, the prior built first. */
+  static override create(N: number, K: number, d: number, options: SoftmaxGateOptions, prior: GatePrior): SoftmaxGate {
+    return new SoftmaxGate(new SoftmaxGateState(N, K, d, options.pinned), prior, { ...options, refreshEvery: Math.max(options.refreshEvery, d) });
+  }
+
+  /** Restores a gate written by {@link toJSON}, with its prior restored first. */
+  static override restore(json: unknown, options: SoftmaxGateOptions, prior: GatePrior): SoftmaxGate {
+    const state = SoftmaxGateState.fromJSON(json);
+    if (state.pinned !== options.pinned) throw new Error("polya_gamma_softmax: the snapshot's pinned category differs from the model's");
+    return new SoftmaxGate(state, prior, { ...options, refreshEvery: Math.max(options.refreshEvery, state.d) });
   }
 }
 

@@ -29,6 +29,8 @@ export interface HorseshoeOptions {
   readonly A?: number;
   /** Scale of the local half-Cauchys, λ ~ C⁺(0, B) (default 1). */
   readonly B?: number;
+  /** Rows of coefficients it governs, when not the K − 1 sticks (a softmax gate with every category free: K). */
+  readonly rows?: number;
 }
 
 /** Makalic–Schmidt horseshoe state for every particle's gate coefficients (E9, E16). */
@@ -95,7 +97,7 @@ export class HorseshoeState implements GatePrior {
 
   /** The compiler's constructor: sticks K − 1 of a K-expert gate. */
   static create(N: number, K: number, d: number, options: HorseshoeOptions): HorseshoeState {
-    return new HorseshoeState(N, K - 1, d, options);
+    return new HorseshoeState(N, options.rows ?? K - 1, d, options);
   }
 
   /** Restores a state written by {@link toJSON}. */

@@ -18,7 +18,8 @@
 export { LinearExpertState } from "./linear-expert.js";
 export { NigLinearState, type NigLinearHyper } from "./nig-linear.js";
 export { KnownVarianceLinearState, type KnownVarianceLinearHyper } from "./known-variance-linear.js";
-export { StickGateState, stickScaleLogAlpha } from "./stick-gate.js";
+export { StickGateState } from "./stick-gate.js";
+export { LogitRegressions, scaleMoveLogAlpha } from "./logit-regressions.js";
 export type { GatePrior } from "./gate-prior.js";
 export { HorseshoeState, type HorseshoeOptions } from "./horseshoe.js";
 export { HORSESHOE_SCALE_MAX, HORSESHOE_SCALE_MIN } from "./scale-bounds.js";

@@ -80,6 +80,8 @@ export interface ScalePriorOptions {
   readonly tree: ScaleTree;
   /** Columns per group, from the gate's design row (its coefficient families' lengths for this D). */
   readonly columns?: readonly number[];
+  /** Rows of coefficients it governs, when not the K − 1 sticks (a softmax gate with every category free: K). */
+  readonly rows?: number;
 }
 
 /** Per-particle state of a scale-mixture Normal prior on the gate coefficients (see the module header). */
@@ -298,7 +300,7 @@ export class ScalePrior implements GatePrior {
 
   /** The compiler's constructor: sticks K − 1 of a K-expert gate with d coefficients each. */
   static create(N: number, K: number, d: number, options: ScalePriorOptions): ScalePrior {
-    return new ScalePrior(N, K - 1, d, options);
+    return new ScalePrior(N, options.rows ?? K - 1, d, options);
   }
 
   /** Restores a state written by {@link toJSON}, with the tree from the kernel. */

@@ -7,42 +7,25 @@
  * no stick. Data rows: `X` row-major, row s at `X[s·d …]`; a particle's allocations of rows
  * 0..t−1 at `z[zOff …]`.
  *
- * Layout (structure of arrays; block b = i·(K−1) + l):
- * - `G[b·d² …]`: data precision Σ ω x xᵀ, LOWER TRIANGLE only (the upper stays zero);
- * - `r[b·d …]`: Σ κ x;
- * - `L[b·d² …]`: row-major lower Cholesky factor of Q = G + D, D = the prior precision diagonal
- *   of a {@link GatePrior}. Streaming updates keep it current by rank-one updates; after D
- *   changes (horseshoe refresh, joint scale move) call {@link StickGateState.refactor} (O(d³), on a
- *   schedule; spec §3.6);
- * - `phi[b·d …]`: the current draw φ_l (a particle's sticks are contiguous: its φ block, as the
- *   prior's `gibbs` expects, starts at i·(K−1)·d);
- * - `oldG[b·d² …]`, `oldR[b·d …]`: the (G, r) of the rows folded out of the sweeps' window
- *   (spec §3.8, fixed lag), each with the ω drawn when it was folded and kept as a fixed
- *   auxiliary: a rebuild starts from them, and the scale moves count those rows through their
- *   Gaussian form exp(φᵀr_old − ½φᵀG_oldφ). Empty until a row is folded (then `folded`).
+ * Layout: one logistic regression per stick, S = K − 1 of them per particle, in the arrays of
+ * {@link LogitRegressions} (G, r, L, φ, and the folded rows' statistics, with which a rebuild
+ * starts and through whose Gaussian form exp(φᵀr_old − ½φᵀG_oldφ) the scale moves count the
+ * folded rows).
  * Failures (non-finite input, a factor that is not positive definite) return `false`; the
  * particle's gate is then invalid and the caller reports numerical trouble. Nothing allocates
  * after construction, except that the sweep's row buffers (cached logits, rebuild scratch) grow
  * (doubling) with the rows.
  */
-import { cholesky, cholUpdate, dot, solveLower, solveLowerT } from "../linalg/index.js";
+import { cholUpdate, dot } from "../linalg/index.js";
 import { log1pExpNeg } from "../math/index.js";
 import type { Rng } from "../rng/index.js";
 import { temperedLogRatio, weightedOmega } from "./tempered-pg.js";
 import type { Allocations } from "./roles.js";
 import type { GatePrior } from "./gate-prior.js";
-import { gatherInPlace } from "./gather.js";
-import { statisticArrays, type Statistic } from "./statistics.js";
+import type { Statistic } from "./statistics.js";
 import { addGram } from "./gram.js";
-import { decodeFloat64, encodeFloat64, expectKind } from "../snapshot.js";
-
-/**
- * log acceptance ratio of the stick scale move φ' = cφ (spec §3.7 step 3): the likelihood
- * change, the prior ratio −½(c² − 1)·Σ D_j φ_j² of N(0, diag(1/D)), and the Jacobian c^d.
- */
-export function stickScaleLogAlpha(dLogLik: number, logC: number, priorQuad: number, d: number): number {
-  return dLogLik - 0.5 * Math.expm1(2 * logC) * priorQuad + d * logC;
-}
+import { expectKind } from "../snapshot.js";
+import { LogitRegressions, logitStatistics } from "./logit-regressions.js";
 
 /**
  * Rows per product in {@link StickRowCache.logLik}: each factor 1 + e^{−a} lies in (1, 2], so a
@@ -284,99 +267,21 @@ class StickRowCache {
 }
 
 /** Per-particle state of the logit stick-breaking gate (see the module header). */
-export class StickGateState {
+export class StickGateState extends LogitRegressions {
   /** Rule id in the compiler's rule table. */
   static readonly rule = "polya_gamma_stickbreaking";
-  /** Number of particles. */
-  readonly N: number;
-  /** Experts per particle. */
-  readonly K: number;
-  /** Features per stick (length of x). */
-  readonly d: number;
-  /** Sticks per particle, K − 1. */
-  readonly S: number;
-  /** Data precisions G_l, lower triangles (N·S blocks of d²). */
-  readonly G: Float64Array;
-  /** Linear terms r_l (N·S blocks of d). */
-  readonly r: Float64Array;
-  /** Cholesky factors of Q_l = G_l + D_l (N·S blocks of d²). */
-  readonly L: Float64Array;
-  /** Current draws φ_l (N·S blocks of d). */
-  readonly phi: Float64Array;
-  /** (G, r) of the rows folded out of the window, with their fixed ω (N·S blocks of d² and d). */
-  readonly oldG: Float64Array;
-  readonly oldR: Float64Array;
-  /** Whether any row has been folded (until then the fixed statistics are zero and skipped). */
-  folded = false;
-  /**
-   * Whether the factors L may not factor G + D, after a {@link discount}: the streaming
-   * updates then leave L alone and the next refresh refactors every stick (O(d³) per stick per
-   * refresh instead of per row). A snapshot carries it when set.
-   */
-  stale = false;
-  /** Scratch: cholUpdate work vector, the φ draw's intermediate, a prior diagonal, the φ a corrected draw may return to. */
-  private readonly work: Float64Array;
-  private readonly v: Float64Array;
-  private readonly D: Float64Array;
-  private readonly phiOld: Float64Array;
-  /**
-   * Offsets of the stored rows' logits (η_s = x_sᵀφ + o_s), read by the sweep's rebuild and scale
-   * moves; null when the gate has none. The gate block sets it before a sweep.
-   */
-  offsets: Float64Array | null = null;
-  /**
-   * Weights of the stored rows under forgetting (spec §3.8: row s of n weighs ρ^{n−s}), read by
-   * the sweep's moves and rebuild; null without forgetting. The gate block sets it before a sweep.
-   */
-  weights: Float64Array | null = null;
   /** Logits of the rows seen, for the scale moves and the rebuild of one particle at a time. */
   private readonly cache: StickRowCache;
   /** What the gate keeps per particle: its statistics, gathered together. */
-  static readonly statistics: readonly Statistic[] = [
-    { name: "G", size: "S·d²", about: "Σ ω x xᵀ of each stick (lower triangle)" },
-    { name: "r", size: "S·d", about: "Σ (κ − ω·offset) x of each stick" },
-    { name: "L", size: "S·d²", about: "Cholesky factor of each stick's Q = G + D" },
-    { name: "phi", size: "S·d", about: "the current draw of each stick's coefficients" },
-    { name: "oldG", size: "S·d²", about: "Σ ω x xᵀ of the rows folded out of the sweeps' window (ω fixed when folded)" },
-    { name: "oldR", size: "S·d", about: "Σ (κ − ω·offset) x of the folded rows" },
-  ];
-  private readonly fields: readonly Float64Array[];
+  static readonly statistics: readonly Statistic[] = logitStatistics("stick");
 
   /** @throws Error unless N, d ≥ 1 and K ≥ 2 are integers. */
   constructor(N: number, K: number, d: number) {
     if (!(N >= 1 && K >= 2 && d >= 1) || ![N, K, d].every(Number.isInteger)) {
       throw new Error("polya_gamma_stickbreaking: need integers N ≥ 1, K ≥ 2, d ≥ 1");
     }
-    this.N = N;
-    this.K = K;
-    this.d = d;
-    this.S = K - 1;
-    const B = N * this.S;
-    this.G = new Float64Array(B * d * d);
-    this.r = new Float64Array(B * d);
-    this.L = new Float64Array(B * d * d);
-    this.phi = new Float64Array(B * d);
-    this.oldG = new Float64Array(B * d * d);
-    this.oldR = new Float64Array(B * d);
-    this.work = new Float64Array(d);
-    this.v = new Float64Array(d);
-    this.D = new Float64Array(d);
-    this.phiOld = new Float64Array(d);
+    super(N, K, d, K - 1, StickGateState.statistics);
     this.cache = new StickRowCache(this.S, d);
-    this.fields = statisticArrays(this, StickGateState.statistics);
-  }
-
-  /** Empties particle i's statistics and draws each φ_l from the prior N(0, diag(1/D_l)). */
-  init(rng: Rng, i: number, prior: GatePrior): boolean {
-    const d = this.d;
-    const b0 = i * this.S;
-    this.G.fill(0, b0 * d * d, (b0 + this.S) * d * d);
-    this.r.fill(0, b0 * d, (b0 + this.S) * d);
-    for (let l = 0; l < this.S; l++) {
-      if (!this.refactor(i, l, prior)) return false;
-      this.drawPhi(rng, i, l);
-    }
-    return true;
   }
 
   /**
@@ -430,34 +335,6 @@ export class StickGateState {
   }
 
   /**
-   * Forgetting (spec §3.8): particle i's stick statistics, folded ones included, multiplied by
-   * ρ (O(d²) per stick); the factors become stale until the next refresh or rebuild.
-   */
-  discount(i: number, rho: number): void {
-    const d = this.d;
-    const lo = i * this.S * d;
-    const hi = (i + 1) * this.S * d;
-    for (let j = lo * d; j < hi * d; j++) this.G[j] *= rho;
-    for (let j = lo; j < hi; j++) this.r[j] *= rho;
-    if (this.folded) {
-      for (let j = lo * d; j < hi * d; j++) this.oldG[j] *= rho;
-      for (let j = lo; j < hi; j++) this.oldR[j] *= rho;
-    }
-    this.stale = true;
-  }
-
-  /** G_b += ω x xᵀ (lower triangle) and r_b += κ x, into (G, r) or another pair laid out the same. */
-  private accumulate(b: number, x: Float64Array, xOff: number, omega: number, kappa: number, G = this.G, r = this.r): void {
-    const d = this.d;
-    const g = b * d * d;
-    for (let j = 0; j < d; j++) {
-      const wx = omega * x[xOff + j];
-      for (let k = 0; k <= j; k++) G[g + j * d + k] += wx * x[xOff + k];
-      r[b * d + j] += kappa * x[xOff + j];
-    }
-  }
-
-  /**
    * Folds the row (x, offset), allocated to expert z in particle i, into the fixed statistics of
    * each stick it reached (spec §3.8): ω ~ PG(1, η) at the current φ_l (a Gibbs draw of that
    * row's auxiliary; PG(1, √w·η) with its weight w under forgetting), kept from now on. The
@@ -467,18 +344,6 @@ export class StickGateState {
   fold(rng: Rng, i: number, z: number, x: Float64Array, xOff: number, offset = 0, w = 1): boolean {
     this.folded = true;
     return this.absorbRow(rng, i, z, x, xOff, offset, true, w);
-  }
-
-  /**
-   * Draws φ_l ~ N(Q⁻¹r, Q⁻¹) (E15) with Q = L Lᵀ: φ = L⁻ᵀ(L⁻¹r + ε), ε ~ N(0, I), two
-   * triangular solves (O(d²)).
-   */
-  drawPhi(rng: Rng, i: number, l: number): void {
-    const d = this.d;
-    const b = i * this.S + l;
-    solveLower(this.L, b * d * d, d, this.r, b * d, this.v, 0);
-    for (let j = 0; j < d; j++) this.v[j] += rng.normal();
-    solveLowerT(this.L, b * d * d, d, this.v, 0, this.phi, b * d);
   }
 
   /**
@@ -497,8 +362,7 @@ export class StickGateState {
     const po = (i * this.S + l) * d;
     const W = this.weights as Float64Array;
     const O = this.offsets;
-    for (let j = 0; j < d; j++) this.phiOld[j] = this.phi[po + j];
-    this.drawPhi(rng, i, l);
+    this.proposePhi(rng, i, l);
     let logAlpha = 0;
     for (let s = 0; s < t; s++) {
       if (z[zOff + s] < l) continue;
@@ -509,24 +373,21 @@ export class StickGateState {
       const b = dot(X, s * d, this.phiOld, 0, d) + o;
       logAlpha += temperedLogRatio(w, a, b);
     }
-    if (Math.log(rng.uniform()) < logAlpha) return true;
-    for (let j = 0; j < d; j++) this.phi[po + j] = this.phiOld[j];
-    return false;
+    return this.acceptPhi(rng, i, l, logAlpha);
   }
 
   /**
-   * Refactors Q_l = G_l + D_l after the prior precision changed (O(d³)).
-   * @returns `false` if Q_l is not positive definite (non-finite statistics); the block is then invalid.
+   * Sweep steps 4–5 for particle i: every stick's ω and statistics rebuilt ({@link rebuild}),
+   * then every φ_l drawn ({@link correctedPhi} under row weights).
+   * @returns `false` on non-finite data or a failed factorisation.
    */
-  refactor(i: number, l: number, prior: GatePrior): boolean {
-    const d = this.d;
-    const lo = (i * this.S + l) * d * d;
-    prior.precisionDiagonal(i, l, this.D, 0);
-    for (let j = 0; j < d; j++) {
-      for (let k = 0; k < j; k++) this.L[lo + j * d + k] = this.G[lo + j * d + k];
-      this.L[lo + j * d + j] = this.G[lo + j * d + j] + this.D[j];
+  redraw(rng: Rng, i: number, X: Float64Array, z: Allocations, zOff: number, t: number, prior: GatePrior): boolean {
+    if (!this.rebuild(rng, i, X, z, zOff, t, prior)) return false;
+    for (let l = 0; l < this.S; l++) {
+      if (this.weights) this.correctedPhi(rng, i, l, X, z, zOff, t);
+      else this.drawPhi(rng, i, l);
     }
-    return cholesky(this.L, lo, d, this.L, lo);
+    return true;
   }
 
   /**
@@ -545,9 +406,7 @@ export class StickGateState {
     cache.key(i, X, O, W, z, zOff, t);
     for (let l = 0; l < this.S; l++) {
       const b = i * this.S + l;
-      // From the folded rows' fixed statistics (zero until a row is folded).
-      this.G.set(this.oldG.subarray(b * d * d, (b + 1) * d * d), b * d * d);
-      this.r.set(this.oldR.subarray(b * d, (b + 1) * d), b * d);
+      this.startFromFolded(b);
       // After the scale moves the cache holds the logits of these rows at a scale of φ_l, in
       // row order; PG(1, η) depends on |η| only.
       const cached = cache.holds(l, this.phi, b * d);
@@ -618,42 +477,10 @@ export class StickGateState {
     }
   }
 
-  /**
-   * One scale move on stick l (spec §3.7 step 3), ω marginalised: φ_l' = cφ_l with
-   * log c ~ N(0, sdLogC²), accepted with {@link stickScaleLogAlpha}. (G, r, L) are untouched:
-   * the sweep rebuilds them next. The likelihoods come from cached logits (see
-   * {@link StickGateState.scaleLogLikChange}: the rows X[0 … t) must not change between moves).
-   * Returns whether the move was accepted.
-   */
-  scaleMove(rng: Rng, i: number, l: number, prior: GatePrior, X: Float64Array, z: Allocations, zOff: number, t: number, sdLogC = 0.5): boolean {
-    const d = this.d;
-    const po = (i * this.S + l) * d;
-    const logC = sdLogC * rng.normal();
-    const c = Math.exp(logC);
-    prior.precisionDiagonal(i, l, this.D, 0);
-    let quad = 0;
-    for (let j = 0; j < d; j++) quad += this.D[j] * this.phi[po + j] * this.phi[po + j];
-    const dLogLik = this.scaleLogLikChange(i, l, l + 1, c, X, z, zOff, t);
-    if (!(Math.log(rng.uniform()) < stickScaleLogAlpha(dLogLik, logC, quad, d))) return false;
-    this.rescale(i, l, l + 1, c);
-    return true;
-  }
-
-  /**
-   * Resampling in place: particle i becomes a copy of particle `ancestors[i]`; only the particles
-   * with `ancestors[i] !== i` are written.
-   * Precondition: survivors keep their slots, `ancestors[ancestors[i]] === ancestors[i]` for
-   * every i (see {@link gatherInPlace}).
-   */
-  gather(ancestors: Int32Array): void {
-    gatherInPlace(this.fields, ancestors, this.N);
-  }
-
   /** JSON-safe snapshot; {@link StickGateState.fromJSON} restores it bit for bit. */
   toJSON(): Record<string, unknown> {
     const { N, K, d } = this;
-    const old = this.folded ? { oldG: encodeFloat64(this.oldG), oldR: encodeFloat64(this.oldR) } : {};
-    return { kind: StickGateState.rule, N, K, d, G: encodeFloat64(this.G), r: encodeFloat64(this.r), L: encodeFloat64(this.L), phi: encodeFloat64(this.phi), ...old, ...(this.stale ? { stale: true } : {}) };
+    return { kind: StickGateState.rule, N, K, d, ...this.snapshotFields() };
   }
 
   /**
@@ -663,16 +490,7 @@ export class StickGateState {
   static fromJSON(json: unknown): StickGateState {
     const o = expectKind(json, StickGateState.rule);
     const s = new StickGateState(Number(o.N), Number(o.K), Number(o.d));
-    s.G.set(decodeFloat64(String(o.G), s.G.length));
-    s.r.set(decodeFloat64(String(o.r), s.r.length));
-    s.L.set(decodeFloat64(String(o.L), s.L.length));
-    s.phi.set(decodeFloat64(String(o.phi), s.phi.length));
-    if (o.oldG !== undefined) {
-      s.oldG.set(decodeFloat64(String(o.oldG), s.oldG.length));
-      s.oldR.set(decodeFloat64(String(o.oldR), s.oldR.length));
-      s.folded = true;
-    }
-    s.stale = o.stale === true;
+    s.restoreFields(o);
     return s;
   }
 }

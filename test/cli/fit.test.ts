@@ -70,7 +70,7 @@ describe("hsmoe fit", () => {
 
   it("explains a model that no rule covers and exits 1", async () => {
     const m = join(dir, "softmax.moe");
-    writeFileSync(m, "model m() {\n  data x: vector[D]\n  data y: real\n  phi[k in 1..3, j in 1..D] ~ normal(0, 1)\n  beta[k in 1..3] ~ mvnormal(0, I(D))\n  z ~ categorical(softmax(phi * x))\n  y ~ normal(dot(beta[z], x), 1)\n}\n");
+    writeFileSync(m, "model m() {\n  data x: vector[D]\n  data y: real\n  phi[k in 1..3, j in 1..D] ~ normal(0, 1)\n  beta[k in 1..3] ~ mvnormal(0, I(D))\n  z ~ categorical(softmax(exp(phi * x)))\n  y ~ normal(dot(beta[z], x), 1)\n}\n");
     const r = await cli("fit", m, "--data", small);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("error[gate_not_augmentable]");

@@ -404,6 +404,8 @@ const NOISE_INPUTS_SHRUNK = recovery({
 const TABLE: Record<string, Entry> = {
   "flagship-k1.moe": { truth: T.lin3, checks: [nig(60, xu, [10, 10, 10], { hypers: {} })] },
   "flagship-k2.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: { top: 2, share: 0.99, why: "K = 2: both experts are the truth's two" } })] },
+  "softmax-gate.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: TWO_EXPERTS })] },
+  "softmax-free.moe": { truth: T.piecewise, checks: [nig(40, xu, [10, 10]), recovery({ usage: TWO_EXPERTS })] },
   "lambda-per-group.moe": { truth: T.piecewiseNoise, checks: [nig(40, xu, [10, 10, 10, 10]), NOISE_INPUTS_SHRUNK] },
   "prior-mean.moe": { truth: T.lin3, checks: [nig(60, xu, [10, 10, 10], { hypers: { K: 1 }, m0: [0.5, 1, -1] })] },
   "flagship-k4.moe": { truth: T.piecewiseNoise, checks: [nig(40, xu, [10, 10, 10, 10]), NOISE_INPUTS_SHRUNK] },
@@ -564,6 +566,7 @@ const TABLE: Record<string, Entry> = {
  */
 const PAIRS: { a: string; b: string; hypers?: Hypers; truth: Truth; n: number; same: "bits" | "rounding" | "monte carlo"; why: string }[] = [
   { a: "flagship-k2.moe", b: "eta-defined.moe", truth: T.piecewise, n: 120, same: "bits", why: "`eta[k] = dot(beta[k], x)` is inlined: the same plan" },
+  { a: "flagship-k2.moe", b: "softmax-gate.moe", hypers: { K: 2 }, truth: T.piecewise, n: 120, same: "rounding", why: "two experts: the softmax of (η, 0) is the one stick σ(η); one-vs-rest draws the stick's ω" },
   { a: "alpha-dot.moe", b: "sd-spellings.moe", truth: T.piecewiseNoOnes, n: 120, same: "rounding", why: "sqrt(g)·sqrt(g) is g up to rounding" },
   { a: "group-horseshoe.moe", b: "mvnormal-gate-prior.moe", hypers: { K: 2 }, truth: T.piecewise, n: 120, same: "monte carlo", why: "per-stick λ as a vector prior: another prior block" },
   { a: "flagship-k2.moe", b: "tau-per-stick.moe", hypers: { K: 2 }, truth: T.piecewise, n: 120, same: "monte carlo", why: "one stick: τ per stick is the global τ; another prior block" },

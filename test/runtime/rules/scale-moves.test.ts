@@ -18,7 +18,8 @@ import { FixedNormalPrior } from "../../../runtime/rules/fixed-normal.js";
 import type { GatePrior } from "../../../runtime/rules/gate-prior.js";
 import { HorseshoeState } from "../../../runtime/rules/horseshoe.js";
 import { jointScaleLogAlpha, jointScaleMove } from "../../../runtime/rules/joint-scale-move.js";
-import { StickGateState, stickScaleLogAlpha } from "../../../runtime/rules/stick-gate.js";
+import { StickGateState } from "../../../runtime/rules/stick-gate.js";
+import { scaleMoveLogAlpha } from "../../../runtime/rules/logit-regressions.js";
 import { gammaCdf, ks2Test, ksTest, P_MIN, Z_TOL } from "../../helpers/stats.js";
 import { chainZScores, gridMoments, horseshoeLogPrior, logisticData, normalLogPrior } from "./reference.js";
 
@@ -68,7 +69,7 @@ describe.each(["normal_fixed_scale", "horseshoe_makalic_schmidt"])("stick scale 
       prior.precisionDiagonal(i, 0, D, 0);
       let quad = 0;
       for (let j = 0; j < d; j++) quad += D[j] * gate.phi[i * d + j] ** 2;
-      if (Math.log(rng.uniform()) < stickScaleLogAlpha(0, logC, quad, d + 1)) for (let j = 0; j < d; j++) gate.phi[i * d + j] *= Math.exp(logC);
+      if (Math.log(rng.uniform()) < scaleMoveLogAlpha(0, logC, quad, d + 1)) for (let j = 0; j < d; j++) gate.phi[i * d + j] *= Math.exp(logC);
     });
     expect(wrong).toBeLessThan(P_MIN);
   });
