@@ -206,19 +206,24 @@ export class ModelFilter {
     return this.filter.experts(level);
   }
 
-  /** Posterior mean shrinkage κ per gate coefficient `[stick][coefficient]`. */
+  /** What the rows of the gate's coefficients are ({@link shrinkage}, {@link gateCoefficients}, {@link separation}): sticks, or a softmax gate's experts. */
+  get gateRows(): "stick" | "expert" {
+    return this.filter.gateRows;
+  }
+
+  /** Posterior mean shrinkage κ per gate coefficient `[row][coefficient]`, a row per stick or softmax category ({@link gateRows}). */
   shrinkage(): number[][] | null {
     return this.filter.shrinkage();
   }
 
-  /** Posterior mean of each gate coefficient `[stick][coefficient]` (the particles' draws), or null for constant stops. */
+  /** Posterior mean of each gate coefficient `[row][coefficient]` (the particles' draws), a row per stick or softmax category, or null for constant stops. */
   gateCoefficients(): number[][] | null {
     return this.filter.gateCoefficients();
   }
 
   /**
-   * Gate coefficients that run away because the rows reaching their stick separate along their
-   * input (spec §8.4), under a gate prior that bounds no variance: the regularised horseshoe's
+   * Gate coefficients that run away because the rows reaching their stick (or a softmax
+   * category's rows, against the others') separate along their input (spec §8.4), under a gate prior that bounds no variance: the regularised horseshoe's
    * slab would bound them. Empty when none does, or when the filter cannot judge it (see
    * {@link Filter.separation}).
    */
@@ -234,7 +239,7 @@ export class ModelFilter {
     return this.filter.coefficientNames;
   }
 
-  /** Names of each stick's gate coefficients (the columns of {@link shrinkage}), or null when they are the inputs. */
+  /** Names of each gate row's coefficients (the columns of {@link shrinkage}), or null when they are the inputs. */
   get gateCoefficientNames(): readonly string[] | null {
     return this.filter.gateCoefficientNames;
   }

@@ -329,8 +329,9 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     ...(held ? { heldout: held } : {}),
     // count experts add their dispersion, experts under a shrinkage prior each coefficient's κ
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance, ...(e.dispersion !== null ? { dispersion: e.dispersion } : {}), ...(e.shrinkage ? { shrinkage: e.shrinkage } : {}) })),
-    // Sticks whose coefficients run away (spec §8.4), named by their input column.
-    gate: { shrinkage: f.shrinkage(), separation: f.separation().map((x) => ({ stick: x.stick, coefficient: train.inputColumns[x.coefficient], logOddsPerSd: x.logOddsPerSd })) },
+    // What the gate's coefficient rows are (sticks, or a softmax gate's experts); the rows whose
+    // coefficients run away (spec §8.4), named by their input column.
+    gate: { rows: f.filter.gateRows, shrinkage: f.shrinkage(), separation: f.separation().map((x) => ({ [f.filter.gateRows]: x.row, coefficient: train.inputColumns[x.coefficient], logOddsPerSd: x.logOddsPerSd })) },
     inputColumns: train.inputColumns,
     // The columns of each of the model's inputs, in row order.
     inputs: train.inputs,
@@ -387,7 +388,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
   essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number; shrinkage?: number[] }[];
-  gate: { shrinkage: number[][] | null; separation: readonly { stick: number; coefficient: string; logOddsPerSd: number }[] }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
+  gate: { rows: "stick" | "expert"; shrinkage: number[][] | null; separation: readonly ({ coefficient: string; logOddsPerSd: number } & Partial<Record<"stick" | "expert", number>>)[] }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
   alarms: readonly { row: number; strength: number }[]; forget: Forgetting; outliers?: Outliers;
 }): string {
   // one set gives no spread to estimate the evidence's error from, nor do sets that run different factors
@@ -421,16 +422,17 @@ function fitSummary(r: {
     r.experts.forEach((e, i) => e.shrinkage && out.push(`  expert ${i + 1}: ${e.shrinkage.map((v) => fmt(v, 2)).join("  ")}`));
   }
   if (r.gate.separation.length > 0) {
-    const shown = r.gate.separation.map((x) => `stick ${x.stick} on ${x.coefficient} (${fmt(x.logOddsPerSd, 1)} per sd)`);
+    const word = r.gate.rows;
+    const shown = r.gate.separation.map((x) => `${word} ${x[word]} on ${x.coefficient} (${fmt(x.logOddsPerSd, 1)} per sd)`);
     out.push(
       "",
-      `warning: the rows reaching a stick separate, and its coefficient runs away under the horseshoe: ${shown.join(", ")} (the log-odds each moves per sd of its input).`,
+      `warning: ${word === "stick" ? "the rows reaching a stick separate" : "an expert's rows separate from the others'"}, and its coefficient runs away under the horseshoe: ${shown.join(", ")} (the log-odds each moves per sd of its input).`,
       "  A regularised horseshoe bounds it: write the gate prior's sd `s` as `sqrt(c2 * s^2 / (c2 + s^2))` with `c2 ~ invgamma(2, 8)`, e.g. `sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2))` (docs/spec.md §1.5).",
     );
   }
   if (r.gate.shrinkage) {
-    out.push("", `gate shrinkage κ (1 = switched off), by stick and coefficient (${r.gateCoefficientNames.join(", ")})`);
-    r.gate.shrinkage.forEach((row, l) => out.push(`  stick ${l + 1}: ${row.map((v) => fmt(v, 2)).join("  ")}`));
+    out.push("", `gate shrinkage κ (1 = switched off), by ${r.gate.rows} and coefficient (${r.gateCoefficientNames.join(", ")})`);
+    r.gate.shrinkage.forEach((row, l) => out.push(`  ${r.gate.rows} ${l + 1}: ${row.map((v) => fmt(v, 2)).join("  ")}`));
   }
   return out.join("\n");
 }

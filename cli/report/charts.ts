@@ -181,9 +181,12 @@ export const CHARTS: readonly ChartDef[] = [
     id: "shrinkage",
     section: "shrinkage",
     title: "Horseshoe shrinkage of the gate coefficients",
-    caption: () => "Posterior mean κ = 1/(1 + τ²λ²) per stick and input: near 1 the horseshoe has switched the coefficient off; near 0 the input drives that stick.",
+    caption: (r) =>
+      r.gateRows === "stick"
+        ? "Posterior mean κ = 1/(1 + τ²λ²) per stick and input: near 1 the horseshoe has switched the coefficient off; near 0 the input drives that stick."
+        : "Posterior mean κ = 1/(1 + τ²λ²) per expert's softmax logit and input: near 1 the horseshoe has switched the coefficient off; near 0 the input drives that expert's share.",
     when: (r) => r.shrinkage !== null,
-    spec: (r) => kappaMap(r.shrinkage ?? [], "stick", r.features.length, r.experts.length - 1),
+    spec: (r) => kappaMap(r.shrinkage ?? [], r.gateRows, r.features.length, (r.shrinkage?.length ?? 0) / Math.max(1, r.features.length)),
   },
   {
     id: "expert-shrinkage",

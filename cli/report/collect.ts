@@ -87,7 +87,9 @@ export interface ReportData {
    * Posterior mean κ per stick and feature, or null without a horseshoe; `column` is the
    * feature's index in {@link features}, the heat map's order.
    */
-  shrinkage: { stick: number; feature: string; column: number; kappa: number }[] | null;
+  shrinkage: ({ feature: string; column: number; kappa: number } & Partial<Record<"stick" | "expert", number>>)[] | null;
+  /** What the rows of {@link shrinkage} are: sticks, or a softmax gate's experts. */
+  gateRows: "stick" | "expert";
   /** Posterior mean κ per expert and coefficient under a shrinkage prior on the experts' coefficients (spec §2.8), or null without one; `column` orders the heat map. */
   expertShrinkage: { expert: number; feature: string; column: number; kappa: number }[] | null;
   /** Per row (or bucket of rows on long streams): ESS summed over the sets, resamplings, running log evidence. */
@@ -236,7 +238,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
   const expertShrinkage = summaries[0]?.shrinkage ? summaries.flatMap((e, r) => e.shrinkage!.map((v, j) => ({ expert: r + 1, feature: coefficientNames[j], column: j, kappa: v }))) : null;
   const kappa = f.shrinkage();
   const gateNames = f.filter.gateCoefficientNames ?? names;
-  const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ stick: l + 1, feature: gateNames[j], column: j, kappa: v }))) : null;
+  const gateRows = f.filter.gateRows;
+  const shrinkage = kappa ? kappa.flatMap((row, l) => row.map((v, j) => ({ [gateRows]: l + 1, feature: gateNames[j], column: j, kappa: v }))) : null;
 
   const ess = f.essHistory;
   const resampled = f.resampleCounts;
@@ -277,6 +280,7 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     rowGate,
     experts,
     shrinkage,
+    gateRows,
     expertShrinkage,
     health,
     score,

@@ -50,6 +50,12 @@ function weighsRowsOf(rule: RuleId): boolean {
   return "weighsRows" in block && block.weighsRows === true;
 }
 
+/** "expert" when the rows of the gate's coefficients are the experts' (a softmax gate), as its runtime block declares. */
+function gateRowsOf(a: Analysis): "expert" | undefined {
+  const block = a.gate ? kernelBlocks[ruleById(a.gate.rule).block] : undefined;
+  return block && "rows" in block && block.rows === "expert" ? "expert" : undefined;
+}
+
 /** Builds the kernel plan of an analysed model: one block per matched rule, priors first. */
 export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   const g = a.graph;
@@ -104,6 +110,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     response: observed.name,
     responseKind: responseKindOf(a.expert.rule),
     weighsRows: weighsRowsOf(a.expert.rule),
+    ...(gateRowsOf(a) ? { gateRows: gateRowsOf(a) } : {}),
     hypers: Object.fromEntries(g.nodes.filter((n) => n.kind === "hyper" && (n.hyperValue !== undefined || n.hyperEntries)).map((n) => [n.name, n.hyperEntries ?? n.hyperValue!])),
     coverage: a.coverage,
     blocks,

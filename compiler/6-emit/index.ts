@@ -41,6 +41,7 @@ function info(w: CodeWriter, p: KernelPlan): void {
     w.line(`response: ${nameLiteral(p.response)},`);
     w.line(`responseKind: ${JSON.stringify(p.responseKind)},`);
     w.line(`weighsRows: ${p.weighsRows === true},`);
+    if (p.gateRows) w.line(`gateRows: ${JSON.stringify(p.gateRows)},`);
     // Object.fromEntries: a hyperparameter named __proto__ stays an ordinary key.
     w.line(`hypers: Object.fromEntries([${hypers}]),`);
     w.block("plan: [", () => plan.forEach((line) => w.line(`${line},`)), "],");

@@ -142,15 +142,16 @@ export interface FilterSnapshot {
 }
 
 /**
- * A gate coefficient that runs away (spec §8.4): the rows that reach its stick separate along its
- * input, and under a prior that bounds no variance (the horseshoe's Cauchy tails) nothing stops it.
+ * A gate coefficient that runs away (spec §8.4): the rows that reach its stick (or a softmax
+ * category's rows against the rest) separate along its input, and under a prior that bounds no
+ * variance (the horseshoe's Cauchy tails) nothing stops it.
  */
 export interface Separation {
-  /** The stick, from 1. */
-  stick: number;
+  /** The row of gate coefficients, from 1: a stick, or a softmax category (see {@link Filter.gateRows}). */
+  row: number;
   /** The input column, from 0. */
   coefficient: number;
-  /** |E[φ]| times the column's sd: how far one sd of the input moves the stick's log-odds. */
+  /** |E[φ]| times the column's sd: how far one sd of the input moves the row's log-odds. */
   logOddsPerSd: number;
 }
 
@@ -209,6 +210,11 @@ export class Filter extends PooledSummaries {
     this.columns = new ColumnMoments(D);
   }
 
+  /** What each row of the gate's coefficients ({@link shrinkage}, {@link separation}) is: a stick, or an expert's softmax category. */
+  get gateRows(): "stick" | "expert" {
+    return this.kernel.info.gateRows ?? "stick";
+  }
+
   /**
    * Gate coefficients that run away (spec §8.4): every stick coefficient whose posterior mean
    * moves the log-odds by more than {@link SEPARATION_LOG_ODDS} per sd of its input, under a
@@ -224,7 +230,7 @@ export class Filter extends PooledSummaries {
     phi?.forEach((row, l) =>
       row.forEach((v, j) => {
         const logOddsPerSd = Math.abs(v) * this.columns!.sd(j);
-        if (logOddsPerSd > SEPARATION_LOG_ODDS) out.push({ stick: l + 1, coefficient: j, logOddsPerSd });
+        if (logOddsPerSd > SEPARATION_LOG_ODDS) out.push({ row: l + 1, coefficient: j, logOddsPerSd });
       }),
     );
     return out;

@@ -116,6 +116,11 @@ export interface KernelInfo {
   responseKind: ResponseKind;
   /** Whether the experts weigh each row by a precision λ (robust experts): the trace then has each row's outlier weight. Absent in kernels from before it: false. */
   weighsRows?: boolean;
+  /**
+   * What each row of the gate's coefficients belongs to: "expert" for a softmax gate (row l is
+   * expert l's category); absent for the sticks of a stick-breaking gate.
+   */
+  gateRows?: "expert";
   /** Hyperparameter values in force (an array hyperparameter's entries as a list). */
   hypers: Record<string, number | readonly number[]>;
   /** Which rule covers each node: the inference plan. */

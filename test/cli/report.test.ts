@@ -56,6 +56,7 @@ function handMade(oneD: boolean): ReportData {
     rowGate: oneD ? [] : gate.slice(0, 2),
     experts: [1, 2].map((expert) => ({ expert, usage: 0.5, noiseVariance: 1, dispersion: null, coefficients: [{ feature: "a", mean: 0, lower: -1, upper: 1 }] })),
     shrinkage: [{ stick: 1, feature: "(Intercept)", column: 0, kappa: 0.1 }, { stick: 1, feature: "</script><b>x", column: 1, kappa: 0.9 }],
+    gateRows: "stick",
     expertShrinkage: null,
     health: [1, 2, 3].map((row) => ({ row, ess: 50, resampled: row % 2, logEvidence: -row })),
     score: [1, 2, 3].map((row) => ({ row, score: -1 - (row === 3 ? 2 : 0) })),
