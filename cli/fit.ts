@@ -431,7 +431,9 @@ function fitSummary(r: {
     );
   }
   if (r.gate.shrinkage) {
-    out.push("", `gate shrinkage κ (1 = switched off), by ${r.gate.rows} and coefficient (${r.gateCoefficientNames.join(", ")})`);
+    // A softmax gate's rows are its logits, numbered as in the model (not by usage, as above).
+    const numbering = r.gate.rows === "expert" ? "; experts numbered as in the model, not by usage" : "";
+    out.push("", `gate shrinkage κ (1 = switched off), by ${r.gate.rows} and coefficient (${r.gateCoefficientNames.join(", ")}${numbering})`);
     r.gate.shrinkage.forEach((row, l) => out.push(`  ${r.gate.rows} ${l + 1}: ${row.map((v) => fmt(v, 2)).join("  ")}`));
   }
   return out.join("\n");

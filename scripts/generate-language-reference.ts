@@ -137,7 +137,7 @@ function argShape(s: ArgShape): string {
     case "vectorOrScalar":
       return `vector[${s.n}] or scalar`;
     case "entries":
-      return `vector[${s.n}] or scalar (n = 1)`;
+      return `vector[${s.n}] or scalar (one entry)`;
     case "matrix":
       return `matrix[${s.rows}, ${s.cols}]`;
     case "size":

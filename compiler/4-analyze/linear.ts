@@ -152,7 +152,7 @@ export function linearize(g: ModelGraph, e: Expr, ctx: LinearContext, what: stri
         return fail(x.span, `the expert coefficients \`${printExpr(x)}\` must be indexed by the allocation alone`, 1);
       }
     } else if (r.indices.length !== 0) {
-      return notLinear(x, `write the gate coefficients \`${n.name}\` bare, one row per stick (\`${n.name} * x\`)`);
+      return notLinear(x, `write the gate coefficients \`${n.name}\` bare, one row per stick or softmax category (\`${n.name} * x\`)`);
     }
     const rowIsVector = n.elem.kind === "vector" || n.plates.length === 2;
     if (!rowIsVector) return { t: "lin", terms: [{ node: n, length: undefined, regressor: cst(1), span: x.span }], offset: undefined };

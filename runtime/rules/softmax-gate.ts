@@ -57,8 +57,13 @@ export class SoftmaxGateState extends LogitRegressions {
   private rowAt = new Int32Array(0);
   private omega = new Float64Array(0);
   private rowOffset = new Float64Array(0);
-  /** What {@link lin} holds: particle, rows, allocations and offset into them, row count (−1: nothing). */
+  /**
+   * What {@link lin} holds: particle, rows, allocations and offset into them, row count (−1:
+   * nothing), and the particle's φ it was computed at (a φ changed by anything but
+   * {@link rescale} is detected).
+   */
   private keyI = -1;
+  private readonly keyPhi: Float64Array;
   private keyX: Float64Array | null = null;
   private keyZ: Allocations | null = null;
   private keyZOff = 0;
@@ -79,6 +84,7 @@ export class SoftmaxGateState extends LogitRegressions {
     super(N, K, d, pinned ? K - 1 : K, SoftmaxGateState.statistics);
     this.pinned = pinned;
     this.eta = new Float64Array(K);
+    this.keyPhi = new Float64Array(this.S * d);
   }
 
   /** The K logits of a row into `out[outOff …]`: xᵀφ_l + offset for the free categories, 0 for a pinned one. */
@@ -153,6 +159,7 @@ export class SoftmaxGateState extends LogitRegressions {
     const { S, d } = this;
     this.reserve(t);
     for (let s = 0; s < t; s++) for (let l = 0; l < S; l++) this.lin[s * S + l] = dot(X, s * d, this.phi, (i * S + l) * d, d);
+    this.keyPhi.set(this.phi.subarray(i * S * d, (i + 1) * S * d));
     this.keyI = i;
     this.keyX = X;
     this.keyZ = z;
@@ -185,12 +192,13 @@ export class SoftmaxGateState extends LogitRegressions {
   /**
    * The change of the gate's log likelihood when φ_l becomes cφ_l for l0 ≤ l < l1: the window
    * rows' softmax terms (O(t·K) from the cached xᵀφ, which are recomputed, O(t·S·d), when the
-   * particle, rows or allocations differ from the last call's), plus the folded rows' Gaussian
-   * terms (c − 1)φ_lᵀr_old − ½(c² − 1)φ_lᵀG_oldφ_l. The rows X[0 … t) must not change between
-   * calls; every sweep's {@link redraw} ends the cache's validity.
+   * particle, its φ, the rows or the allocations differ from the last call's), plus the folded
+   * rows' Gaussian terms (c − 1)φ_lᵀr_old − ½(c² − 1)φ_lᵀG_oldφ_l. The rows X[0 … t) and the
+   * allocations must not change in place between calls; every sweep's {@link redraw} ends the
+   * cache's validity.
    */
   scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Allocations, zOff: number, t: number): number {
-    if (i !== this.keyI || X !== this.keyX || z !== this.keyZ || zOff !== this.keyZOff || t !== this.keyT) this.prepare(i, X, z, zOff, t);
+    if (!this.holds(i, X, z, zOff, t)) this.prepare(i, X, z, zOff, t);
     const proposed = this.windowLogLik(l0, l1, c);
     this.proposedL0 = l0;
     this.proposedL1 = l1;
@@ -217,12 +225,21 @@ export class SoftmaxGateState extends LogitRegressions {
     return change;
   }
 
+  /** Whether {@link lin} holds for these rows and particle i's current φ (bit for bit). */
+  private holds(i: number, X: Float64Array, z: Allocations, zOff: number, t: number): boolean {
+    if (i !== this.keyI || X !== this.keyX || z !== this.keyZ || zOff !== this.keyZOff || t !== this.keyT) return false;
+    const base = i * this.S * this.d;
+    for (let p = 0; p < this.keyPhi.length; p++) if (this.phi[base + p] !== this.keyPhi[p]) return false;
+    return true;
+  }
+
   /** φ_l ← cφ_l for l0 ≤ l < l1; the cached xᵀφ follow when this was the last proposal evaluated. */
   rescale(i: number, l0: number, l1: number, c: number): void {
     const { S, d } = this;
     for (let l = l0; l < l1; l++) for (let j = 0; j < d; j++) this.phi[(i * S + l) * d + j] *= c;
     if (i === this.keyI && l0 === this.proposedL0 && l1 === this.proposedL1 && c === this.proposedC) {
       for (let s = 0; s < this.keyT; s++) for (let l = l0; l < l1; l++) this.lin[s * S + l] *= c;
+      for (let l = l0; l < l1; l++) for (let j = 0; j < d; j++) this.keyPhi[l * d + j] = this.phi[(i * S + l) * d + j];
       this.current = this.proposedLogLik;
       this.proposedC = NaN;
     } else {

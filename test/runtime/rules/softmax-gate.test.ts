@@ -184,6 +184,10 @@ describe("scale moves' likelihood", () => {
       gate.rescale(0, l0, l1, c);
       expect(Array.from(gate.phi)).toEqual(Array.from(scaled));
     }
+    // a φ drawn by anything but a rescaling is noticed
+    gate.drawPhi(rng, 0, 1);
+    const scaled = Float64Array.from(gate.phi, (v, p) => (Math.floor(p / d) === 1 ? 1.3 * v : v));
+    expect(Math.abs(gate.scaleLogLikChange(0, 1, 2, 1.3, X, z, 0, n) - (target(scaled) - target(gate.phi)))).toBeLessThan(1e-9);
   });
 });
 
