@@ -76,6 +76,11 @@ export const EXAMPLES: readonly Example[] = [
     horseshoe: true,
   },
   {
+    name: "softmax",
+    args: ["stdlib/softmax-moe.moe", "--set", "K=3", "--data", "examples/softmax/softmax-train.csv", "--test", "examples/softmax/softmax-test.csv"],
+    horseshoe: true,
+  },
+  {
     name: "paper-4-1",
     args: ["stdlib/hsmoe.moe", "--set", "K=10", "--data", "examples/data/paper41-train.csv", "--test", "examples/data/paper41-test.csv"],
     horseshoe: true,
