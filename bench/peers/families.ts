@@ -11,6 +11,9 @@
  * - `mvnormal(0, c * I(D))` independent normals of precision 1/c;
  * - `stickbreaking(logistic(phi * x))`: v_l = ilogit(phi[l,] · x), P(z = k) = v_k ∏_{l<k}(1 − v_l)
  *   for k < K and ∏_{l<K}(1 − v_l) for K, built as deterministic nodes with a running product;
+ * - `categorical(softmax(append_row(phi * x, 0)))`: P(z = k) = e_k / Σ e, e_k = exp(phi[k,] · x)
+ *   for k < K and e_K = 1;
+ * - `binomial_logit(n, eta)` is `dbin(ilogit(eta), n)` with the trials n a data column;
  * - `negbinomial_log(eta, r)` (mean μ = e^eta, variance μ + μ²/r) is `dnegbin(r/(r + μ), r)`;
  *   `studentt(nu, m, sqrt(sigma2))` is `dt(m, prec, nu)`; `laplace(m, sqrt(sigma2))` is
  *   `ddexp(m, sqrt(prec))`; `bernoulli_logit(eta)` is
@@ -33,8 +36,14 @@ export interface Family {
   likelihood: string;
   /** Whether the experts have a scale² `sigma2[k]` to monitor. */
   scaled: boolean;
-  /** log p(y | eta, sigma2) of one expert with hyperparameters `h`, to score JAGS's draws. */
-  logDensity(y: number, eta: number, sigma2: number, h: Record<string, number>): number;
+  /** log p(y | eta, sigma2) of one expert with hyperparameters `h` (and the row's trials n), to score JAGS's draws. */
+  logDensity(y: number, eta: number, sigma2: number, h: Record<string, number>, n: number): number;
+  /** The gate: stick-breaking (the default) or a softmax with the last logit pinned. */
+  gate?: "softmax";
+  /** Whether a column of trials `n` follows the inputs (binomial experts). */
+  trials?: true;
+  /** Columns after y that the models do not read (a true regime). */
+  ignored?: number;
 }
 
 /** The Normal-inverse-gamma prior of hsmoe.moe and robust-moe.moe. */
@@ -90,6 +99,29 @@ export const FAMILIES: Family[] = [
     },
   },
   {
+    name: "binomial",
+    moe: "binomial-moe.moe",
+    data: "binomial/binomial",
+    hypers: { K: 3, c: 4 },
+    expertPriors: FIXED_PRIORS,
+    likelihood: "y[i] ~ dbin(ilogit(eta[i]), n[i])",
+    scaled: false,
+    trials: true,
+    logDensity: (y, eta, _, __, n) => lgamma(n + 1) - lgamma(y + 1) - lgamma(n - y + 1) + y * logSigmoid(eta) + (n - y) * log1mSigmoid(eta),
+  },
+  {
+    name: "softmax gate",
+    moe: "softmax-moe.moe",
+    data: "softmax/softmax",
+    hypers: { K: 3, a0: 2, b0: 1, g: 10 },
+    expertPriors: NIG_PRIORS,
+    likelihood: "y[i] ~ dnorm(eta[i], prec[z[i]])",
+    scaled: true,
+    gate: "softmax",
+    ignored: 1,
+    logDensity: (y, eta, sigma2) => -HALF_LOG_2PI - 0.5 * Math.log(sigma2) - (0.5 * (y - eta) ** 2) / sigma2,
+  },
+  {
     name: "Student-t",
     moe: "robust-moe.moe",
     data: "robust/robust",
@@ -114,9 +146,29 @@ export const FAMILIES: Family[] = [
   },
 ];
 
+/** P(z[i] = k) of the stick-breaking gate, with a running product. */
+const STICK_GATE = `for (l in 1:(K - 1)) {
+      v[i, l] <- ilogit(inprod(phi[l, 1:D], x[i, 1:D]))
+    }
+    rest[i, 1] <- 1
+    for (k in 1:(K - 1)) {
+      p[i, k] <- rest[i, k] * v[i, k]
+      rest[i, k + 1] <- rest[i, k] * (1 - v[i, k])
+    }
+    p[i, K] <- rest[i, K]`;
+
+/** P(z[i] = k) of the softmax gate, the last logit pinned at 0. */
+const SOFTMAX_GATE = `for (l in 1:(K - 1)) {
+      e[i, l] <- exp(inprod(phi[l, 1:D], x[i, 1:D]))
+    }
+    e[i, K] <- 1
+    for (k in 1:K) {
+      p[i, k] <- e[i, k] / sum(e[i, 1:K])
+    }`;
+
 /**
- * The family's model in the BUGS language, with the horseshoe gate shared by all of them. Data:
- * N, D, K, the N×D matrix x, y and the family's hyperparameters.
+ * The family's model in the BUGS language, with the horseshoe on the gate shared by all of them.
+ * Data: N, D, K, the N×D matrix x, y (and the trials n), the family's hyperparameters.
  */
 export function jagsModel(family: Family): string {
   return `model {
@@ -129,15 +181,7 @@ export function jagsModel(family: Family): string {
   }
   ${family.expertPriors}
   for (i in 1:N) {
-    for (l in 1:(K - 1)) {
-      v[i, l] <- ilogit(inprod(phi[l, 1:D], x[i, 1:D]))
-    }
-    rest[i, 1] <- 1
-    for (k in 1:(K - 1)) {
-      p[i, k] <- rest[i, k] * v[i, k]
-      rest[i, k + 1] <- rest[i, k] * (1 - v[i, k])
-    }
-    p[i, K] <- rest[i, K]
+    ${family.gate === "softmax" ? SOFTMAX_GATE : STICK_GATE}
     z[i] ~ dcat(p[i, 1:K])
     eta[i] <- inprod(beta[z[i], 1:D], x[i, 1:D])
     ${family.likelihood}

@@ -21,7 +21,7 @@
  * construction.
  */
 import { cholUpdate, dot } from "../linalg/index.js";
-import { logSumExp } from "../math/index.js";
+import { log1pExpNeg, logSumExp } from "../math/index.js";
 import type { Rng } from "../rng/index.js";
 import { expectKind } from "../snapshot.js";
 import type { GatePrior } from "./gate-prior.js";
@@ -70,6 +70,16 @@ export class SoftmaxGateState extends LogitRegressions {
   private keyT = -1;
   /** The window's log likelihood at the current φ, with the key. */
   private current = 0;
+  /**
+   * The scale moves of one category l: per row, C_s = log Σ_{m≠l} e^{η_m} and the logit of the
+   * row's own category when it is not l (NaN when it is), so that a proposal costs one
+   * log-sum of two terms per row; `exceptOf` is l (−1: nothing held), `exceptCurrent` the
+   * window's log likelihood by them at the current φ.
+   */
+  private exceptOf = -1;
+  private except = new Float64Array(0);
+  private others = new Float64Array(0);
+  private exceptCurrent = 0;
   /** The last proposal evaluated: the categories it scaled, its c and the window's log likelihood there. */
   private proposedL0 = -1;
   private proposedL1 = -1;
@@ -152,6 +162,8 @@ export class SoftmaxGateState extends LogitRegressions {
     for (let s = 0; s < this.cap; s++) this.rowAt[s] = s;
     this.omega = new Float64Array(this.cap);
     this.rowOffset = new Float64Array(this.cap);
+    this.except = new Float64Array(this.cap);
+    this.others = new Float64Array(this.cap);
   }
 
   /** Computes {@link lin} for particle i's rows X[0 … t) and the window's log likelihood, keyed. */
@@ -166,7 +178,42 @@ export class SoftmaxGateState extends LogitRegressions {
     this.keyZOff = zOff;
     this.keyT = t;
     this.proposedC = NaN;
+    this.exceptOf = -1;
     this.current = this.windowLogLik(0, 0, 1);
+  }
+
+  /** Fills the one-category cache for category l from {@link lin} (O(t·K)). */
+  private fillExcept(l: number): void {
+    const { S, K, eta, lin } = this;
+    const z = this.keyZ as Allocations;
+    const O = this.offsets;
+    for (let s = 0; s < this.keyT; s++) {
+      const o = O ? O[s] : 0;
+      for (let m = 0; m < S; m++) eta[m] = lin[s * S + m] + o;
+      if (S < K) eta[S] = 0;
+      this.except[s] = logSumExpExcept(eta, 0, K, l);
+      const zs = z[this.keyZOff + s];
+      this.others[s] = zs === l ? NaN : eta[zs];
+    }
+    this.exceptOf = l;
+    this.exceptCurrent = this.categoryLogLik(l, 1);
+  }
+
+  /** {@link windowLogLik} with category l alone at c times its coefficients, from the one-category cache (O(t)). */
+  private categoryLogLik(l: number, c: number): number {
+    const { S, lin } = this;
+    const O = this.offsets;
+    const W = this.weights;
+    let sum = 0;
+    for (let s = 0; s < this.keyT; s++) {
+      const e = c * lin[s * S + l] + (O ? O[s] : 0);
+      const rest = this.except[s];
+      const norm = (e > rest ? e : rest) + log1pExpNeg(Math.abs(e - rest));
+      const own = this.others[s];
+      const term = (Number.isNaN(own) ? e : own) - norm;
+      sum += W ? W[s] * term : term;
+    }
+    return sum;
   }
 
   /**
@@ -191,7 +238,8 @@ export class SoftmaxGateState extends LogitRegressions {
 
   /**
    * The change of the gate's log likelihood when φ_l becomes cφ_l for l0 ≤ l < l1: the window
-   * rows' softmax terms (O(t·K) from the cached xᵀφ, which are recomputed, O(t·S·d), when the
+   * rows' softmax terms (O(t·K) from the cached xᵀφ; O(t) for one category, whose other logits'
+   * log-sum per row is kept while they stand; the xᵀφ are recomputed, O(t·S·d), when the
    * particle, its φ, the rows or the allocations differ from the last call's), plus the folded
    * rows' Gaussian terms (c − 1)φ_lᵀr_old − ½(c² − 1)φ_lᵀG_oldφ_l. The rows X[0 … t) and the
    * allocations must not change in place between calls; every sweep's {@link redraw} ends the
@@ -199,12 +247,18 @@ export class SoftmaxGateState extends LogitRegressions {
    */
   scaleLogLikChange(i: number, l0: number, l1: number, c: number, X: Float64Array, z: Allocations, zOff: number, t: number): number {
     if (!this.holds(i, X, z, zOff, t)) this.prepare(i, X, z, zOff, t);
-    const proposed = this.windowLogLik(l0, l1, c);
+    let change: number;
+    if (l1 === l0 + 1) {
+      if (this.exceptOf !== l0) this.fillExcept(l0);
+      this.proposedLogLik = this.categoryLogLik(l0, c);
+      change = this.proposedLogLik - this.exceptCurrent;
+    } else {
+      this.proposedLogLik = this.windowLogLik(l0, l1, c);
+      change = this.proposedLogLik - this.current;
+    }
     this.proposedL0 = l0;
     this.proposedL1 = l1;
     this.proposedC = c;
-    this.proposedLogLik = proposed;
-    let change = proposed - this.current;
     if (this.folded) {
       const d = this.d;
       for (let l = l0; l < l1; l++) {
@@ -240,7 +294,14 @@ export class SoftmaxGateState extends LogitRegressions {
     if (i === this.keyI && l0 === this.proposedL0 && l1 === this.proposedL1 && c === this.proposedC) {
       for (let s = 0; s < this.keyT; s++) for (let l = l0; l < l1; l++) this.lin[s * S + l] *= c;
       for (let l = l0; l < l1; l++) for (let j = 0; j < d; j++) this.keyPhi[l * d + j] = this.phi[(i * S + l) * d + j];
-      this.current = this.proposedLogLik;
+      if (l1 === l0 + 1) {
+        // one category moved: the others' log-sums stand
+        this.current += this.proposedLogLik - this.exceptCurrent;
+        this.exceptCurrent = this.proposedLogLik;
+      } else {
+        this.current = this.proposedLogLik;
+        this.exceptOf = -1;
+      }
       this.proposedC = NaN;
     } else {
       this.keyT = -1;
