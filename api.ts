@@ -9,7 +9,7 @@ import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot, type Separation } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
 import type { Alarm, Outliers, TraceRow } from "./runtime/pl/trace.js";
-import type { Forgetting } from "./runtime/pl/summaries.js";
+import type { Forgetting, Route, RouteOptions } from "./runtime/pl/summaries.js";
 import { validateOptions } from "./runtime/pl/options.js";
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
@@ -147,6 +147,16 @@ export class ModelFilter {
   /** Gate probability of each expert at x (an array or inputs by name) with a credible interval. */
   gateProbabilities(x: InputRow, level?: number): ReturnType<Filter["gateProbabilities"]> {
     return this.filter.gateProbabilities(flatten(this.kernel, x, "gateProbabilities").row, level);
+  }
+
+  /**
+   * The route of x (an array or inputs by name): the k experts of highest lower bound mean −
+   * α·sd of their gate probability (default k = 1, α = 1), each with mean, sd and a credible
+   * interval, the routing entropy, and whether the k-th and (k + 1)-th experts' intervals
+   * overlap (an uncertain route). Spec §3.9.
+   */
+  route(x: InputRow, options?: RouteOptions): Route {
+    return this.filter.route(flatten(this.kernel, x, "route").row, options);
   }
 
   /** Runs the end-of-data rejuvenation sweep. */

@@ -502,6 +502,34 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
   return 0;
 }
 
+/**
+ * Runs `hsmoe route`: per row of the file, the `top` experts ranked by the lower bound mean −
+ * α·sd of their gate probability (spec §3.9), each with its mean, sd and 90 % interval, the
+ * routing entropy and whether the route is uncertain; streamed row by row, as predict is.
+ */
+export async function routeCommand(statePath: string, dataPath: string, top: number, alpha: number, json: boolean, io: Io): Promise<number> {
+  const { model, filter: f, inputs } = loadState(statePath);
+  if (top > f.filter.K) throw new UsageError(`--top ${top} is more than the fit's ${f.filter.K} experts`);
+  const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true, responseKind: model.plan.responseKind };
+  const shape = await streamData(dataPath, options);
+  let n = 0;
+  io.stdout(json ? `{\n  "model": ${JSON.stringify(model.plan.model)},\n  "alpha": ${JSON.stringify(alpha)},\n  "rows": [` : ["row", ...Array.from({ length: top }, (_, r) => `rank ${r + 1}: expert mean [90 % interval]`), "entropy", "uncertain"].join("\t") + "\n");
+  await streamData(dataPath, options, (x, _y, line) => {
+    let route: ReturnType<ModelFilter["route"]>;
+    try {
+      route = f.route(x, { k: top, alpha });
+    } catch (e) {
+      if (e instanceof FilterError) throw new FilterError(e.code, `${dataPath}:${line}: row ${n + 1}: ${e.message}`, n + 1);
+      throw e;
+    }
+    n++;
+    if (json) io.stdout(`${n > 1 ? "," : ""}\n    ${JSON.stringify(route)}`);
+    else io.stdout([n, ...route.top.map((e) => `${e.expert} ${fmt(e.mean, 3)} [${fmt(e.interval[0], 3)}, ${fmt(e.interval[1], 3)}]`), fmt(route.entropy, 3), route.uncertain ? "yes" : "no"].join("\t") + "\n");
+  }, undefined, shape);
+  if (json) io.stdout(`\n  ],\n  "n": ${n}\n}\n`);
+  return 0;
+}
+
 /** Runs `hsmoe compile`: the kernel as an ES module, to a file (atomically) or stdout. */
 export function compileCommand(file: string, sets: string[], out: string | undefined, io: Io): number {
   checkOutputs({ model: file }, { "-o": out });

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { describeModel, diagnosticToJson, dumpGraph, dumpPlan, renderDiagnostics, summaryJson } from "../compiler/index.js";
-import { compileCommand, explainRunError, fitCommand, predictCommand } from "./fit.js";
+import { compileCommand, explainRunError, fitCommand, predictCommand, routeCommand } from "./fit.js";
 import { readModelFile, UsageError, type Io } from "./io.js";
 import { MAX_PARTICLES, MAX_SETS } from "../runtime/pl/options.js";
 import { DEFAULT_WINDOW } from "../runtime/pl/schedule.js";
@@ -36,6 +36,10 @@ commands:
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
   predict STATE.json --data NEW.csv [--json]
       predictive summaries for new rows from a saved fit
+  route STATE.json --data X.csv [--top K] [--alpha A] [--json]
+      per row, the K experts (default 1) of highest lower bound mean − A·sd of their gate
+      probability (default A = 1), with means and 90 % intervals, the routing entropy and
+      whether the K-th and next experts' intervals overlap (an uncertain route)
 
 --set NAME=VALUE replaces a hyperparameter's default; an array takes its entries, NAME=1,1,2
 `;
@@ -150,6 +154,17 @@ function runPredict(args: string[], io: Io): Promise<number> {
   return predictCommand(positionals[0], values.data, values.json ?? false, io);
 }
 
+function runRoute(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { data: { type: "string" }, top: { type: "string" }, alpha: { type: "string" }, json: { type: "boolean" } } });
+  if (positionals.length !== 1) throw new UsageError("route needs one saved state (from fit --save)");
+  if (!values.data) throw new UsageError("route needs --data X.csv");
+  const top = values.top === undefined ? 1 : /^[1-9][0-9]*$/.test(values.top) ? Number(values.top) : NaN;
+  if (!Number.isSafeInteger(top)) throw new UsageError(`--top takes a positive integer, not ${JSON.stringify(values.top)}`);
+  const alpha = values.alpha === undefined ? 1 : /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(values.alpha) ? Number(values.alpha) : NaN;
+  if (!Number.isFinite(alpha)) throw new UsageError(`--alpha takes a number ≥ 0, not ${JSON.stringify(values.alpha)}`);
+  return routeCommand(positionals[0], values.data, top, alpha, values.json ?? false, io);
+}
+
 function runCompile(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { o: { type: "string", short: "o" }, set: { type: "string", multiple: true } } });
   if (positionals.length !== 1) throw new UsageError("compile needs one model file");
@@ -164,6 +179,7 @@ const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["fit", (args, io) => runFitLike("fit", args, io)],
   ["report", (args, io) => runFitLike("report", args, io)],
   ["predict", runPredict],
+  ["route", runRoute],
 ]);
 
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */

@@ -37,7 +37,7 @@ export { loadKernel } from "./kernel-runtime.js";
 export const kernelRuntime: object = runtimeObject;
 export { Filter, createSets, setCount, SEPARATION_LOG_ODDS, type FilterOptions, type FilterSnapshot, type Separation } from "./pl/filter.js";
 export { ColumnMoments, type ColumnMomentsJson } from "./pl/columns.js";
-export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type Forgetting, type GateProbability, type Prediction, type Quantile } from "./pl/summaries.js";
+export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type Forgetting, type GateProbability, type Prediction, type Quantile, type Route, type RoutedExpert, type RouteOptions } from "./pl/summaries.js";
 export { AUTO_FORGET, setForget, type Forget } from "./pl/forget.js";
 export { poolSets, type SetTimings } from "./pl/pool.js";
 export { ParticleSet, type ParticleSetJson, type SetOptions } from "./pl/particle-set.js";

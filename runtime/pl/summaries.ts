@@ -129,6 +129,40 @@ export interface GateProbability {
   upper: number;
 }
 
+/** One expert of a route ({@link PooledSummaries.route}). */
+export interface RoutedExpert {
+  /** Expert number, from 1 (the stable labels of `experts()`). */
+  expert: number;
+  /** Posterior mean of its gate probability. */
+  mean: number;
+  /** Posterior sd of its gate probability. */
+  sd: number;
+  /** The lower bound it is ranked by: mean − α·sd. */
+  bound: number;
+  /** Central credible interval of the gate probability. */
+  interval: [number, number];
+}
+
+/** The route of one input: the top k experts, the routing entropy, and whether the cut is uncertain. */
+export interface Route {
+  /** The k experts of highest lower bound, best first (ties: higher mean, then lower number). */
+  top: RoutedExpert[];
+  /** −Σ_k p̄_k log p̄_k of the mean gate probabilities, in nats (0: one expert takes the input; log K: all alike). */
+  entropy: number;
+  /** Whether the credible intervals of the k-th and (k + 1)-th ranked experts overlap (false when k = K). */
+  uncertain: boolean;
+}
+
+/** Options of {@link PooledSummaries.route}. */
+export interface RouteOptions {
+  /** Experts to route to (default 1). */
+  k?: number;
+  /** Weight of the sd in the lower bound mean − α·sd (default 1; 0 ranks by the mean). */
+  alpha?: number;
+  /** Level of the credible intervals (default 0.9). */
+  level?: number;
+}
+
 const DEFAULT_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 /**
@@ -309,6 +343,35 @@ export abstract class PooledSummaries {
   gateProbabilities(x: ArrayLike<number>, level = 0.9): GateProbability[] {
     validatePoint(x, this.D, "gateProbabilities");
     validateProbabilities([level], "gateProbabilities: credible level");
+    return this.gateSummaries(x, level, "gateProbabilities").map(({ expert, mean, lower, upper }) => ({ expert, mean, lower, upper }));
+  }
+
+  /**
+   * The route of input x (spec §3.9): every expert's gate probability summarised over the
+   * particles (mean, sd, credible interval), the experts ranked by the lower bound mean − α·sd,
+   * the first k kept, the entropy of the mean probabilities, and whether the k-th and
+   * (k + 1)-th experts' intervals overlap. The bound is the paper's rule; unlike a quantile it
+   * has a closed form from the posterior's first two moments, which a router exported without
+   * the particles can compute.
+   */
+  route(x: ArrayLike<number>, options: RouteOptions = {}): Route {
+    const { k = 1, alpha = 1, level = 0.9 } = options;
+    validatePoint(x, this.D, "route");
+    if (!(Number.isInteger(k) && k >= 1 && k <= this.K)) throw new FilterError("bad_input", `route: k must be an integer from 1 to the number of experts (${this.K}), not ${k}`);
+    if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `route: alpha must be a finite number ≥ 0, not ${alpha}`);
+    validateProbabilities([level], "route: credible level");
+    const ranked = this.gateSummaries(x, level, "route")
+      .map((g) => ({ expert: g.expert, mean: g.mean, sd: g.sd, bound: g.mean - alpha * g.sd, interval: [g.lower, g.upper] as [number, number] }))
+      // ties (equal up to rounding) go to the higher mean, then to the lower number
+      .sort((a, b) => beyondRounding(b.bound - a.bound, a.bound, b.bound) || beyondRounding(b.mean - a.mean, a.mean, b.mean) || a.expert - b.expert);
+    let entropy = 0;
+    for (const e of ranked) if (e.mean > 0) entropy -= e.mean * Math.log(e.mean);
+    const uncertain = k < this.K && ranked[k - 1].interval[0] <= ranked[k].interval[1];
+    return { top: ranked.slice(0, k), entropy, uncertain };
+  }
+
+  /** Every expert's gate probability at x over the particles, under the stable labels: mean, sd and a central interval. */
+  private gateSummaries(x: ArrayLike<number>, level: number, what: string): (GateProbability & { sd: number })[] {
     const xs = Float64Array.from(x);
     const values: { w: number; g: Float64Array }[] = [];
     const omega = this.setWeights();
@@ -326,8 +389,9 @@ export abstract class PooledSummaries {
     return Array.from({ length: this.K }, (_, k) => {
       const pts = values.map((v) => ({ w: v.w, v: v.g[k] })).sort((a, b) => a.v - b.v);
       const mean = pts.reduce((a, p) => a + p.w * p.v, 0);
-      if (!Number.isFinite(mean)) throw new FilterError("bad_input", "gateProbabilities: the gate at this x overflows; rescale the inputs");
-      return { expert: k + 1, mean, lower: weightedQuantile(pts, (1 - level) / 2), upper: weightedQuantile(pts, (1 + level) / 2) };
+      if (!Number.isFinite(mean)) throw new FilterError("bad_input", `${what}: the gate at this x overflows; rescale the inputs`);
+      const variance = pts.reduce((a, p) => a + p.w * (p.v - mean) ** 2, 0);
+      return { expert: k + 1, mean, sd: Math.sqrt(variance), lower: weightedQuantile(pts, (1 - level) / 2), upper: weightedQuantile(pts, (1 + level) / 2) };
     });
   }
 
@@ -583,6 +647,11 @@ function pointsOnly(c: readonly number[]): boolean {
 }
 
 /** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */
+/** A difference of two summaries, or 0 when it is within rounding of them (1e−12 relative). */
+function beyondRounding(difference: number, a: number, b: number): number {
+  return Math.abs(difference) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)) ? 0 : difference;
+}
+
 function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {
   let acc = 0;
   for (const s of sorted) {

@@ -1,0 +1,99 @@
+/**
+ * Routing (spec §3.9, issue 14 item 1): `route(x, { k, alpha })` ranks the experts by the lower
+ * bound mean − α·sd of their gate probability over the particles, keeps k, and reports the
+ * entropy of the mean probabilities and whether the k-th and (k + 1)-th intervals overlap.
+ * Checked against the particles' gate probabilities computed here from the same filter, against
+ * a constant gate (ties broken by number, every interval a point), and for bad options.
+ */
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { compile } from "../../api.js";
+import { Rng } from "../../runtime/rng/rng.js";
+
+const flagship = readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8");
+
+function piecewise(n: number, seed: number) {
+  const rng = Rng.fromSeed(seed);
+  return Array.from({ length: n }, () => {
+    const u = 6 * rng.uniform() - 3;
+    return { x: [1, u], y: (u < 0 ? -1 - u : 1 + 2 * u) + 0.3 * rng.normal() };
+  });
+}
+
+describe("route", () => {
+  const f = compile(flagship, { K: 3 }).filter({ particles: 300, seed: 4 });
+  for (const r of piecewise(300, 2)) f.observe(r.x, r.y);
+  f.finish();
+
+  it.each([[-2], [0.05], [2]])("at u = %d: the ranking, means, sds, intervals and entropy are the particles'", (u) => {
+    const x = [1, u];
+    const gates = f.gateProbabilities(x);
+    for (const alpha of [0, 1, 2.5]) {
+      const route = f.route(x, { k: 3, alpha });
+      // every expert, ranked by mean − α·sd, best first
+      expect(route.top.map((e) => e.expert).sort()).toEqual([1, 2, 3]);
+      for (let r = 0; r + 1 < route.top.length; r++) expect(route.top[r].bound).toBeGreaterThanOrEqual(route.top[r + 1].bound);
+      for (const e of route.top) {
+        const g = gates[e.expert - 1];
+        expect(e.mean).toBeCloseTo(g.mean, 14);
+        expect(e.interval).toEqual([g.lower, g.upper]);
+        expect(e.bound).toBeCloseTo(e.mean - alpha * e.sd, 14);
+        expect(e.sd).toBeGreaterThanOrEqual(0);
+      }
+      const entropy = -gates.reduce((a, g) => a + (g.mean > 0 ? g.mean * Math.log(g.mean) : 0), 0);
+      expect(route.entropy).toBeCloseTo(entropy, 12);
+      expect(route.uncertain).toBe(false); // k = K: nothing is cut
+      // k = 1 keeps the first of the same ranking; uncertain when the first two intervals overlap
+      const one = f.route(x, { k: 1, alpha });
+      expect(one.top).toEqual(route.top.slice(0, 1));
+      expect(one.uncertain).toBe(route.top[0].interval[0] <= route.top[1].interval[1]);
+    }
+  });
+
+  it("two experts, two regimes: sure far from the boundary, uncertain at it", () => {
+    const two = compile(flagship, { K: 2 }).filter({ particles: 300, seed: 4 });
+    for (const r of piecewise(300, 2)) two.observe(r.x, r.y);
+    two.finish();
+    const far = two.route([1, 2.5]);
+    expect(far.uncertain).toBe(false);
+    expect(far.top[0].mean).toBeGreaterThan(0.9);
+    // the regimes meet at u = 0: the gate's split point is uncertain there
+    const near = two.route([1, 0]);
+    expect(near.uncertain).toBe(true);
+    expect(near.top[0].sd).toBeGreaterThan(far.top[0].sd);
+    expect(near.entropy).toBeGreaterThan(far.entropy);
+  });
+
+  it("ties are broken stably: a constant gate of equal weights ranks the experts by number and flags the cut", () => {
+    const source = `model fixed() {
+      data x: vector[D]
+      data y: real
+      stop[k in 1..2] = 1 / (3 - k + 1)
+      sigma2[k in 1..3] ~ invgamma(2, 1)
+      beta[k in 1..3] ~ mvnormal(0, 10 * sigma2[k] * I(D))
+      z ~ stickbreaking(stop)
+      y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))
+    }`;
+    const g = compile(source).filter({ particles: 50, seed: 1, D: 1 });
+    g.observe([1], 0.3);
+    const route = g.route([1], { k: 2, alpha: 1 });
+    expect(route.top.map((e) => e.expert)).toEqual([1, 2]);
+    for (const e of route.top) {
+      expect(e.mean).toBeCloseTo(1 / 3, 14);
+      expect(e.sd).toBeLessThan(1e-12);
+    }
+    expect(route.entropy).toBeCloseTo(Math.log(3), 12);
+    expect(route.uncertain).toBe(true);
+  });
+
+  it.each([
+    [{ k: 0 }, /k must be an integer from 1 to the number of experts \(3\)/],
+    [{ k: 4 }, /k must be an integer/],
+    [{ k: 1.5 }, /k must be an integer/],
+    [{ alpha: -1 }, /alpha must be a finite number ≥ 0/],
+    [{ alpha: Number.NaN }, /alpha must be a finite number ≥ 0/],
+    [{ level: 1 }, /credible level/],
+  ])("refuses %j", (options, message) => {
+    expect(() => f.route([1, 0], options)).toThrow(message);
+  });
+});
