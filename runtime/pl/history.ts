@@ -80,6 +80,21 @@ export class AllocationHistory {
     this.steps = [];
   }
 
+  /**
+   * Where each particle's settled history is in `full`: the slot of its ancestor at the last
+   * checkpoint, traced back through the steps since (resampling moves particles between slots;
+   * `full` is reassembled only at checkpoints). O(N·steps).
+   */
+  lineageSlots(): Int32Array {
+    const slots = new Int32Array(this.N);
+    for (let i = 0; i < this.N; i++) {
+      let j = i;
+      for (let t = this.steps.length - 1; t >= 0; t--) j = this.steps[t].ancestors[j];
+      slots[i] = j;
+    }
+    return slots;
+  }
+
   /** The steps recorded since the last checkpoint (for snapshots). */
   pendingSteps(): readonly { z: Allocations; ancestors: Int32Array }[] {
     return this.steps;

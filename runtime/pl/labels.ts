@@ -19,8 +19,10 @@ export interface LabelSource {
   counts: Float64Array;
   /** Pooled weight of each particle (summing to 1 over all sets). */
   weights: Float64Array;
-  /** Allocations `history[i·stride + s]` of rows s < rows, or null when not kept. */
+  /** Allocations `history[slot·stride + s]` of rows s < rows, or null when not kept. */
   history: Allocations | null;
+  /** Particle i's history is at slot `slots[i]` (its ancestor at the last checkpoint); null: slot i. */
+  slots?: Int32Array | null;
   stride: number;
 }
 
@@ -44,14 +46,16 @@ export function alignLabels(sets: readonly LabelSource[], K: number, rows: numbe
   const refRank = new Int32Array(K);
   refOrder.forEach((k, r) => (refRank[k] = r));
   const useHistory = rows > 0 && sets.every((s) => s.history !== null);
-  const matcher = useHistory ? new Matcher(K, rows, (t) => refRank[ref.history![refI * ref.stride + t]]) : null;
+  const slot = (s: LabelSource, i: number) => (s.slots ? s.slots[i] : i);
+  const refAt = slot(ref, refI) * ref.stride;
+  const matcher = useHistory ? new Matcher(K, rows, (t) => refRank[ref.history![refAt + t]]) : null;
 
   const usage = new Float64Array(K);
   const orders = sets.map((s) => {
     const order = new Int32Array(s.N * K);
     for (let i = 0; i < s.N; i++) {
       const own = order.subarray(i * K, (i + 1) * K);
-      if (matcher) matcher.match(s.history!, i * s.stride, own);
+      if (matcher) matcher.match(s.history!, slot(s, i) * s.stride, own);
       else byCount(s.counts, i, K, own);
       // counts are discounted under forgetting, so their total may be below 1; 0 before any row
       const counted = sumCounts(s.counts, i, K);

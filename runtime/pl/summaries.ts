@@ -545,6 +545,7 @@ export abstract class PooledSummaries {
         counts,
         weights: Float64Array.from(s.logW, (lw) => omega[m] * Math.exp(lw)),
         history: s.options.rejuvenate ? s.history.full : null,
+        slots: s.options.rejuvenate ? s.history.lineageSlots() : null,
         stride: s.history.stride,
       };
     });

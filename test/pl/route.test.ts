@@ -64,6 +64,17 @@ describe("route", () => {
     expect(near.entropy).toBeGreaterThan(far.entropy);
   });
 
+  it("mid-stream, between checkpoints, the labels follow the particles' lineages (resampling moves them between slots)", () => {
+    for (const sets of [1, 4]) {
+      const two = compile(flagship, { K: 2 }).filter({ particles: 300, seed: 4, sets });
+      // 300 rows: the last checkpoint was at row 200, and resamplings since moved particles
+      for (const r of piecewise(300, 2)) two.observe(r.x, r.y);
+      const route = two.route([1, -2.5]);
+      // 0.75 here when the alignment read each slot's settled history as its own
+      expect(route.top[0].mean).toBeGreaterThan(0.99);
+    }
+  });
+
   it("ties are broken stably: a constant gate of equal weights ranks the experts by number and flags the cut", () => {
     const source = `model fixed() {
       data x: vector[D]
