@@ -9,7 +9,7 @@ import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot, type Separation } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
 import type { Alarm, Outliers, TraceRow } from "./runtime/pl/trace.js";
-import type { Forgetting, Route, RouteOptions } from "./runtime/pl/summaries.js";
+import type { ActiveExperts, Forgetting, Route, RouteOptions, RouterJson } from "./runtime/pl/summaries.js";
 import { validateOptions } from "./runtime/pl/options.js";
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
@@ -157,6 +157,24 @@ export class ModelFilter {
    */
   route(x: InputRow, options?: RouteOptions): Route {
     return this.filter.route(flatten(this.kernel, x, "route").row, options);
+  }
+
+  /**
+   * The posterior number of active experts: per particle, the experts holding at least
+   * `threshold` of its rows (default 0.05), its mean and credible interval over the particles,
+   * and the experts (stable labels) nobody uses. Spec §3.9.
+   */
+  activeExperts(threshold?: number, level?: number): ActiveExperts {
+    return this.filter.activeExperts(threshold, level);
+  }
+
+  /**
+   * A router as JSON: `draws` (default 256) posterior draws of the gate's coefficients with their
+   * stable labels, from which `routeWith(router, x, options)` routes a data row without the
+   * particles, as {@link route} does up to the draws' Monte Carlo error.
+   */
+  exportRouter(draws?: number, seed?: number): RouterJson {
+    return this.filter.exportRouter(draws, seed);
   }
 
   /** Runs the end-of-data rejuvenation sweep. */

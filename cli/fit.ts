@@ -328,6 +328,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     ancestors: f.ancestors,
     ...(held ? { heldout: held } : {}),
     // count experts add their dispersion, experts under a shrinkage prior each coefficient's κ
+    // Experts holding at least 5 % of a particle's rows, over the particles; those nobody uses.
+    activeExperts: (({ mean, interval, threshold, unused, collapsed }) => ({ mean, interval, threshold, unused, collapsed }))(f.filter.activeExperts()),
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance, ...(e.dispersion !== null ? { dispersion: e.dispersion } : {}), ...(e.shrinkage ? { shrinkage: e.shrinkage } : {}) })),
     // What the gate's coefficient rows are (sticks, or a softmax gate's experts); the rows whose
     // coefficients run away (spec §8.4), named by their input column.
@@ -387,7 +389,7 @@ const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) :
 
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
-  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number; shrinkage?: number[] }[];
+  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; activeExperts: { mean: number; interval: [number, number]; threshold: number; unused: number[]; collapsed: [number, number][] }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number; shrinkage?: number[] }[];
   gate: { rows: "stick" | "expert"; shrinkage: number[][] | null; separation: readonly ({ coefficient: string; logOddsPerSd: number } & Partial<Record<"stick" | "expert", number>>)[] }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
   alarms: readonly { row: number; strength: number }[]; forget: Forgetting; outliers?: Outliers;
 }): string {
@@ -412,6 +414,9 @@ function fitSummary(r: {
   // robust experts (the ones that weigh rows) a squared scale, σ² of t_ν(μ, σ) or Laplace(μ, σ)
   const counts = r.experts.some((e) => e.dispersion !== undefined);
   const spreadName = counts ? "dispersion" : r.outliers ? "    scale²" : " noise var";
+  const active = r.activeExperts;
+  out.push(`active experts (holding ≥ ${fmt(100 * active.threshold, 0)} % of the rows): ${fmt(active.mean, 2)} [${active.interval[0]}, ${active.interval[1]}]${active.unused.length ? `; unused: ${active.unused.join(", ")}` : ""}`);
+  if (active.collapsed.length) out.push(`warning: experts whose coefficients the data do not tell apart (every 90 % interval overlaps): ${active.collapsed.map(([a, b]) => `${a} and ${b}`).join(", ")}; fewer experts may do.`);
   out.push("", "experts by usage", `  rank  usage  ${spreadName}  coefficients (${r.coefficientNames.join(", ")})`);
   r.experts.forEach((e, i) => {
     const spread = counts ? e.dispersion : e.noiseVariance;

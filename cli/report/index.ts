@@ -26,6 +26,7 @@ export interface FitFacts {
   ancestors: number;
   heldout?: { n: number; lpd: number; rmse: number };
   forget: Forgetting;
+  activeExperts: { mean: number; interval: [number, number]; threshold: number; unused: number[]; collapsed: [number, number][] };
 }
 
 function factRows(r: FitFacts): { label: string; value: string }[] {
@@ -42,6 +43,10 @@ function factRows(r: FitFacts): { label: string; value: string }[] {
     },
     { label: "minimum ESS", value: r.essMin.toFixed(1) },
     { label: "distinct ancestors left", value: String(r.ancestors) },
+    {
+      label: "active experts",
+      value: `${r.activeExperts.mean.toFixed(2)} [${r.activeExperts.interval[0]}, ${r.activeExperts.interval[1]}] (90 % interval; holding ≥ ${(100 * r.activeExperts.threshold).toFixed(0)} % of the rows)${r.activeExperts.unused.length ? `; unused: ${r.activeExperts.unused.join(", ")}` : ""}${r.activeExperts.collapsed.length ? `; not told apart: ${r.activeExperts.collapsed.map(([a, b]) => `${a} and ${b}`).join(", ")}` : ""}`,
+    },
   ];
   if (r.forget.rho === "auto") {
     rows.push({ label: "forgetting", value: `auto: ρ in force ${r.forget.inForce.toFixed(4)} (${r.forget.factors.map((x) => `ρ = ${x.rho}: ${x.weight.toFixed(2)}`).join(", ")})` });

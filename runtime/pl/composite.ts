@@ -295,6 +295,10 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       return gate.coefficientMeans(weights);
     },
     gateBounded: gate.bounded,
+    gate: { kind: gate.kind, ...gate.coefficientShape },
+    gateDraw(i, out) {
+      gate.coefficientsOf(i, out);
+    },
     expertCounts(out) {
       out.set(expert.count);
     },

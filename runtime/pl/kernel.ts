@@ -75,6 +75,10 @@ export interface ModelState {
   gateCoefficients(weights: Float64Array): number[][] | null;
   /** Whether the gate's prior bounds every coefficient's variance (a fixed Normal, a slab, constant stops). */
   readonly gateBounded: boolean;
+  /** What the gate is (sticks, a softmax, constant weights) and the shape of a particle's coefficients. */
+  readonly gate: { readonly kind: "stickbreaking" | "softmax" | "fixed"; readonly rows: number; readonly d: number };
+  /** Writes particle i's gate coefficients, row by row, at `out[0 …]` (rows·d entries). */
+  gateDraw(i: number, out: Float64Array): void;
   /** Rows allocated to each expert of each particle, `out[i·K + k]`. */
   expertCounts(out: Float64Array): void;
   /** Whether the experts weigh rows by a precision λ (robust experts): {@link precisionWeight} is then defined. */

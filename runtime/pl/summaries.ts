@@ -8,11 +8,16 @@
 import type { ModelState } from "./kernel.js";
 import { logSumExp } from "../math/special.js";
 import { FilterError } from "./errors.js";
+import { rankRoute, type Route, type RouterJson } from "./router.js";
+
+export type { Route, RoutedExpert, RouterJson } from "./router.js";
 import type { ParticleSet } from "./particle-set.js";
 import { TMixture } from "./mixture.js";
 import { NbMixture } from "./count-mixture.js";
 import { alignLabels } from "./labels.js";
 import { validatePoint, validateProbabilities } from "./options.js";
+import { Rng } from "../rng/rng.js";
+import { systematic } from "../smc/resampling.js";
 import type { Forget } from "./forget.js";
 import type { ResponseKind } from "../rules/roles.js";
 
@@ -129,28 +134,24 @@ export interface GateProbability {
   upper: number;
 }
 
-/** One expert of a route ({@link PooledSummaries.route}). */
-export interface RoutedExpert {
-  /** Expert number, from 1 (the stable labels of `experts()`). */
-  expert: number;
-  /** Posterior mean of its gate probability. */
+/** The posterior number of active experts ({@link PooledSummaries.activeExperts}). */
+export interface ActiveExperts {
+  /** Posterior mean of the count. */
   mean: number;
-  /** Posterior sd of its gate probability. */
-  sd: number;
-  /** The lower bound it is ranked by: mean − α·sd. */
-  bound: number;
-  /** Central credible interval of the gate probability. */
+  /** Central credible interval of the count (integers). */
   interval: [number, number];
-}
-
-/** The route of one input: the top k experts, the routing entropy, and whether the cut is uncertain. */
-export interface Route {
-  /** The k experts of highest lower bound, best first (ties: higher mean, then lower number). */
-  top: RoutedExpert[];
-  /** −Σ_k p̄_k log p̄_k of the mean gate probabilities, in nats (0: one expert takes the input; log K: all alike). */
-  entropy: number;
-  /** Whether the credible intervals of the k-th and (k + 1)-th ranked experts overlap (false when k = K). */
-  uncertain: boolean;
+  /** The share of the rows an expert must hold in a particle to count as active. */
+  threshold: number;
+  /** Posterior probability of each count, `probabilities[c]` for c = 0 … K. */
+  probabilities: number[];
+  /** Experts (stable labels, from 1) whose posterior usage is below the threshold: nobody uses them. */
+  unused: number[];
+  /**
+   * Pairs of used experts (stable labels, from 1) that collapse into one: every coefficient's
+   * credible interval (at `level`) of the one overlaps the other's, so the data do not tell
+   * their lines apart.
+   */
+  collapsed: [number, number][];
 }
 
 /** Options of {@link PooledSummaries.route}. */
@@ -360,14 +361,46 @@ export abstract class PooledSummaries {
     if (!(Number.isInteger(k) && k >= 1 && k <= this.K)) throw new FilterError("bad_input", `route: k must be an integer from 1 to the number of experts (${this.K}), not ${k}`);
     if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `route: alpha must be a finite number ≥ 0, not ${alpha}`);
     validateProbabilities([level], "route: credible level");
-    const ranked = this.gateSummaries(x, level, "route")
-      .map((g) => ({ expert: g.expert, mean: g.mean, sd: g.sd, bound: g.mean - alpha * g.sd, interval: [g.lower, g.upper] as [number, number] }))
-      // ties (equal up to rounding) go to the higher mean, then to the lower number
-      .sort((a, b) => beyondRounding(b.bound - a.bound, a.bound, b.bound) || beyondRounding(b.mean - a.mean, a.mean, b.mean) || a.expert - b.expert);
-    let entropy = 0;
-    for (const e of ranked) if (e.mean > 0) entropy -= e.mean * Math.log(e.mean);
-    const uncertain = k < this.K && ranked[k - 1].interval[0] <= ranked[k].interval[1];
-    return { top: ranked.slice(0, k), entropy, uncertain };
+    return rankRoute(this.gateSummaries(x, level, "route"), k, alpha);
+  }
+
+  /**
+   * A router that routes without the particles (issue 14 item 4): `draws` draws of the gate's
+   * coefficients, resampled from the pooled particles by weight (systematic, seeded), each with
+   * its particle's stable labels, as JSON; `routeWith` (./router.ts) routes a data row from it
+   * as {@link route} does from the particles, up to the Monte Carlo error of the draws.
+   * @throws FilterError for a gate of constant weights (no router needed) or a gate that reads
+   *   a row the model builds from the inputs (the router takes the data row as it is).
+   */
+  exportRouter(draws = 256, seed = 1): RouterJson {
+    if (!(Number.isInteger(draws) && draws >= 1 && draws <= 100_000)) throw new FilterError("bad_input", `exportRouter: draws must be an integer from 1 to 100000, not ${draws}`);
+    const state = this.sets[0].state;
+    const { kind, rows: S, d } = state.gate;
+    if (kind === "fixed") throw new FilterError("bad_input", "exportRouter: the gate's weights are constants, the same at every input: there is nothing to route by");
+    if (state.gateCoefficientNames !== null || d !== this.D) throw new FilterError("bad_input", "exportRouter: the gate reads a row the model builds from its inputs (transforms, several coefficient families or inputs, offsets); a router routes by the data row itself only");
+    const omega = this.setWeights();
+    const { orders } = this.labels();
+    const n = this.sets.reduce((a, s) => a + s.N, 0);
+    const W = new Float64Array(n);
+    let at = 0;
+    this.sets.forEach((s, m) => {
+      for (let i = 0; i < s.N; i++) W[at++] = omega[m] * Math.exp(s.logW[i]);
+    });
+    const total = W.reduce((a, b) => a + b, 0);
+    for (let p = 0; p < n; p++) W[p] /= total;
+    const picks = new Int32Array(draws);
+    systematic(Rng.fromSeed(seed), W, n, picks, draws, new Float64Array(n + draws));
+    const phi = new Array<number>(draws * S * d);
+    const order = new Array<number>(draws * this.K);
+    const buf = new Float64Array(S * d);
+    picks.forEach((p, q) => {
+      let m = 0;
+      while (p >= this.sets[m].N) p -= this.sets[m++].N;
+      this.sets[m].state.gateDraw(p, buf);
+      for (let c = 0; c < S * d; c++) phi[q * S * d + c] = buf[c];
+      for (let r = 0; r < this.K; r++) order[q * this.K + r] = orders[m][p * this.K + r];
+    });
+    return { kind: "hsmoe-router", gate: kind, K: this.K, S, d, phi, order };
   }
 
   /** Every expert's gate probability at x over the particles, under the stable labels: mean, sd and a central interval. */
@@ -527,6 +560,46 @@ export abstract class PooledSummaries {
     return out;
   }
 
+  /**
+   * The posterior number of active experts (spec §3.9): in each particle, the experts holding
+   * at least `threshold` of its rows (default 5 %: an expert below that explains fewer rows than
+   * a twentieth of the data); the distribution of that count over the pooled particles, its mean
+   * and central `level` interval, and the experts whose pooled usage is below the threshold.
+   */
+  activeExperts(threshold = 0.05, level = 0.9): ActiveExperts {
+    if (!(threshold > 0 && threshold < 1)) throw new FilterError("bad_input", `activeExperts: the threshold must lie strictly between 0 and 1, not ${threshold}`);
+    validateProbabilities([level], "activeExperts: credible level");
+    const { K } = this;
+    const omega = this.setWeights();
+    const probabilities = new Array<number>(K + 1).fill(0);
+    this.sets.forEach((s, m) => {
+      const counts = new Float64Array(s.N * K);
+      s.state.expertCounts(counts);
+      for (let i = 0; i < s.N; i++) {
+        const total = sumRow(counts, i, K);
+        let active = 0;
+        // before any row nothing is active
+        if (total > 0) for (let k = 0; k < K; k++) if (counts[i * K + k] >= threshold * total) active++;
+        probabilities[active] += omega[m] * Math.exp(s.logW[i]);
+      }
+    });
+    const mass = probabilities.reduce((a, b) => a + b, 0);
+    for (let c = 0; c <= K; c++) probabilities[c] /= mass;
+    const mean = probabilities.reduce((a, p, c) => a + p * c, 0);
+    const points = probabilities.map((w, v) => ({ w, v }));
+    const experts = this.experts(level);
+    const unused = experts.flatMap((e, r) => (e.usage < threshold ? [r + 1] : []));
+    const collapsed: [number, number][] = [];
+    for (let r = 0; r < K; r++) {
+      for (let s = r + 1; s < K; s++) {
+        const [a, b] = [experts[r], experts[s]];
+        if (a.usage < threshold || b.usage < threshold) continue;
+        if (a.lower.every((lo, j) => lo <= b.upper[j] && b.lower[j] <= a.upper[j])) collapsed.push([r + 1, s + 1]);
+      }
+    }
+    return { mean, interval: [weightedQuantile(points, (1 - level) / 2), weightedQuantile(points, (1 + level) / 2)], threshold, probabilities, unused, collapsed };
+  }
+
   /** Posterior usage of each expert under the stable labels of {@link experts}. */
   usage(): number[] {
     return Array.from(this.labels().usage);
@@ -648,9 +721,11 @@ function pointsOnly(c: readonly number[]): boolean {
 }
 
 /** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */
-/** A difference of two summaries, or 0 when it is within rounding of them (1e−12 relative). */
-function beyondRounding(difference: number, a: number, b: number): number {
-  return Math.abs(difference) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b)) ? 0 : difference;
+/** Σ_k counts[i·K + k]: the rows particle i has allocated (discounted under forgetting). */
+function sumRow(counts: Float64Array, i: number, K: number): number {
+  let s = 0;
+  for (let k = 0; k < K; k++) s += counts[i * K + k];
+  return s;
 }
 
 function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {

@@ -135,6 +135,19 @@ export class PolyaGammaGate implements GateBlock {
     return this.prior.bounded;
   }
 
+  get kind(): "stickbreaking" | "softmax" {
+    return (this.constructor as typeof PolyaGammaGate).rows === "expert" ? "softmax" : "stickbreaking";
+  }
+
+  get coefficientShape(): { rows: number; d: number } {
+    return { rows: this.state.S, d: this.state.d };
+  }
+
+  coefficientsOf(i: number, out: Float64Array): void {
+    const { S, d, phi } = this.state;
+    out.set(phi.subarray(i * S * d, (i + 1) * S * d));
+  }
+
   shrinkage(weights: Float64Array): number[][] | null {
     if (!this.prior.shrinks) return null;
     const { S, d } = this.state;
@@ -262,6 +275,13 @@ export class FixedGate implements GateBlock {
 
   /** Constant stops: nothing can run away. */
   readonly bounded = true;
+
+  readonly kind = "fixed";
+
+  /** No coefficients. */
+  readonly coefficientShape = { rows: 0, d: 0 };
+
+  coefficientsOf(): void {}
 
   gather(): void {}
 

@@ -168,4 +168,10 @@ export interface GateBlock extends Block {
   coefficientMeans(weights: Float64Array): number[][] | null;
   /** Whether the prior bounds every coefficient's variance (constant stops do too). */
   readonly bounded: boolean;
+  /** What the gate is: sticks, a softmax, or constant weights. */
+  readonly kind: "stickbreaking" | "softmax" | "fixed";
+  /** Rows of coefficients per particle (0 for constant weights) and coefficients per row. */
+  readonly coefficientShape: { readonly rows: number; readonly d: number };
+  /** Writes particle i's current coefficients, row by row, at `out[0 …]` (rows·d entries). */
+  coefficientsOf(i: number, out: Float64Array): void;
 }

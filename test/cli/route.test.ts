@@ -1,7 +1,8 @@
 /**
  * `hsmoe route` (issue 14 item 1, DESIGN §3): per row of a CSV, the top experts by the lower
  * bound of their gate probability from a saved fit, in the JSON shape DESIGN gives, the same as
- * the API's `route`; usage errors exit 2 and bad rows exit 1 with their row and column.
+ * the API's `route`; usage errors exit 2 and bad rows exit 1 with their row and column. And
+ * `fit`'s active experts (item 2): `activeExperts` in `--json`, a line in the summary.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -71,6 +72,18 @@ describe("hsmoe route", () => {
     const r = await cli("route", state, "--data", rows, ...extra);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
+  });
+
+  it("fit reports the active experts: --json as DESIGN gives it, and a summary line", async () => {
+    const data = join(dir, "train.csv");
+    const r = await cli("fit", flagship, "--set", "K=3", "--data", data, "--particles", "200", "--json");
+    expect(r.code).toBe(0);
+    const a = JSON.parse(r.stdout).activeExperts;
+    expect(Object.keys(a).sort()).toEqual(["collapsed", "interval", "mean", "threshold", "unused"]);
+    expect(a.interval[0]).toBeLessThanOrEqual(a.mean);
+    expect(a.mean).toBeLessThanOrEqual(a.interval[1]);
+    const text = await cli("fit", flagship, "--set", "K=3", "--data", data, "--particles", "200");
+    expect(text.stdout).toMatch(/\nactive experts \(holding ≥ 5 % of the rows\): \d\.\d\d \[\d, \d\]/);
   });
 
   it("exits 1 with the row and column of a bad row", async () => {

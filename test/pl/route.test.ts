@@ -3,14 +3,29 @@
  * bound mean − α·sd of their gate probability over the particles, keeps k, and reports the
  * entropy of the mean probabilities and whether the k-th and (k + 1)-th intervals overlap.
  * Checked against the particles' gate probabilities computed here from the same filter, against
- * a constant gate (ties broken by number, every interval a point), and for bad options.
+ * a constant gate (ties broken by number, every interval a point), and for bad options. The
+ * number of active experts (item 2): its distribution over the particles against a count made
+ * here from their allocations. The exported router (item 4): its routes from 256 posterior draws
+ * against the filter's on 200 inputs, for a stick-breaking and a softmax gate.
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
+import { routeWith } from "../../runtime/pl/router.js";
 import { Rng } from "../../runtime/rng/rng.js";
 
 const flagship = readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8");
+
+/** Two experts behind a constant gate that picks either with probability ½. */
+const TWO_FIXED = `model fixed() {
+  data x: vector[D]
+  data y: real
+  stop[k in 1..1] = 0.5
+  sigma2[k in 1..2] ~ invgamma(2, 1)
+  beta[k in 1..2] ~ mvnormal(0, 10 * sigma2[k] * I(D))
+  z ~ stickbreaking(stop)
+  y ~ normal(dot(beta[z], x), sqrt(sigma2[z]))
+}`;
 
 function piecewise(n: number, seed: number) {
   const rng = Rng.fromSeed(seed);
@@ -106,5 +121,101 @@ describe("route", () => {
     [{ level: 1 }, /credible level/],
   ])("refuses %j", (options, message) => {
     expect(() => f.route([1, 0], options)).toThrow(message);
+  });
+});
+
+describe("activeExperts", () => {
+  it("two regimes fitted with three experts: two active, the third unused; the distribution is the particles' counts", () => {
+    const f = compile(flagship, { K: 3 }).filter({ particles: 300, seed: 4 });
+    for (const r of piecewise(300, 2)) f.observe(r.x, r.y);
+    f.finish();
+    const a = f.activeExperts();
+    expect(a.threshold).toBe(0.05);
+    expect(a.probabilities).toHaveLength(4);
+    expect(a.probabilities.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+    expect(a.mean).toBeCloseTo(a.probabilities.reduce((x, p, c) => x + p * c, 0), 12);
+    // the same count, made here from every particle's allocations and pooled weights
+    const inner = f.filter;
+    const omega = inner.setWeights();
+    const byCount = [0, 0, 0, 0];
+    inner.sets.forEach((s, m) => {
+      const counts = new Float64Array(s.N * 3);
+      s.state.expertCounts(counts);
+      const wsum = Array.from(s.logW).reduce((x, l) => x + Math.exp(l), 0);
+      for (let i = 0; i < s.N; i++) {
+        const n = counts[i * 3] + counts[i * 3 + 1] + counts[i * 3 + 2];
+        let active = 0;
+        for (let k = 0; k < 3; k++) if (counts[i * 3 + k] >= 0.05 * n) active++;
+        byCount[active] += omega[m] * (Math.exp(s.logW[i]) / wsum);
+      }
+    });
+    byCount.forEach((p, c) => expect(a.probabilities[c]).toBeCloseTo(p, 9));
+    expect(a.mean).toBeGreaterThan(1.9);
+    expect(a.interval[0]).toBeGreaterThanOrEqual(2);
+    // the third expert, if it holds anything, holds little
+    expect(a.unused).toEqual(f.experts().flatMap((e, r) => (e.usage < 0.05 ? [r + 1] : [])));
+  });
+
+  it("two experts forced to share one line collapse; two regimes do not", () => {
+    const rng = Rng.fromSeed(3);
+    const one = compile(TWO_FIXED).filter({ particles: 200, seed: 1 });
+    for (let t = 0; t < 200; t++) {
+      const u = 6 * rng.uniform() - 3;
+      one.observe([1, u], 1 + 0.5 * u + 0.3 * rng.normal());
+    }
+    one.finish();
+    expect(one.activeExperts().collapsed).toEqual([[1, 2]]);
+    const two = compile(flagship, { K: 2 }).filter({ particles: 300, seed: 4 });
+    for (const r of piecewise(300, 2)) two.observe(r.x, r.y);
+    two.finish();
+    expect(two.activeExperts().collapsed).toEqual([]);
+  });
+
+  it.each([0, 1, -0.1, Number.NaN])("refuses the threshold %d", (threshold) => {
+    const f = compile(flagship, { K: 2 }).filter({ particles: 20, seed: 1 });
+    f.observe([1, 0.5], 1);
+    expect(() => f.activeExperts(threshold)).toThrow(/threshold must lie strictly between 0 and 1/);
+  });
+});
+
+describe("exportRouter and routeWith", () => {
+  const softmax = readFileSync(new URL("../../stdlib/softmax-moe.moe", import.meta.url), "utf8");
+
+  it.each([
+    { name: "stick-breaking", source: flagship },
+    { name: "softmax", source: softmax },
+  ])("$name gate: the router's top expert is the filter's on at least 97 % of 200 inputs, its means within 0.05", ({ source }) => {
+    const f = compile(source, { K: 3 }).filter({ particles: 400, seed: 4 });
+    for (const r of piecewise(300, 2)) f.observe(r.x, r.y);
+    f.finish();
+    const router = JSON.parse(JSON.stringify(f.exportRouter(256, 1)));
+    expect(router.phi).toHaveLength(256 * 2 * 2);
+    let same = 0;
+    let worst = 0;
+    for (let t = 0; t < 200; t++) {
+      const x = [1, -3 + (6 * t) / 199];
+      const a = f.route(x, { k: 3, alpha: 1 });
+      const b = routeWith(router, x, { k: 3, alpha: 1 });
+      if (a.top[0].expert === b.top[0].expert) same++;
+      for (const e of b.top) worst = Math.max(worst, Math.abs(e.mean - a.top.find((o) => o.expert === e.expert)!.mean));
+    }
+    // measured: 200 of 200 on both gates, means within 0.010 and 0.008 (a router may disagree at a
+    // boundary, where the two best experts' probabilities are within the draws' Monte Carlo error)
+    expect(same).toBeGreaterThanOrEqual(194);
+    expect(worst).toBeLessThan(0.05);
+  });
+
+  it("refuses a gate of constant weights, a designed gate row, and a malformed router", () => {
+    const fixed = compile(TWO_FIXED).filter({ particles: 20, seed: 1, D: 2 });
+    expect(() => fixed.exportRouter()).toThrow(/constants/);
+    const designed = compile(flagship.replace("logistic(phi * x)", "logistic(phi * abs(x))"), { K: 2 }).filter({ particles: 20, seed: 1, D: 2 });
+    designed.observe([1, 0.5], 1);
+    expect(() => designed.exportRouter()).toThrow(/data row itself only/);
+    const f = compile(flagship, { K: 2 }).filter({ particles: 20, seed: 1 });
+    f.observe([1, 0.5], 1);
+    const router = f.exportRouter(8);
+    expect(() => routeWith({ ...router, phi: router.phi.slice(1) }, [1, 0])).toThrow(/not a router/);
+    expect(() => routeWith(router, [1])).toThrow(/2 finite numbers/);
+    expect(() => f.exportRouter(0)).toThrow(/draws must be an integer/);
   });
 });
