@@ -327,9 +327,9 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     essMin: f.filter.essMin,
     ancestors: f.ancestors,
     ...(held ? { heldout: held } : {}),
-    // count experts add their dispersion, experts under a shrinkage prior each coefficient's κ
     // Experts holding at least 5 % of a particle's rows, over the particles; those nobody uses.
     activeExperts: (({ mean, interval, threshold, unused, collapsed }) => ({ mean, interval, threshold, unused, collapsed }))(f.filter.activeExperts()),
+    // count experts add their dispersion, experts under a shrinkage prior each coefficient's κ
     experts: experts.map((e) => ({ usage: e.usage, coefficients: e.coefficients, noiseVariance: e.noiseVariance, ...(e.dispersion !== null ? { dispersion: e.dispersion } : {}), ...(e.shrinkage ? { shrinkage: e.shrinkage } : {}) })),
     // What the gate's coefficient rows are (sticks, or a softmax gate's experts); the rows whose
     // coefficients run away (spec §8.4), named by their input column.
@@ -514,7 +514,7 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
  */
 export async function routeCommand(statePath: string, dataPath: string, top: number, alpha: number, json: boolean, io: Io): Promise<number> {
   const { model, filter: f, inputs } = loadState(statePath);
-  if (top > f.filter.K) throw new UsageError(`--top ${top} is more than the fit's ${f.filter.K} experts`);
+  if (top > f.filter.K) throw new UsageError(`--top ${top} is more than the fit's ${f.filter.K === 1 ? "one expert" : `${f.filter.K} experts`}`);
   const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true, responseKind: model.plan.responseKind };
   const shape = await streamData(dataPath, options);
   let n = 0;

@@ -160,7 +160,7 @@ function runRoute(args: string[], io: Io): Promise<number> {
   if (!values.data) throw new UsageError("route needs --data X.csv");
   const top = values.top === undefined ? 1 : /^[1-9][0-9]*$/.test(values.top) ? Number(values.top) : NaN;
   if (!Number.isSafeInteger(top)) throw new UsageError(`--top takes a positive integer, not ${JSON.stringify(values.top)}`);
-  const alpha = values.alpha === undefined ? 1 : /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(values.alpha) ? Number(values.alpha) : NaN;
+  const alpha = values.alpha === undefined ? 1 : /^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(values.alpha) ? Number(values.alpha) : NaN;
   if (!Number.isFinite(alpha)) throw new UsageError(`--alpha takes a number ≥ 0, not ${JSON.stringify(values.alpha)}`);
   return routeCommand(positionals[0], values.data, top, alpha, values.json ?? false, io);
 }

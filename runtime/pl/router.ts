@@ -92,19 +92,37 @@ function quantileOfSorted(v: Float64Array, q: number): number {
   return v[Math.min(n - 1, at)];
 }
 
+/** @throws FilterError unless `router` is what `exportRouter` writes: sizes that agree, finite coefficients, labels that permute the experts. */
+function checkRouter(router: RouterJson): void {
+  const bad = () => new FilterError("bad_input", "routeWith: not a router written by exportRouter");
+  if (typeof router !== "object" || router === null || router.kind !== "hsmoe-router" || (router.gate !== "stickbreaking" && router.gate !== "softmax")) throw bad();
+  const { K, S, d, phi, order, gate } = router;
+  if (![K, S, d].every((v) => Number.isInteger(v) && v >= 1) || !Array.isArray(phi) || !Array.isArray(order)) throw bad();
+  const M = order.length / K;
+  if (!(Number.isInteger(M) && M >= 1) || phi.length !== M * S * d || (gate === "stickbreaking" ? S !== K - 1 : S !== K - 1 && S !== K)) throw bad();
+  if (!phi.every(Number.isFinite)) throw bad();
+  const seen = new Uint8Array(K);
+  for (let m = 0; m < M; m++) {
+    seen.fill(0);
+    for (let r = 0; r < K; r++) {
+      const k = order[m * K + r];
+      if (!(Number.isInteger(k) && k >= 0 && k < K) || seen[k]) throw bad();
+      seen[k] = 1;
+    }
+  }
+}
+
 /**
  * The route of the data row x from an exported router: per draw the gate's probabilities
  * (stick-breaking or softmax of xᵀφ_l, in logs), relabelled to the stable labels, summarised
  * over the draws as `route` summarises the particles, and ranked by {@link rankRoute}.
  * @throws FilterError on a malformed router, a row of the wrong length, or options out of range.
  */
-export function routeWith(router: RouterJson, x: ArrayLike<number>, options: { k?: number; alpha?: number; level?: number } = {}): Route {
-  const { k = 1, alpha = 1, level = 0.9 } = options;
+export function routeWith(router: RouterJson, x: ArrayLike<number>, options?: { k?: number; alpha?: number; level?: number } | null): Route {
+  const { k = 1, alpha = 1, level = 0.9 } = options ?? {};
+  checkRouter(router);
   const { K, S, d, phi, order, gate } = router;
   const M = order.length / K;
-  if (router.kind !== "hsmoe-router" || !(Number.isInteger(M) && M >= 1) || phi.length !== M * S * d || (gate === "stickbreaking" ? S !== K - 1 : S !== K - 1 && S !== K)) {
-    throw new FilterError("bad_input", "routeWith: not a router written by exportRouter");
-  }
   if (x.length !== d || !Array.from(x).every(Number.isFinite)) throw new FilterError("bad_input", `routeWith: the row must be ${d} finite numbers`);
   if (!(Number.isInteger(k) && k >= 1 && k <= K)) throw new FilterError("bad_input", `routeWith: k must be an integer from 1 to ${K}, not ${k}`);
   if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `routeWith: alpha must be a finite number ≥ 0, not ${alpha}`);
@@ -135,7 +153,11 @@ export function routeWith(router: RouterJson, x: ArrayLike<number>, options: { k
       for (let l = 0; l < K; l++) total += (raw[l] = Math.exp(raw[l] - top));
       for (let l = 0; l < K; l++) raw[l] /= total;
     }
-    for (let r = 0; r < K; r++) g[r][m] = raw[order[m * K + r]];
+    for (let r = 0; r < K; r++) {
+      const v = raw[order[m * K + r]];
+      if (!Number.isFinite(v)) throw new FilterError("bad_input", "routeWith: the gate at this x overflows; rescale the inputs");
+      g[r][m] = v;
+    }
   }
   const gates = g.map((values, r) => {
     let mean = 0;

@@ -355,8 +355,8 @@ export abstract class PooledSummaries {
    * has a closed form from the posterior's first two moments, which a router exported without
    * the particles can compute.
    */
-  route(x: ArrayLike<number>, options: RouteOptions = {}): Route {
-    const { k = 1, alpha = 1, level = 0.9 } = options;
+  route(x: ArrayLike<number>, options?: RouteOptions | null): Route {
+    const { k = 1, alpha = 1, level = 0.9 } = options ?? {};
     validatePoint(x, this.D, "route");
     if (!(Number.isInteger(k) && k >= 1 && k <= this.K)) throw new FilterError("bad_input", `route: k must be an integer from 1 to the number of experts (${this.K}), not ${k}`);
     if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `route: alpha must be a finite number ≥ 0, not ${alpha}`);
@@ -419,9 +419,11 @@ export abstract class PooledSummaries {
         values.push({ w: omega[m] * Math.exp(s.logW[i]), g });
       }
     });
+    const mass = values.reduce((a, v) => a + v.w, 0);
     return Array.from({ length: this.K }, (_, k) => {
-      const pts = values.map((v) => ({ w: v.w, v: v.g[k] })).sort((a, b) => a.v - b.v);
-      const mean = pts.reduce((a, p) => a + p.w * p.v, 0);
+      // the pooled weights sum to 1 up to rounding: a mean of 1 + 2e−16 would be no probability
+      const pts = values.map((v) => ({ w: v.w / mass, v: v.g[k] })).sort((a, b) => a.v - b.v);
+      const mean = Math.min(1, pts.reduce((a, p) => a + p.w * p.v, 0));
       if (!Number.isFinite(mean)) throw new FilterError("bad_input", `${what}: the gate at this x overflows; rescale the inputs`);
       const variance = pts.reduce((a, p) => a + p.w * (p.v - mean) ** 2, 0);
       return { expert: k + 1, mean, sd: Math.sqrt(variance), lower: weightedQuantile(pts, (1 - level) / 2), upper: weightedQuantile(pts, (1 + level) / 2) };
@@ -720,13 +722,14 @@ function pointsOnly(c: readonly number[]): boolean {
   return c.length > 0;
 }
 
-/** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */
 /** Σ_k counts[i·K + k]: the rows particle i has allocated (discounted under forgetting). */
 function sumRow(counts: Float64Array, i: number, K: number): number {
   let s = 0;
   for (let k = 0; k < K; k++) s += counts[i * K + k];
   return s;
 }
+
+/** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */
 
 function weightedQuantile(sorted: { w: number; v: number }[], p: number): number {
   let acc = 0;

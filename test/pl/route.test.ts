@@ -215,6 +215,12 @@ describe("exportRouter and routeWith", () => {
     f.observe([1, 0.5], 1);
     const router = f.exportRouter(8);
     expect(() => routeWith({ ...router, phi: router.phi.slice(1) }, [1, 0])).toThrow(/not a router/);
+    for (const broken of [null, {}, { ...router, gate: "fixed" }, { ...router, order: router.order.map(() => 7) }, { ...router, order: router.order.map(() => 0) }, { ...router, phi: router.phi.map(() => Number.NaN) }]) {
+      expect(() => routeWith(broken as typeof router, [1, 0])).toThrow(/not a router/);
+    }
+    expect(() => routeWith({ ...router, gate: "softmax" }, [1e308, -1e308])).toThrow(/overflows/);
+    expect(routeWith(router, [1, 0], null).top).toHaveLength(1);
+    expect(f.route([1, 0], null).top).toHaveLength(1);
     expect(() => routeWith(router, [1])).toThrow(/2 finite numbers/);
     expect(() => f.exportRouter(0)).toThrow(/draws must be an integer/);
   });
