@@ -155,7 +155,7 @@ export class ModelFilter {
    * interval, the routing entropy, and whether the k-th and (k + 1)-th experts' intervals
    * overlap (an uncertain route). Spec §3.9.
    */
-  route(x: InputRow, options?: RouteOptions): Route {
+  route(x: InputRow, options?: RouteOptions | null): Route {
     return this.filter.route(flatten(this.kernel, x, "route").row, options);
   }
 
