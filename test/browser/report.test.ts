@@ -1,6 +1,6 @@
 /**
  * The report pages in a real browser (Debian Chromium via playwright-core): the piecewise and
- * sparse-routing fits and every example folder's command (examples/screenshots.ts, with 200
+ * sparse-routing fits and every example folder's command (examples/screenshots.ts, with 100
  * particles) write pages that open from a file with no console error and no network request,
  * and every chart draws a non-empty SVG. Screenshots go to test-output/ for a look by eye.
  */
@@ -29,11 +29,11 @@ describe("report in Chromium", () => {
   it.each([
     ["piecewise", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv"], 7],
     ["sparse", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/sparse-train.csv", "--test", "examples/data/sparse-test.csv"], 9],
-    // every example folder's command, its own particle count replaced by 200 (one input along which to plot: 7 charts)
+    // every example folder's command, its own particle count replaced by 100 (one input along which to plot: 7 charts)
     ...EXAMPLES.map((e) => [`examples/${e.name}`, e.args.filter((a, i, all) => a !== "--particles" && all[i - 1] !== "--particles"), ["mcycle", "drift", "robust"].includes(e.name) ? 7 : 9]),
   ])("%s: opens offline, no console errors, every chart non-empty", async (name, args, charts) => {
     const out = join(dir, `${String(name).replace(/\W/g, "-")}.html`);
-    const r = await cli("report", ...(args as string[]), "--particles", "200", "-o", out);
+    const r = await cli("report", ...(args as string[]), "--particles", "100", "-o", out);
     expect(r.code).toBe(0);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const seen = watchPage(page);

@@ -1,6 +1,6 @@
 /**
  * The example folders (examples/mcycle, sparse-routing, group-horseshoe, paper-4-1): each
- * README quotes its `hsmoe report` command, the command runs (here with 200 particles) and the
+ * README quotes its `hsmoe report` command, the command runs (here with 100 particles) and the
  * page carries every chart the README talks about. The screenshots themselves are made by
  * examples/screenshots.ts in Chromium; no browser here. Also: the prepared motorcycle CSV is
  * exactly what examples/mcycle/prepare.ts writes, in time order.
@@ -37,7 +37,7 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
 
   it("hsmoe report writes a page with every chart", async () => {
     const out = join(dir, `${example.name}.html`);
-    const r = await cli("report", ...withParticles(example.args, 200), "-o", out);
+    const r = await cli("report", ...withParticles(example.args, 100), "-o", out);
     expect(r.stderr).toContain(`wrote ${out}`);
     expect(r.code).toBe(0);
     const html = readFileSync(out, "utf8");

@@ -128,7 +128,7 @@ describe.each([
     const { X, z } = softmaxData(rng, n, truth, K, O);
     const S = pinned ? K - 1 : K;
     const ref = gridMoments2((phi) => directLogLik(phi, S, K, 1, X, z, O, W), s, -8, 8, 401);
-    const CHAINS = pinned ? 120 : 100;
+    const CHAINS = pinned ? 100 : 80;
     const gate = new SoftmaxGateState(CHAINS, K, 1, pinned);
     const prior = new FixedNormalPrior(CHAINS, S, 1, s);
     gate.offsets = O;
