@@ -101,6 +101,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
   if (a.gatePrior) gate.uses = "prior";
   blocks.push(gate, blockOf("expert", a.expert, a.expert.groups, a.expert.offset, "trials" in a.expert ? a.expert.trials : undefined));
   const observed = g.nodes.find((n) => n.kind === "observed")!;
+  const gateRows = gateRowsOf(a);
   return {
     model: g.model,
     source: options.source,
@@ -110,7 +111,7 @@ export function planKernel(a: Analysis, options: PlanOptions): KernelPlan {
     response: observed.name,
     responseKind: responseKindOf(a.expert.rule),
     weighsRows: weighsRowsOf(a.expert.rule),
-    ...(gateRowsOf(a) ? { gateRows: gateRowsOf(a) } : {}),
+    ...(gateRows ? { gateRows } : {}),
     hypers: Object.fromEntries(g.nodes.filter((n) => n.kind === "hyper" && (n.hyperValue !== undefined || n.hyperEntries)).map((n) => [n.name, n.hyperEntries ?? n.hyperValue!])),
     coverage: a.coverage,
     blocks,

@@ -90,7 +90,8 @@ function byCount(counts: Float64Array, i: number, K: number, out: Int32Array): I
   return out;
 }
 
-function sumCounts(counts: Float64Array, i: number, K: number): number {
+/** Σ_k counts[i·K + k]: the rows particle i has allocated (discounted under forgetting). */
+export function sumCounts(counts: Float64Array, i: number, K: number): number {
   let s = 0;
   for (let k = 0; k < K; k++) s += counts[i * K + k];
   return s;

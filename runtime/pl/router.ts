@@ -6,6 +6,7 @@
  * experts or the compiler; its routes agree with the filter's up to the Monte Carlo error of M
  * draws.
  */
+import { log1pExpNeg, logSumExp } from "../math/special.js";
 import { FilterError } from "./errors.js";
 
 /** An exported router: M draws of a stick-breaking or softmax gate over the data row. */
@@ -129,29 +130,27 @@ export function routeWith(router: RouterJson, x: ArrayLike<number>, options?: { 
   if (!(level > 0 && level < 1)) throw new FilterError("bad_input", `routeWith: the credible level must lie strictly between 0 and 1, not ${level}`);
   const g = Array.from({ length: K }, () => new Float64Array(M));
   const raw = new Float64Array(K);
+  const eta = new Float64Array(K);
   for (let m = 0; m < M; m++) {
-    const eta = (l: number) => {
+    for (let l = 0; l < S; l++) {
       let s = 0;
       for (let j = 0; j < d; j++) s += x[j] * phi[(m * S + l) * d + j];
-      return s;
-    };
+      eta[l] = s;
+    }
     if (gate === "stickbreaking") {
-      // g_k = σ(η_k) Π_{l<k} σ(−η_l), in logs
+      // g_k = σ(η_k) Π_{l<k} σ(−η_l), in logs as the stick gate takes them
       let pass = 0;
       for (let l = 0; l < S; l++) {
-        const e = eta(l);
-        const tail = Math.log1p(Math.exp(-Math.abs(e)));
+        const e = eta[l];
+        const tail = log1pExpNeg(Math.abs(e));
         raw[l] = Math.exp(pass - ((e < 0 ? -e : 0) + tail));
         pass -= (e > 0 ? e : 0) + tail;
       }
       raw[S] = Math.exp(pass);
     } else {
-      let top = S < K ? 0 : -Infinity;
-      for (let l = 0; l < S; l++) top = Math.max(top, (raw[l] = eta(l)));
-      if (S < K) raw[S] = 0;
-      let total = 0;
-      for (let l = 0; l < K; l++) total += (raw[l] = Math.exp(raw[l] - top));
-      for (let l = 0; l < K; l++) raw[l] /= total;
+      if (S < K) eta[S] = 0;
+      const norm = logSumExp(eta, 0, K);
+      for (let l = 0; l < K; l++) raw[l] = Math.exp(eta[l] - norm);
     }
     for (let r = 0; r < K; r++) {
       const v = raw[order[m * K + r]];

@@ -14,7 +14,7 @@ export type { Route, RoutedExpert, RouterJson } from "./router.js";
 import type { ParticleSet } from "./particle-set.js";
 import { TMixture } from "./mixture.js";
 import { NbMixture } from "./count-mixture.js";
-import { alignLabels } from "./labels.js";
+import { alignLabels, sumCounts } from "./labels.js";
 import { validatePoint, validateProbabilities } from "./options.js";
 import { Rng } from "../rng/rng.js";
 import { systematic } from "../smc/resampling.js";
@@ -578,7 +578,7 @@ export abstract class PooledSummaries {
       const counts = new Float64Array(s.N * K);
       s.state.expertCounts(counts);
       for (let i = 0; i < s.N; i++) {
-        const total = sumRow(counts, i, K);
+        const total = sumCounts(counts, i, K);
         let active = 0;
         // before any row nothing is active
         if (total > 0) for (let k = 0; k < K; k++) if (counts[i * K + k] >= threshold * total) active++;
@@ -720,13 +720,6 @@ function countPrediction(comps: readonly number[], K: number, probabilities: rea
 function pointsOnly(c: readonly number[]): boolean {
   for (let t = 2; t < c.length; t += 4) if (c[t] !== 0) return false;
   return c.length > 0;
-}
-
-/** Σ_k counts[i·K + k]: the rows particle i has allocated (discounted under forgetting). */
-function sumRow(counts: Float64Array, i: number, K: number): number {
-  let s = 0;
-  for (let k = 0; k < K; k++) s += counts[i * K + k];
-  return s;
 }
 
 /** The value at which the cumulative weight of `sorted` (ascending by value) reaches p. */
