@@ -9,7 +9,7 @@ import type { KernelModule } from "./runtime/pl/kernel.js";
 import { Filter, type FilterOptions, type FilterSnapshot, type Separation } from "./runtime/pl/filter.js";
 import { FilterError } from "./runtime/pl/errors.js";
 import type { Alarm, Outliers, TraceRow } from "./runtime/pl/trace.js";
-import type { ActiveExperts, Forgetting, Route, RouteOptions, RouterJson } from "./runtime/pl/summaries.js";
+import type { ActiveExperts, CoveragePoint, CoverageRiskOptions, Forgetting, Route, RouteOptions, RouterJson } from "./runtime/pl/summaries.js";
 import { validateOptions } from "./runtime/pl/options.js";
 
 /** Thrown by {@link compile} for a model with errors; `diagnostics` holds them all. */
@@ -157,6 +157,21 @@ export class ModelFilter {
    */
   route(x: InputRow, options?: RouteOptions | null): Route {
     return this.filter.route(flatten(this.kernel, x, "route").row, options);
+  }
+
+  /**
+   * Selective prediction (spec §3.9): the coverage–risk curve of scored rows (inputs as an array
+   * or by name, and the response). A row's confidence is the lower bound mean − α·sd of the
+   * expert its route ranks first; each point gives the mean log predictive density and RMSE of
+   * the given share of rows routed with most confidence (default 10 %, 20 %, …, 100 %), so a
+   * user can see what abstaining on uncertain routes buys.
+   */
+  coverageRisk(rows: Iterable<{ x: InputRow; y: number }>, options?: CoverageRiskOptions | null): CoveragePoint[] {
+    const kernel = this.kernel;
+    function* flat() {
+      for (const r of rows) yield { x: flatten(kernel, r.x, "coverageRisk").row, y: r.y };
+    }
+    return this.filter.coverageRisk(flat(), options);
   }
 
   /**

@@ -10,7 +10,7 @@
  */
 export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions, type InputRow } from "./api.js";
 export type { FilterOptions, FilterSnapshot, Separation } from "./runtime/pl/filter.js";
-export type { ExpertSummary, Forgetting, Quantile, Prediction, GateProbability, Route, RoutedExpert, RouteOptions, ActiveExperts, RouterJson } from "./runtime/pl/summaries.js";
+export type { ExpertSummary, Forgetting, Quantile, Prediction, GateProbability, Route, RoutedExpert, RouteOptions, ActiveExperts, RouterJson, CoveragePoint, CoverageRiskOptions } from "./runtime/pl/summaries.js";
 export { routeWith } from "./runtime/pl/router.js";
 export type { Forget } from "./runtime/pl/forget.js";
 export type { ResponseKind } from "./runtime/rules/roles.js";

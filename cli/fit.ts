@@ -14,7 +14,8 @@ import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
 import { traceColumns, type Outliers, type TraceRow } from "../runtime/pl/trace.js";
 import type { Forget } from "../runtime/pl/forget.js";
-import type { Forgetting } from "../runtime/pl/summaries.js";
+import type { CoveragePoint, Forgetting } from "../runtime/pl/summaries.js";
+import { CoverageRisk, type ScoredRow } from "../runtime/pl/selective.js";
 import { checkInputSizes, ColumnMappingError, csvInputs, readDataTable, TableScanner, type DataTable, type InputColumns, type InputSpec, type ReadDataOptions, type TableShape } from "./data/csv.js";
 import { DataError } from "./data/errors.js";
 import { AtomicFile, checkOutputs, type FileIdentity, type Io, MAX_STATE_BYTES, readModelFile, readTextFile, readTextPieces, UsageError, WriteError, writeFileAtomic } from "./io.js";
@@ -50,7 +51,7 @@ function compileFile(file: string, sets: readonly string[], io: Io, json: boolea
  * is awaited after each piece of the file (the parallel fit waits there for its workers).
  * @throws DataError with every problem, UsageError when the file cannot be read.
  */
-async function streamData(
+export async function streamData(
   path: string,
   options: Omit<ReadDataOptions, "file">,
   onRow?: (x: Float64Array, y: number, line: number) => void,
@@ -79,12 +80,12 @@ async function streamData(
 }
 
 /** A data file's shape after the checking pass, and the file it was read from. */
-interface Checked extends TableShape {
+export interface Checked extends TableShape {
   identity: FileIdentity;
 }
 
 /** The columns each input read, as the options of a later pass that must read them again. */
-function sameColumns(inputs: readonly InputColumns[]): InputSpec[] {
+export function sameColumns(inputs: readonly InputColumns[]): InputSpec[] {
   return inputs.map((x) => ({ name: x.name, columns: x.columns }));
 }
 
@@ -138,16 +139,40 @@ function predictAt(f: ModelFilter, x: Float64Array, probabilities: number[], whe
   }
 }
 
-/** Held-out mean log predictive density and RMSE of the predictive mean, streamed over the file. */
-async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptions, "file">, expected: Checked): Promise<{ n: number; lpd: number; rmse: number }> {
+/** Held-out scores: mean log predictive density, RMSE of the predictive mean, and the coverage–risk curve when routes depend on the input (spec §3.9). */
+export interface Heldout {
+  n: number;
+  lpd: number;
+  rmse: number;
+  /** The most confidently routed rows' scores at coverages 10 %, 20 %, …, 100 %. */
+  selective?: CoveragePoint[];
+}
+
+/** Held-out scores, streamed over the file. */
+async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptions, "file">, expected: Checked): Promise<Heldout> {
   let lpd = 0;
   let se = 0;
+  const routes = f.filter.routesByInput;
+  const curve = new CoverageRisk();
   const shape = await streamData(path, options, (x, y, line) => {
-    const p = predictAt(f, x, [], `${path}:${line}`);
-    lpd += p.logDensity(y);
-    se += (p.mean - y) ** 2;
+    if (routes) {
+      let s: ScoredRow;
+      try {
+        s = f.filter.selectiveScore(x, y);
+      } catch (e) {
+        if (e instanceof FilterError) throw new FilterError(e.code, `${path}:${line}: ${e.message}`);
+        throw e;
+      }
+      curve.add(s.confidence, s.logDensity, s.squaredError);
+      lpd += s.logDensity;
+      se += s.squaredError;
+    } else {
+      const p = predictAt(f, x, [], `${path}:${line}`);
+      lpd += p.logDensity(y);
+      se += (p.mean - y) ** 2;
+    }
   }, undefined, expected);
-  return { n: shape.n, lpd: lpd / shape.n, rmse: Math.sqrt(se / shape.n) };
+  return { n: shape.n, lpd: lpd / shape.n, rmse: Math.sqrt(se / shape.n), ...(routes ? { selective: curve.curve() } : {}) };
 }
 
 function progressBar(io: Io & { isTTY?: boolean }, total: number): { update(rows: number): void; stop(): void } {
@@ -299,7 +324,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   const experts = f.experts();
   // a held-out row the posterior cannot score is reported after the fit is printed and saved
   let heldoutError: FilterError | undefined;
-  let held: { n: number; lpd: number; rmse: number } | undefined;
+  let held: Heldout | undefined;
   if (a.test && test) {
     try {
       held = await heldout(f, a.test, readOptions, test);
@@ -385,11 +410,11 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
+export const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
 function fitSummary(r: {
   model: string; n: number; D: number; K: number; particles: number; sets: number; seconds: number; logEvidence: number; logEvidenceSE: number;
-  essMin: number; ancestors: number; heldout?: { n: number; lpd: number; rmse: number }; activeExperts: { mean: number; interval: [number, number]; threshold: number; unused: number[]; collapsed: [number, number][] }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number; shrinkage?: number[] }[];
+  essMin: number; ancestors: number; heldout?: Heldout; activeExperts: { mean: number; interval: [number, number]; threshold: number; unused: number[]; collapsed: [number, number][] }; experts: { usage: number; coefficients: number[]; noiseVariance: number | null; dispersion?: number; shrinkage?: number[] }[];
   gate: { rows: "stick" | "expert"; shrinkage: number[][] | null; separation: readonly ({ coefficient: string; logOddsPerSd: number } & Partial<Record<"stick" | "expert", number>>)[] }; inputs: InputColumns[]; coefficientNames: readonly string[]; gateCoefficientNames: readonly string[];
   alarms: readonly { row: number; strength: number }[]; forget: Forgetting; outliers?: Outliers;
 }): string {
@@ -401,6 +426,11 @@ function fitSummary(r: {
     `input columns: ${r.inputs.map((x) => `${x.name} ← ${x.columns.join(", ")}`).join("; ")}`,
   ];
   if (r.heldout) out.push(`held-out: ${r.heldout.n} rows, mean log predictive density ${fmt(r.heldout.lpd, 4)}, RMSE ${fmt(r.heldout.rmse, 4)}`);
+  const curve = r.heldout?.selective;
+  if (curve) {
+    const at = curve.filter((p) => p.coverage === 0.2 || p.coverage === 0.5 || p.coverage === 0.8);
+    out.push(`  the most confidently routed rows: ${at.map((p) => `${Math.round(100 * p.coverage)} %: lpd ${fmt(p.lpd, 4)}, RMSE ${fmt(p.rmse, 4)}`).join("; ")}`);
+  }
   if (r.forget.rho === "auto") out.push(`forgetting: auto, ρ in force ${fmt(r.forget.inForce, 4)} (${r.forget.factors.map((x) => `ρ = ${x.rho}: ${fmt(x.weight, 2)}`).join(", ")})`);
   else if (r.forget.rho !== 1) out.push(`forgetting: ρ = ${r.forget.rho} (a row s rows old weighs ρ^s)`);
   // The prequential score's change alarms, the first few in full.
@@ -449,8 +479,8 @@ function fitSummary(r: {
  * states listed them has one input, reading all its columns).
  * @throws StateError when the file is corrupt or does not fit its own model.
  */
-function loadState(path: string): { payload: StatePayload; model: CompiledModel; filter: ModelFilter; inputs: InputColumns[] } {
-  const payload = parseState(readTextFile(path, "saved state", MAX_STATE_BYTES), path);
+export function loadState(path: string, text = readTextFile(path, "saved state", MAX_STATE_BYTES)): { payload: StatePayload; model: CompiledModel; filter: ModelFilter; inputs: InputColumns[] } {
+  const payload = parseState(text, path);
   let model: CompiledModel;
   try {
     model = compile(payload.source, payload.hypers, { file: payload.file });
@@ -504,34 +534,6 @@ export async function predictCommand(statePath: string, dataPath: string, json: 
     const fields = Object.entries(summary).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
     io.stdout(`\n  ],\n${fields.join(",\n")}\n}\n`);
   }
-  return 0;
-}
-
-/**
- * Runs `hsmoe route`: per row of the file, the `top` experts ranked by the lower bound mean −
- * α·sd of their gate probability (spec §3.9), each with its mean, sd and 90 % interval, the
- * routing entropy and whether the route is uncertain; streamed row by row, as predict is.
- */
-export async function routeCommand(statePath: string, dataPath: string, top: number, alpha: number, json: boolean, io: Io): Promise<number> {
-  const { model, filter: f, inputs } = loadState(statePath);
-  if (top > f.filter.K) throw new UsageError(`--top ${top} is more than the fit's ${f.filter.K === 1 ? "one expert" : `${f.filter.K} experts`}`);
-  const options = { inputs: sameColumns(inputs), response: model.plan.response, responseOptional: true, responseKind: model.plan.responseKind };
-  const shape = await streamData(dataPath, options);
-  let n = 0;
-  io.stdout(json ? `{\n  "model": ${JSON.stringify(model.plan.model)},\n  "alpha": ${JSON.stringify(alpha)},\n  "rows": [` : ["row", ...Array.from({ length: top }, (_, r) => `rank ${r + 1}: expert mean [90 % interval]`), "entropy", "uncertain"].join("\t") + "\n");
-  await streamData(dataPath, options, (x, _y, line) => {
-    let route: ReturnType<ModelFilter["route"]>;
-    try {
-      route = f.route(x, { k: top, alpha });
-    } catch (e) {
-      if (e instanceof FilterError) throw new FilterError(e.code, `${dataPath}:${line}: row ${n + 1}: ${e.message}`, n + 1);
-      throw e;
-    }
-    n++;
-    if (json) io.stdout(`${n > 1 ? "," : ""}\n    ${JSON.stringify(route)}`);
-    else io.stdout([n, ...route.top.map((e) => `${e.expert} ${fmt(e.mean, 3)} [${fmt(e.interval[0], 3)}, ${fmt(e.interval[1], 3)}]`), fmt(route.entropy, 3), route.uncertain ? "yes" : "no"].join("\t") + "\n");
-  }, undefined, shape);
-  if (json) io.stdout(`\n  ],\n  "n": ${n}\n}\n`);
   return 0;
 }
 

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { describeModel, diagnosticToJson, dumpGraph, dumpPlan, renderDiagnostics, summaryJson } from "../compiler/index.js";
-import { compileCommand, explainRunError, fitCommand, predictCommand, routeCommand } from "./fit.js";
+import { compileCommand, explainRunError, fitCommand, predictCommand } from "./fit.js";
+import { exportRouterCommand, routeCommand } from "./route.js";
 import { readModelFile, UsageError, type Io } from "./io.js";
 import { MAX_PARTICLES, MAX_SETS } from "../runtime/pl/options.js";
 import { DEFAULT_WINDOW } from "../runtime/pl/schedule.js";
@@ -39,7 +40,11 @@ commands:
   route STATE.json --data X.csv [--top K] [--alpha A] [--json]
       per row, the K experts (default 1) of highest lower bound mean − A·sd of their gate
       probability (default A = 1), with means and 90 % intervals, the routing entropy and
-      whether the K-th and next experts' intervals overlap (an uncertain route)
+      whether the K-th and next experts' intervals overlap (an uncertain route); rows with
+      the response add the coverage–risk curve (the most confidently routed rows' scores)
+  route STATE.json --export ROUTER.json [--draws M] [--seed S]
+      write a router: M posterior draws of the gate (default 256), which route takes in
+      place of the state (ROUTER.json --data X.csv) without the particles or the experts
 
 --set NAME=VALUE replaces a hyperparameter's default; an array takes its entries, NAME=1,1,2
 `;
@@ -154,10 +159,22 @@ function runPredict(args: string[], io: Io): Promise<number> {
   return predictCommand(positionals[0], values.data, values.json ?? false, io);
 }
 
-function runRoute(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { data: { type: "string" }, top: { type: "string" }, alpha: { type: "string" }, json: { type: "boolean" } } });
-  if (positionals.length !== 1) throw new UsageError("route needs one saved state (from fit --save)");
-  if (!values.data) throw new UsageError("route needs --data X.csv");
+function runRoute(args: string[], io: Io): Promise<number> | number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { data: { type: "string" }, top: { type: "string" }, alpha: { type: "string" }, json: { type: "boolean" }, export: { type: "string" }, draws: { type: "string" }, seed: { type: "string" } },
+  });
+  if (positionals.length !== 1) throw new UsageError("route needs one saved state (from fit --save) or router (from route --export)");
+  if (values.export !== undefined) {
+    if (values.data !== undefined || values.top !== undefined || values.alpha !== undefined || values.json) throw new UsageError("route --export writes a router; route rows with --data in another run");
+    const draws = positiveInt(values.draws, "--draws", 256, 100_000);
+    const seed = positiveInt(values.seed, "--seed", 1);
+    return exportRouterCommand(positionals[0], values.export, draws, seed, io);
+  }
+  if (values.draws !== undefined || values.seed !== undefined) throw new UsageError("--draws and --seed go with --export");
+  if (!values.data) throw new UsageError("route needs --data X.csv (or --export ROUTER.json)");
   const top = values.top === undefined ? 1 : /^[1-9][0-9]*$/.test(values.top) ? Number(values.top) : NaN;
   if (!Number.isSafeInteger(top)) throw new UsageError(`--top takes a positive integer, not ${JSON.stringify(values.top)}`);
   const alpha = values.alpha === undefined ? 1 : /^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(values.alpha) ? Number(values.alpha) : NaN;

@@ -163,6 +163,26 @@ export const CHARTS: readonly ChartDef[] = [
     }),
   },
   {
+    id: "selective",
+    section: "gate",
+    title: "Selective prediction: held-out score by routing confidence",
+    caption: (r) =>
+      `The held-out rows ranked by the confidence of their route (the top expert's gate probability, mean − sd), and the mean log predictive density of the most confident share (all ${r.selective.at(-1)?.rows ?? 0} rows at 100 %). A curve that falls to the right says the uncertain routes are where predictions are worse: abstain or escalate there.`,
+    when: (r) => r.selective.length > 1,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: WIDTH / 2,
+      height: HEIGHT - 100,
+      data: { values: r.selective.map((p) => ({ coverage: p.coverage, lpd: p.lpd, rmse: p.rmse, rows: p.rows })) },
+      mark: { type: "line", point: true, color: "#4c78a8" },
+      encoding: {
+        x: { field: "coverage", type: "quantitative", title: "share of rows kept (most confident first)", scale: { domain: [0, 1] }, axis: { format: "%" } },
+        y: { field: "lpd", type: "quantitative", title: "mean log predictive density", scale: { zero: false } },
+        tooltip: [{ field: "coverage", format: ".0%" }, { field: "rows" }, { field: "lpd", format: ".4f" }, { field: "rmse", title: "RMSE", format: ".4f" }],
+      },
+    }),
+  },
+  {
     id: "usage",
     section: "experts",
     title: "Expert usage",
@@ -175,6 +195,21 @@ export const CHARTS: readonly ChartDef[] = [
       data: { values: r.experts.map((e) => ({ expert: e.expert, usage: e.usage })) },
       mark: { type: "bar" },
       encoding: { x: { field: "expert", type: "ordinal", axis: { labelAngle: 0 } }, y: { field: "usage", type: "quantitative", scale: { domain: [0, 1] } }, color: { ...expertColor, legend: null }, tooltip: [{ field: "expert" }, { field: "usage", format: ".3f" }] },
+    }),
+  },
+  {
+    id: "active",
+    section: "experts",
+    title: "How many experts are active",
+    caption: (r) => `Posterior probability of the number of experts holding at least 5 % of the rows (counted per particle). Mass below ${r.experts.length} means the data need fewer experts than the model offers.`,
+    when: (r) => r.experts.length > 1,
+    spec: (r) => ({
+      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+      width: Math.min(WIDTH, 50 * r.activeCounts.length + 80),
+      height: 160,
+      data: { values: r.activeCounts },
+      mark: { type: "bar", color: "#4c78a8" },
+      encoding: { x: { field: "count", type: "ordinal", title: "active experts", axis: { labelAngle: 0 } }, y: { field: "probability", type: "quantitative", title: "posterior probability", scale: { domain: [0, 1] } }, tooltip: [{ field: "count" }, { field: "probability", format: ".3f" }] },
     }),
   },
   {

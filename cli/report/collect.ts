@@ -6,6 +6,7 @@
  */
 import type { ModelFilter } from "../../api.js";
 import type { DataTable } from "../data/csv.js";
+import type { CoveragePoint } from "../../runtime/pl/summaries.js";
 
 /** Predictive probabilities of the bands: the 90 % and 50 % central intervals. */
 const BAND_PROBS = [0.05, 0.25, 0.75, 0.95];
@@ -81,6 +82,10 @@ export interface ReportData {
   rowsFrom: "test" | "train";
   /** d > 1: gate probabilities at those rows. */
   rowGate: GatePoint[];
+  /** Held-out rows' coverage–risk curve (spec §3.9), empty without held-out rows or routes that depend on the input. */
+  selective: CoveragePoint[];
+  /** Posterior probability of each number of active experts (holding ≥ 5 % of a particle's rows), from 0 to K. */
+  activeCounts: { count: number; probability: number }[];
   /** Expert usage and coefficients (with 90 % intervals), most used first. */
   experts: { expert: number; usage: number; noiseVariance: number | null; dispersion: number | null; coefficients: { feature: string; mean: number; lower: number; upper: number }[] }[];
   /**
@@ -122,6 +127,8 @@ export interface ReportInput {
   /** Feature to plot along; default the first input that varies. */
   feature?: string;
   facts: { label: string; value: string }[];
+  /** The held-out coverage–risk curve, when the fit scored held-out rows. */
+  selective?: CoveragePoint[];
 }
 
 /** Raised when the chosen feature is not an input column. */
@@ -278,6 +285,8 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     rows,
     rowsFrom: test ? "test" : "train",
     rowGate,
+    selective: input.selective ?? [],
+    activeCounts: f.activeExperts().probabilities.map((probability, count) => ({ count, probability })),
     experts,
     shrinkage,
     gateRows,

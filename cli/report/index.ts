@@ -6,7 +6,7 @@ import type { ModelFilter } from "../../api.js";
 import type { DataTable } from "../data/csv.js";
 import { collectReport } from "./collect.js";
 import { renderReport } from "./html.js";
-import type { Forgetting } from "../../runtime/pl/summaries.js";
+import type { CoveragePoint, Forgetting } from "../../runtime/pl/summaries.js";
 
 export { collectReport, ReportFeatureError, type ReportData } from "./collect.js";
 export { renderReport } from "./html.js";
@@ -24,7 +24,7 @@ export interface FitFacts {
   logEvidenceSE: number;
   essMin: number;
   ancestors: number;
-  heldout?: { n: number; lpd: number; rmse: number };
+  heldout?: { n: number; lpd: number; rmse: number; selective?: CoveragePoint[] };
   forget: Forgetting;
   activeExperts: { mean: number; interval: [number, number]; threshold: number; unused: number[]; collapsed: [number, number][] };
 }
@@ -71,6 +71,7 @@ export function reportPage(
     test: a.test,
     feature: a.feature,
     facts: factRows(a.result),
+    selective: a.result.heldout?.selective ?? [],
   });
   return renderReport(data);
 }

@@ -5,10 +5,10 @@
  * model takes milliseconds. Fitting runs in a Web Worker (worker.ts), which posts the growing
  * fit every few dozen rows; the page only draws. A new fit, or Stop, terminates the worker.
  */
-import { compile, diagnosticToJson, DiagnosticError, type DiagnosticJson } from "../../index.js";
+import { compile, diagnosticToJson, DiagnosticError, routeWith, type DiagnosticJson, type RouterJson } from "../../index.js";
 import { Editor, type LineMark } from "./editor.js";
 import { Plot } from "./plot.js";
-import type { FitRequest, WorkerMessage } from "./protocol.js";
+import type { FitRequest, StartMessage, WorkerMessage } from "./protocol.js";
 
 /** Pause after the last keystroke before the model is checked again. */
 const CHECK_DELAY_MS = 250;
@@ -38,11 +38,19 @@ const stopButton = element<HTMLButtonElement>("stop");
 const status = element("status");
 const progress = element<HTMLProgressElement>("progress");
 const stats = element("stats");
+const routeAt = element<HTMLInputElement>("route-at");
+const routeK = element<HTMLInputElement>("route-k");
+const routeAlpha = element<HTMLInputElement>("route-alpha");
+const routeColumn = element("route-column");
+const routeStatus = element("route-status");
+const routeTable = element<HTMLTableElement>("route");
 
 let data: { file: string; text: string } | undefined;
 let modelOk = false;
 let worker: Worker | undefined;
 let checkTimer: ReturnType<typeof setTimeout> | undefined;
+/** The finished fit's router and the row a picked value becomes (the other inputs at their means). */
+let routing: { router: RouterJson; means: number[]; at: number } | undefined;
 
 /** `K=3, g=10` (commas or spaces between) → values; a malformed entry is reported by name. */
 function parseHypers(text: string): Record<string, number> {
@@ -178,6 +186,7 @@ function startFit(plot: Plot): void {
   const fitWorker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker = fitWorker;
   let total = 0;
+  let start: StartMessage | undefined;
   const fail = (message: string) => {
     setStatus("error", message);
     stopWorker();
@@ -188,6 +197,8 @@ function startFit(plot: Plot): void {
     const m = event.data;
     switch (m.type) {
       case "start":
+        start = m;
+        setRouting(undefined, null);
         total = m.n;
         progress.max = m.n;
         progress.value = 0;
@@ -203,6 +214,7 @@ function startFit(plot: Plot): void {
       case "done":
         setStatus("done", `done: ${total} rows in ${m.seconds.toFixed(1)} s`);
         stopWorker();
+        setRouting(start, m.router, m.routerProblem && `no route: ${m.routerProblem}`);
         break;
       case "error":
         fail(m.message);
@@ -215,6 +227,76 @@ function startFit(plot: Plot): void {
   progress.removeAttribute("value");
   updateButtons();
   fitWorker.postMessage(request);
+}
+
+/** Ready to route once a fit is done: the router, or why there is none. */
+function setRouting(start: StartMessage | undefined, router: RouterJson | null, problem?: string): void {
+  routing = start && router ? { router, means: start.means, at: start.at } : undefined;
+  for (const input of [routeAt, routeK, routeAlpha]) input.disabled = routing === undefined;
+  routeTable.hidden = true;
+  routeStatus.dataset.state = "";
+  if (start) routeColumn.textContent = start.column;
+  if (routing) {
+    routeK.max = String(routing.router.K);
+    routeStatus.textContent = `click the plot or type a value: the experts are routed from ${routing.router.order.length / routing.router.K} posterior draws of the gate`;
+  } else {
+    routeStatus.textContent = problem ?? "fit a model, then click the plot or type a value";
+  }
+}
+
+/** Routes the value in the route field (spec §3.9) and shows the top experts with their intervals. */
+function showRoute(plot: Plot): void {
+  if (!routing) return;
+  const at = routeAt.valueAsNumber;
+  if (!Number.isFinite(at)) return;
+  const { router, means } = routing;
+  const k = routeK.valueAsNumber;
+  const alpha = routeAlpha.valueAsNumber;
+  const x = Float64Array.from(means);
+  x[routing.at] = at;
+  let route: ReturnType<typeof routeWith>;
+  try {
+    if (!(Number.isInteger(k) && k >= 1 && k <= router.K)) throw new Error(`top: expected a whole number from 1 to ${router.K}`);
+    route = routeWith(router, x, { k, alpha: Number.isFinite(alpha) ? alpha : 1 });
+  } catch (error) {
+    routeTable.hidden = true;
+    routeStatus.dataset.state = "uncertain";
+    routeStatus.textContent = error instanceof Error ? error.message : String(error);
+    return;
+  }
+  const rows = route.top.map((e, r) => {
+    const row = document.createElement("tr");
+    const cells = [String(r + 1), String(e.expert), e.mean.toFixed(3), `[${e.interval[0].toFixed(3)}, ${e.interval[1].toFixed(3)}]`, e.bound.toFixed(3)].map((text) => {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      return cell;
+    });
+    const bar = document.createElement("div");
+    bar.className = "bar";
+    const mean = document.createElement("span");
+    mean.className = "mean";
+    mean.style.width = `${(100 * e.mean).toFixed(1)}%`;
+    const interval = document.createElement("span");
+    interval.className = "interval";
+    interval.style.left = `${(100 * e.interval[0]).toFixed(1)}%`;
+    interval.style.width = `${(100 * (e.interval[1] - e.interval[0])).toFixed(1)}%`;
+    bar.append(mean, interval);
+    const barCell = document.createElement("td");
+    barCell.append(bar);
+    row.append(...cells, barCell);
+    return row;
+  });
+  routeTable.tBodies[0].replaceChildren(...rows);
+  routeTable.hidden = false;
+  const cut = k < router.K ? (route.uncertain ? `uncertain: the 90 % intervals of the ${ordinal(k)} and ${ordinal(k + 1)} experts overlap` : `sure: the ${ordinal(k)} expert's interval lies above the next one's`) : "every expert is routed to";
+  routeStatus.dataset.state = route.uncertain ? "uncertain" : "sure";
+  routeStatus.textContent = `${cut} · routing entropy ${route.entropy.toFixed(3)} nats`;
+  plot.showPick(at).catch((e: unknown) => setStatus("error", String(e)));
+}
+
+function ordinal(n: number): string {
+  const tail = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${tail}`;
 }
 
 async function fetchText(url: string): Promise<string> {
@@ -254,6 +336,12 @@ async function main(): Promise<void> {
     }),
   );
   fitButton.addEventListener("click", guarded(() => startFit(plot)));
+  plot.onPick((at) => {
+    if (!routing) return;
+    routeAt.value = at.toPrecision(4);
+    showRoute(plot);
+  });
+  for (const input of [routeAt, routeK, routeAlpha]) input.addEventListener("input", guarded(() => showRoute(plot)));
   stopButton.addEventListener(
     "click",
     guarded(() => {

@@ -21,6 +21,9 @@ const spec: Spec = {
     { name: "xTitle", value: "x" },
     { name: "yTitle", value: "y" },
     { name: "seen", value: 0 },
+    // the input value a click picks, read by the page; and the one it routed, drawn as a rule
+    { name: "pick", value: null, on: [{ events: "click", update: "invert('x', clamp(x(), 0, width))" }] },
+    { name: "picked", value: null },
   ],
   // Mark names double as data-set names in Vega, so the data sets are named apart from the marks.
   data: [{ name: "rows" }, { name: "grid" }],
@@ -63,6 +66,13 @@ const spec: Spec = {
       },
     },
     {
+      type: "rule",
+      name: "pickRule",
+      encode: {
+        update: { x: { scale: "x", signal: "picked === null ? 0 : picked" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#e45756" }, strokeWidth: { value: 1.5 }, opacity: { signal: "picked === null ? 0 : 1" } },
+      },
+    },
+    {
       type: "line",
       name: "mean",
       from: { data: "grid" },
@@ -89,12 +99,24 @@ export class Plot {
   start(message: StartMessage): Promise<unknown> {
     const rows = message.xs.map((x, row) => ({ row, x, y: message.ys[row] }));
     const title = message.heldAtMean.length > 0 ? `${message.column} (${message.heldAtMean.join(", ")} at their mean)` : message.column;
-    return this.enqueue((v) => v.signal("xTitle", title).signal("yTitle", message.response).signal("seen", 0).data("rows", rows).data("grid", []));
+    return this.enqueue((v) => v.signal("xTitle", title).signal("yTitle", message.response).signal("seen", 0).signal("picked", null).data("rows", rows).data("grid", []));
   }
 
   /** Draws the latest band and darkens the rows seen so far. */
   progress(message: ProgressMessage): Promise<unknown> {
     return this.enqueue((v) => v.signal("seen", message.rows).data("grid", message.band));
+  }
+
+  /** Calls `listener` with the input value of each click on the plot. */
+  onPick(listener: (at: number) => void): void {
+    this.view.addSignalListener("pick", (_name, value: unknown) => {
+      if (typeof value === "number" && Number.isFinite(value)) listener(value);
+    });
+  }
+
+  /** Marks the routed input value with a vertical rule (null: none). */
+  showPick(at: number | null): Promise<unknown> {
+    return this.enqueue((v) => v.signal("picked", at));
   }
 
   private enqueue(change: (view: View) => View): Promise<unknown> {

@@ -2,6 +2,7 @@
  * The messages between the playground page and its fit worker. Types only: both sides import
  * them with `import type`, so nothing of this file reaches the bundles.
  */
+import type { RouterJson } from "../../index.js";
 
 /** Page → worker: fit this model to this CSV text. */
 export interface FitRequest {
@@ -39,6 +40,9 @@ export interface StartMessage {
   /** The plotted column and the response of every row, in stream order. */
   xs: number[];
   ys: number[];
+  /** Every input column's mean, and the plotted column's index: the row a point picked on the plot is. */
+  means: number[];
+  at: number;
 }
 
 /** Worker → page, every `every` rows and after the last: the filter's state. */
@@ -55,6 +59,9 @@ export interface ProgressMessage {
 export interface DoneMessage {
   type: "done";
   seconds: number;
+  /** Posterior draws of the gate, which route a picked point on the page; null with why when the model's gate cannot be exported. */
+  router: RouterJson | null;
+  routerProblem?: string;
 }
 
 /** Worker → page: the model or the data were rejected, or the filter failed. */

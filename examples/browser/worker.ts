@@ -4,7 +4,7 @@
  * on a grid of the plotted input. Running here keeps the page responsive however long the fit
  * takes; the page stops a fit by terminating the worker, so the loop never needs to yield.
  */
-import { compile, type ModelFilter } from "../../index.js";
+import { compile, type ModelFilter, type RouterJson } from "../../index.js";
 import { checkInputSizes, csvInputs, readDataTable, type DataTable } from "../../cli/data/csv.js";
 import type { BandPoint, FitRequest, WorkerMessage } from "./protocol.js";
 
@@ -19,6 +19,8 @@ const scope = globalThis as unknown as {
 
 /** The quantiles that bound the 90 % and 50 % bands. */
 const PROBABILITIES = [0.05, 0.25, 0.75, 0.95];
+/** Posterior draws of the gate the page routes picked points with. */
+const ROUTER_DRAWS = 256;
 
 scope.onmessage = (event) => {
   try {
@@ -53,6 +55,8 @@ function fit(request: FitRequest): void {
     response,
     xs,
     ys: Array.from(y),
+    means: Array.from(means),
+    at: column,
   });
 
   // Not Math.min(...xs): spreading a long column into arguments overflows the call stack.
@@ -69,7 +73,15 @@ function fit(request: FitRequest): void {
   }
   filter.finish();
   report(n);
-  scope.postMessage({ type: "done", seconds: (performance.now() - started) / 1000 });
+  // The page routes picked points from posterior draws of the gate: no round trip to the worker.
+  let router: RouterJson | null = null;
+  let routerProblem: string | undefined;
+  try {
+    router = filter.exportRouter(ROUTER_DRAWS, request.seed);
+  } catch (error) {
+    routerProblem = error instanceof Error ? error.message : String(error);
+  }
+  scope.postMessage({ type: "done", seconds: (performance.now() - started) / 1000, router, routerProblem });
 }
 
 /** The input columns that are not constant (an intercept column of ones is), in order. */

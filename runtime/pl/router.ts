@@ -94,7 +94,7 @@ function quantileOfSorted(v: Float64Array, q: number): number {
 }
 
 /** @throws FilterError unless `router` is what `exportRouter` writes: sizes that agree, finite coefficients, labels that permute the experts. */
-function checkRouter(router: RouterJson): void {
+export function checkRouter(router: RouterJson): void {
   const bad = () => new FilterError("bad_input", "routeWith: not a router written by exportRouter");
   if (typeof router !== "object" || router === null || router.kind !== "hsmoe-router" || (router.gate !== "stickbreaking" && router.gate !== "softmax")) throw bad();
   const { K, S, d, phi, order, gate } = router;

@@ -9,8 +9,10 @@ import type { ModelState } from "./kernel.js";
 import { logSumExp } from "../math/special.js";
 import { FilterError } from "./errors.js";
 import { rankRoute, type Route, type RouterJson } from "./router.js";
+import { CoverageRisk, DEFAULT_COVERAGES, validateCoverages, type CoveragePoint, type ScoredRow } from "./selective.js";
 
 export type { Route, RoutedExpert, RouterJson } from "./router.js";
+export type { CoveragePoint, ScoredRow } from "./selective.js";
 import type { ParticleSet } from "./particle-set.js";
 import { TMixture } from "./mixture.js";
 import { NbMixture } from "./count-mixture.js";
@@ -152,6 +154,14 @@ export interface ActiveExperts {
    * their lines apart.
    */
   collapsed: [number, number][];
+}
+
+/** Options of {@link PooledSummaries.coverageRisk}. */
+export interface CoverageRiskOptions {
+  /** The route's α: a row's confidence is its first-ranked expert's mean − α·sd (default 1). */
+  alpha?: number;
+  /** Shares of the rows to keep, the most confident first (default 0.1, 0.2, …, 1). */
+  coverages?: readonly number[];
 }
 
 /** Options of {@link PooledSummaries.route}. */
@@ -362,6 +372,45 @@ export abstract class PooledSummaries {
     if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `route: alpha must be a finite number ≥ 0, not ${alpha}`);
     validateProbabilities([level], "route: credible level");
     return rankRoute(this.gateSummaries(x, level, "route"), k, alpha);
+  }
+
+  /** Whether routes depend on the input: more than one expert, and a gate whose weights are not constants. */
+  get routesByInput(): boolean {
+    return this.K > 1 && this.sets[0].state.gate.kind !== "fixed";
+  }
+
+  /**
+   * Selective prediction (spec §3.9): the coverage–risk curve of scored rows. Each row's
+   * confidence is the lower bound mean − α·sd of the expert its route ranks first; for each
+   * coverage c the c·n most confident rows' mean log predictive density and RMSE, so a user sees
+   * what abstaining on (or escalating) the least confident routes buys.
+   * @throws FilterError naming the row (from 1) that cannot be routed or scored.
+   */
+  coverageRisk(rows: Iterable<{ x: ArrayLike<number>; y: number }>, options?: CoverageRiskOptions | null): CoveragePoint[] {
+    const { alpha = 1, coverages = DEFAULT_COVERAGES } = options ?? {};
+    validateCoverages(coverages, "coverageRisk");
+    const curve = new CoverageRisk();
+    const it = rows[Symbol.iterator]();
+    // the iterator inside the try: a row the caller's iterable cannot give is named too
+    for (let t = 1; ; t++) {
+      try {
+        const next = it.next();
+        if (next.done) break;
+        const s = this.selectiveScore(next.value.x, next.value.y, alpha);
+        curve.add(s.confidence, s.logDensity, s.squaredError);
+      } catch (e) {
+        if (e instanceof FilterError) throw new FilterError(e.code, `coverageRisk: row ${t}: ${e.message}`, t);
+        throw e;
+      }
+    }
+    return curve.curve(coverages);
+  }
+
+  /** A scored row's routing confidence (its first-ranked expert's mean − α·sd), log predictive density and squared error of the predictive mean. */
+  selectiveScore(x: ArrayLike<number>, y: number, alpha = 1): ScoredRow {
+    const p = this.predict(x, []);
+    const logDensity = p.logDensity(y);
+    return { confidence: this.route(x, { k: 1, alpha }).top[0].bound, logDensity, squaredError: (p.mean - y) ** 2 };
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * The playground (examples/browser) in headless Chromium, built and served by the same scripts
  * as `npm run playground`: diagnostics appear as a model is typed, and a fit of the bundled
- * sample runs in the worker and redraws the predictive band as its reports arrive. The page must
+ * sample runs in the worker and redraws the predictive band as its reports arrive; a point picked
+ * on the plot is routed from the exported router. The page must
  * log no errors and request nothing from another origin. Leaves test-output/playground.png
  * (gitignored); the checked-in examples/browser/screenshot.png is made by examples/screenshots.ts.
  */
@@ -113,6 +114,25 @@ describe("browser playground", () => {
     expect(await page.evaluate(() => (document.getElementById("progress") as HTMLProgressElement).value)).toBe(SAMPLE_ROWS);
     expect(await page.textContent("#status")).toMatch(new RegExp(`^done: ${SAMPLE_ROWS} rows in `));
     expect(await page.textContent("#stats")).toMatch(/^log evidence -\d+\.\d ± \d+\.\d · ESS \d+ of 200$/);
+
+    // Routing a picked point (issue 14 item 6): a click on the plot routes its x2 from the
+    // exported router, the other inputs at their means; the table gives the top 2 experts.
+    expect(await page.isDisabled("#route-at")).toBe(false);
+    await page.click("#plot svg", { position: { x: 330, y: 200 } });
+    await expect.poll(() => page.isHidden("#route"), poll).toBe(false);
+    const picked = Number(await page.inputValue("#route-at"));
+    expect(picked).toBeGreaterThan(-3);
+    expect(picked).toBeLessThan(3);
+    expect(await page.locator("#route tbody tr").count()).toBe(2);
+    expect(await page.textContent("#route-status")).toMatch(/^(sure|uncertain): .* · routing entropy \d\.\d{3} nats$/);
+    expect(await page.evaluate(() => document.querySelector(".pickRule line, .pickRule path") !== null)).toBe(true);
+    // far into the left regime one expert takes the point, surely
+    await page.fill("#route-at", "-2.5");
+    await page.fill("#route-k", "1");
+    await expect.poll(() => page.textContent("#route-status"), poll).toMatch(/^sure: /);
+    const cells = await page.locator("#route tbody tr td").allTextContents();
+    expect(cells.slice(0, 2)).toEqual(["1", expect.stringMatching(/^[1-3]$/)]);
+    expect(Number(cells[2])).toBeGreaterThan(0.9);
 
     mkdirSync(join(root, "test-output"), { recursive: true });
     await page.screenshot({ path: join(root, "test-output/playground.png") });

@@ -34,6 +34,11 @@ describe("hsmoe fit", () => {
     for (const key of ["seconds", "sweepShare", "logEvidence", "logEvidenceSE", "essMin", "ancestors"]) expect(Number.isFinite(out[key])).toBe(true);
     expect(out.heldout.n).toBe(400);
     expect(out.heldout.lpd).toBeLessThan(0);
+    // the coverage–risk curve (spec §3.9): its last point is every held-out row
+    expect(out.heldout.selective.map((p: { coverage: number }) => p.coverage)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    expect(out.heldout.selective[9]).toMatchObject({ rows: 400 });
+    expect(out.heldout.selective[9].lpd).toBeCloseTo(out.heldout.lpd, 12);
+    expect(out.heldout.selective[9].rmse).toBeCloseTo(out.heldout.rmse, 12);
     expect(out.experts).toHaveLength(3);
     expect(out.experts.reduce((a: number, e: { usage: number }) => a + e.usage, 0)).toBeCloseTo(1, 6);
     expect(out.gate.shrinkage).toHaveLength(2);

@@ -54,6 +54,8 @@ function handMade(oneD: boolean): ReportData {
     points: [{ at: 0, y: 1 }], band, gate,
     rows: oneD ? [] : [{ row: 1, at: 0, observed: 1, mean: 1.1, lower: 0, upper: 2 }], rowsFrom: "train",
     rowGate: oneD ? [] : gate.slice(0, 2),
+    selective: [0.5, 1].map((coverage) => ({ coverage, rows: 10 * coverage, threshold: 0.9, lpd: -1 / coverage, rmse: coverage })),
+    activeCounts: [0, 1, 2].map((count) => ({ count, probability: count / 3 })),
     experts: [1, 2].map((expert) => ({ expert, usage: 0.5, noiseVariance: 1, dispersion: null, coefficients: [{ feature: "a", mean: 0, lower: -1, upper: 1 }] })),
     shrinkage: [{ stick: 1, feature: "(Intercept)", column: 0, kappa: 0.1 }, { stick: 1, feature: "</script><b>x", column: 1, kappa: 0.9 }],
     gateRows: "stick",
@@ -70,7 +72,7 @@ function handMade(oneD: boolean): ReportData {
 describe("report charts", () => {
   it.each([true, false])("every chart renders to a non-empty SVG in Node (1-D: %s)", async (oneD) => {
     const charts = compiledCharts(handMade(oneD));
-    expect(charts.map((c) => c.def.id)).toEqual(oneD ? ["predictive", "gate", "usage", "shrinkage", "ess", "score", "evidence"] : ["predictive", "observed", "gate", "row-gate", "usage", "shrinkage", "ess", "score", "evidence"]);
+    expect(charts.map((c) => c.def.id)).toEqual(oneD ? ["predictive", "gate", "selective", "usage", "active", "shrinkage", "ess", "score", "evidence"] : ["predictive", "observed", "gate", "row-gate", "selective", "usage", "active", "shrinkage", "ess", "score", "evidence"]);
     for (const { vega: spec } of charts) {
       const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
       expect(svg).toMatch(/^<svg/);
@@ -83,7 +85,7 @@ describe("report charts", () => {
     r.binary = true;
     r.calibration = [{ predicted: 0.1, observed: 0.12, n: 40 }, { predicted: 0.85, observed: 0.8, n: 60 }];
     const charts = compiledCharts(r);
-    expect(charts.map((c) => c.def.id)).toEqual(["predictive", "calibration", "gate", "row-gate", "usage", "shrinkage", "ess", "score", "evidence"]);
+    expect(charts.map((c) => c.def.id)).toEqual(["predictive", "calibration", "gate", "row-gate", "selective", "usage", "active", "shrinkage", "ess", "score", "evidence"]);
     for (const { def, vega: spec } of charts) {
       const svg = await new vega.View(vega.parse(spec as vega.Spec), { renderer: "none" }).toSVG();
       expect(svg).toMatch(/<path|<rect|<line/);
@@ -142,7 +144,7 @@ describe("hsmoe report", () => {
     expect(r.code).toBe(0);
     const html = readFileSync(out, "utf8");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)/);
-    for (const id of ["predictive", "gate", "usage", "shrinkage", "ess", "score", "evidence"]) expect(html).toContain(`id="chart-${id}"`);
+    for (const id of ["predictive", "gate", "selective", "usage", "active", "shrinkage", "ess", "score", "evidence"]) expect(html).toContain(`id="chart-${id}"`);
     expect(html).not.toContain('id="chart-observed"');
     expect(html).toContain("polya_gamma_stickbreaking"); // the inference plan
     expect(html).toContain("tau ~ halfcauchy(1)"); // the model source

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../helpers/cli.js";
 import { compile } from "../../api.js";
+import { routeWith } from "../../runtime/pl/router.js";
 
 const flagship = new URL("../../stdlib/hsmoe.moe", import.meta.url).pathname;
 const source = new URL("../../examples/data/piecewise-train.csv", import.meta.url).pathname;
@@ -84,6 +85,66 @@ describe("hsmoe route", () => {
     expect(a.mean).toBeLessThanOrEqual(a.interval[1]);
     const text = await cli("fit", flagship, "--set", "K=3", "--data", data, "--particles", "200");
     expect(text.stdout).toMatch(/\nactive experts \(holding ≥ 5 % of the rows\): \d\.\d\d \[\d, \d\]/);
+  });
+
+  it("rows with the response: the coverage–risk curve after the rows, as the API's", async () => {
+    const scored = join(dir, "scored.csv");
+    writeFileSync(scored, "x1,x2,y\n1,-2,1.1\n1,0.1,1.3\n1,2.5,6.1\n1,-0.2,-0.7\n");
+    const r = await cli("route", state, "--data", scored, "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const { payload } = JSON.parse(readFileSync(state, "utf8"));
+    const f = compile(payload.source, payload.hypers, { file: payload.file }).restore(payload.snapshot);
+    const withY = [[-2, 1.1], [0.1, 1.3], [2.5, 6.1], [-0.2, -0.7]].map(([u, y]) => ({ x: [1, u], y }));
+    expect(out.selective).toEqual(JSON.parse(JSON.stringify(f.coverageRisk(withY))));
+    const text = await cli("route", state, "--data", scored);
+    expect(text.stdout).toContain("\ncoverage–risk: the rows whose top expert's mean − 1·sd is highest first\ncoverage\trows\tconfidence ≥\tlpd\tRMSE\n10 %\t1\t");
+    // without the response there is nothing to score
+    expect(JSON.parse((await cli("route", state, "--data", rows, "--json")).stdout).selective).toBeUndefined();
+  });
+
+  it("--export writes a router; route reads it in place of the state, as routeWith routes", async () => {
+    const router = join(dir, "router.json");
+    const w = await cli("route", state, "--export", router, "--draws", "64", "--seed", "3");
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain("64 draws of the gate of 3 experts over 2 inputs");
+    const file = JSON.parse(readFileSync(router, "utf8"));
+    expect(file).toMatchObject({ kind: "hsmoe-router", gate: "stickbreaking", K: 3, S: 2, d: 2, model: "hsmoe", input: { name: "x", columns: ["x1", "x2"] } });
+    expect(file.order).toHaveLength(64 * 3);
+    const r = await cli("route", router, "--data", rows, "--top", "2", "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const direct = [[1, -2], [1, 0], [1, 2.5]].map((x) => routeWith(file, x, { k: 2 }));
+    expect(out.rows).toEqual(JSON.parse(JSON.stringify(direct)));
+    expect(out.selective).toBeUndefined(); // a router has no experts to score rows with
+    // the draws are the API's
+    const { payload } = JSON.parse(readFileSync(state, "utf8"));
+    const f = compile(payload.source, payload.hypers, { file: payload.file }).restore(payload.snapshot);
+    expect(file.phi).toEqual(f.exportRouter(64, 3).phi);
+  });
+
+  it("refuses a damaged router and --export mixed with routing options", async () => {
+    const router = join(dir, "router.json");
+    await cli("route", state, "--export", router);
+    const doc = JSON.parse(readFileSync(router, "utf8"));
+    const damaged = join(dir, "damaged.json");
+    writeFileSync(damaged, JSON.stringify({ ...doc, order: doc.order.map(() => 0) }));
+    let r = await cli("route", damaged, "--data", rows);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`corrupt router ${damaged}: its draws do not fit together`);
+    writeFileSync(damaged, JSON.stringify({ ...doc, input: { name: "x", columns: ["x1"] } }));
+    r = await cli("route", damaged, "--data", rows);
+    expect(r.stderr).toContain("does not name its model and the columns its input reads");
+    for (const extra of [["--data", rows], ["--top", "2"], ["--json"]]) {
+      r = await cli("route", state, "--export", router, ...extra);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("route --export writes a router");
+    }
+    r = await cli("route", state, "--data", rows, "--draws", "5");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--draws and --seed go with --export");
+    r = await cli("route", state, "--export", router, "--draws", "0");
+    expect(r.stderr).toContain("--draws takes a positive integer");
   });
 
   it("exits 1 with the row and column of a bad row", async () => {

@@ -65,6 +65,33 @@ describe("route", () => {
     }
   });
 
+  it("coverageRisk: the curve of the rows' confidences (top bound), log densities and squared errors, sorted most confident first", () => {
+    const rows = piecewise(200, 9);
+    for (const alpha of [0, 1]) {
+      const curve = f.coverageRisk(rows, { alpha, coverages: [1, 0.25, 0.5] });
+      const scored = rows.map((r, t) => {
+        const p = f.predict(r.x, []);
+        return { t, c: f.route(r.x, { k: 1, alpha }).top[0].bound, ld: p.logDensity(r.y), se: (p.mean - r.y) ** 2 };
+      });
+      scored.sort((a, b) => b.c - a.c || a.t - b.t);
+      expect(curve.map((p) => p.coverage)).toEqual([0.25, 0.5, 1]);
+      for (const p of curve) {
+        const kept = scored.slice(0, p.rows);
+        expect(p.rows).toBe(200 * p.coverage);
+        expect(p.threshold).toBe(kept.at(-1)!.c);
+        expect(p.lpd).toBeCloseTo(kept.reduce((a, r) => a + r.ld, 0) / p.rows, 12);
+        expect(p.rmse).toBeCloseTo(Math.sqrt(kept.reduce((a, r) => a + r.se, 0) / p.rows), 12);
+      }
+    }
+  });
+
+  it("coverageRisk: ties in row order, coverages checked, a bad row named", () => {
+    expect(() => f.coverageRisk([], { coverages: [0] })).toThrow(/coverages must be a non-empty list of numbers in \(0, 1\]/);
+    expect(f.coverageRisk([])).toEqual([]);
+    expect(() => f.coverageRisk([{ x: [1, 0], y: 1 }, { x: [1, Number.NaN], y: 1 }])).toThrow(/coverageRisk: row 2: /);
+    expect(() => f.coverageRisk([{ x: [1, 0], y: Number.NaN }])).toThrow(/coverageRisk: row 1: .*not a number/);
+  });
+
   it("two experts, two regimes: sure far from the boundary, uncertain at it", () => {
     const two = compile(flagship, { K: 2 }).filter({ particles: 300, seed: 4 });
     for (const r of piecewise(300, 2)) two.observe(r.x, r.y);
