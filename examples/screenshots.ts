@@ -104,7 +104,8 @@ const PLAYGROUND = "browser";
 
 /**
  * Writes `examples/browser/screenshot.png`: the playground, bundled and served as by
- * `npm run playground`, after fitting the bundled sample with the page's default settings.
+ * `npm run playground`, after fitting the bundled sample with the page's default settings and
+ * routing a point near a boundary between regimes.
  */
 async function playground(browser: Browser): Promise<void> {
   const { watchPage } = await import("../test/helpers/browser.js");
@@ -124,7 +125,12 @@ async function playground(browser: Browser): Promise<void> {
     await page.waitForFunction(() => ["done", "error"].includes(document.getElementById("status")?.dataset.state ?? ""), null, { timeout: 120_000 });
     const status = (await page.textContent("#status")) ?? "";
     const stats = (await page.textContent("#stats")) ?? "";
-    const shot = await page.screenshot();
+    // a point near the first regimes' boundary, routed to its top two experts
+    if (status.startsWith("done:")) {
+      await page.fill("#route-at", "-1");
+      await page.waitForFunction(() => !(document.getElementById("route") as HTMLTableElement).hidden, null, { timeout: 10_000 });
+    }
+    const shot = await page.screenshot({ fullPage: true });
     await page.close();
     const problems = [
       ...(status.startsWith("done:") ? [] : [`the fit did not finish: ${status}`]),
