@@ -169,7 +169,8 @@ export class ModelFilter {
   coverageRisk(rows: Iterable<{ x: InputRow; y: number }>, options?: CoverageRiskOptions | null): CoveragePoint[] {
     const kernel = this.kernel;
     function* flat() {
-      for (const r of rows) yield { x: flatten(kernel, r.x, "coverageRisk").row, y: r.y };
+      // a row that is no object goes on as it is, for the filter to refuse by its number
+      for (const r of rows) yield typeof r === "object" && r !== null ? { x: flatten(kernel, r.x, "coverageRisk").row, y: r.y } : (r as never);
     }
     return this.filter.coverageRisk(flat(), options);
   }

@@ -11,7 +11,7 @@
 export { compile, DiagnosticError, ModelFilter, type CompiledModel, type CompileOptions, type InputRow } from "./api.js";
 export type { FilterOptions, FilterSnapshot, Separation } from "./runtime/pl/filter.js";
 export type { ExpertSummary, Forgetting, Quantile, Prediction, GateProbability, Route, RoutedExpert, RouteOptions, ActiveExperts, RouterJson, CoveragePoint, CoverageRiskOptions } from "./runtime/pl/summaries.js";
-export { routeWith } from "./runtime/pl/router.js";
+export { routeWith, routerFrom, type RouteFn } from "./runtime/pl/router.js";
 export type { Forget } from "./runtime/pl/forget.js";
 export type { ResponseKind } from "./runtime/rules/roles.js";
 export type { Schedule } from "./runtime/pl/schedule.js";

@@ -80,7 +80,7 @@ export async function streamData(
 }
 
 /** A data file's shape after the checking pass, and the file it was read from. */
-export interface Checked extends TableShape {
+interface Checked extends TableShape {
   identity: FileIdentity;
 }
 
@@ -155,22 +155,16 @@ async function heldout(f: ModelFilter, path: string, options: Omit<ReadDataOptio
   const routes = f.filter.routesByInput;
   const curve = new CoverageRisk();
   const shape = await streamData(path, options, (x, y, line) => {
-    if (routes) {
-      let s: ScoredRow;
-      try {
-        s = f.filter.selectiveScore(x, y);
-      } catch (e) {
-        if (e instanceof FilterError) throw new FilterError(e.code, `${path}:${line}: ${e.message}`);
-        throw e;
-      }
-      curve.add(s.confidence, s.logDensity, s.squaredError);
-      lpd += s.logDensity;
-      se += s.squaredError;
-    } else {
-      const p = predictAt(f, x, [], `${path}:${line}`);
-      lpd += p.logDensity(y);
-      se += (p.mean - y) ** 2;
+    let s: ScoredRow;
+    try {
+      s = routes ? f.filter.selectiveScore(x, y) : { confidence: 1, ...f.filter.scoreRow(x, y) };
+    } catch (e) {
+      if (e instanceof FilterError) throw new FilterError(e.code, `${path}:${line}: ${e.message}`);
+      throw e;
     }
+    if (routes) curve.add(s.confidence, s.logDensity, s.squaredError);
+    lpd += s.logDensity;
+    se += s.squaredError;
   }, undefined, expected);
   return { n: shape.n, lpd: lpd / shape.n, rmse: Math.sqrt(se / shape.n), ...(routes ? { selective: curve.curve() } : {}) };
 }
@@ -479,8 +473,7 @@ function fitSummary(r: {
  * states listed them has one input, reading all its columns).
  * @throws StateError when the file is corrupt or does not fit its own model.
  */
-export function loadState(path: string, text = readTextFile(path, "saved state", MAX_STATE_BYTES)): { payload: StatePayload; model: CompiledModel; filter: ModelFilter; inputs: InputColumns[] } {
-  const payload = parseState(text, path);
+export function loadState(path: string, payload = parseState(readTextFile(path, "saved state", MAX_STATE_BYTES), path)): { payload: StatePayload; model: CompiledModel; filter: ModelFilter; inputs: InputColumns[] } {
   let model: CompiledModel;
   try {
     model = compile(payload.source, payload.hypers, { file: payload.file });

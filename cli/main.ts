@@ -40,8 +40,9 @@ commands:
   route STATE.json --data X.csv [--top K] [--alpha A] [--json]
       per row, the K experts (default 1) of highest lower bound mean − A·sd of their gate
       probability (default A = 1), with means and 90 % intervals, the routing entropy and
-      whether the K-th and next experts' intervals overlap (an uncertain route); rows with
-      the response add the coverage–risk curve (the most confidently routed rows' scores)
+      whether the K-th and next experts' intervals overlap (an uncertain route); from a
+      saved fit, rows with the response add the coverage–risk curve (the most confidently
+      routed rows' scores); STATE.json may be a router from --export instead
   route STATE.json --export ROUTER.json [--draws M] [--seed S]
       write a router: M posterior draws of the gate (default 256), which route takes in
       place of the state (ROUTER.json --data X.csv) without the particles or the experts

@@ -1,17 +1,18 @@
 /**
  * `hsmoe route` (issue 14, DESIGN §3, spec §3.9): per row of a CSV, the top experts by the lower
  * bound of their gate probability, from a saved fit's particles or from a router it exported
- * (`--export`: posterior draws of the gate, no experts, a few kilobytes). From a saved fit, rows
+ * (`--export`: posterior draws of the gate, no experts; 21 kB for 256 draws of three experts over
+ * two inputs). From a saved fit, rows
  * that carry the response are also scored: the coverage–risk curve of selective prediction.
  */
-import { checkRouter, routeWith, type Route, type RouterJson } from "../runtime/pl/router.js";
-import { CoverageRisk, type ScoredRow } from "../runtime/pl/selective.js";
+import { routerFrom, type Route, type RouterJson } from "../runtime/pl/router.js";
+import { CoverageRisk } from "../runtime/pl/selective.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import type { ResponseKind } from "../runtime/rules/roles.js";
 import type { InputColumns, InputSpec } from "./data/csv.js";
 import { fmt, loadState, sameColumns, streamData } from "./fit.js";
 import { checkOutputs, type Io, MAX_STATE_BYTES, readTextFile, UsageError, writeFileAtomic } from "./io.js";
-import { StateError } from "./state.js";
+import { checkState, isColumnList, StateError } from "./state.js";
 
 /** A router file: what `exportRouter` gives, with the model's name and the columns its input reads, so rows are read as the fit read them. */
 export interface RouterFile extends RouterJson {
@@ -21,8 +22,8 @@ export interface RouterFile extends RouterJson {
   input: InputColumns;
 }
 
-/** How a router file begins (`--export` writes `kind` first): tells it from a saved state without parsing a state twice. */
-const ROUTER_HEAD = /^\s*\{\s*"kind"\s*:\s*"hsmoe-router"/;
+/** The most numbers a router file holds: about 200 MB of JSON, below what route reads. */
+const MAX_ROUTER_NUMBERS = 10_000_000;
 
 /** What routes the rows: a saved fit's particles or a router's draws. */
 interface Routes {
@@ -32,45 +33,43 @@ interface Routes {
   response?: string;
   responseKind?: ResponseKind;
   route(x: Float64Array, k: number, alpha: number): Route;
-  /** A saved fit scores rows that carry the response; a router has no experts to score with. */
-  score?(x: Float64Array, y: number, alpha: number): ScoredRow;
+  /** A saved fit whose routes depend on the input scores rows that carry the response; a router has no experts to score with. */
+  score?(x: Float64Array, y: number): { logDensity: number; squaredError: number };
 }
 
-/** @throws StateError unless the text is a router file `--export` wrote. */
-function parseRouter(text: string, path: string): RouterFile {
+/** @throws StateError unless the document is a router file `--export` wrote. */
+function checkRouterFile(doc: Record<string, unknown>, path: string): RouterFile {
   const corrupt = (why: string) => new StateError(`corrupt router ${path}: ${why}`);
-  let doc: RouterFile;
-  try {
-    doc = JSON.parse(text) as RouterFile;
-  } catch {
-    throw corrupt("not JSON");
-  }
-  try {
-    checkRouter(doc);
-  } catch (e) {
-    if (e instanceof FilterError) throw corrupt("its draws do not fit together");
-    throw e;
-  }
   const input = doc.input as Partial<InputColumns> | undefined;
-  if (typeof doc.model !== "string" || typeof input?.name !== "string" || !Array.isArray(input.columns) || input.columns.length !== doc.d || !input.columns.every((c) => typeof c === "string")) {
+  const columns = input?.columns;
+  if (typeof doc.model !== "string" || typeof input?.name !== "string" || !isColumnList(columns) || columns.length !== doc.d) {
     throw corrupt("it does not name its model and the columns its input reads");
   }
-  return doc;
+  if (columns.some((c) => c === "") || new Set(columns).size !== columns.length) throw corrupt("its input's columns are not distinct names");
+  return doc as unknown as RouterFile;
 }
 
-/** The routes of a file: a router when it begins as one, else a saved state. */
+/** The routes of a file: a router (`kind` "hsmoe-router") or a saved state, parsed once. */
 function loadRoutes(path: string): Routes {
   const text = readTextFile(path, "saved state or router", MAX_STATE_BYTES);
-  if (ROUTER_HEAD.test(text.slice(0, 256))) {
-    const router = parseRouter(text, path);
-    return {
-      model: router.model,
-      K: router.K,
-      inputs: [{ name: router.input.name, columns: router.input.columns }],
-      route: (x, k, alpha) => routeWith(router, x, { k, alpha }),
-    };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new StateError(`corrupt state ${path}: it is not JSON (truncated or damaged?)`);
   }
-  const { model, filter: f, inputs } = loadState(path, text);
+  if (typeof doc === "object" && doc !== null && (doc as { kind?: unknown }).kind === "hsmoe-router") {
+    const file = checkRouterFile(doc as Record<string, unknown>, path);
+    let route: ReturnType<typeof routerFrom>;
+    try {
+      route = routerFrom(file);
+    } catch (e) {
+      if (e instanceof FilterError) throw new StateError(`corrupt router ${path}: its draws do not fit together`);
+      throw e;
+    }
+    return { model: file.model, K: file.K, inputs: [{ name: file.input.name, columns: file.input.columns }], route: (x, k, alpha) => route(x, { k, alpha }) };
+  }
+  const { model, filter: f, inputs } = loadState(path, checkState(doc, path));
   return {
     model: model.plan.model,
     K: f.filter.K,
@@ -78,7 +77,7 @@ function loadRoutes(path: string): Routes {
     response: model.plan.response,
     responseKind: model.plan.responseKind,
     route: (x, k, alpha) => f.filter.route(x, { k, alpha }),
-    score: (x, y, alpha) => f.filter.selectiveScore(x, y, alpha),
+    ...(f.filter.routesByInput ? { score: (x: Float64Array, y: number) => f.filter.scoreRow(x, y) } : {}),
   };
 }
 
@@ -101,8 +100,9 @@ export async function routeCommand(path: string, dataPath: string, top: number, 
     try {
       route = r.route(x, top, alpha);
       if (curve) {
-        const s = r.score!(x, y, alpha);
-        curve.add(s.confidence, s.logDensity, s.squaredError);
+        // the route ranks by the same bound whatever k: its first expert's is the row's confidence
+        const s = r.score!(x, y);
+        curve.add(route.top[0].bound, s.logDensity, s.squaredError);
       }
     } catch (e) {
       if (e instanceof FilterError) throw new FilterError(e.code, `${dataPath}:${line}: row ${n + 1}: ${e.message}`, n + 1);
@@ -126,8 +126,11 @@ export async function routeCommand(path: string, dataPath: string, top: number, 
 export function exportRouterCommand(statePath: string, out: string, draws: number, seed: number, io: Io): number {
   checkOutputs({ state: statePath }, { "--export": out });
   const { model, filter: f, inputs } = loadState(statePath);
+  // about 21 bytes a number: keep the file readable by route (and by JSON.stringify)
+  const numbers = draws * (f.filter.K + (f.filter.sets[0].state.gate.rows * f.filter.D));
+  if (numbers > MAX_ROUTER_NUMBERS) throw new UsageError(`--draws ${draws}: the router would hold ${numbers} numbers, more than ${MAX_ROUTER_NUMBERS}; ask for at most ${Math.floor((MAX_ROUTER_NUMBERS / numbers) * draws)} draws`);
   const file: RouterFile = { ...f.exportRouter(draws, seed), model: model.plan.model, input: inputs[0] };
-  writeFileAtomic(out, [JSON.stringify(file) + "\n"]);
+  writeFileAtomic(out, [JSON.stringify(file) + "\n"], MAX_STATE_BYTES);
   io.stderr(`wrote ${out}: ${draws} draws of the gate of ${file.K} experts over ${file.d} inputs\n`);
   return 0;
 }

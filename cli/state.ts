@@ -76,20 +76,28 @@ function payloadChecksum(p: StatePayload): string {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isColumnList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === "string");
+export const isColumnList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === "string");
 
 /**
  * Parses and checks a state file's text.
  * @throws StateError saying what is wrong.
  */
 export function parseState(text: string, path: string): StatePayload {
-  const corrupt = (why: string) => new StateError(`corrupt state ${path}: ${why}`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw corrupt("it is not JSON (truncated or damaged?)");
+    throw new StateError(`corrupt state ${path}: it is not JSON (truncated or damaged?)`);
   }
+  return checkState(doc, path);
+}
+
+/**
+ * Checks a parsed state file.
+ * @throws StateError saying what is wrong.
+ */
+export function checkState(doc: unknown, path: string): StatePayload {
+  const corrupt = (why: string) => new StateError(`corrupt state ${path}: ${why}`);
   if (!isObject(doc)) throw corrupt("it is not a JSON object");
   // Format 2 states hold model states without D and with scalar prior scales (before design rows).
   if (doc.format === "hsmoe-state/1" || doc.format === "hsmoe-state/2") {

@@ -39,7 +39,7 @@ export { Filter, createSets, setCount, SEPARATION_LOG_ODDS, type FilterOptions, 
 export { ColumnMoments, type ColumnMomentsJson } from "./pl/columns.js";
 export { logEvidenceStandardError, PooledSummaries, type ExpertSummary, type Forgetting, type GateProbability, type Prediction, type Quantile, type Route, type RoutedExpert, type RouteOptions, type ActiveExperts, type RouterJson, type CoveragePoint, type CoverageRiskOptions } from "./pl/summaries.js";
 export { CoverageRisk, DEFAULT_COVERAGES, type ScoredRow } from "./pl/selective.js";
-export { rankRoute, routeWith, type GateSummary } from "./pl/router.js";
+export { rankRoute, routeWith, routerFrom, type GateSummary, type RouteFn } from "./pl/router.js";
 export { AUTO_FORGET, setForget, type Forget } from "./pl/forget.js";
 export { poolSets, type SetTimings } from "./pl/pool.js";
 export { ParticleSet, type ParticleSetJson, type SetOptions } from "./pl/particle-set.js";

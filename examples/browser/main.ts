@@ -5,7 +5,7 @@
  * model takes milliseconds. Fitting runs in a Web Worker (worker.ts), which posts the growing
  * fit every few dozen rows; the page only draws. A new fit, or Stop, terminates the worker.
  */
-import { compile, diagnosticToJson, DiagnosticError, routeWith, type DiagnosticJson, type RouterJson } from "../../index.js";
+import { compile, diagnosticToJson, DiagnosticError, routerFrom, type DiagnosticJson, type RouteFn, type RouterJson } from "../../index.js";
 import { Editor, type LineMark } from "./editor.js";
 import { Plot } from "./plot.js";
 import type { FitRequest, StartMessage, WorkerMessage } from "./protocol.js";
@@ -50,7 +50,7 @@ let modelOk = false;
 let worker: Worker | undefined;
 let checkTimer: ReturnType<typeof setTimeout> | undefined;
 /** The finished fit's router and the row a picked value becomes (the other inputs at their means). */
-let routing: { router: RouterJson; means: number[]; at: number } | undefined;
+let routing: { route: RouteFn; K: number; draws: number; means: number[]; at: number } | undefined;
 
 /** `K=3, g=10` (commas or spaces between) → values; a malformed entry is reported by name. */
 function parseHypers(text: string): Record<string, number> {
@@ -173,6 +173,8 @@ function startFit(plot: Plot): void {
   check();
   if (!modelOk || !data) return;
   stopWorker();
+  // the last fit's router goes with its plot: a new fit, even one that fails, drops it
+  setRouting(plot, undefined, null);
   const request: FitRequest = {
     source: editor.text,
     hypers: parseHypers(hypersInput.value),
@@ -198,7 +200,6 @@ function startFit(plot: Plot): void {
     switch (m.type) {
       case "start":
         start = m;
-        setRouting(undefined, null);
         total = m.n;
         progress.max = m.n;
         progress.value = 0;
@@ -214,7 +215,7 @@ function startFit(plot: Plot): void {
       case "done":
         setStatus("done", `done: ${total} rows in ${m.seconds.toFixed(1)} s`);
         stopWorker();
-        setRouting(start, m.router, m.routerProblem && `no route: ${m.routerProblem}`);
+        setRouting(plot, start, m.router, m.routerProblem && `no route: ${m.routerProblem}`);
         break;
       case "error":
         fail(m.message);
@@ -230,15 +231,16 @@ function startFit(plot: Plot): void {
 }
 
 /** Ready to route once a fit is done: the router, or why there is none. */
-function setRouting(start: StartMessage | undefined, router: RouterJson | null, problem?: string): void {
-  routing = start && router ? { router, means: start.means, at: start.at } : undefined;
+function setRouting(plot: Plot, start: StartMessage | undefined, router: RouterJson | null, problem?: string): void {
+  routing = start && router ? { route: routerFrom(router), K: router.K, draws: router.order.length / router.K, means: start.means, at: start.at } : undefined;
+  plot.showPick(null).catch((e: unknown) => setStatus("error", String(e)));
   for (const input of [routeAt, routeK, routeAlpha]) input.disabled = routing === undefined;
   routeTable.hidden = true;
   routeStatus.dataset.state = "";
   if (start) routeColumn.textContent = start.column;
   if (routing) {
-    routeK.max = String(routing.router.K);
-    routeStatus.textContent = `click the plot or type a value: the experts are routed from ${routing.router.order.length / routing.router.K} posterior draws of the gate`;
+    routeK.max = String(routing.K);
+    routeStatus.textContent = `click the plot or type a value: the experts are routed from ${routing.draws} posterior draws of the gate`;
   } else {
     routeStatus.textContent = problem ?? "fit a model, then click the plot or type a value";
   }
@@ -249,19 +251,21 @@ function showRoute(plot: Plot): void {
   if (!routing) return;
   const at = routeAt.valueAsNumber;
   if (!Number.isFinite(at)) return;
-  const { router, means } = routing;
+  const { K, means } = routing;
   const k = routeK.valueAsNumber;
   const alpha = routeAlpha.valueAsNumber;
   const x = Float64Array.from(means);
   x[routing.at] = at;
-  let route: ReturnType<typeof routeWith>;
+  let route: ReturnType<RouteFn>;
   try {
-    if (!(Number.isInteger(k) && k >= 1 && k <= router.K)) throw new Error(`top: expected a whole number from 1 to ${router.K}`);
-    route = routeWith(router, x, { k, alpha: Number.isFinite(alpha) ? alpha : 1 });
+    if (!(Number.isInteger(k) && k >= 1 && k <= K)) throw new Error(`top: expected a whole number from 1 to ${K}`);
+    if (!(Number.isFinite(alpha) && alpha >= 0)) throw new Error("α: expected a number of at least 0");
+    route = routing.route(x, { k, alpha });
   } catch (error) {
     routeTable.hidden = true;
     routeStatus.dataset.state = "uncertain";
     routeStatus.textContent = error instanceof Error ? error.message : String(error);
+    plot.showPick(null).catch((e: unknown) => setStatus("error", String(e)));
     return;
   }
   const rows = route.top.map((e, r) => {
@@ -288,7 +292,7 @@ function showRoute(plot: Plot): void {
   });
   routeTable.tBodies[0].replaceChildren(...rows);
   routeTable.hidden = false;
-  const cut = k < router.K ? (route.uncertain ? `uncertain: the 90 % intervals of the ${ordinal(k)} and ${ordinal(k + 1)} experts overlap` : `sure: the ${ordinal(k)} expert's interval lies above the next one's`) : "every expert is routed to";
+  const cut = k < K ? (route.uncertain ? `uncertain: the 90 % intervals of the ${ordinal(k)} and ${ordinal(k + 1)} experts overlap` : `sure: the ${ordinal(k)} expert's interval lies above the next one's`) : "every expert is routed to";
   routeStatus.dataset.state = route.uncertain ? "uncertain" : "sure";
   routeStatus.textContent = `${cut} · routing entropy ${route.entropy.toFixed(3)} nats`;
   plot.showPick(at).catch((e: unknown) => setStatus("error", String(e)));

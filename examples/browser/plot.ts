@@ -22,7 +22,7 @@ const spec: Spec = {
     { name: "yTitle", value: "y" },
     { name: "seen", value: 0 },
     // the input value a click picks, read by the page; and the one it routed, drawn as a rule
-    { name: "pick", value: null, on: [{ events: "click", update: "invert('x', clamp(x(), 0, width))" }] },
+    { name: "pick", value: null, on: [{ events: "click", update: "invert('x', clamp(x(), 0, width))", force: true }] },
     { name: "picked", value: null },
   ],
   // Mark names double as data-set names in Vega, so the data sets are named apart from the marks.
@@ -68,6 +68,7 @@ const spec: Spec = {
     {
       type: "rule",
       name: "pickRule",
+      clip: true,
       encode: {
         update: { x: { scale: "x", signal: "picked === null ? 0 : picked" }, y: { value: 0 }, y2: { signal: "height" }, stroke: { value: "#e45756" }, strokeWidth: { value: 1.5 }, opacity: { signal: "picked === null ? 0 : 1" } },
       },

@@ -113,58 +113,76 @@ export function checkRouter(router: RouterJson): void {
   }
 }
 
+/** Routes a data row as {@link routeWith} does, from a router checked once (see {@link routerFrom}). */
+export type RouteFn = (x: ArrayLike<number>, options?: { k?: number; alpha?: number; level?: number } | null) => Route;
+
 /**
- * The route of the data row x from an exported router: per draw the gate's probabilities
- * (stick-breaking or softmax of xᵀφ_l, in logs), relabelled to the stable labels, summarised
- * over the draws as `route` summarises the particles, and ranked by {@link rankRoute}.
- * @throws FilterError on a malformed router, a row of the wrong length, or options out of range.
+ * A router checked once and its draws copied (later changes to the JSON do not reach it), as a
+ * function that routes many rows: per draw the gate's probabilities (stick-breaking or softmax of
+ * xᵀφ_l, in logs), relabelled to the stable labels, summarised over the draws as `route`
+ * summarises the particles, and ranked by {@link rankRoute}.
+ * @throws FilterError on a malformed router; the function throws it for a row of the wrong
+ *   length or options out of range.
  */
-export function routeWith(router: RouterJson, x: ArrayLike<number>, options?: { k?: number; alpha?: number; level?: number } | null): Route {
-  const { k = 1, alpha = 1, level = 0.9 } = options ?? {};
+export function routerFrom(router: RouterJson): RouteFn {
   checkRouter(router);
-  const { K, S, d, phi, order, gate } = router;
+  const { K, S, d, gate } = router;
+  const phi = Float64Array.from(router.phi);
+  const order = Int32Array.from(router.order);
   const M = order.length / K;
-  if (x.length !== d || !Array.from(x).every(Number.isFinite)) throw new FilterError("bad_input", `routeWith: the row must be ${d} finite numbers`);
-  if (!(Number.isInteger(k) && k >= 1 && k <= K)) throw new FilterError("bad_input", `routeWith: k must be an integer from 1 to ${K}, not ${k}`);
-  if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `routeWith: alpha must be a finite number ≥ 0, not ${alpha}`);
-  if (!(level > 0 && level < 1)) throw new FilterError("bad_input", `routeWith: the credible level must lie strictly between 0 and 1, not ${level}`);
   const g = Array.from({ length: K }, () => new Float64Array(M));
   const raw = new Float64Array(K);
   const eta = new Float64Array(K);
-  for (let m = 0; m < M; m++) {
-    for (let l = 0; l < S; l++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += x[j] * phi[(m * S + l) * d + j];
-      eta[l] = s;
-    }
-    if (gate === "stickbreaking") {
-      // g_k = σ(η_k) Π_{l<k} σ(−η_l), in logs as the stick gate takes them
-      let pass = 0;
+  return (x, options) => {
+    const { k = 1, alpha = 1, level = 0.9 } = options ?? {};
+    if (x.length !== d || !Array.from(x).every(Number.isFinite)) throw new FilterError("bad_input", `routeWith: the row must be ${d} finite numbers`);
+    if (!(Number.isInteger(k) && k >= 1 && k <= K)) throw new FilterError("bad_input", `routeWith: k must be an integer from 1 to ${K}, not ${k}`);
+    if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `routeWith: alpha must be a finite number ≥ 0, not ${alpha}`);
+    if (!(level > 0 && level < 1)) throw new FilterError("bad_input", `routeWith: the credible level must lie strictly between 0 and 1, not ${level}`);
+    for (let m = 0; m < M; m++) {
       for (let l = 0; l < S; l++) {
-        const e = eta[l];
-        const tail = log1pExpNeg(Math.abs(e));
-        raw[l] = Math.exp(pass - ((e < 0 ? -e : 0) + tail));
-        pass -= (e > 0 ? e : 0) + tail;
+        let s = 0;
+        for (let j = 0; j < d; j++) s += x[j] * phi[(m * S + l) * d + j];
+        eta[l] = s;
       }
-      raw[S] = Math.exp(pass);
-    } else {
-      if (S < K) eta[S] = 0;
-      const norm = logSumExp(eta, 0, K);
-      for (let l = 0; l < K; l++) raw[l] = Math.exp(eta[l] - norm);
+      if (gate === "stickbreaking") {
+        // g_k = σ(η_k) Π_{l<k} σ(−η_l), in logs as the stick gate takes them
+        let pass = 0;
+        for (let l = 0; l < S; l++) {
+          const e = eta[l];
+          const tail = log1pExpNeg(Math.abs(e));
+          raw[l] = Math.exp(pass - ((e < 0 ? -e : 0) + tail));
+          pass -= (e > 0 ? e : 0) + tail;
+        }
+        raw[S] = Math.exp(pass);
+      } else {
+        if (S < K) eta[S] = 0;
+        const norm = logSumExp(eta, 0, K);
+        for (let l = 0; l < K; l++) raw[l] = Math.exp(eta[l] - norm);
+      }
+      for (let r = 0; r < K; r++) {
+        const v = raw[order[m * K + r]];
+        if (!Number.isFinite(v)) throw new FilterError("bad_input", "routeWith: the gate at this x overflows; rescale the inputs");
+        g[r][m] = v;
+      }
     }
-    for (let r = 0; r < K; r++) {
-      const v = raw[order[m * K + r]];
-      if (!Number.isFinite(v)) throw new FilterError("bad_input", "routeWith: the gate at this x overflows; rescale the inputs");
-      g[r][m] = v;
-    }
-  }
-  const gates = g.map((values, r) => {
-    let mean = 0;
-    for (const v of values) mean += v / M;
-    let variance = 0;
-    for (const v of values) variance += (v - mean) ** 2 / M;
-    const sorted = Float64Array.from(values).sort();
-    return { expert: r + 1, mean, sd: Math.sqrt(variance), lower: quantileOfSorted(sorted, (1 - level) / 2), upper: quantileOfSorted(sorted, (1 + level) / 2) };
-  });
-  return rankRoute(gates, k, alpha);
+    const gates = g.map((values, r) => {
+      let mean = 0;
+      for (const v of values) mean += v / M;
+      let variance = 0;
+      for (const v of values) variance += (v - mean) ** 2 / M;
+      const sorted = Float64Array.from(values).sort();
+      return { expert: r + 1, mean, sd: Math.sqrt(variance), lower: quantileOfSorted(sorted, (1 - level) / 2), upper: quantileOfSorted(sorted, (1 + level) / 2) };
+    });
+    return rankRoute(gates, k, alpha);
+  };
+}
+
+/**
+ * The route of the data row x from an exported router (one row; {@link routerFrom} checks a
+ * router once for many).
+ * @throws FilterError on a malformed router, a row of the wrong length, or options out of range.
+ */
+export function routeWith(router: RouterJson, x: ArrayLike<number>, options?: { k?: number; alpha?: number; level?: number } | null): Route {
+  return routerFrom(router)(x, options);
 }

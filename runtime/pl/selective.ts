@@ -91,7 +91,8 @@ export class CoverageRisk {
       se[r + 1] = se[r] + this.squaredError[order[r]];
     }
     return [...coverages].sort((a, b) => a - b).map((coverage) => {
-      const rows = Math.min(n, Math.max(1, Math.round(coverage * n)));
+      // c·n half-way up by a rounding error (0.7·45 = 31.499…96) still rounds half up
+      const rows = Math.min(n, Math.max(1, Math.floor(coverage * n + 0.5 + 1e-9)));
       return { coverage, rows, threshold: c[order[rows - 1]], lpd: lpd[rows] / rows, rmse: Math.sqrt(se[rows] / rows) };
     });
   }

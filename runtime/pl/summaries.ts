@@ -389,6 +389,7 @@ export abstract class PooledSummaries {
   coverageRisk(rows: Iterable<{ x: ArrayLike<number>; y: number }>, options?: CoverageRiskOptions | null): CoveragePoint[] {
     const { alpha = 1, coverages = DEFAULT_COVERAGES } = options ?? {};
     validateCoverages(coverages, "coverageRisk");
+    if (!(Number.isFinite(alpha) && alpha >= 0)) throw new FilterError("bad_input", `coverageRisk: alpha must be a finite number ≥ 0, not ${alpha}`);
     const curve = new CoverageRisk();
     const it = rows[Symbol.iterator]();
     // the iterator inside the try: a row the caller's iterable cannot give is named too
@@ -396,6 +397,8 @@ export abstract class PooledSummaries {
       try {
         const next = it.next();
         if (next.done) break;
+        const row: unknown = next.value;
+        if (typeof row !== "object" || row === null) throw new FilterError("bad_input", "expected { x, y }");
         const s = this.selectiveScore(next.value.x, next.value.y, alpha);
         curve.add(s.confidence, s.logDensity, s.squaredError);
       } catch (e) {
@@ -408,9 +411,21 @@ export abstract class PooledSummaries {
 
   /** A scored row's routing confidence (its first-ranked expert's mean − α·sd), log predictive density and squared error of the predictive mean. */
   selectiveScore(x: ArrayLike<number>, y: number, alpha = 1): ScoredRow {
+    return { confidence: this.route(x, { k: 1, alpha }).top[0].bound, ...this.scoreRow(x, y) };
+  }
+
+  /**
+   * A held-out row's log predictive density and the squared error of the predictive mean.
+   * @throws FilterError for a response the model cannot produce (a count above its trials, a
+   *   value off the response's support): a score of −∞ would sink every mean it enters.
+   */
+  scoreRow(x: ArrayLike<number>, y: number): { logDensity: number; squaredError: number } {
     const p = this.predict(x, []);
     const logDensity = p.logDensity(y);
-    return { confidence: this.route(x, { k: 1, alpha }).top[0].bound, logDensity, squaredError: (p.mean - y) ** 2 };
+    const problem = Number.isFinite(y) ? this.sets[0].state.rowProblem(Float64Array.from(x), y) : null;
+    if (problem !== null) throw new FilterError("bad_input", problem);
+    if (!Number.isFinite(logDensity)) throw new FilterError("bad_input", `the response ${y} has predictive density ${Math.exp(logDensity)} (off the response's support, or beyond floating point)`);
+    return { logDensity, squaredError: (p.mean - y) ** 2 };
   }
 
   /**

@@ -101,6 +101,15 @@ describe("hsmoe route", () => {
     expect(text.stdout).toContain("\ncoverage–risk: the rows whose top expert's mean − 1·sd is highest first\ncoverage\trows\tconfidence ≥\tlpd\tRMSE\n10 %\t1\t");
     // without the response there is nothing to score
     expect(JSON.parse((await cli("route", state, "--data", rows, "--json")).stdout).selective).toBeUndefined();
+    // one expert: every route is the same, so there is no curve to draw
+    const one = join(dir, "one.json");
+    expect((await cli("fit", flagship, "--set", "K=1", "--data", join(dir, "train.csv"), "--particles", "50", "--save", one)).code).toBe(0);
+    expect(JSON.parse((await cli("route", one, "--data", scored, "--json")).stdout).selective).toBeUndefined();
+    // a response the model cannot score is an error naming the row, not a −∞ in the curve
+    writeFileSync(scored, "x1,x2,y\n1,-2,1.1\n1,0.1,1e300\n");
+    const off = await cli("route", state, "--data", scored, "--json");
+    expect(off.code).toBe(1);
+    expect(off.stderr).toContain(":3: row 2: the response 1e+300 has predictive density 0");
   });
 
   it("--export writes a router; route reads it in place of the state, as routeWith routes", async () => {
@@ -135,6 +144,20 @@ describe("hsmoe route", () => {
     writeFileSync(damaged, JSON.stringify({ ...doc, input: { name: "x", columns: ["x1"] } }));
     r = await cli("route", damaged, "--data", rows);
     expect(r.stderr).toContain("does not name its model and the columns its input reads");
+    writeFileSync(damaged, JSON.stringify({ ...doc, input: { name: "x", columns: ["x1", "x1"] } }));
+    r = await cli("route", damaged, "--data", rows);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("its input's columns are not distinct names");
+    // keys in any order (a router reformatted by a JSON tool) is still a router
+    const sorted = Object.fromEntries(Object.entries(doc).sort(([a], [b]) => (a < b ? -1 : 1)));
+    writeFileSync(damaged, JSON.stringify(sorted, null, 2));
+    r = await cli("route", damaged, "--data", rows, "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).n).toBe(3);
+    // a router is no state to export from
+    r = await cli("route", router, "--export", join(dir, "again.json"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("is not a state saved by hsmoe fit --save");
     for (const extra of [["--data", rows], ["--top", "2"], ["--json"]]) {
       r = await cli("route", state, "--export", router, ...extra);
       expect(r.code).toBe(2);

@@ -90,6 +90,10 @@ describe("route", () => {
     expect(f.coverageRisk([])).toEqual([]);
     expect(() => f.coverageRisk([{ x: [1, 0], y: 1 }, { x: [1, Number.NaN], y: 1 }])).toThrow(/coverageRisk: row 2: /);
     expect(() => f.coverageRisk([{ x: [1, 0], y: Number.NaN }])).toThrow(/coverageRisk: row 1: .*not a number/);
+    expect(() => f.coverageRisk([{ x: [1, 0], y: 1 }], { alpha: -1 })).toThrow(/^coverageRisk: alpha must be a finite number ≥ 0/);
+    expect(() => f.coverageRisk([{ x: [1, 0], y: 1 }, null as never])).toThrow(/coverageRisk: row 2: expected \{ x, y \}/);
+    // a response off the support is an error, not a score of −∞ that sinks the curve
+    expect(() => f.coverageRisk([{ x: [1, 0], y: 1e300 }])).toThrow(/coverageRisk: row 1: the response 1e\+300 has predictive density 0/);
   });
 
   it("two experts, two regimes: sure far from the boundary, uncertain at it", () => {

@@ -16,6 +16,12 @@ describe("CoverageRisk", () => {
     ]);
   });
 
+  it("rounds c·n half up even where floating point puts it just below a half (0.7·45)", () => {
+    const c = new CoverageRisk();
+    for (let t = 0; t < 45; t++) c.add(-t, 0, 0);
+    expect(c.curve([0.3, 0.7]).map((p) => p.rows)).toEqual([14, 32]);
+  });
+
   it("keeps at least one row, rounds c·n, and grows past its first buffer", () => {
     const c = new CoverageRisk();
     for (let t = 0; t < 1000; t++) c.add(t, -t, t * t);
