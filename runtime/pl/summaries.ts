@@ -419,7 +419,7 @@ export abstract class PooledSummaries {
    * @throws FilterError for a response the model cannot produce (a count above its trials, a
    *   value off the response's support): a score of −∞ would sink every mean it enters.
    */
-  scoreRow(x: ArrayLike<number>, y: number): { logDensity: number; squaredError: number } {
+  scoreRow(x: ArrayLike<number>, y: number): Omit<ScoredRow, "confidence"> {
     const p = this.predict(x, []);
     const logDensity = p.logDensity(y);
     const problem = Number.isFinite(y) ? this.sets[0].state.rowProblem(Float64Array.from(x), y) : null;
