@@ -6,7 +6,7 @@
  * that carry the response are also scored: the coverage–risk curve of selective prediction.
  */
 import { routerFrom, type Route, type RouterJson } from "../runtime/pl/router.js";
-import { CoverageRisk } from "../runtime/pl/selective.js";
+import { CoverageRisk, type ScoredRow } from "../runtime/pl/selective.js";
 import { FilterError } from "../runtime/pl/errors.js";
 import type { ResponseKind } from "../runtime/rules/roles.js";
 import type { InputColumns, InputSpec } from "./data/csv.js";
@@ -34,7 +34,7 @@ interface Routes {
   responseKind?: ResponseKind;
   route(x: Float64Array, k: number, alpha: number): Route;
   /** A saved fit whose routes depend on the input scores rows that carry the response; a router has no experts to score with. */
-  score?(x: Float64Array, y: number): { logDensity: number; squaredError: number };
+  score?(x: Float64Array, y: number, alpha: number): ScoredRow;
 }
 
 /** @throws StateError unless the document is a router file `--export` wrote. */
@@ -77,7 +77,7 @@ function loadRoutes(path: string): Routes {
     response: model.plan.response,
     responseKind: model.plan.responseKind,
     route: (x, k, alpha) => f.filter.route(x, { k, alpha }),
-    ...(f.filter.routesByInput ? { score: (x: Float64Array, y: number) => f.filter.scoreRow(x, y) } : {}),
+    ...(f.filter.routesByInput ? { score: (x: Float64Array, y: number, alpha: number) => f.filter.selectiveScore(x, y, alpha) } : {}),
   };
 }
 
@@ -100,9 +100,8 @@ export async function routeCommand(path: string, dataPath: string, top: number, 
     try {
       route = r.route(x, top, alpha);
       if (curve) {
-        // the route ranks by the same bound whatever k: its first expert's is the row's confidence
-        const s = r.score!(x, y);
-        curve.add(route.top[0].bound, s.logDensity, s.squaredError);
+        const s = r.score!(x, y, alpha);
+        curve.add(s.confidence, s.logDensity, s.squaredError);
       }
     } catch (e) {
       if (e instanceof FilterError) throw new FilterError(e.code, `${dataPath}:${line}: row ${n + 1}: ${e.message}`, n + 1);

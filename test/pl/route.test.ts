@@ -71,7 +71,10 @@ describe("route", () => {
       const curve = f.coverageRisk(rows, { alpha, coverages: [1, 0.25, 0.5] });
       const scored = rows.map((r, t) => {
         const p = f.predict(r.x, []);
-        return { t, c: f.route(r.x, { k: 1, alpha }).top[0].bound, ld: p.logDensity(r.y), se: (p.mean - r.y) ** 2 };
+        // the confidence is the route's top bound, from the moments alone (rounding apart)
+        const c = f.filter.selectiveScore(r.x, r.y, alpha).confidence;
+        expect(c).toBeCloseTo(f.route(r.x, { k: 1, alpha }).top[0].bound, 12);
+        return { t, c, ld: p.logDensity(r.y), se: (p.mean - r.y) ** 2 };
       });
       scored.sort((a, b) => b.c - a.c || a.t - b.t);
       expect(curve.map((p) => p.coverage)).toEqual([0.25, 0.5, 1]);
