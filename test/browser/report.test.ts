@@ -29,7 +29,7 @@ describe("report in Chromium", () => {
   it.each([
     ["piecewise", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv"], 7],
     ["sparse", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/sparse-train.csv", "--test", "examples/data/sparse-test.csv"], 9],
-    // every example folder's command, its own particle count replaced by 100 (one input along which to plot: 7 charts)
+    // every example folder's command, its own particle count replaced by 100 (one input along which to plot: 7 charts besides these two)
     ...EXAMPLES.map((e) => [`examples/${e.name}`, e.args.filter((a, i, all) => a !== "--particles" && all[i - 1] !== "--particles"), ["mcycle", "drift", "robust"].includes(e.name) ? 7 : 9]),
   ])("%s: opens offline, no console errors, every chart non-empty", async (name, args, charts) => {
     const out = join(dir, `${String(name).replace(/\W/g, "-")}.html`);
@@ -39,8 +39,10 @@ describe("report in Chromium", () => {
     const seen = watchPage(page);
     await page.goto(`file://${out}`);
     await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>(".chart")).every((e) => e.dataset.rendered === "true" || e.classList.contains("chart-error")), null, { timeout: 30_000 });
+    // the count of active experts always; the coverage–risk curve with held-out rows
+    const expected = (charts as number) + 1 + ((args as string[]).includes("--test") ? 1 : 0);
     const marks = await page.$$eval(".chart", (els) => els.map((e) => ({ id: e.id, svg: e.querySelectorAll("svg").length, marks: e.querySelectorAll("svg .mark-area path, svg .mark-line path, svg .mark-symbol path, svg .mark-rect path, svg .mark-rule line, svg .mark-text text, svg .mark-tick rect").length })));
-    expect(marks).toHaveLength(charts as number);
+    expect(marks).toHaveLength(expected);
     for (const m of marks) {
       expect(m.svg, m.id).toBe(1);
       expect(m.marks, m.id).toBeGreaterThan(0);
