@@ -1,0 +1,53 @@
+/**
+ * The particle fit against the number of inputs (docs/STATUS.md, Known gaps): the flagship
+ * (stdlib/hsmoe.moe, K = 8) on the first 500 training rows of examples/routing (seven regimes
+ * routed by x2..x4, lines in x2 and x3, noise sd 0.3), reading x1..xD for D = 4, 8 and 16 (the
+ * other inputs are noise), scored on the first 1,000 test rows against the true model. The
+ * regimes are the same at every D, so a fit that finds them scores near the truth whatever D;
+ * at D = 16 the fit gives most rows to one broad expert. A quick loop for work on the sweeps'
+ * moves: each fit takes seconds.
+ *
+ * Per D: the held-out mean log predictive density and the truth's, the log evidence, the
+ * distinct initial ancestors left, the posterior mean number of active experts, the usage of
+ * the most used expert (the truth's largest regime holds 17 %), and the seconds of the fit.
+ */
+import { readFileSync } from "node:fs";
+import { compile } from "../api.js";
+import { readCsvRows } from "../examples/data/write.js";
+import { NOISE_SD, truthGate, truthMean } from "../examples/routing/generate.js";
+import { printTable } from "./util.js";
+
+const ROWS = 500;
+const TEST_ROWS = 1000;
+const PARTICLES = 1000;
+const K = 8;
+
+export default function run(): void {
+  const url = (part: string) => new URL(`../../examples/routing/routing-${part}.csv`, import.meta.url);
+  const train = readCsvRows(url("train")).slice(0, ROWS);
+  const test = readCsvRows(url("test")).slice(0, TEST_ROWS);
+  const source = readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8");
+  const Y = 16; // the response's column: after x1..x16
+  // the truth reads x2..x4 whatever inputs a fit is given
+  let truth = 0;
+  for (const r of test) {
+    const g = truthGate(r);
+    let p = 0;
+    g.forEach((w, k) => (p += (w * Math.exp(-0.5 * ((r[Y] - truthMean(k, r)) / NOISE_SD) ** 2)) / (NOISE_SD * Math.sqrt(2 * Math.PI))));
+    truth += Math.log(p) / test.length;
+  }
+  const table: (string | number)[][] = [];
+  for (const D of [4, 8, 16]) {
+    const t0 = performance.now();
+    const f = compile(source, { K }).filter({ particles: PARTICLES, seed: 1, D });
+    for (const r of train) f.observe(r.slice(0, D), r[Y]);
+    f.finish();
+    const seconds = (performance.now() - t0) / 1000;
+    let lpd = 0;
+    for (const r of test) lpd += f.predict(r.slice(0, D), []).logDensity(r[Y]) / test.length;
+    const usage = f.experts().reduce((a, e) => Math.max(a, e.usage), 0);
+    table.push([String(D), lpd.toFixed(3), truth.toFixed(3), f.logEvidence.toFixed(1), String(f.ancestors), f.activeExperts().mean.toFixed(2), usage.toFixed(3), seconds.toFixed(1)]);
+  }
+  printTable(["inputs", "held-out lpd", "truth lpd", "log evidence", "ancestors", "active experts", "top usage", "s"], table);
+  console.log(`flagship, K = ${K}, ${PARTICLES} particles, seed 1; ${ROWS} training rows and ${TEST_ROWS} test rows of examples/routing`);
+}
