@@ -5,13 +5,13 @@
  * and every chart draws a non-empty SVG. Screenshots go to test-output/ for a look by eye.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { launchBrowser, watchPage } from "../helpers/browser.js";
 import { cli } from "../helpers/cli.js";
-import { EXAMPLES } from "../../examples/screenshots.js";
+import { EXAMPLES, expectedCharts } from "../../examples/screenshots.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hsmoe-report-browser-"));
 const shots = "test-output";
@@ -30,11 +30,14 @@ describe("report in Chromium", () => {
     ["piecewise", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/piecewise-train.csv", "--test", "examples/data/piecewise-test.csv"], 7],
     ["sparse", ["stdlib/hsmoe.moe", "--set", "K=3", "--data", "examples/data/sparse-train.csv", "--test", "examples/data/sparse-test.csv"], 9],
     // every example folder's command, its own particle count replaced by 100 (one input along which to plot: 7 charts besides these two)
-    ...EXAMPLES.map((e) => [`examples/${e.name}`, e.args.filter((a, i, all) => a !== "--particles" && all[i - 1] !== "--particles"), ["mcycle", "drift", "robust"].includes(e.name) ? 7 : 9]),
-  ])("%s: opens offline, no console errors, every chart non-empty", async (name, args, charts) => {
+    // (and each carries the charts its README talks about: test/examples/reports.test.ts checks the README quotes the command)
+    ...EXAMPLES.map((e) => [`examples/${e.name}`, e.args.filter((a, i, all) => a !== "--particles" && all[i - 1] !== "--particles"), ["mcycle", "drift", "robust"].includes(e.name) ? 7 : 9, expectedCharts(e)]),
+  ])("%s: opens offline, no console errors, every chart non-empty", async (name, args, charts, ids) => {
     const out = join(dir, `${String(name).replace(/\W/g, "-")}.html`);
     const r = await cli("report", ...(args as string[]), "--particles", "100", "-o", out);
     expect(r.code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    for (const id of (ids as string[] | undefined) ?? []) expect(html).toContain(`id="${id}"`);
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const seen = watchPage(page);
     await page.goto(`file://${out}`);

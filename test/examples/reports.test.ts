@@ -1,29 +1,14 @@
 /**
- * The example folders (examples/mcycle, sparse-routing, group-horseshoe, paper-4-1): each
- * README quotes its `hsmoe report` command, the command runs (here with 100 particles) and the
- * page carries every chart the README talks about. The screenshots themselves are made by
- * examples/screenshots.ts in Chromium; no browser here. Also: the prepared motorcycle CSV is
+ * The example folders with a report: each README quotes its `hsmoe report` command (the
+ * command runs, with 100 particles, and its page carries every chart the README talks about in
+ * test/browser/report.test.ts, which renders it in Chromium; the screenshots are made by
+ * examples/screenshots.ts). Also: the prepared motorcycle CSV is
  * exactly what examples/mcycle/prepare.ts writes, in time order.
  */
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { cli } from "../helpers/cli.js";
-import { EXAMPLES, commandLine, expectedCharts } from "../../examples/screenshots.js";
+import { readFileSync } from "node:fs";
+import { EXAMPLES, commandLine } from "../../examples/screenshots.js";
 import { prepare } from "../../examples/mcycle/prepare.js";
-
-const dir = mkdtempSync(join(tmpdir(), "hsmoe-examples-"));
-
-/** The arguments with `--particles` set to `n` (replacing the example's own). */
-function withParticles(args: readonly string[], n: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--particles") i++;
-    else out.push(args[i]);
-  }
-  return [...out, "--particles", String(n)];
-}
 
 /** A README's text with shell line continuations joined. */
 function readme(name: string): string {
@@ -33,15 +18,6 @@ function readme(name: string): string {
 describe.each(EXAMPLES)("examples/$name", (example) => {
   it("README quotes the command", () => {
     expect(readme(example.name)).toContain(commandLine(example));
-  });
-
-  it("hsmoe report writes a page with every chart", async () => {
-    const out = join(dir, `${example.name}.html`);
-    const r = await cli("report", ...withParticles(example.args, 100), "-o", out);
-    expect(r.stderr).toContain(`wrote ${out}`);
-    expect(r.code).toBe(0);
-    const html = readFileSync(out, "utf8");
-    for (const id of expectedCharts(example)) expect(html).toContain(`id="${id}"`);
   });
 });
 
