@@ -14,6 +14,7 @@ import { FilterError } from "../runtime/pl/errors.js";
 import { MAX_INPUTS, validateOptions } from "../runtime/pl/options.js";
 import { traceColumns, type Outliers, type TraceRow } from "../runtime/pl/trace.js";
 import type { Forget } from "../runtime/pl/forget.js";
+import type { Schedule } from "../runtime/pl/schedule.js";
 import type { CoveragePoint, Forgetting } from "../runtime/pl/summaries.js";
 import { CoverageRisk, type ScoredRow } from "../runtime/pl/selective.js";
 import { checkInputSizes, ColumnMappingError, csvInputs, readDataTable, TableScanner, type DataTable, type InputColumns, type InputSpec, type ReadDataOptions, type TableShape } from "./data/csv.js";
@@ -202,6 +203,8 @@ export interface FitArgs {
   window?: number;
   /** Forgetting factor or "auto" (spec §3.8); default none. */
   forget?: Forget;
+  /** When the sweeps come (spec §3.7): every `denseEvery` rows up to `denseUntil`, then doubling; default the runtime's. */
+  schedule?: Schedule;
 }
 
 /**
@@ -275,7 +278,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
-  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined, ...(a.window !== undefined ? { window: a.window } : {}), ...(a.forget !== undefined ? { forget: a.forget } : {}) };
+  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined, ...(a.window !== undefined ? { window: a.window } : {}), ...(a.forget !== undefined ? { forget: a.forget } : {}), ...(a.schedule !== undefined ? { schedule: a.schedule } : {}) };
   if (train.D > MAX_INPUTS) throw new FilterError("bad_input", `${a.data} has ${train.D} input columns; a model takes at most ${MAX_INPUTS}`);
   checkInputSizes(model.plan.inputs, train.inputs, a.data);
   validateOptions(options);
@@ -337,6 +340,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     K: model.plan.experts,
     seconds,
     sweepShare: f.filter.sweepShare,
+    // When the sweeps came (spec §3.7): every `every` rows up to `until`, then at doubling counts.
+    sweeps: { every: f.filter.sets[0].options.schedule.denseEvery, until: f.filter.sets[0].options.schedule.denseUntil },
     // Rows the sweeps revisit (spec §3.8); older rows were folded into fixed statistics.
     window: f.filter.sets[0].window,
     // Forgetting (spec §3.8): the option, the factor in force and each factor's pooling weight.

@@ -9,7 +9,7 @@ import { compileCommand, explainRunError, fitCommand, predictCommand } from "./f
 import { exportRouterCommand, routeCommand } from "./route.js";
 import { readModelFile, UsageError, type Io } from "./io.js";
 import { MAX_PARTICLES, MAX_SETS } from "../runtime/pl/options.js";
-import { DEFAULT_WINDOW } from "../runtime/pl/schedule.js";
+import { DEFAULT_WINDOW, type Schedule } from "../runtime/pl/schedule.js";
 import type { Forget } from "../runtime/pl/forget.js";
 import { compileWithSets } from "./set-values.js";
 
@@ -23,6 +23,7 @@ commands:
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
       [--set NAME=VALUE ...] [--input NAME=COL,COL,... ...] [--save STATE.json] [--no-rejuvenate]
       [--threads T] [--json] [--report REPORT.html [--feature NAME]] [--trace TRACE.csv] [--window W] [--forget RHO|auto]
+      [--sweeps EVERY,UNTIL]
       run particle learning over the rows in order and summarise the posterior; each of the
       model's inputs reads its columns NAME1..NAMEd (a single number: the column NAME), or
       the columns --input names for it (predict reads them as the fit did); --trace writes
@@ -31,7 +32,9 @@ commands:
       sweeps revisit the last W rows (default 4096) and fold older ones into fixed statistics;
       --forget RHO keeps ρ of the past after every row (a row s rows old weighs ρ^s), so the
       fit follows a world that changes; --forget auto runs a grid of factors over the sets and
-      pools them by their recent evidence
+      pools them by their recent evidence; --sweeps EVERY,UNTIL revisits the rows every EVERY
+      rows up to UNTIL rows, then at doubling counts (default 10,100): denser sweeps cost time
+      and help fits with many inputs and experts find the regimes
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
       fit, then write a self-contained HTML report (default report.html): predictive bands,
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
@@ -109,6 +112,7 @@ const FIT_OPTIONS = {
   trace: { type: "string" },
   window: { type: "string" },
   forget: { type: "string" },
+  sweeps: { type: "string" },
 } as const;
 
 /** `fit` and `report` share their options; `report` always writes a page (`-o`, default report.html). */
@@ -136,9 +140,21 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
       report, feature: values.feature, input: values.input ?? [], trace: values.trace,
       window: values.window === undefined ? undefined : positiveInt(values.window, "--window", DEFAULT_WINDOW, 1e9),
       forget: forgetOption(values.forget, sets),
+      schedule: sweepsOption(values.sweeps, values["no-rejuvenate"] ?? false),
     },
     io,
   );
+}
+
+/** `--sweeps EVERY,UNTIL`: a sweep every EVERY rows up to UNTIL rows, then at doubling counts (spec §3.7). */
+function sweepsOption(v: string | undefined, off: boolean): Schedule | undefined {
+  if (v === undefined) return undefined;
+  if (off) throw new UsageError("--sweeps sets when the sweeps come, and --no-rejuvenate turns them off: give one of them");
+  const m = /^(\d+),(\d+)$/.exec(v);
+  const every = m ? Number(m[1]) : NaN;
+  const until = m ? Number(m[2]) : NaN;
+  if (!(every >= 1 && until >= every && until <= 1e9)) throw new UsageError(`--sweeps takes EVERY,UNTIL, two whole numbers with 1 ≤ EVERY ≤ UNTIL (a sweep every EVERY rows up to UNTIL rows), not ${JSON.stringify(v)}`);
+  return { denseEvery: every, denseUntil: until };
 }
 
 /** `--forget RHO|auto`: a factor in (0, 1], or "auto" (which needs two sets at least). */

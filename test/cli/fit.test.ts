@@ -50,6 +50,31 @@ describe("hsmoe fit", () => {
     expect(strip((await cli(...args("--json"))).stdout)).toEqual(strip((await cli(...args("--json"))).stdout));
   });
 
+  it("--sweeps sets when the sweeps come (spec §3.7): the API's fit with that schedule, reported in --json; bad values exit 2", async () => {
+    const dense = JSON.parse((await cli(...args("--json", "--sweeps", "5,120"))).stdout);
+    const plain = JSON.parse((await cli(...args("--json"))).stdout);
+    expect(dense.sweeps).toEqual({ every: 5, until: 120 });
+    expect(plain.sweeps).toEqual({ every: 10, until: 100 });
+    // the same fit as the API's with { denseEvery: 5, denseUntil: 120 }, not the default's
+    const { compile } = await import("../../api.js");
+    const f = compile(readFileSync(flagship, "utf8"), { K: 3 }).filter({ particles: 200, seed: 7, D: 2, schedule: { denseEvery: 5, denseUntil: 120 } });
+    for (const line of readFileSync(small, "utf8").trim().split("\n").slice(1)) {
+      const [x1, x2, y] = line.split(",").map(Number);
+      f.observe([x1, x2], y);
+    }
+    f.finish();
+    expect(dense.logEvidence).toBeCloseTo(f.logEvidence, 9);
+    expect(dense.logEvidence).not.toBe(plain.logEvidence);
+    for (const bad of ["5", "0,10", "10,5", "a,b", "5,10,20"]) {
+      const r = await cli(...args("--sweeps", bad));
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain("--sweeps takes EVERY,UNTIL");
+    }
+    const off = await cli(...args("--sweeps", "5,50", "--no-rejuvenate"));
+    expect(off.code).toBe(2);
+    expect(off.stderr).toContain("--no-rejuvenate");
+  });
+
   it("saves a state that predict reads", async () => {
     const state = join(dir, "state.json");
     expect((await cli(...args("--save", state))).code).toBe(0);
