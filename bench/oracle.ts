@@ -1,11 +1,12 @@
 /**
- * A lower bound on a model's log evidence from a known allocation, for data with a known truth:
+ * A bound on a model's log evidence from a known allocation, for data with a known truth:
  * log p(y) ≥ log p(y, z) for any z, and for the true regimes' allocation log p(y, z) is computed
  * here for Gaussian linear experts with a Normal-inverse-gamma prior (exactly) and a
  * stick-breaking logistic gate with a fixed Normal prior on its coefficients (each stick's
- * integral by its Laplace approximation, accurate to O(1) nats per stick at hundreds of rows).
- * A filter whose log evidence falls far below the bound has missed the mode the truth lies in:
- * its sampler, not its model, failed (docs/STATUS.md, Known gaps).
+ * integral by its Laplace approximation, so the computed bound is approximate; checked against
+ * quadrature in one and two dimensions, test/bench/oracle.test.ts). A filter whose log evidence
+ * falls hundreds of nats below it has missed the mode the truth lies in: its sampler, not its
+ * model, failed (docs/STATUS.md, Known gaps).
  */
 import { cholesky, solveLower, solveLowerT } from "../runtime/linalg/index.js";
 import { lgamma, log1pExpNeg } from "../runtime/math/index.js";
@@ -55,6 +56,7 @@ export function stickLogEvidence(X: Float64Array, z: ArrayLike<number>, l: numbe
   const phi = new Float64Array(d);
   const grad = new Float64Array(d);
   const H = new Float64Array(d * d);
+  const F = new Float64Array(d * d);
   const step = new Float64Array(d);
   const trial = new Float64Array(d);
   const target = (p: Float64Array, curvature: boolean): number => {
@@ -84,9 +86,9 @@ export function stickLogEvidence(X: Float64Array, z: ArrayLike<number>, l: numbe
   };
   let value = target(phi, true);
   for (let it = 0; it < 100; it++) {
-    if (!cholesky(H, 0, d, H, 0)) throw new Error("oracle: a stick's Hessian is not positive definite");
-    solveLower(H, 0, d, grad, 0, step, 0);
-    solveLowerT(H, 0, d, step, 0, step, 0);
+    if (!cholesky(H, 0, d, F, 0)) throw new Error("oracle: a stick's Hessian is not positive definite");
+    solveLower(F, 0, d, grad, 0, step, 0);
+    solveLowerT(F, 0, d, step, 0, step, 0);
     let t = 1;
     let next = -Infinity;
     for (let halving = 0; halving < 50; halving++, t /= 2) {
@@ -101,9 +103,10 @@ export function stickLogEvidence(X: Float64Array, z: ArrayLike<number>, l: numbe
     value = target(phi, true);
     if (moved < 1e-10) break;
   }
-  if (!cholesky(H, 0, d, H, 0)) throw new Error("oracle: a stick's Hessian is not positive definite");
+  // H at the last point evaluated with curvature: the mode
+  if (!cholesky(H, 0, d, F, 0)) throw new Error("oracle: a stick's Hessian is not positive definite");
   let halfLogDet = 0;
-  for (let j = 0; j < d; j++) halfLogDet += Math.log(H[j * d + j]);
+  for (let j = 0; j < d; j++) halfLogDet += Math.log(F[j * d + j]);
   return value - halfLogDet - d * Math.log(s);
 }
 
@@ -111,8 +114,10 @@ export function stickLogEvidence(X: Float64Array, z: ArrayLike<number>, l: numbe
  * log p(y, z) for K experts under the NIG prior and a stick-breaking gate with φ ~ N(0, s²I) on
  * its K − 1 sticks (both reading the same design rows X), allocations z in 0..K−1: the experts'
  * evidences and the sticks' (Laplace) integrals.
+ * @throws Error if an allocation is not an expert 0..K−1.
  */
 export function logJoint(X: Float64Array, y: Float64Array, z: ArrayLike<number>, K: number, d: number, prior: NigPrior, s: number): { experts: number; gate: number } {
+  for (let t = 0; t < z.length; t++) if (!(Number.isInteger(z[t]) && z[t] >= 0 && z[t] < K)) throw new Error(`oracle: row ${t} is allocated to ${z[t]}, not an expert 0..${K - 1}`);
   let experts = 0;
   for (let k = 0; k < K; k++) {
     const rows: number[] = [];

@@ -340,8 +340,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     K: model.plan.experts,
     seconds,
     sweepShare: f.filter.sweepShare,
-    // When the sweeps came (spec §3.7): every `every` rows up to `until`, then at doubling counts.
-    sweeps: { every: f.filter.sets[0].options.schedule.denseEvery, until: f.filter.sets[0].options.schedule.denseUntil },
+    // When the sweeps came (spec §3.7): every `every` rows up to `until`, then at doubling counts; null without sweeps.
+    sweeps: a.rejuvenate ? { every: f.filter.sets[0].options.schedule.denseEvery, until: f.filter.sets[0].options.schedule.denseUntil } : null,
     // Rows the sweeps revisit (spec §3.8); older rows were folded into fixed statistics.
     window: f.filter.sets[0].window,
     // Forgetting (spec §3.8): the option, the factor in force and each factor's pooling weight.

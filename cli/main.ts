@@ -33,8 +33,9 @@ commands:
       --forget RHO keeps ρ of the past after every row (a row s rows old weighs ρ^s), so the
       fit follows a world that changes; --forget auto runs a grid of factors over the sets and
       pools them by their recent evidence; --sweeps EVERY,UNTIL revisits the rows every EVERY
-      rows up to UNTIL rows, then at doubling counts (default 10,100): denser sweeps cost time
-      and help fits with many inputs and experts find the regimes
+      rows up to UNTIL rows, then at doubling counts (default 10,100; past --window rows every W/2
+      rows; once more at the end): denser sweeps cost time and can help fits with few inputs
+      and many experts find the regimes
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
       fit, then write a self-contained HTML report (default report.html): predictive bands,
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
@@ -153,7 +154,7 @@ function sweepsOption(v: string | undefined, off: boolean): Schedule | undefined
   const m = /^(\d+),(\d+)$/.exec(v);
   const every = m ? Number(m[1]) : NaN;
   const until = m ? Number(m[2]) : NaN;
-  if (!(every >= 1 && until >= every && until <= 1e9)) throw new UsageError(`--sweeps takes EVERY,UNTIL, two whole numbers with 1 ≤ EVERY ≤ UNTIL (a sweep every EVERY rows up to UNTIL rows), not ${JSON.stringify(v)}`);
+  if (!(every >= 1 && until >= every && until <= 1e9)) throw new UsageError(`--sweeps takes EVERY,UNTIL, two whole numbers with 1 ≤ EVERY ≤ UNTIL ≤ 10⁹ (a sweep every EVERY rows up to UNTIL rows), not ${JSON.stringify(v)}`);
   return { denseEvery: every, denseUntil: until };
 }
 

@@ -73,6 +73,7 @@ describe("hsmoe fit", () => {
     const off = await cli(...args("--sweeps", "5,50", "--no-rejuvenate"));
     expect(off.code).toBe(2);
     expect(off.stderr).toContain("--no-rejuvenate");
+    expect(JSON.parse((await cli(...args("--json", "--no-rejuvenate"))).stdout).sweeps).toBeNull();
   });
 
   it("saves a state that predict reads", async () => {
