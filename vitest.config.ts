@@ -24,6 +24,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
+    // Chromium starts in a beforeAll while the slowest files start beside it: 10 s was not always enough
+    hookTimeout: 60_000,
     pool: "forks",
     // two files at a time: vitest's default (cores − 1) runs one at a time on the 2-core CI
     // machine, where most files are single-threaded fits
