@@ -9,7 +9,7 @@
  * model, failed (docs/STATUS.md, Known gaps).
  */
 import { cholesky, solveLower, solveLowerT } from "../runtime/linalg/index.js";
-import { lgamma, log1pExpNeg } from "../runtime/math/index.js";
+import { lgamma, log1mSigmoid, logSigmoid } from "../runtime/math/index.js";
 
 /** The experts' prior: β | σ² ~ N(0, g·σ²·I), σ² ~ IG(a0, b0). */
 export interface NigPrior {
@@ -74,7 +74,7 @@ export function stickLogEvidence(X: Float64Array, z: ArrayLike<number>, l: numbe
       let eta = 0;
       for (let j = 0; j < d; j++) eta += X[t * d + j] * p[j];
       const stop = z[t] === l;
-      v -= (stop ? Math.max(-eta, 0) : Math.max(eta, 0)) + log1pExpNeg(Math.abs(eta));
+      v += stop ? logSigmoid(eta) : log1mSigmoid(eta);
       if (!curvature) continue;
       const q = 1 / (1 + Math.exp(-eta));
       for (let j = 0; j < d; j++) {
