@@ -15,34 +15,10 @@
 import { readFileSync } from "node:fs";
 import { compile } from "../api.js";
 import { fitParallelArrays } from "../cli/parallel/fit-parallel.js";
-import { Rng } from "../runtime/rng/rng.js";
 import { piecewise, sparseRouting, type SyntheticData } from "../examples/data/simulate.js";
-import { printTable } from "./util.js";
+import { printTable, simulate } from "./util.js";
 
 const flagshipSource = readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8");
-
-/** n rows from a random mixture of K linear experts with a logistic stick-breaking gate. */
-function simulate(n: number, K: number, d: number, seed: number): { x: Float64Array; y: Float64Array } {
-  const rng = Rng.fromSeed(seed);
-  const phi = Array.from({ length: (K - 1) * d }, () => 2 * rng.normal());
-  const beta = Array.from({ length: K * d }, () => rng.normal());
-  const x = new Float64Array(n * d);
-  const y = new Float64Array(n);
-  for (let s = 0; s < n; s++) {
-    x[s * d] = 1;
-    for (let j = 1; j < d; j++) x[s * d + j] = rng.normal();
-    let k = 0;
-    for (; k < K - 1; k++) {
-      let eta = 0;
-      for (let j = 0; j < d; j++) eta += phi[k * d + j] * x[s * d + j];
-      if (rng.uniform() < 1 / (1 + Math.exp(-eta))) break;
-    }
-    let mean = 0;
-    for (let j = 0; j < d; j++) mean += beta[k * d + j] * x[s * d + j];
-    y[s] = mean + 0.3 * rng.normal();
-  }
-  return { x, y };
-}
 
 function timeFit(K: number, d: number, N: number, n: number, rejuvenate: boolean): number {
   const { x, y } = simulate(n, K, d, 1);

@@ -1,4 +1,5 @@
-/** Small timing helpers shared by the benchmarks. */
+/** Small timing helpers and data shared by the benchmarks. */
+import { Rng } from "../runtime/rng/rng.js";
 
 /** Result of timing a function: total calls and seconds spent. */
 export interface Timing {
@@ -65,4 +66,27 @@ function formatNumber(x: number): string {
   if (a >= 100) return x.toFixed(0);
   if (a >= 1) return x.toFixed(2);
   return x.toPrecision(3);
+}
+
+/** n rows from a random mixture of K linear experts with a logistic stick-breaking gate. */
+export function simulate(n: number, K: number, d: number, seed: number): { x: Float64Array; y: Float64Array } {
+  const rng = Rng.fromSeed(seed);
+  const phi = Array.from({ length: (K - 1) * d }, () => 2 * rng.normal());
+  const beta = Array.from({ length: K * d }, () => rng.normal());
+  const x = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    x[s * d] = 1;
+    for (let j = 1; j < d; j++) x[s * d + j] = rng.normal();
+    let k = 0;
+    for (; k < K - 1; k++) {
+      let eta = 0;
+      for (let j = 0; j < d; j++) eta += phi[k * d + j] * x[s * d + j];
+      if (rng.uniform() < 1 / (1 + Math.exp(-eta))) break;
+    }
+    let mean = 0;
+    for (let j = 0; j < d; j++) mean += beta[k * d + j] * x[s * d + j];
+    y[s] = mean + 0.3 * rng.normal();
+  }
+  return { x, y };
 }

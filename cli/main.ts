@@ -33,7 +33,7 @@ commands:
       --forget RHO keeps ρ of the past after every row (a row s rows old weighs ρ^s), so the
       fit follows a world that changes; --forget auto runs a grid of factors over the sets and
       pools them by their recent evidence; --sweeps EVERY,UNTIL revisits the rows every EVERY
-      rows up to UNTIL rows, then at doubling counts (default 10,100; past --window rows every W/2
+      rows up to UNTIL rows, then at doubling counts (default 10,100; past --window rows every W
       rows; once more at the end): denser sweeps cost time and can help fits with few inputs
       and many experts find the regimes
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]

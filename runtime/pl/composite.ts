@@ -216,17 +216,19 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       const G = gates.H;
       const offsets = gateDesign?.offset ? gates.Y : null;
       const w = rho === 1 ? null : weightsFor(rho, rows.n, from, count);
+      // The gate folds these rows at once when the last sweep kept them; else row by row.
+      const gateDone = gate.foldKept(count);
       for (let i = 0; i < N; i++) {
         for (let c = 0; c < count; c++) {
           const s = local + c;
           const k = hist[i * stride + c];
           expert.fold(i, k, X, s * de, Y[s], w ? w[c] : 1, rng);
-          if (!gate.fold(rng, i, k, G, s * dg, offsets ? offsets[s] : 0, w ? w[c] : 1)) return false;
+          if (!gateDone && !gate.fold(rng, i, k, G, s * dg, offsets ? offsets[s] : 0, w ? w[c] : 1)) return false;
         }
       }
       return true;
     },
-    sweep(rng, rows: RowStore, from, hist, stride, n, rho) {
+    sweep(rng, rows: RowStore, from, hist, stride, n, rho, keep = 0) {
       // One expert with exact statistics and a fixed prior: there is nothing to revisit.
       if (K === 1 && !expert.augmented && !expert.movesPrior) return true;
       experts.update(rows);
@@ -252,7 +254,7 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
           if (w) for (let k = 0; k < K; k++) lw[k] *= w[s];
           hist[h + s] = categoricalLog(rng, lw, 0, K);
         }
-        if (!gate.sweep(rng, i, G, offsets, hist, h, n, w)) return false; // 3. the gate's moves, statistics and coefficients
+        if (!gate.sweep(rng, i, G, offsets, hist, h, n, w, keep)) return false; // 3. the gate's moves, statistics and coefficients
         // 4. expert statistics from scratch, from the rows now allocated to each (and those folded before)
         count.fill(0);
         for (let s = 0; s < n; s++) {

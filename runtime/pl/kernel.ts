@@ -52,9 +52,11 @@ export interface ModelState {
    * One resample-move sweep (spec §3.7) for every particle over the window of rows `from …
    * from + n − 1` (absolute; held by `rows`), with particle i's allocation of row from + s at
    * `history[i·stride + s]` (updated in place), the rows folded before held fixed; under
-   * forgetting ρ < 1 row s weighs ρ^{rows.n − s}. Returns false on numerical failure.
+   * forgetting ρ < 1 row s weighs ρ^{rows.n − s}. The first `keep` rows (0 when omitted) are
+   * the ones the next {@link fold} will take, which the blocks may prepare for. Returns false
+   * on numerical failure.
    */
-  sweep(rng: Rng, rows: RowStore, from: number, history: Allocations, stride: number, n: number, rho: number): boolean;
+  sweep(rng: Rng, rows: RowStore, from: number, history: Allocations, stride: number, n: number, rho: number, keep?: number): boolean;
   /**
    * Folds rows `from … from + count − 1` (absolute; held by `rows`), allocated as
    * `history[i·stride + c]` says, into every particle's fixed statistics (spec §3.8, fixed lag):

@@ -15,7 +15,7 @@ import { FilterError } from "./errors.js";
 import type { ModelState } from "./kernel.js";
 import { allocationArray, RESPONSE_KINDS, type Allocations } from "../rules/roles.js";
 import type { RowStore } from "./rows.js";
-import { DEFAULT_WINDOW, isCheckpoint, mostHeldRows, type Schedule } from "./schedule.js";
+import { DEFAULT_WINDOW, isCheckpoint, mostHeldRows, nextCheckpoint, type Schedule } from "./schedule.js";
 import { SET_RECORD, SetRecord } from "./trace.js";
 import { HealthSeries, type HealthJson } from "./health.js";
 import { AUTO_FORGET, setForget, type Forget } from "./forget.js";
@@ -365,11 +365,23 @@ export class ParticleSet {
       ok = this.state.fold(this.rng, rows, h.base, h.full, h.stride, fold, this.rho);
       h.drop(fold);
     }
-    ok = ok && this.state.sweep(this.rng, rows, h.base, h.full, h.stride, h.settled, this.rho);
+    ok = ok && this.state.sweep(this.rng, rows, h.base, h.full, h.stride, h.settled, this.rho, this.keptForFold(rows.n));
     this.sweepSeconds += (performance.now() - t0) / 1000;
     if (!ok) {
       throw new FilterError("cholesky_failed", `a precision matrix lost positive definiteness in the rejuvenation sweep after row ${rows.n}`, rows.n);
     }
+  }
+
+  /**
+   * Rows at the start of the window that the fold at the next checkpoint will take, if the rows
+   * arrive as the schedule foresees: the sweep after `n` rows keeps their part of its statistics
+   * for that fold (spec §3.8). None under forgetting, where a row's weight when folded differs
+   * from its weight now, or without a window.
+   */
+  private keptForFold(n: number): number {
+    if (this.rho !== 1 || !(this.window < Infinity)) return 0;
+    const settled = this.history.settled + nextCheckpoint(n, this.options.schedule, this.window) - n;
+    return Math.max(0, Math.min(this.history.settled, settled - this.window));
   }
 
   private resample(ancestors: Int32Array): void {

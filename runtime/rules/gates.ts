@@ -106,10 +106,11 @@ export class PolyaGammaGate implements GateBlock {
    * prior's own moves (ω marginalised), fresh ω and statistics from scratch with φ drawn (with a
    * Metropolis–Hastings correction under row weights), then the prior scales given φ.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null = null): boolean {
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null = null, keep = 0): boolean {
     const { state, prior } = this;
     state.offsets = offsets;
     state.weights = weights;
+    state.keep = keep;
     for (let l = 0; l < state.S; l++) for (let m = 0; m < this.scaleMoves; m++) state.scaleMove(rng, i, l, prior, H, z, zOff, n);
     prior.sweepMoves(rng, i, state, H, z, zOff, n);
     if (!state.redraw(rng, i, H, z, zOff, n, prior)) return false;
@@ -121,6 +122,10 @@ export class PolyaGammaGate implements GateBlock {
 
   fold(rng: Rng, i: number, k: number, h: Float64Array, hOff: number, offset: number, w = 1): boolean {
     return this.state.fold(rng, i, k, h, hOff, offset, w);
+  }
+
+  foldKept(count: number): boolean {
+    return this.state.foldKept(count);
   }
 
   /** The particles' draws of φ averaged with their weights. */
@@ -262,6 +267,11 @@ export class FixedGate implements GateBlock {
 
   /** Nothing to fold: the weights are constants. */
   fold(): boolean {
+    return true;
+  }
+
+  /** Nothing to fold, so every fold is done. */
+  foldKept(): boolean {
     return true;
   }
 

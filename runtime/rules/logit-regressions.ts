@@ -14,13 +14,17 @@
  * - `phi[b·d …]`: the current draw φ_l (a particle's regressions are contiguous: its φ block, as
  *   the prior's `gibbs` expects, starts at i·S·d);
  * - `oldG[b·d² …]`, `oldR[b·d …]`: the (G, r) of the rows folded out of the sweeps' window (spec
- *   §3.8, fixed lag), each with the ω drawn when it was folded and kept as a fixed auxiliary.
+ *   §3.8, fixed lag), each with its ω kept from then on as a fixed auxiliary;
+ * - `nextG[b·d² …]`, `nextR[b·d …]`: the part of (G, r) from the rows the next fold will take,
+ *   with the ω the last sweep drew for them, so that fold adds them to (oldG, oldR) instead of
+ *   drawing every row's ω again ({@link LogitRegressions.foldKept}).
  */
 import { cholesky, solveLower, solveLowerT } from "../linalg/index.js";
 import type { Rng } from "../rng/index.js";
 import type { Allocations } from "./roles.js";
 import type { GatePrior, ScalableGate } from "./gate-prior.js";
 import { gatherInPlace } from "./gather.js";
+import { addGram } from "./gram.js";
 import { statisticArrays, type Statistic } from "./statistics.js";
 import { decodeFloat64, encodeFloat64 } from "../snapshot.js";
 
@@ -41,6 +45,8 @@ export function logitStatistics(what: string): readonly Statistic[] {
     { name: "phi", size: "S·d", about: `the current draw of each ${what}'s coefficients` },
     { name: "oldG", size: "S·d²", about: "Σ ω x xᵀ of the rows folded out of the sweeps' window (ω fixed when folded)" },
     { name: "oldR", size: "S·d", about: "Σ (κ − ω·offset) x of the folded rows" },
+    { name: "nextG", size: "S·d²", about: "Σ ω x xᵀ of the rows the next fold takes, with the last sweep's ω" },
+    { name: "nextR", size: "S·d", about: "Σ (κ − ω·offset) x of the rows the next fold takes" },
   ];
 }
 
@@ -65,8 +71,22 @@ export abstract class LogitRegressions implements ScalableGate {
   /** (G, r) of the rows folded out of the window, with their fixed ω (N·S blocks of d² and d). */
   readonly oldG: Float64Array;
   readonly oldR: Float64Array;
+  /** The part of (G, r) from the rows the next fold takes, as the last sweep drew their ω (N·S blocks of d² and d). */
+  readonly nextG: Float64Array;
+  readonly nextR: Float64Array;
   /** Whether any row has been folded (until then the fixed statistics are zero and skipped). */
   folded = false;
+  /**
+   * Rows at the start of the window whose part of (G, r) the last sweep kept in (nextG, nextR)
+   * for the next fold; 0 when none are kept. The same for every particle of the set.
+   */
+  nextRows = 0;
+  /**
+   * How many leading rows of the window the next sweep's rebuild keeps in (nextG, nextR): the
+   * rows the fold after it will take (0: none, as under forgetting, where a folded row's weight
+   * is not yet known). The gate block sets it before a sweep.
+   */
+  keep = 0;
   /**
    * Whether the factors L may not factor G + D, after a {@link discount}: the streaming
    * updates then leave L alone and the next refresh refactors every regression (O(d³) per
@@ -88,6 +108,8 @@ export abstract class LogitRegressions implements ScalableGate {
   protected readonly v: Float64Array;
   protected readonly D: Float64Array;
   protected readonly phiOld: Float64Array;
+  /** Rebuild scratch: the linear term of one regression's rows below {@link keep}. */
+  protected readonly keptR: Float64Array;
   private readonly fields: readonly Float64Array[];
 
   constructor(N: number, K: number, d: number, S: number, statistics: readonly Statistic[]) {
@@ -102,10 +124,13 @@ export abstract class LogitRegressions implements ScalableGate {
     this.phi = new Float64Array(B * d);
     this.oldG = new Float64Array(B * d * d);
     this.oldR = new Float64Array(B * d);
+    this.nextG = new Float64Array(B * d * d);
+    this.nextR = new Float64Array(B * d);
     this.work = new Float64Array(d);
     this.v = new Float64Array(d);
     this.D = new Float64Array(d);
     this.phiOld = new Float64Array(d);
+    this.keptR = new Float64Array(d);
     this.fields = statisticArrays(this, statistics);
   }
 
@@ -170,6 +195,36 @@ export abstract class LogitRegressions implements ScalableGate {
     const d = this.d;
     this.G.set(this.oldG.subarray(b * d * d, (b + 1) * d * d), b * d * d);
     this.r.set(this.oldR.subarray(b * d, (b + 1) * d), b * d);
+  }
+
+  /**
+   * The kept part of a rebuild of regression b ({@link keep}): nextG from the first `m` rows of
+   * `rowAt`/`omega` (ascending rows: those below `keep`), nextR from `r`, the same rows' linear
+   * term, which the rebuild summed at `r[rOff …]`.
+   */
+  protected keepRows(b: number, X: Float64Array, rowAt: Int32Array, omega: Float64Array, m: number, r: Float64Array, rOff: number): void {
+    const d = this.d;
+    this.nextG.fill(0, b * d * d, (b + 1) * d * d);
+    addGram(this.nextG, b * d * d, d, X, rowAt, omega, m);
+    for (let j = 0; j < d; j++) this.nextR[b * d + j] = r[rOff + j];
+  }
+
+  /**
+   * Folds the first `count` rows of the window for every particle from what the last sweep kept
+   * (spec §3.8): (oldG, oldR) += (nextG, nextR), when that sweep kept exactly those rows. Their
+   * ω are the sweep's draws, already in (G, r) and conditioned on since, so keeping them fixed
+   * from now on is what a fold does; no ω is drawn again. Returns false, changing nothing, when
+   * the sweep kept other rows (a fold off the schedule the sweep foresaw): the caller then folds
+   * row by row. Either way nothing stays kept.
+   */
+  foldKept(count: number): boolean {
+    const kept = this.nextRows;
+    this.nextRows = 0;
+    if (!(count > 0 && count === kept)) return false;
+    for (let j = 0; j < this.oldG.length; j++) this.oldG[j] += this.nextG[j];
+    for (let j = 0; j < this.oldR.length; j++) this.oldR[j] += this.nextR[j];
+    this.folded = true;
+    return true;
   }
 
   /**
@@ -247,7 +302,8 @@ export abstract class LogitRegressions implements ScalableGate {
   /** The snapshot fields every such state writes (its `kind` and sizes are the subclass's). */
   protected snapshotFields(): Record<string, unknown> {
     const old = this.folded ? { oldG: encodeFloat64(this.oldG), oldR: encodeFloat64(this.oldR) } : {};
-    return { G: encodeFloat64(this.G), r: encodeFloat64(this.r), L: encodeFloat64(this.L), phi: encodeFloat64(this.phi), ...old, ...(this.stale ? { stale: true } : {}) };
+    const next = this.nextRows > 0 ? { nextRows: this.nextRows, nextG: encodeFloat64(this.nextG), nextR: encodeFloat64(this.nextR) } : {};
+    return { G: encodeFloat64(this.G), r: encodeFloat64(this.r), L: encodeFloat64(this.L), phi: encodeFloat64(this.phi), ...old, ...next, ...(this.stale ? { stale: true } : {}) };
   }
 
   /**
@@ -263,6 +319,12 @@ export abstract class LogitRegressions implements ScalableGate {
       this.oldG.set(decodeFloat64(String(o.oldG), this.oldG.length));
       this.oldR.set(decodeFloat64(String(o.oldR), this.oldR.length));
       this.folded = true;
+    }
+    if (o.nextRows !== undefined) {
+      if (!(Number.isSafeInteger(o.nextRows) && (o.nextRows as number) > 0)) throw new Error("nextRows must be a positive integer");
+      this.nextG.set(decodeFloat64(String(o.nextG), this.nextG.length));
+      this.nextR.set(decodeFloat64(String(o.nextR), this.nextR.length));
+      this.nextRows = o.nextRows as number;
     }
     this.stale = o.stale === true;
   }

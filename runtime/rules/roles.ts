@@ -151,9 +151,16 @@ export interface GateBlock extends Block {
    * The gate's part of one resample-move sweep of particle i over the rows `0 … n)` of H (their
    * logit offsets in `offsets`, or null; their weights in `weights` under forgetting, or null),
    * with its allocations at `z[zOff …]`: its moves, its statistics rebuilt and its coefficients
-   * drawn.
+   * drawn. The first `keep` rows are the ones the next fold will take: a gate that draws
+   * auxiliaries for its rows keeps their part of the statistics for {@link foldKept}.
    */
-  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null): boolean;
+  sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null, keep: number): boolean;
+  /**
+   * Folds the first `count` rows of the window for every particle from what the last sweep kept
+   * for them (spec §3.8), when it kept exactly those rows; otherwise returns false, changing
+   * nothing, and the rows are folded one by one with {@link fold}.
+   */
+  foldKept(count: number): boolean;
   /**
    * Folds the row (h, offset), allocated to expert k of particle i, into fixed statistics that
    * the sweeps start from (spec §3.8, fixed lag), with its weight w (forgetting; 1 without).

@@ -341,9 +341,12 @@ export class SoftmaxGateState extends LogitRegressions {
     // The φ drawn below leave the scale moves' cache behind.
     this.keyT = -1;
     const lin = this.lin;
+    const keep = Math.min(this.keep, t);
+    const kr = this.keptR;
     for (let l = 0; l < S; l++) {
       const b = i * S + l;
       this.startFromFolded(b);
+      kr.fill(0);
       for (let s = 0; s < t; s++) {
         const o = O ? O[s] : 0;
         for (let m = 0; m < S; m++) eta[m] = lin[s * S + m] + o;
@@ -357,8 +360,11 @@ export class SoftmaxGateState extends LogitRegressions {
         this.rowOffset[s] = o - c;
         const kappa = (z[zOff + s] === l ? 0.5 * w : -0.5 * w) - omega * (o - c);
         for (let j = 0; j < d; j++) this.r[b * d + j] += kappa * X[s * d + j];
+        if (s < keep) for (let j = 0; j < d; j++) kr[j] += kappa * X[s * d + j];
       }
       addGram(this.G, b * d * d, d, X, this.rowAt, this.omega, t);
+      // the rows the next fold takes, with these ω (spec §3.8)
+      if (keep > 0) this.keepRows(b, X, this.rowAt, this.omega, keep, kr, 0);
       if (!this.refactor(i, l, prior)) return false;
       if (W) {
         this.proposePhi(rng, i, l);
@@ -373,6 +379,7 @@ export class SoftmaxGateState extends LogitRegressions {
       }
       for (let s = 0; s < t; s++) lin[s * S + l] = dot(X, s * d, this.phi, b * d, d);
     }
+    this.nextRows = keep;
     return true;
   }
 

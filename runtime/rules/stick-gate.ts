@@ -404,6 +404,8 @@ export class StickGateState extends LogitRegressions {
     const O = this.offsets;
     const W = this.weights;
     cache.key(i, X, O, W, z, zOff, t);
+    const keep = Math.min(this.keep, t);
+    const kr = this.keptR;
     for (let l = 0; l < this.S; l++) {
       const b = i * this.S + l;
       this.startFromFolded(b);
@@ -412,6 +414,9 @@ export class StickGateState extends LogitRegressions {
       const cached = cache.holds(l, this.phi, b * d);
       const scale = cache.scale[l];
       let n = 0;
+      // rows below `keep` reached so far, and their linear term (for the next fold)
+      let m = 0;
+      kr.fill(0);
       for (let s = 0; s < t; s++) {
         const zs = z[zOff + s];
         if (zs < l) continue;
@@ -424,13 +429,18 @@ export class StickGateState extends LogitRegressions {
         cache.rowAt[n++] = s;
         const kappa = (zs === l ? 0.5 * w : -0.5 * w) - omega * o;
         for (let j = 0; j < d; j++) this.r[b * d + j] += kappa * X[s * d + j];
+        if (s < keep) {
+          m = n;
+          for (let j = 0; j < d; j++) kr[j] += kappa * X[s * d + j];
+        }
       }
       addGram(this.G, b * d * d, d, X, cache.rowAt, cache.omega, n);
+      if (keep > 0) this.keepRows(b, X, cache.rowAt, cache.omega, m, kr, 0);
       if (!this.refactor(i, l, prior)) return false;
     }
+    this.nextRows = keep;
     return true;
   }
-
 
   /**
    * Σ_{l0 ≤ l < l1} [ℓ_l(cφ_l) − ℓ_l(φ_l)]: the change of the sticks' Bernoulli-logit log
