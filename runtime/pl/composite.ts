@@ -297,6 +297,9 @@ export function composeState(parts: Composition, rng?: Rng): ModelState {
       return gate.coefficientMeans(weights);
     },
     gateBounded: gate.bounded,
+    get keptRows() {
+      return gate.keptRows;
+    },
     gate: { kind: gate.kind, ...gate.coefficientShape },
     gateDraw(i, out) {
       gate.coefficientsOf(i, out);

@@ -77,6 +77,8 @@ export interface ModelState {
   gateCoefficients(weights: Float64Array): number[][] | null;
   /** Whether the gate's prior bounds every coefficient's variance (a fixed Normal, a slab, constant stops). */
   readonly gateBounded: boolean;
+  /** Rows at the start of the window whose statistics the last sweep kept for the next fold (0: none; spec §3.8). */
+  readonly keptRows: number;
   /** What the gate is (sticks, a softmax, constant weights) and the shape of a particle's coefficients. */
   readonly gate: { readonly kind: "stickbreaking" | "softmax" | "fixed"; readonly rows: number; readonly d: number };
   /** Writes particle i's gate coefficients, row by row, at `out[0 …]` (rows·d entries). */

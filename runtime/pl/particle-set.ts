@@ -171,6 +171,10 @@ export class ParticleSet {
     if (typeof j.logEvidence !== "number" || Number.isNaN(j.logEvidence)) throw new Error("set.logEvidence is not a number");
     if (options.forget === "auto" && (typeof j.recent !== "number" || Number.isNaN(j.recent))) throw new Error("set.recent is not a number");
     const history = historyFromJson(state.N, state.K, j.history, options.rejuvenate ? rows : 0, mostHeldRows(options.window ?? DEFAULT_WINDOW));
+    const kept = state.keptRows;
+    if (kept > 0 && !(options.rejuvenate && setForget(options.forget, index) === 1 && kept <= history.settled)) {
+      throw new Error(`set.state keeps the statistics of ${kept} rows for a fold that this set (${history.settled} rows settled) would not make`);
+    }
     const set = new ParticleSet(state, Rng.fromState(j.rng), options, history, index);
     set.logW = decodeFloat64(j.logW, state.N);
     set.logEvidence = j.logEvidence;
@@ -380,8 +384,9 @@ export class ParticleSet {
    */
   private keptForFold(n: number): number {
     if (this.rho !== 1 || !(this.window < Infinity)) return 0;
-    const settled = this.history.settled + nextCheckpoint(n, this.options.schedule, this.window) - n;
-    return Math.max(0, Math.min(this.history.settled, settled - this.window));
+    const fold = this.history.settled + nextCheckpoint(n, this.options.schedule, this.window) - n - this.window;
+    // a fold of more rows than the window holds now could not use them
+    return fold > 0 && fold <= this.history.settled ? fold : 0;
   }
 
   private resample(ancestors: Int32Array): void {

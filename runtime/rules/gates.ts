@@ -128,6 +128,10 @@ export class PolyaGammaGate implements GateBlock {
     return this.state.foldKept(count);
   }
 
+  get keptRows(): number {
+    return this.state.nextRows;
+  }
+
   /** The particles' draws of φ averaged with their weights. */
   coefficientMeans(weights: Float64Array): number[][] {
     const { S, d, phi } = this.state;
@@ -274,6 +278,9 @@ export class FixedGate implements GateBlock {
   foldKept(): boolean {
     return true;
   }
+
+  /** Nothing is kept. */
+  readonly keptRows = 0;
 
   shrinkage(): null {
     return null;

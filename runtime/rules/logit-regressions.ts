@@ -198,15 +198,28 @@ export abstract class LogitRegressions implements ScalableGate {
   }
 
   /**
-   * The kept part of a rebuild of regression b ({@link keep}): nextG from the first `m` rows of
-   * `rowAt`/`omega` (ascending rows: those below `keep`), nextR from `r`, the same rows' linear
-   * term, which the rebuild summed at `r[rOff …]`.
+   * A rebuild's rows into regression b, whose G_b starts from the folded rows' statistics:
+   * Σ ω x xᵀ over the `n` rows of `rowAt`/`omega` (ascending). When `kept`, also the part the
+   * next fold takes ({@link keep}): nextG from the first `m` of them and nextR = `kr`, their
+   * linear term. When every row is kept their Gram is summed once, into nextG, and added to G_b
+   * (the same G_b bit for bit while nothing is folded).
    */
-  protected keepRows(b: number, X: Float64Array, rowAt: Int32Array, omega: Float64Array, m: number, r: Float64Array, rOff: number): void {
+  protected addRows(b: number, X: Float64Array, rowAt: Int32Array, omega: Float64Array, n: number, kept: boolean, m: number, kr: Float64Array): void {
     const d = this.d;
-    this.nextG.fill(0, b * d * d, (b + 1) * d * d);
-    addGram(this.nextG, b * d * d, d, X, rowAt, omega, m);
-    for (let j = 0; j < d; j++) this.nextR[b * d + j] = r[rOff + j];
+    const g = b * d * d;
+    if (!kept) {
+      addGram(this.G, g, d, X, rowAt, omega, n);
+      return;
+    }
+    this.nextG.fill(0, g, g + d * d);
+    for (let j = 0; j < d; j++) this.nextR[b * d + j] = kr[j];
+    if (m === n) {
+      addGram(this.nextG, g, d, X, rowAt, omega, n);
+      for (let j = g; j < g + d * d; j++) this.G[j] += this.nextG[j];
+      return;
+    }
+    addGram(this.G, g, d, X, rowAt, omega, n);
+    addGram(this.nextG, g, d, X, rowAt, omega, m);
   }
 
   /**

@@ -157,10 +157,13 @@ export interface GateBlock extends Block {
   sweep(rng: Rng, i: number, H: Float64Array, offsets: Float64Array | null, z: Allocations, zOff: number, n: number, weights: Float64Array | null, keep: number): boolean;
   /**
    * Folds the first `count` rows of the window for every particle from what the last sweep kept
-   * for them (spec §3.8), when it kept exactly those rows; otherwise returns false, changing
-   * nothing, and the rows are folded one by one with {@link fold}.
+   * for them (spec §3.8), when it kept exactly those rows; otherwise returns false, the fixed
+   * statistics unchanged, and the rows are folded one by one with {@link fold}. Either way
+   * nothing stays kept.
    */
   foldKept(count: number): boolean;
+  /** Rows whose statistics the last sweep kept for the next fold (0: none). */
+  readonly keptRows: number;
   /**
    * Folds the row (h, offset), allocated to expert k of particle i, into fixed statistics that
    * the sweeps start from (spec §3.8, fixed lag), with its weight w (forgetting; 1 without).

@@ -25,7 +25,6 @@ import { log1pExpNeg, logSumExp } from "../math/index.js";
 import type { Rng } from "../rng/index.js";
 import { expectKind } from "../snapshot.js";
 import type { GatePrior } from "./gate-prior.js";
-import { addGram } from "./gram.js";
 import { LogitRegressions, logitStatistics } from "./logit-regressions.js";
 import type { Allocations } from "./roles.js";
 import type { Statistic } from "./statistics.js";
@@ -362,9 +361,8 @@ export class SoftmaxGateState extends LogitRegressions {
         for (let j = 0; j < d; j++) this.r[b * d + j] += kappa * X[s * d + j];
         if (s < keep) for (let j = 0; j < d; j++) kr[j] += kappa * X[s * d + j];
       }
-      addGram(this.G, b * d * d, d, X, this.rowAt, this.omega, t);
-      // the rows the next fold takes, with these ω (spec §3.8)
-      if (keep > 0) this.keepRows(b, X, this.rowAt, this.omega, keep, kr, 0);
+      // with the rows the next fold takes, kept with these ω (spec §3.8)
+      this.addRows(b, X, this.rowAt, this.omega, t, keep > 0, keep, kr);
       if (!this.refactor(i, l, prior)) return false;
       if (W) {
         this.proposePhi(rng, i, l);

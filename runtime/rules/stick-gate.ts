@@ -23,7 +23,6 @@ import { temperedLogRatio, weightedOmega } from "./tempered-pg.js";
 import type { Allocations } from "./roles.js";
 import type { GatePrior } from "./gate-prior.js";
 import type { Statistic } from "./statistics.js";
-import { addGram } from "./gram.js";
 import { expectKind } from "../snapshot.js";
 import { LogitRegressions, logitStatistics } from "./logit-regressions.js";
 
@@ -434,8 +433,7 @@ export class StickGateState extends LogitRegressions {
           for (let j = 0; j < d; j++) kr[j] += kappa * X[s * d + j];
         }
       }
-      addGram(this.G, b * d * d, d, X, cache.rowAt, cache.omega, n);
-      if (keep > 0) this.keepRows(b, X, cache.rowAt, cache.omega, m, kr, 0);
+      this.addRows(b, X, cache.rowAt, cache.omega, n, keep > 0, m, kr);
       if (!this.refactor(i, l, prior)) return false;
     }
     this.nextRows = keep;

@@ -1,19 +1,25 @@
 /**
  * The sweeps' window (spec §3.8, fixed lag): rows older than the last W are folded into fixed
- * statistics (the experts' sums, the sticks' (G, r) with the ω drawn when folded) and dropped.
- * - While n ≤ W nothing is folded: the fit is bit for bit the unwindowed one.
+ * statistics (the experts' sums, the sticks' (G, r) with the ω the last sweep drew, kept for the
+ * fold) and dropped.
+ * - With the default schedule every row is swept before it is folded, and the rows held stay
+ *   within 2W.
+ * - While n ≤ W nothing is folded: the fit is bit for bit the unwindowed one (here W = n).
  * - The moves stay valid on the extended target, so the evidence estimate stays unbiased:
  *   with W = 3 and a sweep after every row, the mean of p̂/p over independent filters is within
  *   4 Monte Carlo standard errors of 1, against exact evidence by enumeration, for a fixed gate
  *   (the experts' folding) and for a learnt gate with a Normal prior (the sticks' folding; the
  *   gate integral by quadrature).
  * - Memory: a long stream keeps O(W) rows and allocations, whatever its length.
- * - A snapshot taken after rows were folded continues bit for bit.
+ * - A snapshot taken after rows were folded continues bit for bit, and every fold of a long
+ *   stream takes the statistics its sweep kept.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
 import { Rng } from "../../runtime/rng/rng.js";
+import { DEFAULT_SCHEDULE, isCheckpoint, mostHeldRows } from "../../runtime/pl/schedule.js";
+import { LogitRegressions } from "../../runtime/rules/logit-regressions.js";
 import { nigPosterior } from "../helpers/nig.js";
 
 const flagship = readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8");
@@ -65,6 +71,25 @@ function piecewiseRows(n: number, seed: number) {
 }
 
 describe("the sweeps' window", () => {
+  it("with the default schedule every row is swept before it is folded, and at most 2W rows are held", () => {
+    // (a window shorter than the dense phase's 10 rows folds rows at the first checkpoint unswept)
+    for (const W of [10, 50, 150, 300, 1000, 4096, 5000]) {
+      let base = 0; // the first row held
+      let swept = 0; // rows 0 … swept − 1 have been in a sweep
+      for (let n = 1; n <= 5 * W + 7; n++) {
+        if (!isCheckpoint(n, DEFAULT_SCHEDULE, W)) continue;
+        expect(n - base).toBeLessThanOrEqual(mostHeldRows(W));
+        const fold = n - base - W;
+        if (fold > 0) {
+          expect(base + fold).toBeLessThanOrEqual(swept);
+          base += fold;
+        }
+        swept = n;
+      }
+      expect(base).toBeGreaterThan(0);
+    }
+  });
+
   it("while n ≤ W nothing is folded: the same fit bit for bit", () => {
     const model = compile(flagship, { K: 3 });
     const rows = piecewiseRows(300, 2);
@@ -140,7 +165,8 @@ describe("the sweeps' window", () => {
     expect(Math.abs(mean - 1)).toBeLessThan(4 * se);
   });
 
-  it("a long stream keeps O(W) rows and allocations; a snapshot after folding continues bit for bit", () => {
+  it("a long stream keeps O(W) rows and allocations; every fold takes the kept statistics; a snapshot after folding continues bit for bit", () => {
+    const foldKept = vi.spyOn(LogitRegressions.prototype, "foldKept");
     const model = compile(flagship, { K: 3 });
     const rows = piecewiseRows(6_000, 5);
     const W = 200;
@@ -163,5 +189,20 @@ describe("the sweeps' window", () => {
     rows.slice(3000).forEach(({ x, y }) => g.observe(x, y));
     expect(g.logEvidence).toBe(f.logEvidence);
     expect(JSON.stringify(g.snapshot())).toBe(JSON.stringify(f.snapshot()));
+    // folds at rows 400, 600, …, 6000 in each set: 29 in f, 15 in g (after row 3000), each
+    // from what the sweep before it kept
+    expect(foldKept.mock.results.length).toBe(4 * (29 + 15));
+    expect(foldKept.mock.results.every((r) => r.value === true)).toBe(true);
+    foldKept.mockRestore();
+    // a snapshot whose kept statistics no fold of its set could take is refused
+    type Snapshot = { sets: { state: { gate: Record<string, unknown> } }[]; options: Record<string, unknown> };
+    const tampered = (edit: (s: Snapshot) => void) => {
+      const s = JSON.parse(JSON.stringify(saved)) as Snapshot;
+      edit(s);
+      return () => model.restore(s as unknown as typeof saved & object);
+    };
+    expect((saved as unknown as Snapshot).sets[0].state.gate).toHaveProperty("nextRows", W);
+    expect(tampered((s) => void (s.sets[0].state.gate = { ...s.sets[0].state.gate, nextRows: 3 * W }))).toThrow(/would not make/);
+    expect(tampered((s) => void (s.options = { ...s.options, forget: 0.99 }))).toThrow(/would not make/);
   });
 });

@@ -81,8 +81,11 @@ describe.each(gates)("kept folds, %s gate", (_name, make) => {
     sweep(7);
     const per = gate.nextG.length / 2;
     const first = Array.from(gate.nextG.subarray(0, per));
+    const firstR = Array.from(gate.nextR.subarray(0, gate.nextR.length / 2));
+    expect(Array.from(gate.nextG.subarray(per))).not.toEqual(first);
     gate.gather(Int32Array.from([0, 0]));
     expect(Array.from(gate.nextG.subarray(per))).toEqual(first);
+    expect(Array.from(gate.nextR.subarray(gate.nextR.length / 2))).toEqual(firstR);
     const json = JSON.parse(JSON.stringify(gate.toJSON()));
     expect(json.nextRows).toBe(7);
     const back = gate instanceof StickGateState ? StickGateState.fromJSON(json) : SoftmaxGateState.fromJSON(json);
@@ -95,8 +98,8 @@ describe.each(gates)("kept folds, %s gate", (_name, make) => {
   });
 });
 
-describe("kept folds, stick-breaking gate", () => {
-  it("the kept linear term is Σ κ x over the first rows that reach each stick (no offsets: it does not depend on ω)", () => {
+describe("the kept linear term is Σ κ x over the first rows that reach each regression (no offsets: it does not depend on ω)", () => {
+  it("stick-breaking: the rows with z ≥ l, κ = ±½ as z = l or z > l", () => {
     const gate = new StickGateState(2, K, d);
     const { X, z, sweep } = setUp(gate, "kept-r");
     sweep(12);
@@ -107,6 +110,24 @@ describe("kept folds, stick-breaking gate", () => {
           for (let s = 0; s < 12; s++) if (z[s] >= l) want += (z[s] === l ? 0.5 : -0.5) * X[s * d + j];
           expect(gate.nextR[(i * gate.S + l) * d + j]).toBeCloseTo(want, 12);
         }
+      }
+    }
+  });
+
+  it("softmax with two experts, the second pinned: every row, κ = ±½ as z = 0 or not (the other logit is 0, so C = 0)", () => {
+    const gate = new SoftmaxGateState(2, 2, d, true);
+    const rng = Rng.fromSeed("kept-softmax");
+    const X = Float64Array.from({ length: T * d }, (_, p) => (p % d === 0 ? 1 : 2 * rng.normal()));
+    const z = Int32Array.from({ length: T }, () => (rng.uniform() < 0.5 ? 0 : 1));
+    const prior = new FixedNormalPrior(2, 1, d, 3);
+    for (let i = 0; i < 2; i++) gate.init(rng, i, prior);
+    gate.keep = 12;
+    for (let i = 0; i < 2; i++) expect(gate.redraw(rng, i, X, z, 0, T, prior)).toBe(true);
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < d; j++) {
+        let want = 0;
+        for (let s = 0; s < 12; s++) want += (z[s] === 0 ? 0.5 : -0.5) * X[s * d + j];
+        expect(gate.nextR[i * d + j]).toBeCloseTo(want, 12);
       }
     }
   });
