@@ -226,9 +226,9 @@ export abstract class LogitRegressions implements ScalableGate {
    * Folds the first `count` rows of the window for every particle from what the last sweep kept
    * (spec §3.8): (oldG, oldR) += (nextG, nextR), when that sweep kept exactly those rows. Their
    * ω are the sweep's draws, already in (G, r) and conditioned on since, so keeping them fixed
-   * from now on is what a fold does; no ω is drawn again. Returns false, changing nothing, when
-   * the sweep kept other rows (a fold off the schedule the sweep foresaw): the caller then folds
-   * row by row. Either way nothing stays kept.
+   * from now on is what a fold does; no ω is drawn again. Returns false, the fixed statistics
+   * unchanged, when the sweep kept other rows (a fold off the schedule the sweep foresaw): the
+   * caller then folds row by row. Either way nothing stays kept.
    */
   foldKept(count: number): boolean {
     const kept = this.nextRows;
