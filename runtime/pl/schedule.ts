@@ -6,8 +6,8 @@
  * at the end of the data. With a window of W rows (spec §3.8, fixed lag) the sweeps cover only
  * the last W rows, so from W rows on a checkpoint comes every W rows: each row is revisited by
  * one sweep before it is folded, and the cost per row stays flat however long the stream. (A checkpoint
- * every ⌈W/2⌉ rows, two sweeps per row, took 1.2–1.4 times as long for 0.0002 ± 0.0002 nats per
- * row of held-out score on piecewise and 0.0017 ± 0.0015 on sparse routing: spec §3.8.)
+ * every ⌈W/2⌉ rows, two sweeps per row, took up to 1.5 times as long for −0.0004 ± 0.0009 nats
+ * per row of held-out score on piecewise and 0.0025 ± 0.0009 on sparse routing: spec §3.8.)
  */
 
 /** Checkpoint schedule parameters. */
