@@ -16,18 +16,11 @@ import { readFileSync } from "node:fs";
 import { compile } from "../api.js";
 import { fitParallelArrays } from "../cli/parallel/fit-parallel.js";
 import { piecewise, sparseRouting, type SyntheticData } from "../examples/data/simulate.js";
-import { printTable, simulate } from "./util.js";
+import { printTable, simulate, timeSimulatedFit } from "./util.js";
 
 const flagshipSource = readFileSync(new URL("../../stdlib/hsmoe.moe", import.meta.url), "utf8");
 
-function timeFit(K: number, d: number, N: number, n: number, rejuvenate: boolean): number {
-  const { x, y } = simulate(n, K, d, 1);
-  const f = compile(flagshipSource, { K }).filter({ particles: N, seed: 1, D: d, rejuvenate });
-  const t0 = performance.now();
-  for (let s = 0; s < n; s++) f.observe(x.subarray(s * d, (s + 1) * d), y[s]);
-  f.finish();
-  return (performance.now() - t0) / 1000;
-}
+const timeFit = (K: number, d: number, N: number, n: number, rejuvenate: boolean) => timeSimulatedFit(flagshipSource, K, d, N, n, rejuvenate);
 
 function throughput(): void {
   const rows = [[1000, 4, 2], [1000, 10, 5], [500, 8, 16]].map(([N, K, d]) => {

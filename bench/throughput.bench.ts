@@ -13,24 +13,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compile } from "../api.js";
 import { packageRoot, runCliProcess } from "../test/hostile/long-stream.js";
-import { printTable, simulate } from "./util.js";
+import { printTable, simulate, timeSimulatedFit } from "./util.js";
 
 const K = 4;
 const d = 2;
 const N = 1000;
 
 /** Rows per second of the 1,000-row fit in this thread (fit.bench.ts's first row). */
-function reference(source: string): number {
-  const n = 1000;
-  const { x, y } = simulate(n, K, d, 1);
-  const f = compile(source, { K }).filter({ particles: N, seed: 1, D: d });
-  const t0 = performance.now();
-  for (let s = 0; s < n; s++) f.observe(x.subarray(s * d, (s + 1) * d), y[s]);
-  f.finish();
-  return n / ((performance.now() - t0) / 1000);
-}
+const reference = (source: string) => 1000 / timeSimulatedFit(source, K, d, N, 1000);
 
 export default function bench(): void {
   const n = Number(process.env.HSMOE_BENCH_ROWS ?? 100_000);

@@ -1,4 +1,5 @@
 /** Small timing helpers and data shared by the benchmarks. */
+import { compile } from "../api.js";
 import { Rng } from "../runtime/rng/rng.js";
 
 /** Result of timing a function: total calls and seconds spent. */
@@ -89,4 +90,17 @@ export function simulate(n: number, K: number, d: number, seed: number): { x: Fl
     y[s] = mean + 0.3 * rng.normal();
   }
   return { x, y };
+}
+
+/**
+ * Seconds of a whole fit (observe every row, then finish) of `source` with K experts to n rows
+ * of {@link simulate} (seed 1) with d inputs, N particles, the sweeps on or off.
+ */
+export function timeSimulatedFit(source: string, K: number, d: number, N: number, n: number, rejuvenate = true): number {
+  const { x, y } = simulate(n, K, d, 1);
+  const f = compile(source, { K }).filter({ particles: N, seed: 1, D: d, rejuvenate });
+  const t0 = performance.now();
+  for (let s = 0; s < n; s++) f.observe(x.subarray(s * d, (s + 1) * d), y[s]);
+  f.finish();
+  return (performance.now() - t0) / 1000;
 }

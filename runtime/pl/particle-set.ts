@@ -171,11 +171,11 @@ export class ParticleSet {
     if (typeof j.logEvidence !== "number" || Number.isNaN(j.logEvidence)) throw new Error("set.logEvidence is not a number");
     if (options.forget === "auto" && (typeof j.recent !== "number" || Number.isNaN(j.recent))) throw new Error("set.recent is not a number");
     const history = historyFromJson(state.N, state.K, j.history, options.rejuvenate ? rows : 0, mostHeldRows(options.window ?? DEFAULT_WINDOW));
+    const set = new ParticleSet(state, Rng.fromState(j.rng), options, history, index);
     const kept = state.keptRows;
-    if (kept > 0 && !(options.rejuvenate && setForget(options.forget, index) === 1 && kept <= history.settled)) {
+    if (kept > 0 && !(options.rejuvenate && set.rho === 1 && kept <= history.settled)) {
       throw new Error(`set.state keeps the statistics of ${kept} rows for a fold that this set (${history.settled} rows settled) would not make`);
     }
-    const set = new ParticleSet(state, Rng.fromState(j.rng), options, history, index);
     set.logW = decodeFloat64(j.logW, state.N);
     set.logEvidence = j.logEvidence;
     if (options.forget === "auto") set.recent = j.recent as number;
