@@ -5,7 +5,9 @@
  *
  * Translation of `.moe` into BUGS (JAGS parameterises normals by precision):
  * - `halfcauchy(1)` is `dt(0, 1, 1) T(0,)`; `normal(0, tau * lambda)` takes an sd, so its
- *   precision is 1/(tau·lambda)²;
+ *   precision is 1/(tau·lambda)²; the regularised horseshoe's variance c2·v/(c2 + v), v =
+ *   (tau·lambda)², is the precision 1/v + 1/c2, with `c2 ~ invgamma(slab_a, slab_b)` written as
+ *   the precision `ic2 ~ dgamma(slab_a, slab_b)`;
  * - `sigma2 ~ invgamma(a0, b0)` is a precision `prec ~ dgamma(a0, b0)` (rate b0), and
  *   `mvnormal(0, g * sigma2[k] * I(D))` independent normals of precision prec[k]/g;
  * - `mvnormal(0, c * I(D))` independent normals of precision 1/c;
@@ -44,6 +46,8 @@ export interface Family {
   trials?: true;
   /** Columns after y that the models do not read (a true regime). */
   ignored?: number;
+  /** Whether the gate's horseshoe is regularised by a slab `c2 ~ invgamma(slab_a, slab_b)` (hyperparameters). */
+  slab?: true;
 }
 
 /** The Normal-inverse-gamma prior of hsmoe.moe and robust-moe.moe. */
@@ -125,7 +129,8 @@ export const FAMILIES: Family[] = [
     name: "Student-t",
     moe: "robust-moe.moe",
     data: "robust/robust",
-    hypers: { K: 2, nu: 4, a0: 2, b0: 1, g: 10 },
+    hypers: { K: 2, nu: 4, a0: 2, b0: 1, g: 10, slab_a: 2, slab_b: 8 },
+    slab: true,
     expertPriors: NIG_PRIORS,
     likelihood: "y[i] ~ dt(eta[i], prec[z[i]], nu)",
     scaled: true,
@@ -137,7 +142,8 @@ export const FAMILIES: Family[] = [
     name: "Laplace",
     moe: "laplace-moe.moe",
     data: "robust/robust",
-    hypers: { K: 2, a0: 2, b0: 1, g: 10 },
+    hypers: { K: 2, a0: 2, b0: 1, g: 10, slab_a: 2, slab_b: 8 },
+    slab: true,
     expertPriors: NIG_PRIORS,
     // ddexp's second argument is the inverse scale 1/σ = √prec
     likelihood: "y[i] ~ ddexp(eta[i], sqrt(prec[z[i]]))",
@@ -167,16 +173,17 @@ const SOFTMAX_GATE = `for (l in 1:(K - 1)) {
     }`;
 
 /**
- * The family's model in the BUGS language, with the horseshoe on the gate shared by all of them.
+ * The family's model in the BUGS language, with the horseshoe on the gate shared by all of them
+ * (regularised by a slab where the family says so).
  * Data: N, D, K, the N×D matrix x, y (and the trials n), the family's hyperparameters.
  */
 export function jagsModel(family: Family): string {
   return `model {
-  tau ~ dt(0, 1, 1) T(0,)
+  tau ~ dt(0, 1, 1) T(0,)${family.slab ? "\n  ic2 ~ dgamma(slab_a, slab_b)" : ""}
   for (l in 1:(K - 1)) {
     for (j in 1:D) {
       lambda[l, j] ~ dt(0, 1, 1) T(0,)
-      phi[l, j] ~ dnorm(0, 1 / pow(tau * lambda[l, j], 2))
+      phi[l, j] ~ dnorm(0, 1 / pow(tau * lambda[l, j], 2)${family.slab ? " + ic2" : ""})
     }
   }
   ${family.expertPriors}

@@ -99,16 +99,17 @@ function readCoda(dir: string): Map<string, Float64Array> {
 
 /**
  * Runs one chain of `model` (BUGS language) on `data` in a fresh temporary directory and
- * returns the saved draws of the `monitors`. The time is the whole `jags` process: parsing,
+ * returns the saved draws of the `monitors`. The chain starts from `inits` where given (JAGS
+ * draws the other nodes' initial values itself). The time is the whole `jags` process: parsing,
  * compiling the graph, adaptation, burn-in, sampling and writing CODA.
  * @throws Error when `jags` fails or times out, with its output
  */
-export function runJags(model: string, data: Record<string, RValue>, monitors: string[], settings: ChainSettings): Chain {
+export function runJags(model: string, data: Record<string, RValue>, monitors: string[], settings: ChainSettings, inits: Record<string, RValue> = {}): Chain {
   const dir = mkdtempSync(join(tmpdir(), "hsmoe-jags-"));
   try {
     writeFileSync(join(dir, "model.bug"), model);
     writeFileSync(join(dir, "data.R"), rDump(data));
-    writeFileSync(join(dir, "inits.R"), `".RNG.name" <- "base::Mersenne-Twister"\n".RNG.seed" <- ${settings.seed}\n`);
+    writeFileSync(join(dir, "inits.R"), `".RNG.name" <- "base::Mersenne-Twister"\n".RNG.seed" <- ${settings.seed}\n` + (Object.keys(inits).length ? rDump(inits) : ""));
     const script = [
       'model in "model.bug"',
       'data in "data.R"',

