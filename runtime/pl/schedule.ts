@@ -30,7 +30,9 @@ export const DEFAULT_WINDOW = 4096;
 /** True when a sweep is due after `rows` rows, with a window of `window` rows. */
 export function isCheckpoint(rows: number, s: Schedule = DEFAULT_SCHEDULE, window = Infinity): boolean {
   if (rows <= 0) return false;
-  if (rows <= s.denseUntil) return rows % s.denseEvery === 0;
+  // a window shorter than the dense phase's step also gets a checkpoint every W rows, else rows
+  // would be folded at the next dense checkpoint without ever being swept
+  if (rows <= s.denseUntil) return rows % s.denseEvery === 0 || (window < s.denseEvery && rows % window === 0);
   // W itself is one: else the rows between the last doubling count and W would be folded unswept
   if (rows >= window) return rows % window === 0;
   let c = s.denseUntil;

@@ -11,14 +11,14 @@
  *   (the experts' folding) and for a learnt gate with a Normal prior (the sticks' folding; the
  *   gate integral by quadrature).
  * - Memory: a long stream keeps O(W) rows and allocations, whatever its length.
- * - A snapshot taken after rows were folded continues bit for bit, and every fold of a long
- *   stream takes the statistics its sweep kept.
+ * - A snapshot taken after rows were folded continues bit for bit (also under `forget: "auto"`),
+ *   and every fold of a long stream takes the statistics its sweep kept.
  */
 import { describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
 import { compile } from "../../api.js";
 import { Rng } from "../../runtime/rng/rng.js";
-import { DEFAULT_SCHEDULE, isCheckpoint, mostHeldRows } from "../../runtime/pl/schedule.js";
+import { DEFAULT_SCHEDULE, isCheckpoint, mostHeldRows, type Schedule } from "../../runtime/pl/schedule.js";
 import { LogitRegressions } from "../../runtime/rules/logit-regressions.js";
 import { nigPosterior } from "../helpers/nig.js";
 
@@ -71,22 +71,35 @@ function piecewiseRows(n: number, seed: number) {
 }
 
 describe("the sweeps' window", () => {
-  it("with the default schedule every row is swept before it is folded, and at most 2W rows are held", () => {
-    // (a window shorter than the dense phase's 10 rows folds rows at the first checkpoint unswept)
-    for (const W of [10, 50, 150, 300, 1000, 4096, 5000]) {
-      let base = 0; // the first row held
-      let swept = 0; // rows 0 … swept − 1 have been in a sweep
-      for (let n = 1; n <= 5 * W + 7; n++) {
-        if (!isCheckpoint(n, DEFAULT_SCHEDULE, W)) continue;
-        expect(n - base).toBeLessThanOrEqual(mostHeldRows(W));
-        const fold = n - base - W;
-        if (fold > 0) {
-          expect(base + fold).toBeLessThanOrEqual(swept);
-          base += fold;
+  it("every row is swept before it is folded, and at most 2W rows are held", () => {
+    const custom: Schedule = { denseEvery: 25, denseUntil: 200 };
+    const cases: [Schedule, number[]][] = [
+      // windows shorter than the dense phase's step included: they get a checkpoint every W rows
+      [DEFAULT_SCHEDULE, [2, 3, 5, 7, 9, 10, 50, 150, 300, 1000, 4096, 5000]],
+      [custom, [4, 20, 24, 25, 60, 333]],
+    ];
+    for (const [schedule, windows] of cases) {
+      for (const W of windows) {
+        let base = 0; // the first row held
+        let swept = 0; // rows 0 … swept − 1 have been in a sweep
+        for (let n = 1; n <= 5 * W + 7 + 2 * schedule.denseUntil; n++) {
+          if (!isCheckpoint(n, schedule, W)) continue;
+          expect(n - base).toBeLessThanOrEqual(mostHeldRows(W));
+          const fold = n - base - W;
+          if (fold > 0) {
+            expect(base + fold, `W = ${W}, checkpoint ${n}`).toBeLessThanOrEqual(swept);
+            base += fold;
+          }
+          swept = n;
         }
-        swept = n;
+        expect(base).toBeGreaterThan(0);
       }
-      expect(base).toBeGreaterThan(0);
+    }
+  });
+
+  it("a window of at least the dense step leaves the dense phase's checkpoints as they were", () => {
+    for (const W of [10, 11, 50, 99, 100]) {
+      for (let n = 1; n <= 100; n++) expect(isCheckpoint(n, DEFAULT_SCHEDULE, W)).toBe(n % 10 === 0);
     }
   });
 
@@ -204,5 +217,24 @@ describe("the sweeps' window", () => {
     expect((saved as unknown as Snapshot).sets[0].state.gate).toHaveProperty("nextRows", W);
     expect(tampered((s) => void (s.sets[0].state.gate = { ...s.sets[0].state.gate, nextRows: 3 * W }))).toThrow(/would not make/);
     expect(tampered((s) => void (s.options = { ...s.options, forget: 0.99 }))).toThrow(/would not make/);
+  });
+
+  it("under forget: \"auto\" a snapshot taken after folding continues bit for bit", () => {
+    const model = compile(flagship, { K: 3 });
+    const rows = piecewiseRows(1_500, 8);
+    const W = 100;
+    const f = model.filter({ particles: 40, seed: 2, window: W, forget: "auto" });
+    let saved: ReturnType<typeof f.snapshot> | undefined;
+    rows.forEach(({ x, y }, t) => {
+      f.observe(x, y);
+      if (t === 749) saved = JSON.parse(JSON.stringify(f.snapshot()));
+    });
+    // rows were folded before the snapshot, and the sets hold no more than the window allows
+    expect(f.filter.rows.n - f.filter.rows.held).toBeGreaterThan(0);
+    expect(f.filter.rows.held).toBeLessThanOrEqual(2 * W);
+    const g = model.restore(saved!);
+    rows.slice(750).forEach(({ x, y }) => g.observe(x, y));
+    expect(g.logEvidence).toBe(f.logEvidence);
+    expect(JSON.stringify(g.snapshot())).toBe(JSON.stringify(f.snapshot()));
   });
 });
