@@ -25,9 +25,10 @@
  *   switching does not matter.
  * - When a seed's hsmoe score misses JAGS's by more than the goal, a second JAGS chain (same
  *   settings) starts from hsmoe's posterior means of the experts (seed 1, 1,000 particles; the
- *   gate's coefficients at 0). If it scores as hsmoe does, the two samplers sit in different
- *   modes of one posterior and JAGS's first chain never left its own; if it returns to the first
- *   chain's score, hsmoe missed.
+ *   gate's coefficients at 0). If it scores as hsmoe does and fits the training rows at least as
+ *   well as the first chain (their mean log predictive under each chain's draws), the first
+ *   chain sat in a worse mode it never left, and the goal is judged against the second; if it
+ *   returns to the first chain's score, hsmoe missed.
  *
  * `jags` comes from the Debian package, installed here when missing and running as root; else the
  * bench says how to install it and stops. Never run by CI: the JAGS chains take minutes.
@@ -132,10 +133,11 @@ function fitJags(family: Family, data: Data, inits: Record<string, RValue> = {})
 }
 
 /**
- * Held-out mean lpd per row of JAGS's draws: per test row, log of the mean over draws of the
- * mixture density, with the gate's weights (stick-breaking or softmax) in log space.
+ * Mean lpd per row of JAGS's draws on `rows` (the held-out rows unless given): per row, log of
+ * the mean over draws of the mixture density, with the gate's weights (stick-breaking or
+ * softmax) in log space.
  */
-function jagsLpd(family: Family, chain: Chain, data: Data): number {
+function jagsLpd(family: Family, chain: Chain, data: Data, rows = data.test): number {
   const { K } = family.hypers;
   const { D } = data;
   const draws = (name: string) => {
@@ -152,7 +154,7 @@ function jagsLpd(family: Family, chain: Chain, data: Data): number {
   const byExpert = new Float64Array(K);
   let total = 0;
   const logits = new Float64Array(K);
-  for (const row of data.test) {
+  for (const row of rows) {
     const y = row[data.at];
     const n = family.trials ? row[D] : NaN;
     for (let s = 0; s < S; s++) {
@@ -179,7 +181,7 @@ function jagsLpd(family: Family, chain: Chain, data: Data): number {
     }
     total += logSumExp(byDraw) - Math.log(S);
   }
-  return total / data.test.length;
+  return total / rows.length;
 }
 
 export default function run(): void {
@@ -187,6 +189,7 @@ export default function run(): void {
   const accuracy: string[][] = [];
   const speed: string[][] = [];
   const settings: string[] = [];
+  const notes: string[] = [];
   const met = new Map<number, string[]>(PARTICLES.map((p) => [p, []]));
   // PEERS=Laplace,count runs those families alone (by name, case-insensitive); all by default.
   const only = process.env.PEERS?.toLowerCase().split(",").map((x) => x.trim());
@@ -200,19 +203,31 @@ export default function run(): void {
     if (Math.abs(cli.lpd - fits[0][0].lpd) > 1e-9) throw new Error(`${family.name}: hsmoe fit scored ${cli.lpd}, the API ${fits[0][0].lpd}`);
     const worst = fits.map((byseed) => byseed.reduce((w, r) => (Math.abs(r.lpd - theirs) > Math.abs(w) ? r.lpd - theirs : w), 0));
     const seconds = fits.map((byseed) => byseed.reduce((a, r) => a + r.seconds, 0) / byseed.length);
-    // a miss beyond the goal: does JAGS, started where hsmoe ended, score as hsmoe does?
-    const rerun = worst.some((w) => Math.abs(w) > GOAL_LPD) ? jagsLpd(family, fitJags(family, data, initsFrom(family, data, fits[0][0].filter)), data) : undefined;
+    // A miss beyond the goal: does JAGS, started where hsmoe ended, score as hsmoe does? It
+    // stands in for the first chain only if it also fits the training rows at least as well
+    // (their mean log predictive under each chain's draws): else a chain that mixes poorly would
+    // agree with any start.
+    let rerun: { lpd: number; train: number; firstTrain: number } | undefined;
+    if (worst.some((w) => Math.abs(w) > GOAL_LPD)) {
+      const second = fitJags(family, data, initsFrom(family, data, fits[0][0].filter));
+      rerun = { lpd: jagsLpd(family, second, data), train: jagsLpd(family, second, data, data.train), firstTrain: jagsLpd(family, chain, data, data.train) };
+      notes.push(
+        `${family.name}: JAGS from hsmoe's means scores ${rerun.lpd.toFixed(4)} held out; training rows ${rerun.train.toFixed(4)} per row against the first chain's ${rerun.firstTrain.toFixed(4)} ` +
+          `(${second.seconds.toFixed(1)} s${second.adapted ? "" : ", adaptation incomplete"})`,
+      );
+    }
     PARTICLES.forEach((p, i) => {
       if (chain.seconds / seconds[i] < GOAL_SPEED) return;
       if (Math.abs(worst[i]) <= GOAL_LPD) met.get(p)!.push(family.name);
-      // JAGS's own chain from hsmoe's means matches every seed: the first chain sat in another mode
-      else if (rerun !== undefined && fits[i].every((r) => Math.abs(r.lpd - rerun) <= GOAL_LPD)) met.get(p)!.push(`${family.name} (against JAGS from hsmoe's means)`);
+      else if (rerun && rerun.train >= rerun.firstTrain && fits[i].every((r) => Math.abs(r.lpd - rerun.lpd) <= GOAL_LPD)) {
+        met.get(p)!.push(`${family.name} (against JAGS from hsmoe's means, the better fit of the training rows)`);
+      }
     });
     accuracy.push([
       family.name,
       theirs.toFixed(4),
       ...fits.flatMap((byseed, i) => [byseed.map((r) => r.lpd.toFixed(4)).join(" "), worst[i].toFixed(4)]),
-      rerun === undefined ? "—" : rerun.toFixed(4),
+      rerun === undefined ? "—" : rerun.lpd.toFixed(4),
     ]);
     speed.push([
       family.name,
@@ -234,7 +249,7 @@ export default function run(): void {
   );
   console.log();
   printTable(["family", "JAGS s", ...PARTICLES.flatMap((p) => [`hsmoe s, ${p} particles`, "JAGS/hsmoe"]), "hsmoe fit s", "JAGS/hsmoe fit"], speed);
-  for (const line of settings) console.log(line);
+  for (const line of [...settings, ...notes]) console.log(line);
   console.log(
     `hsmoe: four sets, one thread (API; seconds the mean over ${seedsLabel}), and \`hsmoe fit\` with ${PARTICLES[0]} particles, seed ${SEED}, on two threads (a whole process, scoring included)`,
   );

@@ -46,8 +46,6 @@ export interface Family {
   trials?: true;
   /** Columns after y that the models do not read (a true regime). */
   ignored?: number;
-  /** Whether the gate's horseshoe is regularised by a slab `c2 ~ invgamma(slab_a, slab_b)` (hyperparameters). */
-  slab?: true;
 }
 
 /** The Normal-inverse-gamma prior of hsmoe.moe and robust-moe.moe. */
@@ -130,7 +128,6 @@ export const FAMILIES: Family[] = [
     moe: "robust-moe.moe",
     data: "robust/robust",
     hypers: { K: 2, nu: 4, a0: 2, b0: 1, g: 10, slab_a: 2, slab_b: 8 },
-    slab: true,
     expertPriors: NIG_PRIORS,
     likelihood: "y[i] ~ dt(eta[i], prec[z[i]], nu)",
     scaled: true,
@@ -143,7 +140,6 @@ export const FAMILIES: Family[] = [
     moe: "laplace-moe.moe",
     data: "robust/robust",
     hypers: { K: 2, a0: 2, b0: 1, g: 10, slab_a: 2, slab_b: 8 },
-    slab: true,
     expertPriors: NIG_PRIORS,
     // ddexp's second argument is the inverse scale 1/σ = √prec
     likelihood: "y[i] ~ ddexp(eta[i], sqrt(prec[z[i]]))",
@@ -174,16 +170,17 @@ const SOFTMAX_GATE = `for (l in 1:(K - 1)) {
 
 /**
  * The family's model in the BUGS language, with the horseshoe on the gate shared by all of them
- * (regularised by a slab where the family says so).
+ * (regularised by a slab when the hyperparameters give one, `slab_a` and `slab_b`).
  * Data: N, D, K, the N×D matrix x, y (and the trials n), the family's hyperparameters.
  */
 export function jagsModel(family: Family): string {
+  const slab = "slab_a" in family.hypers;
   return `model {
-  tau ~ dt(0, 1, 1) T(0,)${family.slab ? "\n  ic2 ~ dgamma(slab_a, slab_b)" : ""}
+  tau ~ dt(0, 1, 1) T(0,)${slab ? "\n  ic2 ~ dgamma(slab_a, slab_b)" : ""}
   for (l in 1:(K - 1)) {
     for (j in 1:D) {
       lambda[l, j] ~ dt(0, 1, 1) T(0,)
-      phi[l, j] ~ dnorm(0, 1 / pow(tau * lambda[l, j], 2)${family.slab ? " + ic2" : ""})
+      phi[l, j] ~ dnorm(0, 1 / pow(tau * lambda[l, j], 2)${slab ? " + ic2" : ""})
     }
   }
   ${family.expertPriors}

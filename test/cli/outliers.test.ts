@@ -48,8 +48,9 @@ describe("outlier weights of robust experts", () => {
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout);
       expect(out.outliers.threshold).toBe(0.5);
-      // 110 rows are planted; a few early ones come before the experts know where the lines are
-      expect(out.outliers.count).toBeGreaterThan(0.9 * planted.size);
+      // 110 rows are planted (101 rows flagged at this seed, 100 of them planted); a few early ones
+      // come before the experts know where the lines are, and a few land on the other regime's line
+      expect(out.outliers.count).toBeGreaterThan(0.85 * planted.size);
       expect(out.outliers.count).toBeLessThanOrEqual(planted.size + 2);
       expect(out.outliers.rows).toHaveLength(20);
       for (const row of out.outliers.rows) {
@@ -77,8 +78,8 @@ describe("outlier weights of robust experts", () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     // a Laplace row's weight is 2/(1 + |r|/σ): below ½ beyond three scales from the line
-    // 88 rows at this seed, 85 of them planted (the t experts flag 101, all planted): the Laplace's
-    // scale stretches more, and three rows at 2.5–3.3 noise sds weigh just under ½
+    // 87 rows at this seed, 85 of them planted (the t experts flag 101, 100 of them planted): the
+    // Laplace's scale stretches more, and rows at 2.5–3.3 noise sds weigh just under ½
     expect(out.outliers.count).toBeGreaterThan(0.75 * planted.size);
     expect(out.outliers.count).toBeLessThanOrEqual(planted.size + 2);
     for (const row of out.outliers.rows) expect(planted.has(row.row), `row ${row.row}`).toBe(true);

@@ -9,7 +9,8 @@
 // | 
 // |   // regularised horseshoe on the gating coefficients: robust experts take the outliers
 // |   // themselves, so a stick's rows can separate and the plain horseshoe's coefficients run away;
-// |   // the slab c2 (mean slab_b / (slab_a - 1) = 8) bounds their prior variance (docs/spec.md §8.4)
+// |   // the slab c2 (mean slab_b / (slab_a - 1) = 8) bounds their prior variance, per unit of each
+// |   // input and the intercept's too: rescale inputs or raise slab_b for a sharper gate (spec §8.4)
 // |   tau ~ halfcauchy(1)
 // |   c2 ~ invgamma(slab_a, slab_b)
 // |   lambda[k in 1..K-1, j in 1..D] ~ halfcauchy(1)
@@ -61,18 +62,18 @@ export default function createKernel(rt) {
     ],
   };
   // prior: rule scale_mixture_normal, runtime block ScalePrior
-  // prior: line 13: c2 ~ invgamma(slab_a, slab_b)
-  // prior: line 15: phi[k, j] ~ normal(0, sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2)))
-  // prior: line 12: tau ~ halfcauchy(1)
-  // prior: line 14: lambda[k, j] ~ halfcauchy(1)
+  // prior: line 14: c2 ~ invgamma(slab_a, slab_b)
+  // prior: line 16: phi[k, j] ~ normal(0, sqrt(c2 * tau^2 * lambda[k, j]^2 / (c2 + tau^2 * lambda[k, j]^2)))
+  // prior: line 13: tau ~ halfcauchy(1)
+  // prior: line 15: lambda[k, j] ~ halfcauchy(1)
   const PRIOR = Object.freeze({ tree: { families: [{ dims: [], shape: 0.5, rate: { parent: 1 }, scale: true }, { dims: [], shape: 0.5, rate: { constant: 1 }, scale: false }, { dims: ["stick", "column"], shape: 0.5, rate: { parent: 3 }, scale: true }, { dims: ["stick", "column"], shape: 0.5, rate: { constant: 1 }, scale: false }], groups: [{ base: 1, factors: [{ family: 0, index: [] }, { family: 2, index: ["stick", "column"] }], slab: true }], slab: { shape: 2, rate: 8 } } });
   // gate: rule polya_gamma_stickbreaking, runtime block PolyaGammaGate
-  // gate: line 21: z ~ stickbreaking(logistic(phi * x))
+  // gate: line 22: z ~ stickbreaking(logistic(phi * x))
   const GATE = Object.freeze({ refreshEvery: 10, scaleMoves: 5 });
   // expert: rule normal_scale_mixture_laplace_linear, runtime block LaplaceLinearState
-  // expert: line 22: y ~ laplace(dot(beta[z], x), sqrt(sigma2[z]))
-  // expert: line 19: beta[k] ~ mvnormal(0, g * sigma2[k] * I(D))
-  // expert: line 18: sigma2[k] ~ invgamma(a0, b0)
+  // expert: line 23: y ~ laplace(dot(beta[z], x), sqrt(sigma2[z]))
+  // expert: line 20: beta[k] ~ mvnormal(0, g * sigma2[k] * I(D))
+  // expert: line 19: sigma2[k] ~ invgamma(a0, b0)
   const EXPERT = Object.freeze({ a0: 2, b0: 1, m0: 0, g: 10 });
   function build(N, sizes, json) {
     if (!Array.isArray(sizes) || sizes.length !== 1 || !sizes.every((v) => Number.isInteger(v) && v >= 1)) throw new Error("the model reads 1 input: give its length");
