@@ -219,6 +219,19 @@ describe("the sweeps' window", () => {
     expect(tampered((s) => void (s.options = { ...s.options, forget: 0.99 }))).toThrow(/would not make/);
   });
 
+  it("a window shorter than the dense step: every fold takes the statistics its sweep kept", () => {
+    const foldKept = vi.spyOn(LogitRegressions.prototype, "foldKept");
+    const model = compile(flagship, { K: 3 });
+    const f = model.filter({ particles: 20, seed: 4, window: 4 });
+    for (const { x, y } of piecewiseRows(150, 9)) f.observe(x, y);
+    // checkpoints every 4 rows and every 10: from row 8 on each one folds, 4 sets each time
+    const checkpoints = Array.from({ length: 150 }, (_, t) => t + 1).filter((n) => isCheckpoint(n, DEFAULT_SCHEDULE, 4));
+    expect(foldKept.mock.results.length).toBe(4 * checkpoints.filter((n) => n > 4).length);
+    expect(foldKept.mock.results.every((r) => r.value === true)).toBe(true);
+    foldKept.mockRestore();
+    expect(f.filter.rows.held).toBeLessThanOrEqual(8);
+  });
+
   it("under forget: \"auto\" a snapshot taken after folding continues bit for bit", () => {
     const model = compile(flagship, { K: 3 });
     const rows = piecewiseRows(1_500, 8);
