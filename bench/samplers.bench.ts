@@ -2,10 +2,13 @@
  * Sampler throughput: draws per second for the basic samplers and for PG(1, c), scalar and
  * batch, with PG also reported as a multiple of the cost of one Gamma(1) draw (BayesLogit
  * reports about 4). Goal (issue 4): PG(1, c) ≥ 3 million draws/s single-threaded.
+ * Also PG(11, c), a binomial expert's row of 11 trials, drawn as `polyaGamma` does (two J*(4)
+ * and one J*(3), spec §4.3) and as the sum of 11 PG(1, c) draws it equals in law; the ratio of
+ * the two is the saving of the direct J*(h) draws.
  */
 import { Rng } from "../runtime/rng/rng.js";
 import { gamma, gammaBatch, normalBatch } from "../runtime/rng/samplers.js";
-import { polyaGamma1, polyaGammaBatch } from "../runtime/rng/polya-gamma.js";
+import { polyaGamma, polyaGamma1, polyaGammaBatch } from "../runtime/rng/polya-gamma.js";
 import { printTable, timeIt } from "./util.js";
 
 const BATCH = 1024;
@@ -170,6 +173,26 @@ function cases(rng: Rng): [string, number, (reps: number) => number][] {
       },
     ],
     [
+      "PG(11, c~N(0,3²)), J*(4) + J*(4) + J*(3)",
+      BATCH,
+      (r) => {
+        let s = 0;
+        for (let i = 0; i < r; i++) for (let j = 0; j < BATCH; j++) s += polyaGamma(rng, 11, cNormal[j]);
+        return s;
+      },
+    ],
+    [
+      "PG(11, c~N(0,3²)), 11 × PG(1)",
+      BATCH,
+      (r) => {
+        let s = 0;
+        for (let i = 0; i < r; i++) {
+          for (let j = 0; j < BATCH; j++) for (let k = 0; k < 11; k++) s += polyaGamma1(rng, cNormal[j]);
+        }
+        return s;
+      },
+    ],
+    [
       "PG(1, c~U(0,100)) batch",
       BATCH,
       (r) => {
@@ -188,4 +211,6 @@ export default function run(): void {
     ["sampler", "M draws/s", "cost in gamma(1) draws"],
     rates.map(([name, rate]) => [name, rate / 1e6, gammaRate / rate]),
   );
+  const rate = (prefix: string) => rates.find(([name]) => name.startsWith(prefix))![1];
+  console.log(`PG(11, c): the direct J*(h) draws are ${(rate("PG(11, c~N(0,3²)), J*") / rate("PG(11, c~N(0,3²)), 11")).toFixed(2)}× as fast as 11 PG(1) draws`);
 }

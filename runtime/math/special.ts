@@ -91,6 +91,17 @@ export function lgamma(x: number): number {
   return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
 }
 
+/** log k! for k < 1024, from {@link lgamma} itself, so {@link logFactorial} equals lgamma(k + 1) exactly. */
+const LOG_FACTORIAL = Float64Array.from({ length: 1024 }, (_, k) => lgamma(k + 1));
+
+/**
+ * log k! = lgamma(k + 1), by table lookup for whole k below 1024 (the binomial coefficients of
+ * binomial experts, per row and particle).
+ */
+export function logFactorial(k: number): number {
+  return k >= 0 && k < 1024 && k === Math.floor(k) ? LOG_FACTORIAL[k] : lgamma(k + 1);
+}
+
 /**
  * log(Γ(x + ½) / Γ(x)) for x > 0. For x ≥ 10 it uses the difference of Stirling series, which
  * avoids the cancellation of two large lgamma values (Student-t with many degrees of freedom).

@@ -11,8 +11,10 @@
  * - The series test divides every coefficient by a_0(x): the ratios
  *   a_n/a_0 = (2n+1) e^{−2n(n+1)/x} (x ≤ t) and (2n+1) e^{−n(n+1)π²x/2} (x > t) cannot
  *   underflow to 0/0 when x is tiny (|c| in the thousands), and cost one exp each.
- * - `PG(b, c)` for integer b is a sum of b PG(1, c) draws sharing the proposal set-up; above
- *   `normalAbove` (default 170, the BayesLogit switch) it is a normal with the exact moments.
+ * - `PG(b, c)` for integer b is ⌊b/4⌋ draws of J*(4, z) and one of J*(b mod 4, z), each exact
+ *   and drawn directly (J*(h) for h = 2, 3, 4 by the same method on the expansions of its own
+ *   density; spec §4.3), each setting up its proposal once per call; above `normalAbove`
+ *   (default 170, the BayesLogit switch) it is a normal with the exact moments.
  *   A fractional part f of b adds a PG(f, c) draw from its gamma series, truncated with the
  *   tail's mean added (spec §4.3; see `polyaGammaFraction` for the error).
  * - Hot paths allocate nothing and use no closures.
@@ -36,6 +38,12 @@ const QP_CONST = Math.exp(LOG_4_OVER_PI + PI2_OVER_8 * T - 1 / (2 * T));
 const INV_SQRT_2T = 1 / Math.sqrt(2 * T);
 /** Beyond this b₋²/2, e^{b₋²/2} would overflow and q/p is formed in logs. */
 const MAX_DIRECT_EXPONENT = 700;
+/**
+ * A uniform at or below this accepts a J*(1) proposal without the series: S_1/a_0 = 1 − 3e^{−4/x}
+ * (x ≤ t) or 1 − 3e^{−π²x} (x > t) is at least 1 − 3e^{−4/t} on both sides. The margin of 10⁻¹²
+ * keeps the shortcut inside the computed S_1 as well, so the draws are those of the full test.
+ */
+const JSTAR1_SQUEEZE = 1 - 3 * Math.exp(-4 / T) * (1 + 1e-12);
 
 /**
  * Probability of the exponential piece of the proposal for z = |c|/2, k = π²/8 + z²/2
@@ -157,21 +165,24 @@ export function pgExponentialPieceProbability(c: number): number {
 }
 
 /**
- * Inverse-Gaussian IG(μ = 1/z, 1) truncated to (0, t] (spec §4.2 step 2). For z < 1/t: the
- * Lévy tail (1/√X a normal tail beyond 1/√t, drawn by Marsaglia's exponential method) tilted by
- * e^{−z²X/2}; otherwise Michael–Schucany–Haas draws until X ≤ t, with the root written as
- * μ/(1 + w + √(w(2 + w))), w = μY/2, which does not cancel when μY is large.
+ * Inverse-Gaussian IG(μ = 1/z, 1) truncated to (0, t] (spec §4.2 step 2; J*(h) scales it, see
+ * {@link drawJStarH}). For z < `levyBelow`: the Lévy tail (1/√X a normal tail beyond 1/√t, drawn
+ * by Marsaglia's exponential method) tilted by e^{−z²X/2}; otherwise Michael–Schucany–Haas draws
+ * until X ≤ t, with the root written as μ/(1 + w + √(w(2 + w))), w = μY/2, which does not cancel
+ * when μY is large. The first accepts with probability e^{−z}P(IG ≤ t)/P(Lévy ≤ t), the second
+ * with P(IG ≤ t), so the first is the better below z = −log P(Lévy ≤ t) = −log erfc(1/√(2t)):
+ * 1.556 at J*(1)'s t, whose switch 1/t = 1.5625 the spec gives.
  */
-function truncatedInverseGaussian(rng: Rng, z: number): number {
-  if (z < 1 / T) {
+function truncatedInverseGaussian(rng: Rng, z: number, t: number, levyBelow: number): number {
+  if (z < levyBelow) {
     const halfZ2 = 0.5 * z * z;
     for (;;) {
       let e1: number;
       do {
         e1 = rng.exponential();
-      } while (e1 * e1 > (2 * rng.exponential()) / T);
-      const r = 1 + T * e1;
-      const x = T / (r * r);
+      } while (e1 * e1 > (2 * rng.exponential()) / t);
+      const r = 1 + t * e1;
+      const x = t / (r * r);
       if (rng.exponential() >= halfZ2 * x) return x;
     }
   }
@@ -182,7 +193,7 @@ function truncatedInverseGaussian(rng: Rng, z: number): number {
     let x = mu / (1 + w + Math.sqrt(w * (2 + w)));
     // μ·(μ/x), not μ²/x: μ² underflows to 0 once |c| passes ~1e154.
     if (rng.uniform() * (mu + x) > mu) x = mu * (mu / x);
-    if (x <= T) return x;
+    if (x <= t) return x;
   }
 }
 
@@ -195,21 +206,31 @@ function drawJStar(rng: Rng, z: number, k: number, lower: number, upper: number)
   for (;;) {
     const v = rng.uniform();
     if (v >= lower && v < upper) lower = upper = exponentialPieceProb(z, k);
-    const x = v < lower ? T + rng.exponential() / k : truncatedInverseGaussian(rng, z);
+    const x = v < lower ? T + rng.exponential() / k : truncatedInverseGaussian(rng, z, T, 1 / T);
     // Alternating-series accept/reject on S_n/a_0(x) (spec §4.2 step 3).
     const u = rng.uniform();
-    const left = x <= T;
-    const scale = left ? 2 / x : HALF_PI2 * x;
-    let s = 1;
-    for (let n = 1; ; n++) {
-      const ratio = (2 * n + 1) * Math.exp(-n * (n + 1) * scale);
-      if (n % 2 === 1) {
-        s -= ratio;
-        if (u <= s) return x;
-      } else {
-        s += ratio;
-        if (u > s) break;
-      }
+    if (u <= JSTAR1_SQUEEZE) return x;
+    if (seriesAccepts(u, 1, x <= T ? 2 / x : HALF_PI2 * x)) return x;
+  }
+}
+
+/**
+ * The alternating-series test (spec §4.2 step 3) on S_n/a_0 with a_n/a_0 = C(n+h−1, n)(2n+h)/h ·
+ * e^{−n(n+h)·scale}: J*(h)'s left expansion with scale = 2/x, and for h = 1 also J*(1)'s right one
+ * with scale = π²x/2. Whether the uniform u accepts.
+ */
+function seriesAccepts(u: number, h: number, scale: number): boolean {
+  let s = 1;
+  let binom = 1;
+  for (let n = 1; ; n++) {
+    binom = (binom * (n + h - 1)) / n;
+    const ratio = ((binom * (2 * n + h)) / h) * Math.exp(-n * (n + h) * scale);
+    if (n % 2 === 1) {
+      s -= ratio;
+      if (u <= s) return true;
+    } else {
+      s += ratio;
+      if (u > s) return false;
     }
   }
 }
@@ -248,6 +269,251 @@ export function polyaGammaBatch(rng: Rng, c: Float64Array, out: Float64Array, n 
   }
 }
 
+/*
+ * J*(h, z) for h = 2, 3, 4: the law of a sum of h draws of J*(1, z) (4 times PG(h, 2z)), drawn
+ * directly, so that PG(b, c) for integer b takes ⌈b/4⌉ draws instead of b. The method is
+ * Devroye's, as for J*(1), on two expansions of the Laplace transform sech^h(√(2s))
+ * (docs/spec.md §4.3):
+ * - left, 2^h Σ_n (−1)^n C(n+h−1, n) e^{−(2n+h)√(2s)}: f(x | h) = Σ_n (−1)^n a_n(x) with
+ *   a_n(x) = 2^h C(n+h−1, n)(2n+h)/√(2πx³) e^{−(2n+h)²/(2x)}. The ratios a_{n+1}/a_n fall in n and
+ *   are below 1 for x < 2(h+1)/log(h+2) (3.64 to 5.58), so the partial sums bracket f there.
+ * - right, poles of order h at s = −λ_k, λ_k = a_k²/2, a_k = (k − ½)π: f(x | h) =
+ *   Σ_{k≥1} σ_k R_k(x) e^{−λ_k x} with R_k = a²x − 1 (h = 2), a(a²x² − 3x + 1)/2 (h = 3, σ_k =
+ *   (−1)^{k+1}) and (a⁴x³ − 6a²x² + (4a² + 3)x − 4)/6 (h = 4), σ_k = 1 otherwise (Laurent
+ *   expansions of sech^h at its poles; the two expansions agree to 30 digits).
+ * The proposal, split at t_h and tilted by e^{−z²x/2} as the target is: below t_h, a_0, an inverse
+ * Gaussian IG(h/z, h²) (h² times IG(1/(hz), 1)); beyond, (1 + ε_h) R_1(x) e^{−λ₁x}, where ε_h
+ * bounds Σ_{k≥2} σ_k R_k e^{−λ_k x} relative to the first term on x ≥ t_h (each ratio falls in x,
+ * so its value at t_h; 0 for the alternating h = 3, whose first term already bounds the sum).
+ * R_1(t_h + y) has non-negative coefficients in y, so the right piece is a mixture of t_h +
+ * Gamma(j + 1, Λ), Λ = λ₁ + z²/2, j < h. At z = 0 the proposal's mass exceeds the target's by at
+ * most 0.11 % (h = 2), 0.01 % (h = 3) and 0.03 % (h = 4).
+ */
+
+/** λ₁ = π²/8 and a₁² = π²/4: the first pole of the right expansions. */
+const LAMBDA1 = PI2_OVER_8;
+
+/** The split points t_h (index h), chosen for acceptance; each below the left expansion's bound. */
+const T_H = [0, T, 1, 1, 1.5];
+
+/**
+ * The right expansions' polynomials R_k(x) = Σ_m x^m P_m(a_k) (index h, then m), each P_m a list
+ * of [coefficient, power of a] (the module comment's R_k, unsigned).
+ */
+const RIGHT_EXPANSION: readonly (readonly (readonly [number, number])[])[][] = [
+  [],
+  [],
+  [[[-1, 0]], [[1, 2]]],
+  [[[0.5, 1]], [[-1.5, 1]], [[0.5, 3]]],
+  [[[-2 / 3, 0]], [[2 / 3, 2], [0.5, 0]], [[-1, 2]], [[1 / 6, 4]]],
+];
+
+/** R_k(x) of the right expansion for shape h, a = a_k (off the hot path: past the squeeze only). */
+function rightPolynomial(h: number, a: number, x: number): number {
+  let sum = 0;
+  let xm = 1;
+  for (const terms of RIGHT_EXPANSION[h]) {
+    for (const [coefficient, power] of terms) sum += coefficient * a ** power * xm;
+    xm *= x;
+  }
+  return sum;
+}
+
+/** σ_k R_k(x) e^{−λ_k x} relative to R_1(x) e^{−λ₁x}, k ≥ 2. */
+function rightTermRatio(h: number, k: number, x: number): number {
+  const a = (k - 0.5) * Math.PI;
+  const r = (rightPolynomial(h, a, x) / rightPolynomial(h, 0.5 * Math.PI, x)) * Math.exp(-HALF_PI2 * k * (k - 1) * x);
+  return h === 3 && k % 2 === 0 ? -r : r;
+}
+
+/**
+ * Where J*(h)'s truncated inverse Gaussian switches from the tilted Lévy tail to
+ * Michael–Schucany–Haas, in its scaled z' = hz (see {@link truncatedInverseGaussian}):
+ * −log erfc(h/√(2t_h)), as erfc(v) = e^{−v²} erfcx(v).
+ */
+const LEVY_BELOW_H = T_H.map((t, h) => {
+  const v = h / Math.sqrt(2 * t);
+  return v * v - Math.log(erfcx(v));
+});
+
+/** ε_h (index h): Σ_{k≥2} of the ratios at t_h (past k = 8 they are below 10⁻¹⁰⁰), with a margin; 0 for h = 3. */
+const EPS_H = T_H.map((t, h) => {
+  if (h < 2 || h === 3) return 0;
+  let sum = 0;
+  for (let k = 2; k <= 8; k++) sum += rightTermRatio(h, k, t);
+  return sum * (1 + 1e-9);
+});
+
+/** A uniform at or below this accepts a right proposal without the series: 1/(1 + ε_h). */
+const RIGHT_SQUEEZE_H = EPS_H.map((e) => 1 / (1 + e));
+
+/**
+ * Likewise on the left: S_1/a_0 = 1 − (h+2)e^{−2(h+1)/x} ≥ 1 − (h+2)e^{−2(h+1)/t_h} for x ≤ t_h
+ * (margin as for J*(1)).
+ */
+const LEFT_SQUEEZE_H = T_H.map((t, h) => 1 - (h + 2) * Math.exp((-2 * (h + 1)) / t) * (1 + 1e-12));
+
+/**
+ * Coefficients in y of R_1(t_h + y) (index h, then power j < h), every one positive (checked
+ * here, once), each j!/Λ^{j+1} times the mass of the right piece's Gamma(j + 1, Λ) part.
+ */
+const RIGHT_COEFFICIENTS = T_H.map((t, h) => {
+  if (h < 2) return new Float64Array(0);
+  const a1 = 0.5 * Math.PI;
+  const c = new Float64Array(h);
+  RIGHT_EXPANSION[h].forEach((terms, m) => {
+    const monomial = terms.reduce((sum, [coefficient, power]) => sum + coefficient * a1 ** power, 0);
+    // x^m = (t + y)^m = Σ_j C(m, j) t^{m−j} y^j.
+    let binom = 1;
+    for (let j = 0; j <= m; j++) {
+      c[j] += monomial * binom * t ** (m - j);
+      binom = (binom * (m - j)) / (j + 1);
+    }
+  });
+  if (!c.every((v) => v > 0)) throw new Error(`polyaGamma: R_1(t + y) for h = ${h} has a negative coefficient`);
+  return c;
+});
+
+/** e^{−λ₁t_h}(1 + ε_h): the z-free factor of the right piece's mass. */
+const RIGHT_CONST_H = T_H.map((t, h) => Math.exp(-LAMBDA1 * t) * (1 + EPS_H[h]));
+/** 1/√(2t_h) and 2^{h−1}e^{−h²/(2t_h)}: the left piece's mass (see {@link rightPieceProbH}). */
+const INV_SQRT_2T_H = T_H.map((t) => 1 / Math.sqrt(2 * t));
+const LEFT_CONST_H = T_H.map((t, h) => 2 ** (h - 1) * Math.exp((-h * h) / (2 * t)));
+
+/**
+ * The J*(h) proposal set by {@link setUpJStarH}: Λ, the bracket [lower, upper] of the right
+ * piece's probability (one value once computed), the right mass q, then the cumulative
+ * probabilities of the right piece's Gamma parts.
+ */
+const SETUP = new Float64Array(8);
+const S_LAMBDA = 0;
+const S_LOWER = 1;
+const S_UPPER = 2;
+const S_Q = 3;
+const S_CUMULATIVE = 4;
+
+/**
+ * Probability that J*(h, z)'s proposal takes its right piece, q/(p + q), with the right mass q of
+ * {@link setUpJStarH} and both masses scaled by e^{t z²/2} cosh^{−h}(z): the left mass
+ * p = 2^h e^{−hz} P(IG(h/z, h²) ≤ t), written through erfcx (Φ(−b) = ½e^{−b²/2} erfcx(b/√2)) so
+ * that nothing overflows. Where e^{tz²/2 − hz} passes e^{700} it is below e^{−690}, under every
+ * uniform: 0.
+ */
+function rightPieceProbH(h: number, z: number, q: number): number {
+  const t = T_H[h];
+  const r = INV_SQRT_2T_H[h];
+  const tz = t * z;
+  const plus = erfcx((h + tz) * r);
+  if (tz < h) return q / (LEFT_CONST_H[h] * (erfcx((h - tz) * r) + plus) + q);
+  const e = 0.5 * tz * z - h * z;
+  if (e > 700) return 0;
+  return q / (2 ** h * Math.exp(e) - LEFT_CONST_H[h] * (erfcx((tz - h) * r) - plus) + q);
+}
+
+/**
+ * Sets up J*(h, z)'s proposal in {@link SETUP}: the right mass q = (1 + ε_h)e^{−λ₁t} Σ_j c_j
+ * j!/Λ^{j+1}, its parts' cumulative probabilities, and a bracket of the right piece's probability
+ * from {@link erfcxGrid} as J*(1)'s (the draws compute it only when a uniform falls inside).
+ */
+function setUpJStarH(h: number, z: number): void {
+  const lambda = LAMBDA1 + 0.5 * z * z;
+  const c = RIGHT_COEFFICIENTS[h];
+  let q = 0;
+  let scale = 1 / lambda;
+  for (let j = 0; j < h; j++) {
+    q += c[j] * scale;
+    SETUP[S_CUMULATIVE + j] = q;
+    scale *= (j + 1) / lambda;
+  }
+  // q is 0 only where z² overflows, and the right piece is then never drawn.
+  if (q > 0) for (let j = 0; j < h; j++) SETUP[S_CUMULATIVE + j] /= q;
+  q *= RIGHT_CONST_H[h];
+  SETUP[S_LAMBDA] = lambda;
+  SETUP[S_Q] = q;
+  const t = T_H[h];
+  const r = INV_SQRT_2T_H[h];
+  const tz = t * z;
+  if ((h + tz) * r >= 8) {
+    // Beyond the grid: an empty bracket's complement, so the first draw computes the probability.
+    SETUP[S_LOWER] = 0;
+    SETUP[S_UPPER] = 1;
+    return;
+  }
+  const plus = erfcxGrid((h + tz) * r);
+  let mid: number;
+  let base = 0;
+  if (tz < h) mid = erfcxGrid((h - tz) * r) + plus;
+  else {
+    base = 2 ** h * Math.exp(0.5 * tz * z - h * z);
+    mid = -(erfcxGrid((tz - h) * r) - plus);
+  }
+  const k = LEFT_CONST_H[h];
+  SETUP[S_LOWER] = q / ((base + k * (mid + 2 * GRID_ERROR)) * (1 + BRACKET_SLACK) + q);
+  SETUP[S_UPPER] = q / ((base + k * (mid - 2 * GRID_ERROR)) * (1 - BRACKET_SLACK) + q);
+}
+
+/**
+ * J*(h)'s proposal (h = 2, 3, 4), exposed so tests can check the conditions the sampler rests on:
+ * the split points t_h, the bounds ε_h, the right terms' ratios σ_k R_k e^{−λ_k x}/(R_1 e^{−λ₁x})
+ * and the coefficients of R_1(t_h + y).
+ */
+export const J_STAR_PROPOSAL = {
+  split: (h: number): number => T_H[h],
+  epsilon: (h: number): number => EPS_H[h],
+  rightTermRatio: (h: number, k: number, x: number): number => rightTermRatio(h, k, x),
+  rightCoefficients: (h: number): number[] => Array.from(RIGHT_COEFFICIENTS[h]),
+};
+
+/**
+ * Probability that J*(h, |c|/2)'s proposal takes its right piece, and the bracket of it that the
+ * draws use instead ([0, 1] where the grid ends: the first draw computes it); exposed for tests.
+ */
+export function pgRightPieceProbability(h: number, c: number): { probability: number; bracket: [number, number] } {
+  const z = 0.5 * Math.abs(c);
+  setUpJStarH(h, z);
+  return { probability: rightPieceProbH(h, z, SETUP[S_Q]), bracket: [SETUP[S_LOWER], SETUP[S_UPPER]] };
+}
+
+/** One J*(h, z) draw, h ∈ {2, 3, 4}, from the proposal {@link setUpJStarH} set for this h and z. */
+function drawJStarH(rng: Rng, h: number, z: number): number {
+  const t = T_H[h];
+  const lambda = SETUP[S_LAMBDA];
+  for (;;) {
+    const w = rng.uniform();
+    if (w >= SETUP[S_LOWER] && w < SETUP[S_UPPER]) SETUP[S_LOWER] = SETUP[S_UPPER] = rightPieceProbH(h, z, SETUP[S_Q]);
+    if (w < SETUP[S_LOWER]) {
+      // t + Gamma(j + 1, Λ) with j from the mixture, as −log of a product of j + 1 uniforms.
+      const v = rng.uniform();
+      let j = 0;
+      while (j < h - 1 && v >= SETUP[S_CUMULATIVE + j]) j++;
+      let product = rng.uniform();
+      for (let i = 0; i < j; i++) product *= rng.uniform();
+      const x = t - Math.log(product) / lambda;
+      const u = rng.uniform();
+      if (u <= RIGHT_SQUEEZE_H[h]) return x;
+      // Accept when u(1 + ε_h) ≤ 1 + Σ_{k≥2} ratio_k. Past ratio_k the rest lies within
+      // [−|ratio_{k+1}|, 2|ratio_{k+1}|]: each |ratio_{j+1}/ratio_j| < ½ for x ≥ t_h, j ≥ 2 (tested).
+      const target = u * (1 + EPS_H[h]) - 1;
+      let sum = 0;
+      let next = rightTermRatio(h, 2, x);
+      for (let k = 2; ; k++) {
+        sum += next;
+        next = Math.abs(rightTermRatio(h, k + 1, x));
+        if (target <= sum - next) return x;
+        if (target > sum + 2 * next) break;
+      }
+      continue;
+    }
+    // Past |c| ≈ 10³⁰⁸/h, hz overflows; IG(h/z, h²)'s relative sd, 1/√(hz), is then below 10⁻¹⁵⁴,
+    // so its mean is every draw at double precision.
+    const zh = h * z;
+    const x = zh < Infinity ? h * h * truncatedInverseGaussian(rng, zh, t / (h * h), LEVY_BELOW_H[h]) : h / z;
+    const u = rng.uniform();
+    if (u <= LEFT_SQUEEZE_H[h]) return x;
+    if (seriesAccepts(u, h, 2 / x)) return x;
+  }
+}
+
 /**
  * PG(f, c) for 0 < f < 1 from its series (spec §4.1) PG(f, c) = 1/(2π²) Σ_k g_k/((k − ½)² + a²),
  * a = |c|/(2π), g_k ~ Gamma(f, 1): the first T = 64 + ⌈10a⌉ terms drawn, the rest replaced by
@@ -275,8 +541,8 @@ function polyaGammaFraction(rng: Rng, f: number, c: number): number {
 }
 
 /**
- * PG(b, c) draw for any real b > 0. For b ≤ `normalAbove`: the exact sum of ⌊b⌋ PG(1, c) draws
- * (spec §4.3), plus for a fractional part f the series draw of `polyaGammaFraction`. For
+ * PG(b, c) draw for any real b > 0. For b ≤ `normalAbove`: PG(⌊b⌋, c) exactly, as ⌊⌊b⌋/4⌋ draws
+ * of J*(4) and one of J*(⌊b⌋ mod 4) (spec §4.3; PG(1, c) is {@link polyaGamma1}'s draw), plus for a fractional part f the series draw of `polyaGammaFraction`. For
  * b > `normalAbove` it is N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is
  * ≤ 0, which is never seen at the default switch: the mean sits at least 1.22√b (> 15) standard
  * deviations above 0.
@@ -297,12 +563,21 @@ export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORM
   const fraction = b - whole;
   if (whole === 0) return polyaGammaFraction(rng, fraction, c);
   const z = 0.5 * Math.abs(c);
-  const k = PI2_OVER_8 + 0.5 * z * z;
-  bracketPieceProb(z, k);
-  const lower = BRACKET[0];
-  const upper = BRACKET[1];
+  // ⌊b/4⌋ draws of J*(4), and one of J*(r) for the rest r = b mod 4.
   let sum = 0;
-  for (let i = 0; i < whole; i++) sum += drawJStar(rng, z, k, lower, upper);
+  const rest = whole % 4;
+  if (rest === 1) {
+    const k = PI2_OVER_8 + 0.5 * z * z;
+    bracketPieceProb(z, k);
+    sum = drawJStar(rng, z, k, BRACKET[0], BRACKET[1]);
+  } else if (rest > 1) {
+    setUpJStarH(rest, z);
+    sum = drawJStarH(rng, rest, z);
+  }
+  if (whole >= 4) {
+    setUpJStarH(4, z);
+    for (let i = whole >> 2; i > 0; i--) sum += drawJStarH(rng, 4, z);
+  }
   return 0.25 * sum + (fraction > 0 ? polyaGammaFraction(rng, fraction, c) : 0);
 }
 

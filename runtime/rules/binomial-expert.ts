@@ -4,10 +4,10 @@
  * y ∈ {0, …, n} and `β_k ~ N(m₀, diag(g))` (spec §2.7): the Pólya-Gamma expert of
  * {@link PolyaGammaExpertState} with shape b = n, κ = y − n/2 and no offset. The trials travel
  * with the design row: the block's row is the d regressors, then n (its {@link width} is d + 1).
- * A row's auxiliary ω ~ PG(n, ψ) is the sum of n PG(1, ·) draws (spec §4.3; beyond n = 170 its
- * normal approximation), so a row costs in proportion to its trials.
+ * A row's auxiliary ω ~ PG(n, ψ) takes ⌈n/4⌉ exact draws (spec §4.3; beyond n = 170 its normal
+ * approximation), so a row costs in proportion to its trials.
  */
-import { lgamma, log1mSigmoid, logSigmoid } from "../math/index.js";
+import { log1mSigmoid, logFactorial, logSigmoid } from "../math/index.js";
 import { PolyaGammaExpertState, type PolyaGammaExpertHyper } from "./pg-expert.js";
 import { expectKind } from "../snapshot.js";
 
@@ -68,7 +68,7 @@ export class BinomialExpertState extends PolyaGammaExpertState {
     if (y !== this.lastY || n !== this.lastN) {
       this.lastY = y;
       this.lastN = n;
-      this.lastC = lgamma(n + 1) - lgamma(y + 1) - lgamma(n - y + 1);
+      this.lastC = logFactorial(n) - logFactorial(y) - logFactorial(n - y);
     }
     return this.lastC + (y === 0 ? 0 : y * logSigmoid(psi)) + (y === n ? 0 : (n - y) * log1mSigmoid(psi));
   }

@@ -6,8 +6,8 @@
  * In the success probability p = μ/(μ + r) = σ(ψ), ψ = xᵀβ − log r, the likelihood is
  * Γ(y + r)/(Γ(r) y!) · e^{yψ}/(1 + e^ψ)^{y+r}: the Pólya-Gamma expert of
  * {@link PolyaGammaExpertState} with shape b = y + r, κ = (y − r)/2 and offset o = −log r.
- * A row's auxiliary is ω ~ PG(y + r, ψ): the sum of ⌊y + r⌋ PG(1, ·) draws and a series draw for
- * a fractional part, so its cost grows with the count (spec §4.3, where b > 170 is drawn from
+ * A row's auxiliary is ω ~ PG(y + r, ψ): ⌈⌊y + r⌋/4⌉ exact draws and a series draw for a
+ * fractional part, so its cost grows with the count (spec §4.3, where b > 170 is drawn from
  * its normal approximation).
  */
 import { lgamma, log1mSigmoid, logSigmoid } from "../math/index.js";

@@ -6,10 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { logSumExp, normalLogCdf, softplus } from "../../../runtime/math/special.js";
 import {
+  J_STAR_PROPOSAL,
   PG_NORMAL_ABOVE,
   pgExponentialPieceBracket,
   pgExponentialPieceProbability,
   pgMean,
+  pgRightPieceProbability,
   pgVariance,
   polyaGamma,
   polyaGamma1,
@@ -150,7 +152,8 @@ describe("exponential-piece probability (spec §4.2 step 1)", () => {
 
 describe("PG(b, c) moments (oracle 7)", () => {
   const n = 40_000;
-  describe.each([1, 2, 5])("b = %s", (b) => {
+  // b = 1 is J*(1); 2, 3 and 4 are one J*(h) draw; 5 and 11 mix J*(4) with J*(1) and J*(3).
+  describe.each([1, 2, 3, 4, 5, 11])("b = %s", (b) => {
     // c = 3 (z = 1.5 < 1/t) exercises the tilted Lévy branch of the truncated inverse Gaussian
     // with a strong tilt; c ≥ 4 uses the Michael–Schucany–Haas branch.
     it.each([0, 0.5, 1, 3, 4, 20, 100])("c = %s: mean and variance within 4 s.e.", (c) => {
@@ -159,6 +162,159 @@ describe("PG(b, c) moments (oracle 7)", () => {
       expect(Math.abs(zMean(x, pgMean(b, c)))).toBeLessThan(Z_TOL);
       expect(Math.abs(zVariance(x, pgVariance(b, c)))).toBeLessThan(Z_TOL);
     });
+  });
+});
+
+/** C(n + h − 1, n). */
+function multiset(h: number, n: number): number {
+  let r = 1;
+  for (let i = 1; i <= n; i++) r = (r * (h - 1 + i)) / i;
+  return r;
+}
+
+/** J*(h) density by the left expansion of sech^h(√(2s)) (spec §4.3), 60 terms. */
+function jStarLeft(h: number, x: number): number {
+  let s = 0;
+  for (let n = 0; n < 60; n++) {
+    const a = 2 * n + h;
+    s += (n % 2 === 0 ? 1 : -1) * multiset(h, n) * a * Math.exp((-a * a) / (2 * x));
+  }
+  return (2 ** h * s) / Math.sqrt(2 * Math.PI * x ** 3);
+}
+
+/** J*(h) density by the right expansion (poles of order h; spec §4.3), 40 terms. */
+function jStarRight(h: number, x: number): number {
+  let s = 0;
+  for (let k = 1; k <= 40; k++) {
+    const a = (k - 0.5) * Math.PI;
+    const a2 = a * a;
+    const r = h === 2 ? a2 * x - 1 : h === 3 ? (((k % 2 === 1 ? 1 : -1) * a) / 2) * (a2 * x * x - 3 * x + 1) : (a2 * a2 * x ** 3 - 6 * a2 * x * x + (4 * a2 + 3) * x - 4) / 6;
+    s += r * Math.exp(-0.5 * a2 * x);
+  }
+  return s;
+}
+
+/** PG(b, c) density for b = 2, 3, 4 at ω: 4 f_{J*(b)}(4ω) cosh^b(c/2) e^{−c²ω/2}. */
+function pgDensityB(b: number, omega: number, c: number): number {
+  if (omega <= 0) return 0;
+  const x = 4 * omega;
+  const f = x < 1.5 ? jStarLeft(b, x) : jStarRight(b, x);
+  return 4 * Math.max(f, 0) * Math.exp(b * logCosh(c / 2) - 0.5 * c * c * omega);
+}
+
+describe("PG(b, c) for integer b ≥ 2: J*(h) drawn directly, h = 2, 3, 4 (spec §4.3)", () => {
+  it("the left and right expansions of J*(h)'s density agree, and integrate to 1 with mean h", () => {
+    for (const h of [2, 3, 4]) {
+      for (const x of [0.4, 0.7, 1, 1.5, 2, 2.5]) {
+        // The left series cancels as x grows (to ~1e−10 at 2.5 for h = 4).
+        expect(Math.abs(jStarRight(h, x) / jStarLeft(h, x) - 1)).toBeLessThan(1e-9);
+      }
+      const grid = Float64Array.from({ length: 40_001 }, (_, i) => (60 * i) / 40_000);
+      const f = (x: number) => (x <= 0 ? 0 : x < 1.5 ? jStarLeft(h, x) : jStarRight(h, x));
+      const mass = cumulativeIntegral(f, grid);
+      const first = cumulativeIntegral((x) => x * f(x), grid);
+      expect(Math.abs(mass[mass.length - 1] - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(first[first.length - 1] - h)).toBeLessThan(1e-8);
+    }
+  });
+
+  it("the sampler's right terms are the expansion's, and its right proposal bounds the density beyond t_h", () => {
+    for (const h of [2, 3, 4]) {
+      const t = J_STAR_PROPOSAL.split(h);
+      const eps = J_STAR_PROPOSAL.epsilon(h);
+      // The left series' terms fall (the ratio of its first two is the largest) up to t_h.
+      expect((h + 2) * Math.exp((-2 * (h + 1)) / t)).toBeLessThan(1);
+      expect(J_STAR_PROPOSAL.rightCoefficients(h).every((c) => c > 0)).toBe(true);
+      let previous = Infinity;
+      for (let x = t; x < 60; x += 0.01) {
+        const a1 = 0.5 * Math.PI;
+        const r1 = h === 2 ? a1 * a1 * x - 1 : h === 3 ? (a1 / 2) * (a1 * a1 * x * x - 3 * x + 1) : (a1 ** 4 * x ** 3 - 6 * a1 * a1 * x * x + (4 * a1 * a1 + 3) * x - 4) / 6;
+        const term1 = r1 * Math.exp(-0.5 * a1 * a1 * x);
+        let rest = 0;
+        for (let k = 2; k <= 12; k++) {
+          const ratio = J_STAR_PROPOSAL.rightTermRatio(h, k, x);
+          rest += ratio;
+          // Each ratio's successor is under half of it in size (the sampler's tail bound); for
+          // h = 3 the signs alternate, so the first term bounds the sum.
+          const next = J_STAR_PROPOSAL.rightTermRatio(h, k + 1, x);
+          if (next !== 0) expect(Math.abs(next)).toBeLessThan(0.5 * Math.abs(ratio));
+          if (h === 3 && ratio !== 0) expect(Math.sign(ratio)).toBe(k % 2 === 0 ? -1 : 1);
+        }
+        expect(Math.abs(jStarRight(h, x) / (term1 * (1 + rest)) - 1)).toBeLessThan(1e-12);
+        if (h === 3) expect(rest).toBeLessThanOrEqual(0);
+        else {
+          expect(rest).toBeLessThanOrEqual(eps);
+          expect(rest).toBeLessThanOrEqual(previous);
+          previous = rest;
+        }
+      }
+    }
+  });
+
+  it.each([0, 1, 3, 8, 20, 60])("c = %s: the right piece's probability is the two masses' ratio, and its bracket holds it", (c) => {
+    for (const h of [2, 3, 4]) {
+      const z = c / 2;
+      const t = J_STAR_PROPOSAL.split(h);
+      const m = 20_000;
+      // Left mass: a_0(x) e^{−z²x/2} on (0, t]; right: (1 + ε_h) R_1(x) e^{−(λ₁ + z²/2)x} beyond.
+      const left = cumulativeIntegral((x) => (x <= 0 ? 0 : ((2 ** h * h) / Math.sqrt(2 * Math.PI * x ** 3)) * Math.exp((-h * h) / (2 * x) - 0.5 * z * z * x)), Float64Array.from({ length: m + 1 }, (_, i) => (t * i) / m));
+      const a1 = 0.5 * Math.PI;
+      const rightGrid = Float64Array.from({ length: m + 1 }, (_, i) => t + (60 * i) / m);
+      const right = cumulativeIntegral((x) => {
+        const r1 = h === 2 ? a1 * a1 * x - 1 : h === 3 ? (a1 / 2) * (a1 * a1 * x * x - 3 * x + 1) : (a1 ** 4 * x ** 3 - 6 * a1 * a1 * x * x + (4 * a1 * a1 + 3) * x - 4) / 6;
+        return (1 + J_STAR_PROPOSAL.epsilon(h)) * r1 * Math.exp(-(0.5 * a1 * a1 + 0.5 * z * z) * x);
+      }, rightGrid);
+      const p = left[m];
+      const q = right[m];
+      const { probability, bracket } = pgRightPieceProbability(h, c);
+      expect(Math.abs(probability - q / (p + q))).toBeLessThan(1e-9 + 1e-7 * probability);
+      expect(bracket[0]).toBeLessThanOrEqual(probability);
+      expect(bracket[1]).toBeGreaterThanOrEqual(probability);
+      if (bracket[1] < 1) expect(bracket[1] - bracket[0]).toBeLessThan(1e-3);
+    }
+  });
+
+  it.each([
+    [2, 0],
+    [2, 1],
+    [2, 3],
+    [2, 8],
+    [3, 0],
+    [3, 1],
+    [3, 3],
+    [3, 8],
+    [4, 0],
+    [4, 1],
+    [4, 3],
+    [4, 8],
+    [4, 30],
+  ])("b = %s, c = %s: KS against the integrated series density", (b, c) => {
+    const hi = pgMean(b, c) + 40 * Math.sqrt(pgVariance(b, c));
+    const grid = Float64Array.from({ length: 40_001 }, (_, i) => (hi * i) / 40_000);
+    const table = cumulativeIntegral((w) => pgDensityB(b, w, c), grid);
+    expect(Math.abs(table[table.length - 1] - 1)).toBeLessThan(1e-8);
+    const x = pgSample(`ksb${b},${c}`, 30_000, b, c);
+    expect(ksTest(x, (v) => interpolateTable(grid, table, v)).pValue).toBeGreaterThan(P_MIN);
+  });
+
+  it.each([3, 4, 6, 7])("PG(%s, 2) is a sum of PG(1, 2) draws in law (two-sample KS against the J*(1) sampler)", (b) => {
+    const rng = Rng.fromSeed(`sum${b}`);
+    const sums = Array.from({ length: 20_000 }, () => {
+      let s = 0;
+      for (let i = 0; i < b; i++) s += polyaGamma1(rng, 2);
+      return s;
+    });
+    expect(ks2Test(sums, pgSample(`direct${b}`, 20_000, b, 2)).pValue).toBeGreaterThan(P_MIN);
+  });
+
+  it("draws are finite and positive for |c| up to 1e308, and the mean matches E18 at 1e3 and 1e4", () => {
+    for (const b of [2, 3, 4, 11]) {
+      for (const c of [1e3, -1e4, 1e4, 1e6, 1e150, -1.7e308]) {
+        const x = pgSample(`bigb${b},${c}`, 10_000, b, c);
+        expect(x.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+        if (Math.abs(c) <= 1e4) expect(Math.abs(zMean(x, pgMean(b, c)))).toBeLessThan(Z_TOL);
+      }
+    }
   });
 });
 
