@@ -290,39 +290,48 @@ export function polyaGammaBatch(rng: Rng, c: Float64Array, out: Float64Array, n 
  * most 0.11 % (h = 2), 0.01 % (h = 3) and 0.03 % (h = 4).
  */
 
-/** λ₁ = π²/8 and a₁² = π²/4: the first pole of the right expansions. */
+/** λ₁ = π²/8, a₁ = π/2: the first pole of the right expansions. */
 const LAMBDA1 = PI2_OVER_8;
+const A1 = 0.5 * Math.PI;
 
-/** The split points t_h (index h), chosen for acceptance; each below the left expansion's bound. */
-const T_H = [0, T, 1, 1, 1.5];
+/** The split points t_h (index h = 2, 3, 4), chosen for acceptance; each below the left expansion's bound. */
+const T_H = new Float64Array([0, 0, 1, 1, 1.5]);
+
+/** A table over the shapes h = 2, 3, 4, indexed by h (entries 0 and 1 unused, 0). */
+function perShape(f: (h: number, t: number) => number): Float64Array {
+  const out = new Float64Array(5);
+  for (let h = 2; h <= 4; h++) out[h] = f(h, T_H[h]);
+  return out;
+}
 
 /**
- * The right expansions' polynomials R_k(x) = Σ_m x^m P_m(a_k) (index h, then m), each P_m a list
- * of [coefficient, power of a] (the module comment's R_k, unsigned).
+ * The right expansions' polynomials R_k(x) = Σ_m x^m P_m(a_k), flattened (index h, then for each
+ * m its terms as [coefficient, power of a], ending with [0, −1]): the module comment's R_k,
+ * unsigned.
  */
-const RIGHT_EXPANSION: readonly (readonly (readonly [number, number])[])[][] = [
-  [],
-  [],
-  [[[-1, 0]], [[1, 2]]],
-  [[[0.5, 1]], [[-1.5, 1]], [[0.5, 3]]],
-  [[[-2 / 3, 0]], [[2 / 3, 2], [0.5, 0]], [[-1, 2]], [[1 / 6, 4]]],
+const RIGHT_EXPANSION: readonly Float64Array[] = [
+  new Float64Array(0),
+  new Float64Array(0),
+  new Float64Array([-1, 0, 0, -1, 1, 2, 0, -1]),
+  new Float64Array([0.5, 1, 0, -1, -1.5, 1, 0, -1, 0.5, 3, 0, -1]),
+  new Float64Array([-2 / 3, 0, 0, -1, 2 / 3, 2, 0.5, 0, 0, -1, -1, 2, 0, -1, 1 / 6, 4, 0, -1]),
 ];
 
 /** R_k(x) of the right expansion for shape h, a = a_k (off the hot path: past the squeeze only). */
 function rightPolynomial(h: number, a: number, x: number): number {
+  const e = RIGHT_EXPANSION[h];
   let sum = 0;
   let xm = 1;
-  for (const terms of RIGHT_EXPANSION[h]) {
-    for (const [coefficient, power] of terms) sum += coefficient * a ** power * xm;
-    xm *= x;
+  for (let i = 0; i < e.length; i += 2) {
+    if (e[i + 1] < 0) xm *= x;
+    else sum += e[i] * a ** e[i + 1] * xm;
   }
   return sum;
 }
 
-/** σ_k R_k(x) e^{−λ_k x} relative to R_1(x) e^{−λ₁x}, k ≥ 2. */
-function rightTermRatio(h: number, k: number, x: number): number {
-  const a = (k - 0.5) * Math.PI;
-  const r = (rightPolynomial(h, a, x) / rightPolynomial(h, 0.5 * Math.PI, x)) * Math.exp(-HALF_PI2 * k * (k - 1) * x);
+/** σ_k R_k(x) e^{−λ_k x} relative to the first term, given r1 = R_1(x); k ≥ 2. */
+function rightTermRatio(h: number, k: number, x: number, r1: number): number {
+  const r = (rightPolynomial(h, (k - 0.5) * Math.PI, x) / r1) * Math.exp(-HALF_PI2 * k * (k - 1) * x);
   return h === 3 && k % 2 === 0 ? -r : r;
 }
 
@@ -331,54 +340,73 @@ function rightTermRatio(h: number, k: number, x: number): number {
  * Michael–Schucany–Haas, in its scaled z' = hz (see {@link truncatedInverseGaussian}):
  * −log erfc(h/√(2t_h)), as erfc(v) = e^{−v²} erfcx(v).
  */
-const LEVY_BELOW_H = T_H.map((t, h) => {
+const LEVY_BELOW_H = perShape((h, t) => {
   const v = h / Math.sqrt(2 * t);
   return v * v - Math.log(erfcx(v));
 });
 
-/** ε_h (index h): Σ_{k≥2} of the ratios at t_h (past k = 8 they are below 10⁻¹⁰⁰), with a margin; 0 for h = 3. */
-const EPS_H = T_H.map((t, h) => {
-  if (h < 2 || h === 3) return 0;
+/**
+ * ε_h: Σ_{k≥2} of the ratios at t_h (past k = 8 they are below 10⁻¹⁰⁰), with a margin, for the
+ * positive expansions; 0 for the alternating h = 3, whose first term bounds the sum.
+ */
+const EPS_H = perShape((h, t) => {
+  if (h === 3) return 0;
+  const r1 = rightPolynomial(h, A1, t);
   let sum = 0;
-  for (let k = 2; k <= 8; k++) sum += rightTermRatio(h, k, t);
+  for (let k = 2; k <= 8; k++) sum += rightTermRatio(h, k, t, r1);
   return sum * (1 + 1e-9);
 });
 
-/** A uniform at or below this accepts a right proposal without the series: 1/(1 + ε_h). */
-const RIGHT_SQUEEZE_H = EPS_H.map((e) => 1 / (1 + e));
+/**
+ * A uniform at or below this accepts a right proposal without the series: (1 + min rest)/(1 + ε_h),
+ * where rest = Σ_{k≥2} ratios ≥ 0 for h = 2, 4, and for h = 3 (alternating, falling) rest ≥ r_2(x)
+ * ≥ r_2(t_3), as |r_2| falls in x (tested), with a margin.
+ */
+const RIGHT_SQUEEZE_H = perShape((h, t) => (1 + Math.min(0, rightTermRatio(h, 2, t, rightPolynomial(h, A1, t))) * (1 + 1e-9)) / (1 + EPS_H[h]));
 
 /**
  * Likewise on the left: S_1/a_0 = 1 − (h+2)e^{−2(h+1)/x} ≥ 1 − (h+2)e^{−2(h+1)/t_h} for x ≤ t_h
  * (margin as for J*(1)).
  */
-const LEFT_SQUEEZE_H = T_H.map((t, h) => 1 - (h + 2) * Math.exp((-2 * (h + 1)) / t) * (1 + 1e-12));
+const LEFT_SQUEEZE_H = perShape((h, t) => 1 - (h + 2) * Math.exp((-2 * (h + 1)) / t) * (1 + 1e-12));
 
 /**
  * Coefficients in y of R_1(t_h + y) (index h, then power j < h), every one positive (checked
  * here, once), each j!/Λ^{j+1} times the mass of the right piece's Gamma(j + 1, Λ) part.
  */
-const RIGHT_COEFFICIENTS = T_H.map((t, h) => {
-  if (h < 2) return new Float64Array(0);
-  const a1 = 0.5 * Math.PI;
-  const c = new Float64Array(h);
-  RIGHT_EXPANSION[h].forEach((terms, m) => {
-    const monomial = terms.reduce((sum, [coefficient, power]) => sum + coefficient * a1 ** power, 0);
-    // x^m = (t + y)^m = Σ_j C(m, j) t^{m−j} y^j.
-    let binom = 1;
-    for (let j = 0; j <= m; j++) {
-      c[j] += monomial * binom * t ** (m - j);
-      binom = (binom * (m - j)) / (j + 1);
+const RIGHT_COEFFICIENTS = [2, 3, 4].reduce<Float64Array[]>(
+  (tables, h) => {
+    const t = T_H[h];
+    const e = RIGHT_EXPANSION[h];
+    const c = new Float64Array(h);
+    let m = 0;
+    let monomial = 0;
+    for (let i = 0; i < e.length; i += 2) {
+      if (e[i + 1] >= 0) {
+        monomial += e[i] * A1 ** e[i + 1];
+        continue;
+      }
+      // x^m = (t + y)^m = Σ_j C(m, j) t^{m−j} y^j.
+      let binom = 1;
+      for (let j = 0; j <= m; j++) {
+        c[j] += monomial * binom * t ** (m - j);
+        binom = (binom * (m - j)) / (j + 1);
+      }
+      m++;
+      monomial = 0;
     }
-  });
-  if (!c.every((v) => v > 0)) throw new Error(`polyaGamma: R_1(t + y) for h = ${h} has a negative coefficient`);
-  return c;
-});
+    if (!c.every((v) => v > 0)) throw new Error(`polyaGamma: R_1(t + y) for h = ${h} has a negative coefficient`);
+    tables[h] = c;
+    return tables;
+  },
+  [new Float64Array(0), new Float64Array(0)],
+);
 
 /** e^{−λ₁t_h}(1 + ε_h): the z-free factor of the right piece's mass. */
-const RIGHT_CONST_H = T_H.map((t, h) => Math.exp(-LAMBDA1 * t) * (1 + EPS_H[h]));
+const RIGHT_CONST_H = perShape((h, t) => Math.exp(-LAMBDA1 * t) * (1 + EPS_H[h]));
 /** 1/√(2t_h) and 2^{h−1}e^{−h²/(2t_h)}: the left piece's mass (see {@link rightPieceProbH}). */
-const INV_SQRT_2T_H = T_H.map((t) => 1 / Math.sqrt(2 * t));
-const LEFT_CONST_H = T_H.map((t, h) => 2 ** (h - 1) * Math.exp((-h * h) / (2 * t)));
+const INV_SQRT_2T_H = perShape((_, t) => 1 / Math.sqrt(2 * t));
+const LEFT_CONST_H = perShape((h, t) => 2 ** (h - 1) * Math.exp((-h * h) / (2 * t)));
 
 /**
  * The J*(h) proposal set by {@link setUpJStarH}: Λ, the bracket [lower, upper] of the right
@@ -405,8 +433,9 @@ function rightPieceProbH(h: number, z: number, q: number): number {
   const tz = t * z;
   const plus = erfcx((h + tz) * r);
   if (tz < h) return q / (LEFT_CONST_H[h] * (erfcx((h - tz) * r) + plus) + q);
+  // Past e^{700} (or where tz·z overflows to ∞ − ∞) the left mass swamps the right.
   const e = 0.5 * tz * z - h * z;
-  if (e > 700) return 0;
+  if (!(e <= 700)) return 0;
   return q / (2 ** h * Math.exp(e) - LEFT_CONST_H[h] * (erfcx((tz - h) * r) - plus) + q);
 }
 
@@ -454,14 +483,16 @@ function setUpJStarH(h: number, z: number): void {
 
 /**
  * J*(h)'s proposal (h = 2, 3, 4), exposed so tests can check the conditions the sampler rests on:
- * the split points t_h, the bounds ε_h, the right terms' ratios σ_k R_k e^{−λ_k x}/(R_1 e^{−λ₁x})
- * and the coefficients of R_1(t_h + y).
+ * the split points t_h, the bounds ε_h, the right terms' ratios σ_k R_k e^{−λ_k x}/(R_1 e^{−λ₁x}),
+ * the coefficients of R_1(t_h + y), and the accept step itself.
  */
 export const J_STAR_PROPOSAL = {
   split: (h: number): number => T_H[h],
   epsilon: (h: number): number => EPS_H[h],
-  rightTermRatio: (h: number, k: number, x: number): number => rightTermRatio(h, k, x),
+  rightTermRatio: (h: number, k: number, x: number): number => rightTermRatio(h, k, x, rightPolynomial(h, A1, x)),
   rightCoefficients: (h: number): number[] => Array.from(RIGHT_COEFFICIENTS[h]),
+  /** Whether u accepts a proposal at x (left of t_h or right of it), as the draws decide. */
+  accepts: (h: number, u: number, x: number): boolean => (x <= T_H[h] ? acceptsLeft(u, h, x) : acceptsRight(u, h, x)),
 };
 
 /**
@@ -489,28 +520,39 @@ function drawJStarH(rng: Rng, h: number, z: number): number {
       let product = rng.uniform();
       for (let i = 0; i < j; i++) product *= rng.uniform();
       const x = t - Math.log(product) / lambda;
-      const u = rng.uniform();
-      if (u <= RIGHT_SQUEEZE_H[h]) return x;
-      // Accept when u(1 + ε_h) ≤ 1 + Σ_{k≥2} ratio_k. Past ratio_k the rest lies within
-      // [−|ratio_{k+1}|, 2|ratio_{k+1}|]: each |ratio_{j+1}/ratio_j| < ½ for x ≥ t_h, j ≥ 2 (tested).
-      const target = u * (1 + EPS_H[h]) - 1;
-      let sum = 0;
-      let next = rightTermRatio(h, 2, x);
-      for (let k = 2; ; k++) {
-        sum += next;
-        next = Math.abs(rightTermRatio(h, k + 1, x));
-        if (target <= sum - next) return x;
-        if (target > sum + 2 * next) break;
-      }
+      if (acceptsRight(rng.uniform(), h, x)) return x;
       continue;
     }
     // Past |c| ≈ 10³⁰⁸/h, hz overflows; IG(h/z, h²)'s relative sd, 1/√(hz), is then below 10⁻¹⁵⁴,
     // so its mean is every draw at double precision.
     const zh = h * z;
     const x = zh < Infinity ? h * h * truncatedInverseGaussian(rng, zh, t / (h * h), LEVY_BELOW_H[h]) : h / z;
-    const u = rng.uniform();
-    if (u <= LEFT_SQUEEZE_H[h]) return x;
-    if (seriesAccepts(u, h, 2 / x)) return x;
+    if (acceptsLeft(rng.uniform(), h, x)) return x;
+  }
+}
+
+/** Whether the uniform u accepts J*(h)'s left proposal x ≤ t_h: the squeeze, then the alternating series. */
+function acceptsLeft(u: number, h: number, x: number): boolean {
+  return u <= LEFT_SQUEEZE_H[h] || seriesAccepts(u, h, 2 / x);
+}
+
+/**
+ * Whether the uniform u accepts J*(h)'s right proposal x > t_h: u(1 + ε_h) ≤ 1 + rest, rest =
+ * Σ_{k≥2} r_k(x), after the squeeze. Past r_k the sum's tail lies within [−|r_{k+1}|, 2|r_{k+1}|]:
+ * each |r_{j+1}| < ½|r_j| for x ≥ t_h (tested), so the tail is at most 2|r_{k+1}| in size, and it
+ * is positive for h = 2, 4 and, alternating with falling terms, within |r_{k+1}| for h = 3.
+ */
+function acceptsRight(u: number, h: number, x: number): boolean {
+  if (u <= RIGHT_SQUEEZE_H[h]) return true;
+  const target = u * (1 + EPS_H[h]) - 1;
+  const r1 = rightPolynomial(h, A1, x);
+  let sum = 0;
+  let next = rightTermRatio(h, 2, x, r1);
+  for (let k = 2; ; k++) {
+    sum += next;
+    next = Math.abs(rightTermRatio(h, k + 1, x, r1));
+    if (target <= sum - next) return true;
+    if (target > sum + 2 * next) return false;
   }
 }
 

@@ -241,12 +241,42 @@ describe("PG(b, c) for integer b ≥ 2: J*(h) drawn directly, h = 2, 3, 4 (spec 
           if (h === 3 && ratio !== 0) expect(Math.sign(ratio)).toBe(k % 2 === 0 ? -1 : 1);
         }
         expect(Math.abs(jStarRight(h, x) / (term1 * (1 + rest)) - 1)).toBeLessThan(1e-12);
-        if (h === 3) expect(rest).toBeLessThanOrEqual(0);
+        if (h === 3) {
+          // rest lies in [r_2(x), 0], and |r_2| falls in x: the squeeze's bound at t_3.
+          expect(rest).toBeLessThanOrEqual(0);
+          const r2 = J_STAR_PROPOSAL.rightTermRatio(3, 2, x);
+          expect(rest).toBeGreaterThanOrEqual(r2);
+          expect(-r2).toBeLessThanOrEqual(previous);
+          previous = -r2;
+        }
         else {
           expect(rest).toBeLessThanOrEqual(eps);
           expect(rest).toBeLessThanOrEqual(previous);
           previous = rest;
         }
+      }
+    }
+  });
+
+  it("the accept step takes a proposal at x with probability f_h(x)/g(x), g the proposal's envelope, on either side of t_h", () => {
+    for (const h of [2, 3, 4]) {
+      const t = J_STAR_PROPOSAL.split(h);
+      const eps = J_STAR_PROPOSAL.epsilon(h);
+      const a1 = 0.5 * Math.PI;
+      const xs = [...Array.from({ length: 60 }, (_, i) => (t * (i + 1)) / 60), ...Array.from({ length: 120 }, (_, i) => t + 0.001 + (i * i) / 600)];
+      for (const x of xs) {
+        // The envelope: a_0 on the left, (1 + ε_h) R_1 e^{−λ₁x} on the right (spec §4.3).
+        const r1 = h === 2 ? a1 * a1 * x - 1 : h === 3 ? (a1 / 2) * (a1 * a1 * x * x - 3 * x + 1) : (a1 ** 4 * x ** 3 - 6 * a1 * a1 * x * x + (4 * a1 * a1 + 3) * x - 4) / 6;
+        const ratio = x <= t ? jStarLeft(h, x) / (((2 ** h * h) / Math.sqrt(2 * Math.PI * x ** 3)) * Math.exp((-h * h) / (2 * x))) : jStarRight(h, x) / ((1 + eps) * r1 * Math.exp(-0.5 * a1 * a1 * x));
+        // The decision is monotone in u: find where it turns by bisection.
+        let lo = 0;
+        let hi = 1;
+        for (let i = 0; i < 60; i++) {
+          const mid = 0.5 * (lo + hi);
+          if (J_STAR_PROPOSAL.accepts(h, mid, x)) lo = mid;
+          else hi = mid;
+        }
+        expect(Math.abs(lo - ratio)).toBeLessThan(1e-10);
       }
     }
   });
