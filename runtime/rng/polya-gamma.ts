@@ -487,19 +487,31 @@ function setUpJStarH(h: number, z: number): void {
  * the coefficients of R_1(t_h + y), and the accept step itself.
  */
 export const J_STAR_PROPOSAL = {
+  /** The split point t_h. */
   split: (h: number): number => T_H[h],
+  /** ε_h, the right envelope's bound on the other terms relative to the first. */
   epsilon: (h: number): number => EPS_H[h],
+  /** σ_k R_k(x) e^{−λ_k x} relative to R_1(x) e^{−λ₁x}, k ≥ 2. */
   rightTermRatio: (h: number, k: number, x: number): number => rightTermRatio(h, k, x, rightPolynomial(h, A1, x)),
+  /** The coefficients of R_1(t_h + y) in y, from y⁰ up. */
   rightCoefficients: (h: number): number[] => Array.from(RIGHT_COEFFICIENTS[h]),
   /** Whether u accepts a proposal at x (left of t_h or right of it), as the draws decide. */
   accepts: (h: number, u: number, x: number): boolean => (x <= T_H[h] ? acceptsLeft(u, h, x) : acceptsRight(u, h, x)),
 };
 
+/** What {@link pgRightPieceProbability} returns. */
+export interface RightPiece {
+  /** The right piece's probability, q/(p + q). */
+  probability: number;
+  /** The bracket [lower, upper] of it that the draws use. */
+  bracket: [number, number];
+}
+
 /**
  * Probability that J*(h, |c|/2)'s proposal takes its right piece, and the bracket of it that the
  * draws use instead ([0, 1] where the grid ends: the first draw computes it); exposed for tests.
  */
-export function pgRightPieceProbability(h: number, c: number): { probability: number; bracket: [number, number] } {
+export function pgRightPieceProbability(h: number, c: number): RightPiece {
   const z = 0.5 * Math.abs(c);
   setUpJStarH(h, z);
   return { probability: rightPieceProbH(h, z, SETUP[S_Q]), bracket: [SETUP[S_LOWER], SETUP[S_UPPER]] };
@@ -584,8 +596,8 @@ function polyaGammaFraction(rng: Rng, f: number, c: number): number {
 
 /**
  * PG(b, c) draw for any real b > 0. For b ≤ `normalAbove`: PG(⌊b⌋, c) exactly, as ⌊⌊b⌋/4⌋ draws
- * of J*(4) and one of J*(⌊b⌋ mod 4) (spec §4.3; PG(1, c) is {@link polyaGamma1}'s draw), plus for a fractional part f the series draw of `polyaGammaFraction`. For
- * b > `normalAbove` it is N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is
+ * of J*(4) and one of J*(⌊b⌋ mod 4) (spec §4.3; PG(1, c) is {@link polyaGamma1}'s draw), plus
+ * for a fractional part f the series draw of `polyaGammaFraction`. For b > `normalAbove` it is N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is
  * ≤ 0, which is never seen at the default switch: the mean sits at least 1.22√b (> 15) standard
  * deviations above 0.
  * @throws Error if b is not a positive finite number, or if c is not finite.
