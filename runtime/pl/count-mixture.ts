@@ -7,7 +7,7 @@
  * - r = −n < 0: binomial with n trials and p = μ/n (variance np(1 − p)), whose CDF at q < n is
  *   I_{1−p}(n − q, q + 1); r = 0 (no trials) is the point mass at 0.
  */
-import { log1mSigmoid, logSigmoid, logSumExp, lgamma } from "../math/special.js";
+import { log1mSigmoid, logFactorial, logSigmoid, logSumExp, lgamma } from "../math/special.js";
 import { regularizedBetaFront } from "../math/cdf.js";
 import { normalQuantileApprox } from "./mixture.js";
 
@@ -23,7 +23,7 @@ function logComponent(y: number, mu: number, r: number): number {
   const p = mu / n;
   if (n === 0 || p === 0) return y === 0 ? 0 : -Infinity;
   if (p === 1) return y === n ? 0 : -Infinity;
-  return lgamma(n + 1) - lgamma(y + 1) - lgamma(n - y + 1) + y * Math.log(p) + (n - y) * Math.log1p(-p);
+  return logFactorial(n) - logFactorial(y) - logFactorial(n - y) + y * Math.log(p) + (n - y) * Math.log1p(-p);
 }
 
 /**

@@ -240,10 +240,14 @@ function seriesAccepts(u: number, h: number, scale: number): boolean {
  * @throws Error if c is not finite.
  */
 export function polyaGamma1(rng: Rng, c: number): number {
-  const z = 0.5 * Math.abs(c);
+  return 0.25 * jStar1(rng, 0.5 * Math.abs(c));
+}
+
+/** One J*(1, z) draw with its proposal set up (PG(1, 2z) times 4). */
+function jStar1(rng: Rng, z: number): number {
   const k = PI2_OVER_8 + 0.5 * z * z;
   bracketPieceProb(z, k);
-  return 0.25 * drawJStar(rng, z, k, BRACKET[0], BRACKET[1]);
+  return drawJStar(rng, z, k, BRACKET[0], BRACKET[1]);
 }
 
 /**
@@ -305,27 +309,29 @@ function perShape(f: (h: number, t: number) => number): Float64Array {
 }
 
 /**
- * The right expansions' polynomials R_k(x) = Σ_m x^m P_m(a_k), flattened (index h, then for each
- * m its terms as [coefficient, power of a], ending with [0, −1]): the module comment's R_k,
- * unsigned.
+ * The right expansions' polynomials, unsigned (the module comment's R_k): RIGHT_EXPANSION[h][m][p]
+ * is the coefficient of x^m a^p in R_k(x), a = a_k.
  */
-const RIGHT_EXPANSION: readonly Float64Array[] = [
-  new Float64Array(0),
-  new Float64Array(0),
-  new Float64Array([-1, 0, 0, -1, 1, 2, 0, -1]),
-  new Float64Array([0.5, 1, 0, -1, -1.5, 1, 0, -1, 0.5, 3, 0, -1]),
-  new Float64Array([-2 / 3, 0, 0, -1, 2 / 3, 2, 0.5, 0, 0, -1, -1, 2, 0, -1, 1 / 6, 4, 0, -1]),
+const RIGHT_EXPANSION: readonly (readonly (readonly number[])[])[] = [
+  [],
+  [],
+  [[-1], [0, 0, 1]],
+  [[0, 0.5], [0, -1.5], [0, 0, 0, 0.5]],
+  [[-2 / 3], [0.5, 0, 2 / 3], [0, 0, -1], [0, 0, 0, 0, 1 / 6]],
 ];
+
+/** Σ_i c_i v^i by Horner's rule. */
+function horner(c: readonly number[], v: number): number {
+  let sum = 0;
+  for (let i = c.length - 1; i >= 0; i--) sum = sum * v + c[i];
+  return sum;
+}
 
 /** R_k(x) of the right expansion for shape h, a = a_k (off the hot path: past the squeeze only). */
 function rightPolynomial(h: number, a: number, x: number): number {
   const e = RIGHT_EXPANSION[h];
   let sum = 0;
-  let xm = 1;
-  for (let i = 0; i < e.length; i += 2) {
-    if (e[i + 1] < 0) xm *= x;
-    else sum += e[i] * a ** e[i + 1] * xm;
-  }
+  for (let m = e.length - 1; m >= 0; m--) sum = sum * x + horner(e[m], a);
   return sum;
 }
 
@@ -374,37 +380,24 @@ const LEFT_SQUEEZE_H = perShape((h, t) => 1 - (h + 2) * Math.exp((-2 * (h + 1)) 
  * Coefficients in y of R_1(t_h + y) (index h, then power j < h), every one positive (checked
  * here, once), each j!/Λ^{j+1} times the mass of the right piece's Gamma(j + 1, Λ) part.
  */
-const RIGHT_COEFFICIENTS = [2, 3, 4].reduce<Float64Array[]>(
-  (tables, h) => {
-    const t = T_H[h];
-    const e = RIGHT_EXPANSION[h];
-    const c = new Float64Array(h);
-    let m = 0;
-    let monomial = 0;
-    for (let i = 0; i < e.length; i += 2) {
-      if (e[i + 1] >= 0) {
-        monomial += e[i] * A1 ** e[i + 1];
-        continue;
-      }
-      // x^m = (t + y)^m = Σ_j C(m, j) t^{m−j} y^j.
-      let binom = 1;
-      for (let j = 0; j <= m; j++) {
-        c[j] += monomial * binom * t ** (m - j);
-        binom = (binom * (m - j)) / (j + 1);
-      }
-      m++;
-      monomial = 0;
+const RIGHT_COEFFICIENTS = [0, 1, 2, 3, 4].map((h) => {
+  const c = new Float64Array(h < 2 ? 0 : h);
+  RIGHT_EXPANSION[h].forEach((powers, m) => {
+    // x^m = (t + y)^m = Σ_j C(m, j) t^{m−j} y^j.
+    const monomial = horner(powers, A1);
+    let binom = 1;
+    for (let j = 0; j <= m; j++) {
+      c[j] += monomial * binom * T_H[h] ** (m - j);
+      binom = (binom * (m - j)) / (j + 1);
     }
-    if (!c.every((v) => v > 0)) throw new Error(`polyaGamma: R_1(t + y) for h = ${h} has a negative coefficient`);
-    tables[h] = c;
-    return tables;
-  },
-  [new Float64Array(0), new Float64Array(0)],
-);
+  });
+  if (!c.every((v) => v > 0)) throw new Error(`polyaGamma: R_1(t + y) for h = ${h} has a negative coefficient`);
+  return c;
+});
 
 /** e^{−λ₁t_h}(1 + ε_h): the z-free factor of the right piece's mass. */
 const RIGHT_CONST_H = perShape((h, t) => Math.exp(-LAMBDA1 * t) * (1 + EPS_H[h]));
-/** 1/√(2t_h) and 2^{h−1}e^{−h²/(2t_h)}: the left piece's mass (see {@link rightPieceProbH}). */
+/** 1/√(2t_h) and 2^{h−1}e^{−h²/(2t_h)}: the left piece's mass (see {@link leftMassH}). */
 const INV_SQRT_2T_H = perShape((_, t) => 1 / Math.sqrt(2 * t));
 const LEFT_CONST_H = perShape((h, t) => 2 ** (h - 1) * Math.exp((-h * h) / (2 * t)));
 
@@ -421,22 +414,26 @@ const S_Q = 3;
 const S_CUMULATIVE = 4;
 
 /**
- * Probability that J*(h, z)'s proposal takes its right piece, q/(p + q), with the right mass q of
- * {@link setUpJStarH} and both masses scaled by e^{t z²/2} cosh^{−h}(z): the left mass
- * p = 2^h e^{−hz} P(IG(h/z, h²) ≤ t), written through erfcx (Φ(−b) = ½e^{−b²/2} erfcx(b/√2)) so
- * that nothing overflows. Where e^{tz²/2 − hz} passes e^{700} it is below e^{−690}, under every
- * uniform: 0.
+ * J*(h, z)'s left mass p = 2^h e^{−hz} P(IG(h/z, h²) ≤ t), scaled as the right mass q of
+ * {@link setUpJStarH} is (by e^{t z²/2} cosh^{−h}(z)), written through erfcx (Φ(−b) =
+ * ½e^{−b²/2} erfcx(b/√2)) so that nothing overflows; with `grid`, through {@link erfcxGrid}, within
+ * 2·LEFT_CONST_H[h]·GRID_ERROR of it (arguments below 8 only). Past e^{700} (or where tz·z
+ * overflows to ∞ − ∞) it swamps any q: ∞.
  */
-function rightPieceProbH(h: number, z: number, q: number): number {
-  const t = T_H[h];
+function leftMassH(h: number, z: number, grid: boolean): number {
+  const ex = grid ? erfcxGrid : erfcx;
   const r = INV_SQRT_2T_H[h];
-  const tz = t * z;
-  const plus = erfcx((h + tz) * r);
-  if (tz < h) return q / (LEFT_CONST_H[h] * (erfcx((h - tz) * r) + plus) + q);
-  // Past e^{700} (or where tz·z overflows to ∞ − ∞) the left mass swamps the right.
+  const tz = T_H[h] * z;
+  const plus = ex((h + tz) * r);
+  if (tz < h) return LEFT_CONST_H[h] * (ex((h - tz) * r) + plus);
   const e = 0.5 * tz * z - h * z;
-  if (!(e <= 700)) return 0;
-  return q / (2 ** h * Math.exp(e) - LEFT_CONST_H[h] * (erfcx((tz - h) * r) - plus) + q);
+  if (!(e <= 700)) return Infinity;
+  return 2 ** h * Math.exp(e) - LEFT_CONST_H[h] * (ex((tz - h) * r) - plus);
+}
+
+/** Probability that J*(h, z)'s proposal takes its right piece, q/(p + q), given the right mass q. */
+function rightPieceProbH(h: number, z: number, q: number): number {
+  return q / (leftMassH(h, z, false) + q);
 }
 
 /**
@@ -459,26 +456,16 @@ function setUpJStarH(h: number, z: number): void {
   q *= RIGHT_CONST_H[h];
   SETUP[S_LAMBDA] = lambda;
   SETUP[S_Q] = q;
-  const t = T_H[h];
-  const r = INV_SQRT_2T_H[h];
-  const tz = t * z;
-  if ((h + tz) * r >= 8) {
+  if ((h + T_H[h] * z) * INV_SQRT_2T_H[h] >= 8) {
     // Beyond the grid: an empty bracket's complement, so the first draw computes the probability.
     SETUP[S_LOWER] = 0;
     SETUP[S_UPPER] = 1;
     return;
   }
-  const plus = erfcxGrid((h + tz) * r);
-  let mid: number;
-  let base = 0;
-  if (tz < h) mid = erfcxGrid((h - tz) * r) + plus;
-  else {
-    base = 2 ** h * Math.exp(0.5 * tz * z - h * z);
-    mid = -(erfcxGrid((tz - h) * r) - plus);
-  }
-  const k = LEFT_CONST_H[h];
-  SETUP[S_LOWER] = q / ((base + k * (mid + 2 * GRID_ERROR)) * (1 + BRACKET_SLACK) + q);
-  SETUP[S_UPPER] = q / ((base + k * (mid - 2 * GRID_ERROR)) * (1 - BRACKET_SLACK) + q);
+  const p = leftMassH(h, z, true);
+  const error = 2 * LEFT_CONST_H[h] * GRID_ERROR;
+  SETUP[S_LOWER] = q / ((p + error) * (1 + BRACKET_SLACK) + q);
+  SETUP[S_UPPER] = q / ((p - error) * (1 - BRACKET_SLACK) + q);
 }
 
 /**
@@ -620,11 +607,8 @@ export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORM
   // ⌊b/4⌋ draws of J*(4), and one of J*(r) for the rest r = b mod 4.
   let sum = 0;
   const rest = whole % 4;
-  if (rest === 1) {
-    const k = PI2_OVER_8 + 0.5 * z * z;
-    bracketPieceProb(z, k);
-    sum = drawJStar(rng, z, k, BRACKET[0], BRACKET[1]);
-  } else if (rest > 1) {
+  if (rest === 1) sum = jStar1(rng, z);
+  else if (rest > 1) {
     setUpJStarH(rest, z);
     sum = drawJStarH(rng, rest, z);
   }

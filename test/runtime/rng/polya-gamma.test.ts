@@ -182,15 +182,23 @@ function jStarLeft(h: number, x: number): number {
   return (2 ** h * s) / Math.sqrt(2 * Math.PI * x ** 3);
 }
 
+/** The first term a_0(x) of J*(h)'s left expansion (spec §4.3). */
+function leftFirstTerm(h: number, x: number): number {
+  return ((2 ** h * h) / Math.sqrt(2 * Math.PI * x ** 3)) * Math.exp((-h * h) / (2 * x));
+}
+
+/** The k-th term σ_k R_k(x) e^{−λ_k x} of J*(h)'s right expansion (spec §4.3). */
+function rightTerm(h: number, k: number, x: number): number {
+  const a = (k - 0.5) * Math.PI;
+  const a2 = a * a;
+  const r = h === 2 ? a2 * x - 1 : h === 3 ? (((k % 2 === 1 ? 1 : -1) * a) / 2) * (a2 * x * x - 3 * x + 1) : (a2 * a2 * x ** 3 - 6 * a2 * x * x + (4 * a2 + 3) * x - 4) / 6;
+  return r * Math.exp(-0.5 * a2 * x);
+}
+
 /** J*(h) density by the right expansion (poles of order h; spec §4.3), 40 terms. */
 function jStarRight(h: number, x: number): number {
   let s = 0;
-  for (let k = 1; k <= 40; k++) {
-    const a = (k - 0.5) * Math.PI;
-    const a2 = a * a;
-    const r = h === 2 ? a2 * x - 1 : h === 3 ? (((k % 2 === 1 ? 1 : -1) * a) / 2) * (a2 * x * x - 3 * x + 1) : (a2 * a2 * x ** 3 - 6 * a2 * x * x + (4 * a2 + 3) * x - 4) / 6;
-    s += r * Math.exp(-0.5 * a2 * x);
-  }
+  for (let k = 1; k <= 40; k++) s += rightTerm(h, k, x);
   return s;
 }
 
@@ -227,9 +235,7 @@ describe("PG(b, c) for integer b ≥ 2: J*(h) drawn directly, h = 2, 3, 4 (spec 
       expect(J_STAR_PROPOSAL.rightCoefficients(h).every((c) => c > 0)).toBe(true);
       let previous = Infinity;
       for (let x = t; x < 60; x += 0.01) {
-        const a1 = 0.5 * Math.PI;
-        const r1 = h === 2 ? a1 * a1 * x - 1 : h === 3 ? (a1 / 2) * (a1 * a1 * x * x - 3 * x + 1) : (a1 ** 4 * x ** 3 - 6 * a1 * a1 * x * x + (4 * a1 * a1 + 3) * x - 4) / 6;
-        const term1 = r1 * Math.exp(-0.5 * a1 * a1 * x);
+        const term1 = rightTerm(h, 1, x);
         let rest = 0;
         for (let k = 2; k <= 12; k++) {
           const ratio = J_STAR_PROPOSAL.rightTermRatio(h, k, x);
@@ -262,12 +268,10 @@ describe("PG(b, c) for integer b ≥ 2: J*(h) drawn directly, h = 2, 3, 4 (spec 
     for (const h of [2, 3, 4]) {
       const t = J_STAR_PROPOSAL.split(h);
       const eps = J_STAR_PROPOSAL.epsilon(h);
-      const a1 = 0.5 * Math.PI;
       const xs = [...Array.from({ length: 60 }, (_, i) => (t * (i + 1)) / 60), ...Array.from({ length: 120 }, (_, i) => t + 0.001 + (i * i) / 600)];
       for (const x of xs) {
         // The envelope: a_0 on the left, (1 + ε_h) R_1 e^{−λ₁x} on the right (spec §4.3).
-        const r1 = h === 2 ? a1 * a1 * x - 1 : h === 3 ? (a1 / 2) * (a1 * a1 * x * x - 3 * x + 1) : (a1 ** 4 * x ** 3 - 6 * a1 * a1 * x * x + (4 * a1 * a1 + 3) * x - 4) / 6;
-        const ratio = x <= t ? jStarLeft(h, x) / (((2 ** h * h) / Math.sqrt(2 * Math.PI * x ** 3)) * Math.exp((-h * h) / (2 * x))) : jStarRight(h, x) / ((1 + eps) * r1 * Math.exp(-0.5 * a1 * a1 * x));
+        const ratio = x <= t ? jStarLeft(h, x) / leftFirstTerm(h, x) : jStarRight(h, x) / ((1 + eps) * rightTerm(h, 1, x));
         // The decision is monotone in u: find where it turns by bisection.
         let lo = 0;
         let hi = 1;
@@ -287,13 +291,9 @@ describe("PG(b, c) for integer b ≥ 2: J*(h) drawn directly, h = 2, 3, 4 (spec 
       const t = J_STAR_PROPOSAL.split(h);
       const m = 20_000;
       // Left mass: a_0(x) e^{−z²x/2} on (0, t]; right: (1 + ε_h) R_1(x) e^{−(λ₁ + z²/2)x} beyond.
-      const left = cumulativeIntegral((x) => (x <= 0 ? 0 : ((2 ** h * h) / Math.sqrt(2 * Math.PI * x ** 3)) * Math.exp((-h * h) / (2 * x) - 0.5 * z * z * x)), Float64Array.from({ length: m + 1 }, (_, i) => (t * i) / m));
-      const a1 = 0.5 * Math.PI;
+      const left = cumulativeIntegral((x) => (x <= 0 ? 0 : leftFirstTerm(h, x) * Math.exp(-0.5 * z * z * x)), Float64Array.from({ length: m + 1 }, (_, i) => (t * i) / m));
       const rightGrid = Float64Array.from({ length: m + 1 }, (_, i) => t + (60 * i) / m);
-      const right = cumulativeIntegral((x) => {
-        const r1 = h === 2 ? a1 * a1 * x - 1 : h === 3 ? (a1 / 2) * (a1 * a1 * x * x - 3 * x + 1) : (a1 ** 4 * x ** 3 - 6 * a1 * a1 * x * x + (4 * a1 * a1 + 3) * x - 4) / 6;
-        return (1 + J_STAR_PROPOSAL.epsilon(h)) * r1 * Math.exp(-(0.5 * a1 * a1 + 0.5 * z * z) * x);
-      }, rightGrid);
+      const right = cumulativeIntegral((x) => (1 + J_STAR_PROPOSAL.epsilon(h)) * rightTerm(h, 1, x) * Math.exp(-0.5 * z * z * x), rightGrid);
       const p = left[m];
       const q = right[m];
       const { probability, bracket } = pgRightPieceProbability(h, c);
