@@ -28,7 +28,10 @@ export interface FilterOptions {
   seed?: number | string;
   /** Independent particle sets pooled by evidence; default 4. */
   sets?: number;
-  /** Resample at every row (plain particle learning, the default) or when the ESS falls below `essThreshold`·N. */
+  /**
+   * Resample when the ESS falls below `essThreshold`·N (the default: spec §3.5, measured better
+   * with the sweeps on every expert family) or at every row (plain particle learning).
+   */
   resampling?: "every" | "ess";
   /** Fraction of N under which ESS-triggered resampling fires; default 0.5. */
   essThreshold?: number;
@@ -87,7 +90,7 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
   const M = setCount(options);
   const N = Math.floor(total / M);
   const setOptions: SetOptions = {
-    resampling: options.resampling ?? "every",
+    resampling: options.resampling ?? "ess",
     essThreshold: options.essThreshold ?? 0.5,
     scheme: options.scheme ?? "systematic",
     rejuvenate: options.rejuvenate ?? true,

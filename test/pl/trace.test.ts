@@ -68,9 +68,11 @@ describe("prequential trace", () => {
       expect(Math.abs(row.logEvidence - history[t])).toBeLessThan(1e-9 * (1 + Math.abs(history[t])));
       expect(row.ancestors).toBeGreaterThanOrEqual(1);
       expect(row.ancestors).toBeLessThanOrEqual(200);
-      expect(row.resampled).toBe(4); // resampling at every row in every set
+      // the sets that resampled at this row: those whose ESS fell below N/2 (spec §3.5)
+      expect(row.resampled).toBe(traced.resampleCounts[t]);
       expect(Number.isFinite(row.mean) && row.sd > 0).toBe(true);
     });
+    expect(trace.some((r) => r.resampled > 0) && trace.some((r) => r.resampled < 4)).toBe(true);
     expect(Math.abs(sum - traced.logEvidence)).toBeLessThan(1e-8 * Math.abs(traced.logEvidence));
     expect(trace.at(-1)!.ancestors).toBe(traced.ancestors);
   });
