@@ -205,6 +205,8 @@ export interface FitArgs {
   forget?: Forget;
   /** When the sweeps come (spec §3.7): every `denseEvery` rows up to `denseUntil`, then doubling; default the runtime's. */
   schedule?: Schedule;
+  /** When a set resamples (spec §3.5): below half its particles' ESS, or at every row; default the runtime's. */
+  resampling?: "ess" | "every";
 }
 
 /**
@@ -278,7 +280,7 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
   if (a.feature !== undefined && !train.inputColumns.includes(a.feature)) {
     throw new UsageError(`--feature '${a.feature}' is not an input column (inputs: ${train.inputColumns.join(", ")})`);
   }
-  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined, ...(a.window !== undefined ? { window: a.window } : {}), ...(a.forget !== undefined ? { forget: a.forget } : {}), ...(a.schedule !== undefined ? { schedule: a.schedule } : {}) };
+  const options = { particles: a.particles, sets: a.sets, seed: a.seed, D: train.D, inputs: train.inputs.map((x) => x.columns.length), rejuvenate: a.rejuvenate, trace: a.trace !== undefined, ...(a.window !== undefined ? { window: a.window } : {}), ...(a.forget !== undefined ? { forget: a.forget } : {}), ...(a.schedule !== undefined ? { schedule: a.schedule } : {}), ...(a.resampling !== undefined ? { resampling: a.resampling } : {}) };
   if (train.D > MAX_INPUTS) throw new FilterError("bad_input", `${a.data} has ${train.D} input columns; a model takes at most ${MAX_INPUTS}`);
   checkInputSizes(model.plan.inputs, train.inputs, a.data);
   validateOptions(options);
@@ -342,6 +344,8 @@ export async function fitCommand(a: FitArgs, io: Io & { isTTY?: boolean }): Prom
     sweepShare: f.filter.sweepShare,
     // When the sweeps came (spec §3.7): every `every` rows up to `until`, then at doubling counts; null without sweeps.
     sweeps: a.rejuvenate ? { every: f.filter.sets[0].options.schedule.denseEvery, until: f.filter.sets[0].options.schedule.denseUntil } : null,
+    // When a set resampled (spec §3.5): "ess" below half its particles' ESS, "every" at every row.
+    resampling: f.filter.sets[0].options.resampling,
     // Rows the sweeps revisit (spec §3.8); older rows were folded into fixed statistics.
     window: f.filter.sets[0].window,
     // Forgetting (spec §3.8): the option, the factor in force and each factor's pooling weight.

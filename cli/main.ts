@@ -23,7 +23,7 @@ commands:
   fit MODEL.moe --data TRAIN.csv [--test TEST.csv] [--particles N] [--sets M] [--seed S]
       [--set NAME=VALUE ...] [--input NAME=COL,COL,... ...] [--save STATE.json] [--no-rejuvenate]
       [--threads T] [--json] [--report REPORT.html [--feature NAME]] [--trace TRACE.csv] [--window W] [--forget RHO|auto]
-      [--sweeps EVERY,UNTIL]
+      [--sweeps EVERY,UNTIL] [--resampling ess|every]
       run particle learning over the rows in order and summarise the posterior; each of the
       model's inputs reads its columns NAME1..NAMEd (a single number: the column NAME), or
       the columns --input names for it (predict reads them as the fit did); --trace writes
@@ -35,7 +35,9 @@ commands:
       pools them by their recent evidence; --sweeps EVERY,UNTIL revisits the rows every EVERY
       rows up to UNTIL rows, then at doubling counts (default 10,100; past --window rows every W
       rows; once more at the end): denser sweeps cost time and can help fits with few inputs
-      and many experts find the regimes
+      and many experts find the regimes; --resampling every resamples each set at every row
+      instead of when its ESS falls below half its particles (ess: the default, but every
+      under --forget)
   report MODEL.moe --data TRAIN.csv [-o REPORT.html] [--feature NAME] [fit options]
       fit, then write a self-contained HTML report (default report.html): predictive bands,
       gate probabilities, experts, shrinkage, ESS and evidence, the model and its plan
@@ -114,6 +116,7 @@ const FIT_OPTIONS = {
   window: { type: "string" },
   forget: { type: "string" },
   sweeps: { type: "string" },
+  resampling: { type: "string" },
 } as const;
 
 /** `fit` and `report` share their options; `report` always writes a page (`-o`, default report.html). */
@@ -142,9 +145,16 @@ function runFitLike(command: "fit" | "report", args: string[], io: Io): Promise<
       window: values.window === undefined ? undefined : positiveInt(values.window, "--window", DEFAULT_WINDOW, 1e9),
       forget: forgetOption(values.forget, sets),
       schedule: sweepsOption(values.sweeps, values["no-rejuvenate"] ?? false),
+      resampling: resamplingOption(values.resampling),
     },
     io,
   );
+}
+
+/** `--resampling ess|every`: when a set resamples (spec §3.5); undefined for the runtime's default. */
+function resamplingOption(v: string | undefined): "ess" | "every" | undefined {
+  if (v === undefined || v === "ess" || v === "every") return v;
+  throw new UsageError(`--resampling takes ess (when a set's ESS falls below half its particles) or every (at every row), not ${JSON.stringify(v)}`);
 }
 
 /** `--sweeps EVERY,UNTIL`: a sweep every EVERY rows up to UNTIL rows, then at doubling counts (spec §3.7). */

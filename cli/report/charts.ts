@@ -236,12 +236,12 @@ export const CHARTS: readonly ChartDef[] = [
     section: "health",
     title: "Effective sample size",
     caption: (r) => {
-      const every = r.health.every((h) => h.resampled > 0);
+      const every = r.resampling === "every";
       return `ESS before resampling at each row, summed over the particle sets (of ${r.particles} particles)${every ? "; every set resampled at every row" : "; ticks mark the rows where a set resampled"}. ESS does not see a collapse of the ancestry: read it beside the distinct ancestors in the facts above.`;
     },
     when: () => true,
     spec: (r) => {
-      const every = r.health.every((h) => h.resampled > 0);
+      const every = r.resampling === "every";
       const layers: TopLevelSpec[] = [{ mark: { type: "line", color: "#4c78a8" }, encoding: { x: { field: "row", type: "quantitative", scale: { nice: false } }, y: { field: "ess", type: "quantitative", title: "ESS", scale: { domain: [0, r.particles] } } } } as TopLevelSpec];
       if (!every) layers.push({ transform: [{ filter: "datum.resampled > 0" }], mark: { type: "tick", color: "#e45756", thickness: 1 }, encoding: { x: { field: "row", type: "quantitative" }, y: { value: HEIGHT - 80 } } } as TopLevelSpec);
       return { $schema: "https://vega.github.io/schema/vega-lite/v5.json", width: WIDTH, height: HEIGHT - 80, data: { values: r.health }, layer: layers } as TopLevelSpec;

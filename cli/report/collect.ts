@@ -97,6 +97,8 @@ export interface ReportData {
   gateRows: "stick" | "expert";
   /** Posterior mean κ per expert and coefficient under a shrinkage prior on the experts' coefficients (spec §2.8), or null without one; `column` orders the heat map. */
   expertShrinkage: { expert: number; feature: string; column: number; kappa: number }[] | null;
+  /** When a set resampled (spec §3.5): below half its particles' ESS, or at every row. */
+  resampling: "ess" | "every";
   /** Per row (or bucket of rows on long streams): ESS summed over the sets, resamplings, running log evidence. */
   health: { row: number; ess: number; resampled: number; logEvidence: number }[];
   /**
@@ -297,5 +299,6 @@ export function collectReport(f: ModelFilter, input: ReportInput): ReportData {
     alarms: f.alarms.map((a) => ({ row: a.row, strength: a.strength })),
     outliers: outlierRows(f, train, j0),
     particles: f.filter.N * f.filter.sets.length,
+    resampling: f.filter.sets[0].options.resampling,
   };
 }

@@ -30,7 +30,9 @@ export interface FilterOptions {
   sets?: number;
   /**
    * Resample when the ESS falls below `essThreshold`·N (the default: spec §3.5, measured better
-   * with the sweeps on every expert family) or at every row (plain particle learning).
+   * with the sweeps on every expert family) or at every row (plain particle learning, the
+   * default under forgetting: carried weights would keep every row since the last resampling
+   * at full weight, where the statistics discount it).
    */
   resampling?: "every" | "ess";
   /** Fraction of N under which ESS-triggered resampling fires; default 0.5. */
@@ -90,7 +92,7 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
   const M = setCount(options);
   const N = Math.floor(total / M);
   const setOptions: SetOptions = {
-    resampling: options.resampling ?? "ess",
+    resampling: options.resampling ?? (options.forget !== undefined && options.forget !== 1 ? "every" : "ess"),
     essThreshold: options.essThreshold ?? 0.5,
     scheme: options.scheme ?? "systematic",
     rejuvenate: options.rejuvenate ?? true,

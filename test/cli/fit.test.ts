@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { cli } from "../helpers/cli.js";
+import type { FilterOptions } from "../../runtime/pl/filter.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const flagship = join(root, "stdlib/hsmoe.moe");
@@ -25,6 +26,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("hsmoe fit", () => {
   const base = ["fit", flagship, "--set", "K=3", "--data", "SMALL", "--particles", "200", "--seed", "7"];
   const args = (...extra: string[]) => [...base, ...extra].map((a) => (a === "SMALL" ? small : a));
+  /** The API's fit of the rows `base` fits, with these options besides its particles and seed. */
+  async function apiFit(options: FilterOptions) {
+    const { compile } = await import("../../api.js");
+    const f = compile(readFileSync(flagship, "utf8"), { K: 3 }).filter({ particles: 200, seed: 7, D: 2, ...options });
+    for (const line of readFileSync(small, "utf8").trim().split("\n").slice(1)) {
+      const [x1, x2, y] = line.split(",").map(Number);
+      f.observe([x1, x2], y);
+    }
+    f.finish();
+    return f;
+  }
 
   it("prints the JSON object of DESIGN §3", async () => {
     const r = await cli(...args("--json", "--test", test));
@@ -56,13 +68,7 @@ describe("hsmoe fit", () => {
     expect(dense.sweeps).toEqual({ every: 5, until: 120 });
     expect(plain.sweeps).toEqual({ every: 10, until: 100 });
     // the same fit as the API's with { denseEvery: 5, denseUntil: 120 }, not the default's
-    const { compile } = await import("../../api.js");
-    const f = compile(readFileSync(flagship, "utf8"), { K: 3 }).filter({ particles: 200, seed: 7, D: 2, schedule: { denseEvery: 5, denseUntil: 120 } });
-    for (const line of readFileSync(small, "utf8").trim().split("\n").slice(1)) {
-      const [x1, x2, y] = line.split(",").map(Number);
-      f.observe([x1, x2], y);
-    }
-    f.finish();
+    const f = await apiFit({ schedule: { denseEvery: 5, denseUntil: 120 } });
     expect(dense.logEvidence).toBeCloseTo(f.logEvidence, 9);
     expect(dense.logEvidence).not.toBe(plain.logEvidence);
     for (const bad of ["5", "0,10", "10,5", "a,b", "5,10,20"]) {
@@ -74,6 +80,23 @@ describe("hsmoe fit", () => {
     expect(off.code).toBe(2);
     expect(off.stderr).toContain("--no-rejuvenate");
     expect(JSON.parse((await cli(...args("--json", "--no-rejuvenate"))).stdout).sweeps).toBeNull();
+  });
+
+  it("--resampling chooses when a set resamples (spec §3.5): the API's fit with that rule, reported in --json; bad values exit 2", async () => {
+    const every = JSON.parse((await cli(...args("--json", "--resampling", "every"))).stdout);
+    const plain = JSON.parse((await cli(...args("--json"))).stdout);
+    expect(every.resampling).toBe("every");
+    expect(plain.resampling).toBe("ess");
+    const f = await apiFit({ resampling: "every" });
+    expect(every.logEvidence).toBeCloseTo(f.logEvidence, 9);
+    expect(every.logEvidence).not.toBe(plain.logEvidence);
+    // every set resampled at every row
+    expect(f.resampleCounts.every((c) => c === 4)).toBe(true);
+    // under forgetting the default is every row: carried weights would not forget (spec §3.7)
+    expect(JSON.parse((await cli(...args("--json", "--forget", "0.99"))).stdout).resampling).toBe("every");
+    const r = await cli(...args("--resampling", "sometimes"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--resampling takes ess");
   });
 
   it("saves a state that predict reads", async () => {
