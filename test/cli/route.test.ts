@@ -41,9 +41,10 @@ describe("hsmoe route", () => {
       expect(row.top).toHaveLength(2);
       for (const e of row.top) {
         expect(Object.keys(e).sort()).toEqual(["bound", "expert", "interval", "mean", "sd"]);
-        // (an expert the gate never picks there has probabilities at rounding level, 1e−15)
-        expect(e.interval[0]).toBeLessThanOrEqual(e.mean + 1e-12);
-        expect(e.mean).toBeLessThanOrEqual(e.interval[1] + 1e-12);
+        // a probability and its 90 % interval; the interval need not hold the mean, which less
+        // than 5 % of the posterior far below it can pull under the interval's lower end
+        expect(e.mean >= 0 && e.mean <= 1).toBe(true);
+        expect(0 <= e.interval[0] && e.interval[0] <= e.interval[1] && e.interval[1] <= 1).toBe(true);
       }
       expect(typeof row.entropy).toBe("number");
       expect(typeof row.uncertain).toBe("boolean");
@@ -81,8 +82,9 @@ describe("hsmoe route", () => {
     expect(r.code).toBe(0);
     const a = JSON.parse(r.stdout).activeExperts;
     expect(Object.keys(a).sort()).toEqual(["collapsed", "interval", "mean", "threshold", "unused"]);
-    expect(a.interval[0]).toBeLessThanOrEqual(a.mean);
-    expect(a.mean).toBeLessThanOrEqual(a.interval[1]);
+    // a count of experts and its 90 % interval (which need not hold the mean: see above)
+    expect(a.mean >= 1 && a.mean <= 3).toBe(true);
+    expect(1 <= a.interval[0] && a.interval[0] <= a.interval[1] && a.interval[1] <= 3).toBe(true);
     const text = await cli("fit", flagship, "--set", "K=3", "--data", data, "--particles", "200");
     expect(text.stdout).toMatch(/\nactive experts \(holding ≥ 5 % of the rows\): \d\.\d\d \[\d, \d\]/);
   });
