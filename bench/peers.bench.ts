@@ -12,8 +12,9 @@
  *   training row observed, then `finish()`; at the default 1,000 particles and at 200, each
  *   with seeds 1–3 (1 to n with `PEERS_SEEDS=n`), so that a score within the goal is not one
  *   seed's luck; `PEERS_RESAMPLING=every` runs the filters (and `hsmoe fit`, by `--resampling`)
- *   with every-row resampling in place of the default ESS rule (spec §3.7 compares them). Timed from the filter's creation to the end of `finish()`: compiling the
- *   model (milliseconds) and the held-out predictions are excluded. Its score is the mean of
+ *   with every-row resampling in place of the default ESS rule (spec §3.7 compares them).
+ *   Timed from the filter's creation to the end of `finish()`: compiling the model
+ *   (milliseconds) and the held-out predictions are excluded. Its score is the mean of
  *   `predict(x).logDensity(y)`. Also timed: the same fit as a user runs it, `hsmoe fit MODEL
  *   --data TRAIN --test TEST --json` (1,000 particles in four sets, seed 1, on two worker
  *   threads, the default), as a whole process: reading the CSVs, the fit and the held-out

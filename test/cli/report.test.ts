@@ -65,7 +65,8 @@ function handMade(oneD: boolean): ReportData {
     scoreWindow: 1,
     alarms: [{ row: 3, strength: 15.2 }],
     outliers: null,
-    particles: 100, resampling: "ess",
+    particles: 100,
+    resampling: "ess",
   };
 }
 

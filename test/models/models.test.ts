@@ -420,9 +420,9 @@ const TABLE: Record<string, Entry> = {
           ...NOISE_KAPPA,
           driverMax: 0.15,
           why:
-            "the gate ignores n1, n2 and routes by u. At K = 4 the split at u = 0 can be made by more than one stick, and the particles, " +
-            "kept apart by the ESS rule, disagree on which: κ of u is a mean over them, 0–0.13 on the stick that splits most (seeds 1–6, " +
-            "against 0.00–0.07 with every-row resampling, whose particles share one lineage), and κ of n1, n2 is 0.25–0.45",
+            "the gate ignores n1, n2 and routes by u. At K = 4 the split at u = 0 can be made by more than one stick, and κ of u is a " +
+            "posterior mean over particles that need not agree on which: 0–0.13 on the stick that splits most (seeds 1–6; 0.00–0.07 " +
+            "with every-row resampling, which leaves fewer lineages), and κ of n1, n2 is 0.25–0.45",
         },
       }),
     ],
