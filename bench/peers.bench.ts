@@ -52,7 +52,8 @@ const PARTICLES = [1000, 200];
 const SEEDS = Array.from({ length: Math.max(1, Number(process.env.PEERS_SEEDS) || 3) }, (_, i) => i + 1);
 const SEED = 1;
 /** The filters' resampling rule: the default unless PEERS_RESAMPLING names one. */
-const RESAMPLING: { resampling?: "every" | "ess" } = ((r) => (r === "every" || r === "ess" ? { resampling: r } : {}))(process.env.PEERS_RESAMPLING);
+const RULE = process.env.PEERS_RESAMPLING;
+const RESAMPLING: { resampling?: "every" | "ess" } = RULE === "every" || RULE === "ess" ? { resampling: RULE } : {};
 /** The issue's goals: held-out score within this many nats/row of JAGS's, and this many times faster. */
 const GOAL_LPD = 0.01;
 const GOAL_SPEED = 20;

@@ -91,14 +91,15 @@ export function createSets(kernel: KernelModule, D: number, options: FilterOptio
   const total = options.particles ?? 1000;
   const M = setCount(options);
   const N = Math.floor(total / M);
+  const forgets = options.forget !== undefined && options.forget !== 1;
   const setOptions: SetOptions = {
-    resampling: options.resampling ?? (options.forget !== undefined && options.forget !== 1 ? "every" : "ess"),
+    resampling: options.resampling ?? (forgets ? "every" : "ess"),
     essThreshold: options.essThreshold ?? 0.5,
     scheme: options.scheme ?? "systematic",
     rejuvenate: options.rejuvenate ?? true,
     schedule: options.schedule ?? DEFAULT_SCHEDULE,
     window: options.window ?? DEFAULT_WINDOW,
-    ...(options.forget !== undefined && options.forget !== 1 ? { forget: options.forget } : {}),
+    ...(forgets ? { forget: options.forget } : {}),
   };
   const root = Rng.fromSeed(options.seed ?? 1);
   const sizes = inputSizes(options, D);

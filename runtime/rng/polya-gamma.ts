@@ -584,9 +584,9 @@ function polyaGammaFraction(rng: Rng, f: number, c: number): number {
 /**
  * PG(b, c) draw for any real b > 0. For b ≤ `normalAbove`: PG(⌊b⌋, c) exactly, as ⌊⌊b⌋/4⌋ draws
  * of J*(4) and one of J*(⌊b⌋ mod 4) (spec §4.3; PG(1, c) is {@link polyaGamma1}'s draw), plus
- * for a fractional part f the series draw of `polyaGammaFraction`. For b > `normalAbove` it is N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is
- * ≤ 0, which is never seen at the default switch: the mean sits at least 1.22√b (> 15) standard
- * deviations above 0.
+ * for a fractional part f the series draw of `polyaGammaFraction`. For b > `normalAbove` it is
+ * N(pgMean(b, c), pgVariance(b, c)) (spec E18–E19), redrawn if a value is ≤ 0, which is never
+ * seen at the default switch: the mean sits at least 1.22√b (> 15) standard deviations above 0.
  * @throws Error if b is not a positive finite number, or if c is not finite.
  */
 export function polyaGamma(rng: Rng, b: number, c: number, normalAbove = PG_NORMAL_ABOVE): number {
